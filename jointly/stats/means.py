@@ -1,0 +1,151 @@
+"""Means with Student's t confidence intervals (as ``phe_mean`` in PHEindicatormethods).
+
+For each group of values: the sum, the count, the sample standard deviation (divisor
+``count − 1``) and the mean.  The interval is ``mean ∓ t · sd / √count`` where ``t`` is the
+Student-t quantile with ``count − 1`` degrees of freedom at ``c + (1 − c)/2``.  Groups of
+a single value have no standard deviation, so their limits are missing.
+
+CSV entry point (see :mod:`jointly.stats.tabular`)
+--------------------------------------------------
+``mean_frame`` takes the long layout of the reference file ``means/mean_input.csv``: one
+row per observation, a ``values`` column (``value`` is accepted too) holding the numbers,
+and any other columns (e.g. ``area``) identifying the group the value belongs to — each
+distinct combination of the other columns is one group, in order of first appearance.
+With no other columns all values form one group.  The output has one row per group: the
+group columns, then ``value_sum``, ``value_count``, ``stdev``, ``value``, a
+``lower…cl``/``upper…cl`` pair per confidence level, ``statistic`` (``"mean"``) and
+``method`` (``"Student's t-distribution"``) — the layout of ``means/mean_results.csv``.
+Every value must be present and numeric (a blank would silently change a group's count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+from jointly.stats.errors import InputProblem
+from jointly.stats.proportions import (
+    DEFAULT_CONFIDENCE,
+    as_confidence_tuple,
+    confidence_problems,
+    find_columns,
+    limit_column_names,
+    parse_numbers,
+)
+
+FloatArray = NDArray[np.float64]
+
+STATISTIC = "mean"
+METHOD = "Student's t-distribution"
+
+
+def t_half_width(stdev: ArrayLike, count: ArrayLike, confidence: float = 0.95) -> FloatArray:
+    """Half-width ``t⁻¹(c + (1 − c)/2; count − 1) · sd / √count`` of a Student-t interval."""
+    sd = np.asarray(stdev, dtype=float)
+    k = np.asarray(count, dtype=float)
+    c = float(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = np.where(k > 1, k - 1.0, np.nan)
+        t = special.stdtrit(df, c + (1.0 - c) / 2.0)
+        return t * sd / np.sqrt(k)
+
+
+def mean_from_summary(
+    value_sum: ArrayLike,
+    value_count: ArrayLike,
+    stdev: ArrayLike,
+    confidence: float | Iterable[float] = DEFAULT_CONFIDENCE,
+) -> dict[str, FloatArray]:
+    """Mean and Student-t limits from per-group summaries (vectorised over groups).
+
+    Returns ``value`` and per level ``lower95_0cl`` / ``upper95_0cl`` style entries.
+    """
+    total = np.asarray(value_sum, dtype=float)
+    k = np.asarray(value_count, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = total / k
+    out: dict[str, FloatArray] = {"value": value}
+    for c in as_confidence_tuple(confidence):
+        half = t_half_width(stdev, k, c)
+        lo_name, hi_name = limit_column_names(c)
+        out[lo_name] = value - half
+        out[hi_name] = value + half
+    return out
+
+
+def grouped_mean(
+    values: ArrayLike,
+    groups: ArrayLike | None = None,
+    confidence: float | Iterable[float] = DEFAULT_CONFIDENCE,
+) -> dict[str, FloatArray]:
+    """Sum, count, sample sd, mean and t-limits of ``values`` per group.
+
+    ``groups`` is an array of integer group codes ``0..G−1`` (one per value) or None for a
+    single group.  The sd uses a two-pass (centred) sum of squares for accuracy.
+    Returns arrays of length G: ``value_sum``, ``value_count``, ``stdev``, ``value`` and the
+    limits.
+    """
+    x = np.asarray(values, dtype=float)
+    codes = np.zeros(x.shape, dtype=np.intp) if groups is None else np.asarray(groups, np.intp)
+    ngroups = int(codes.max()) + 1 if codes.size else 0
+    count = np.bincount(codes, minlength=ngroups).astype(float)
+    total = np.bincount(codes, weights=x, minlength=ngroups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = total / count
+        squares = np.bincount(codes, weights=(x - centre[codes]) ** 2, minlength=ngroups)
+        stdev = np.sqrt(np.where(count > 1, squares / (count - 1), np.nan))
+    out: dict[str, FloatArray] = {"value_sum": total, "value_count": count, "stdev": stdev}
+    out.update(mean_from_summary(total, count, stdev, confidence))
+    return out
+
+
+def mean_frame(
+    df: pd.DataFrame,
+    *,
+    confidence: float | Iterable[float] = DEFAULT_CONFIDENCE,
+    multiplier: float | None = None,
+) -> pd.DataFrame:
+    """CSV entry point: mean and Student-t limits per group (layout in module docstring).
+
+    ``multiplier`` does not apply to means; it must be None or 1.
+    """
+    problems: list[str] = confidence_problems(confidence)
+    if multiplier is not None and multiplier != 1:
+        problems.append("a multiplier does not apply to means; leave it out")
+    cols = find_columns(df, ("values",), problems, required=False)
+    if not cols:
+        alias = find_columns(df, ("value",), problems, required=False)
+        if alias:
+            cols = {"values": alias["value"]}
+    x = np.zeros(0)
+    if not cols:
+        problems.append("missing column 'values'")
+    else:
+        name = cols["values"]
+        x, _ = parse_numbers(df[name], name, problems, allow_missing=False)
+    if problems:
+        raise InputProblem(problems)
+
+    group_cols = [c for c in df.columns if c != cols["values"]]
+    if group_cols:
+        keys = df[group_cols].astype(str)
+        codes = keys.groupby(group_cols, sort=False).ngroup().to_numpy()
+        first = np.unique(codes, return_index=True)[1]
+        out = df.iloc[first][group_cols].reset_index(drop=True)
+    else:
+        codes = np.zeros(len(df), dtype=np.intp)
+        out = pd.DataFrame(index=range(1 if len(df) else 0))
+    for key, arr in grouped_mean(x, codes, as_confidence_tuple(confidence)).items():
+        out[key] = arr
+    if len(out):
+        out["value_count"] = out["value_count"].astype(np.int64)
+    out["statistic"] = STATISTIC
+    out["method"] = METHOD
+    return out
+
+
+__all__ = ["grouped_mean", "mean_frame", "mean_from_summary", "t_half_width"]
