@@ -283,8 +283,10 @@ def _positional_stdpop(
     if np.any(size != len(vector)):
         raise InputProblem(
             [
-                f"each group must have exactly {len(vector)} age bands to use a standard "
-                "population given by position"
+                (
+                    f"each group must have exactly {len(vector)} age bands to use a standard "
+                    "population given by position"
+                )
             ]
         )
     return vector[position]
@@ -388,8 +390,10 @@ def calculate_dsr(
         if (nunique > 1).any().any():
             raise InputProblem(
                 [
-                    "There are rows with the same grouping variables and ageband but with "
-                    "different populations or standard populations"
+                    (
+                        "There are rows with the same grouping variables and ageband but with "
+                        "different populations or standard populations"
+                    )
                 ]
             )
         first = ~check.duplicated(kcols).to_numpy()
