@@ -5,18 +5,18 @@ This follows the method of the NHSRplotthedots R package (version 0.2.2):
 1. Each series is sorted by date and cut into *rebase groups* (a rebase row starts a new group).
    Everything below is done per (series, rebase group), called a *segment* here.
 2. The baseline is the first ``fix_after_n_points`` points of the segment (default: all of them).
-3. Centre line = mean of the baseline; moving ranges ``|y[i] - y[i-1]|`` within the baseline; the
-   average moving range (AMR) is their mean.  With outlier screening (default) the moving ranges that
-   are *not strictly below* ``3.267 * AMR`` are dropped and the AMR is recomputed once.
+3. Centre line = mean of the baseline; moving ranges ``|y[i] - y[i-1]|`` within the baseline;
+   the average moving range (AMR) is their mean.  With outlier screening (default) the moving
+   ranges that are *not strictly below* ``3.267 * AMR`` are dropped and the AMR is recomputed once.
 4. Process limits ``mean -/+ 2.66 * AMR``; near limits ``mean -/+ (2/3 * 2.66) * AMR``.
-5. Per point: outside the limits (strict), side of the mean (-1/0/+1), close to a limit (beyond a near
-   limit but not outside).
+5. Per point: outside the limits (strict), side of the mean (-1/0/+1), close to a limit (beyond a
+   near limit but not outside).
 6. Rules, within the segment: a run of >= 7 points on the same side of the mean (a point on the mean
    breaks it); a trend of 7 points with 6 strictly rising or falling steps (a tie breaks it); 2 of 3
    consecutive points close to a limit with all 3 on the same side (only the close points flagged);
    a point outside the limits.
-7. Label precedence: outside limits > trend > 2-in-3 > run > common cause.  Labels map to point types
-   through the improvement direction (increase / decrease / neutral).
+7. Label precedence: outside limits > trend > 2-in-3 > run > common cause.  Labels map to point
+   types through the improvement direction (increase / decrease / neutral).
 8. Assurance (needs a target, not for neutral): from the target and the limits of the series' last
    point.  The variation icon is the point type of the last point, with its high/low side.
 9. A segment with fewer than ``warning_threshold`` (13) points gets a short-group warning.
@@ -147,7 +147,10 @@ class _Segments:
 
     @classmethod
     def from_labels(cls, labels: Any | None, n: int) -> _Segments:
-        """Segments from group labels that are already contiguous (``None`` = one segment)."""
+        """Segments from group labels that are already contiguous (``None`` = one segment; an
+        existing ``_Segments`` is passed through, so the core computes the layout once)."""
+        if isinstance(labels, _Segments):
+            return labels
         if labels is None:
             return cls.from_start_flags(np.zeros(n, dtype=bool))
         lab = np.asarray(labels)
@@ -418,6 +421,25 @@ def xmr_limits(
 # --------------------------------------------------------------------------------------------
 
 
+def _series_date_order(key_codes: np.ndarray, date_ints: np.ndarray) -> np.ndarray:
+    """Permutation sorting by series code then date (skips the sort if already in order)."""
+    n = len(key_codes)
+    if n > 1:
+        step_key = np.diff(key_codes)
+        in_order = (step_key > 0) | ((step_key == 0) & (np.diff(date_ints) > 0))
+        if in_order.all():
+            return np.arange(n)
+    return np.lexsort((date_ints, key_codes))
+
+
+def _rebase_flags(values: np.ndarray | None, n: int) -> np.ndarray:
+    """Boolean rebase flags from booleans or numbers (missing = no rebase)."""
+    if values is None:
+        return np.zeros(n, dtype=bool)
+    numbers = pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype=float)
+    return np.nan_to_num(numbers, nan=0.0) != 0
+
+
 def _direction_signs(values: Any, n: int) -> np.ndarray:
     if values is None:
         return np.ones(n, dtype=np.int8)
@@ -451,10 +473,10 @@ def spc_points(
     ``df`` is a long frame, one row per point: a series key column, a date column (anything
     ``pd.to_datetime`` understands), a numeric value column, and optionally a numeric target column
     (the series' target is taken from its last point), an improvement-direction column (strings
-    ``increase`` / ``decrease`` / ``neutral``, missing = increase) and a rebase column (truthy on the
-    first point of a new rebase group).  Column names are given by the keyword arguments; optional
-    columns that are absent from ``df`` are treated as not given.  Rows with a missing value are
-    left out.
+    ``increase`` / ``decrease`` / ``neutral``, missing = increase) and a rebase column (bool or
+    0/1, true on the first point of a new rebase group).  Column names are given by the keyword
+    arguments; optional columns that are absent from ``df`` are treated as not given.  Rows with a
+    missing value are left out.
 
     Returns one row per point, sorted by series (first appearance) then date, indexed by the index
     of ``df``, with columns ``series``, ``date``, ``value``, ``target``, ``improvement_direction``,
@@ -472,7 +494,7 @@ def spc_points(
 
     key_codes, key_uniques = pd.factorize(frame[series], sort=False)
     dates = pd.to_datetime(frame[date]).to_numpy(dtype="datetime64[ns]")
-    order = np.lexsort((dates.view(np.int64), key_codes))
+    order = _series_date_order(key_codes, dates.view(np.int64))
     n = len(order)
 
     key_codes = key_codes[order]
@@ -490,7 +512,7 @@ def spc_points(
     direction_raw = optional(improvement_direction)
     d = _direction_signs(direction_raw, n)
     rebase_raw = optional(rebase)
-    rebase_flag = np.zeros(n, dtype=bool) if rebase_raw is None else rebase_raw.astype(bool)
+    rebase_flag = _rebase_flags(rebase_raw, n)
 
     series_start = np.ones(n, dtype=bool)
     series_start[1:] = key_codes[1:] != key_codes[:-1]
@@ -510,17 +532,17 @@ def spc_points(
     baseline = (
         np.ones(n, dtype=bool) if fix_after_n_points is None else seg.pos < fix_after_n_points
     )
-    lim = xmr_limits(y, seg.ids, baseline=baseline, screen_outliers=screen_outliers)
+    lim = xmr_limits(y, seg, baseline=baseline, screen_outliers=screen_outliers)
 
     with np.errstate(invalid="ignore"):
         rtm = np.sign(y - lim["mean"]).astype(np.int8)
         outside = (y > lim["upl"]) | (y < lim["lpl"])
         close = ~outside & ((y < lim["nlpl"]) | (y > lim["nupl"]))
 
-    run = part_of_seven(seven_point_one_side_mean(rtm, seg.ids), seg.ids)
-    trend = part_of_seven(seven_point_trend(y, seg.ids), seg.ids)
-    two3 = part_of_two_in_three(two_in_three(close, rtm, seg.ids), close)
-    label = special_cause_types(y, rtm, outside, trend, run, two3, seg.ids)
+    run = part_of_seven(seven_point_one_side_mean(rtm, seg), seg)
+    trend = part_of_seven(seven_point_trend(y, seg), seg)
+    two3 = part_of_two_in_three(two_in_three(close, rtm, seg), close)
+    label = special_cause_types(y, rtm, outside, trend, run, two3, seg)
     ptype = point_types(label, d)
 
     last_of_series = np.zeros(n, dtype=bool)
@@ -846,8 +868,8 @@ def spc_frame(
     become consecutive, as if the period had not been reported) and its result cells are empty.
 
     Returns the input columns (unchanged, in the input order) plus ``mean_col``, ``lpl``, ``upl``,
-    ``special_cause_flag``, ``special_cause_type``, ``point_type`` and ``assurance_type``; the last is
-    filled only on the last (latest-dated) point of each series that has a target and a
+    ``special_cause_flag``, ``special_cause_type``, ``point_type`` and ``assurance_type``; the last
+    is filled only on the last (latest-dated) point of each series that has a target and a
     non-neutral direction.  Raises :class:`InputProblem` listing every problem before computing.
     """
     problems: list[tuple[int, int, str]] = []  # (row, column order, message) for sorting

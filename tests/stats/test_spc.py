@@ -70,7 +70,8 @@ def _options(scenario: str, direction: str) -> dict:
 
 def _warning_threshold(scenario: str) -> int:
     # The icon tests run without the short-group warning (the reference rows say False for the
-    # facets of 12 points there); a threshold of 12 gives that.  Everything else uses the default 13.
+    # facets of 12 points there); a threshold of 12 gives that.  Everything else uses the
+    # package default of 13.
     return 12 if scenario.startswith("tests_icons") else spc.DEFAULT_WARNING_THRESHOLD
 
 
