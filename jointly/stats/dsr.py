@@ -454,7 +454,7 @@ def dsr_frame(
 
     count = parse_number_column(df, "count", problems)
     pop = parse_number_column(df, "pop", problems, required=True)
-    report_rows(problems, count < 0, "count", count, "is negative (counts must be 0 or more)")
+    report_rows(problems, count < 0, "count", count, "is negative (must be 0 or more)")
     report_rows(problems, pop <= 0, "pop", pop, "must be greater than zero")
     numeric = pd.DataFrame({k: df[k].to_numpy() for k in keys})
     numeric["count"] = count.to_numpy()
