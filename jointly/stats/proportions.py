@@ -254,10 +254,12 @@ def byars_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray
     x = np.asarray(count, dtype=float)
     z = normal_z(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
+        base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
+        lower = x * (base * base * base)
         lower = np.where(lower < 0, np.nan, lower)
         x1 = x + 1.0
-        upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+        base = 1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))
+        upper = x1 * (base * base * base)
     return lower, upper
 
 
@@ -276,6 +278,18 @@ def exact_poisson_limits(
     """
     x = np.asarray(count, dtype=float)
     c = float(confidence)
+    if x.size > 1000:
+        # Counts repeat a lot (e.g. the whole numbers 0-9 below the rate switch): work out
+        # each distinct count once; sorting is far cheaper than the quantile functions.
+        distinct, index = np.unique(x, return_inverse=True)
+        if distinct.size < x.size // 2:
+            lower, upper = _exact_poisson_limits(distinct, c)
+            return lower[index].reshape(x.shape), upper[index].reshape(x.shape)
+    return _exact_poisson_limits(x, c)
+
+
+def _exact_poisson_limits(x: FloatArray, c: float) -> tuple[FloatArray, FloatArray]:
+    """Element-wise exact Poisson limits (see :func:`exact_poisson_limits`)."""
     # chi-square(2k) / 2 is a gamma(k) variable, which handles x = 0 without warnings.
     with np.errstate(invalid="ignore", divide="ignore"):
         lower = np.where(x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2))

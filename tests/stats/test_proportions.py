@@ -203,3 +203,15 @@ def test_missing_inputs_give_missing_outputs() -> None:
     got = rate([np.nan, 10, 5], [100, np.nan, 100], 0.95)
     assert np.isnan(got["value"][:2]).all() and np.isnan(got["lower95_0cl"][:2]).all()
     assert not np.isnan(got["upper95_0cl"][2])
+
+
+def test_exact_limits_for_many_repeated_counts_match_element_wise() -> None:
+    # Large inputs take the "each distinct count once" path; it must give the same answers.
+    rng = np.random.default_rng(5)
+    x = np.r_[rng.integers(0, 10, 20_000).astype(float), 2.5, np.nan]
+    lo, hi = exact_poisson_limits(x, 0.998)
+    with np.errstate(invalid="ignore"):
+        want_lo = np.where(x == 0, 0.0, stats.chi2.ppf(0.001, 2 * x) / 2)
+    want_hi = stats.chi2.ppf(0.999, 2 * x + 2) / 2
+    np.testing.assert_allclose(lo, want_lo, rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(hi, want_hi, rtol=1e-12, equal_nan=True)
