@@ -91,6 +91,12 @@ def _label_text(value: object) -> str:
     return str(value).strip()
 
 
+def _per_unique(values: pd.Series, func) -> np.ndarray:
+    """Apply ``func`` once per distinct value (there are only a few age bands)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray([func(u) for u in uniques], dtype=object)[codes]
+
+
 def start_age_of(label: object) -> float:
     """Start age of a band label: the first run of digits (``"10 – 14"`` -> 10); NaN if none."""
     found = _DIGITS.search(_label_text(label))
@@ -141,7 +147,7 @@ def life_expectancy(
     if content_start.min() != 0:
         raise InputProblem(["the first age band must start at age 0"])
     lookup = dict(zip(content_text, content_start, strict=True))
-    labels = data[startage].map(_label_text)
+    labels = pd.Series(_per_unique(data[startage], _label_text), index=data.index)
     if not labels.isin(content_text).all():
         raise InputProblem(
             [
@@ -169,8 +175,7 @@ def life_expectancy(
     rules: list[tuple[str, pd.Series]] = [
         (
             NOTE_MISSING,
-            g["_d"].transform(lambda s: s.isna().any())
-            | g["_p"].transform(lambda s: s.isna().any()),
+            (work["_d"].isna() | work["_p"].isna()).groupby(work["_g"]).transform("any"),
         ),
         (NOTE_NEGATIVE_DEATHS, g["_d"].transform("min") < 0),
         (NOTE_POPULATION, g["_p"].transform("min") <= 0),
@@ -211,19 +216,20 @@ def life_expectancy(
             wide = z_value(0.95) * se > 10
         value = np.where(wide, np.nan, e)
         out.loc[ok, "value"] = value
-        for c, lo_name, hi_name in names:
-            z = z_value(c)
-            out.loc[ok, lo_name] = e - z * se
-            out.loc[ok, hi_name] = e + z * se
+        with np.errstate(invalid="ignore"):
+            for c, lo_name, hi_name in names:
+                z = z_value(c)
+                out.loc[ok, lo_name] = e - z * se
+                out.loc[ok, hi_name] = e + z * se
         out.loc[ok, "pops_used"] = table["pops_used"].ravel()
         out.loc[ok, "dths_used"] = table["dths_used"].ravel()
     numeric_cols = ["value"] + [n for _, lo, hi in names for n in (lo, hi)]
     out[numeric_cols] = out[numeric_cols].where(np.isfinite(out[numeric_cols]))
 
     out["confidence"] = confidence_text(levels)
-    out["statistic"] = [
-        f"life expectancy at {int(a) if a.is_integer() else a}" for a in work["_start"]
-    ]
+    out["statistic"] = _per_unique(
+        work["_start"], lambda a: f"life expectancy at {int(a) if a.is_integer() else a}"
+    )
     out["method"] = METHOD
     out["note"] = note.to_numpy()
 
@@ -296,7 +302,7 @@ def life_expectancy_frame(
     keys = [c for c in df.columns if c not in LE_COLUMNS]
     pops = parse_number_column(df, "pops", problems, required=True)
     dths = parse_number_column(df, "deaths", problems, required=True)
-    starts = df["startage"].map(start_age_of)
+    starts = pd.Series(_per_unique(df["startage"], start_age_of), dtype=float)
     for pos in np.flatnonzero(starts.isna().to_numpy()):
         problems.append(
             f"row {pos + 2}, column 'startage': {df['startage'].iloc[pos]!r} has no start age"
