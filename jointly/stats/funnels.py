@@ -448,7 +448,15 @@ def _poisson_significance(
     with np.errstate(invalid="ignore", divide="ignore"):
         lo3, hi3 = (v / base for v in _poisson_interval(count, 0.998))
         lo2, hi2 = (v / base for v in _poisson_interval(count, 0.95))
-    out = _label(target > hi3, target > hi2, target < lo3, target < lo2, low_first=False)
+    # The area is significantly low when the target lies above its interval, and high
+    # when the target lies below it; the 0.001 (High) tests come first, as in the package.
+    out = _label(
+        below_3s=target > hi3,
+        below_2s=target > hi2,
+        above_3s=target < lo3,
+        above_2s=target < lo2,
+        low_first=False,
+    )
     out[~(np.isfinite(count) & np.isfinite(base))] = None
     return out
 
