@@ -1,0 +1,25 @@
+"""REST API v1 routes (OpenAPI at /api/v1/openapi.json)."""
+
+from rest_framework.routers import DefaultRouter
+
+from jointly.intentions import api as intentions_api
+from jointly.outcomes import api as outcomes_api
+from jointly.partnerships import api as partnerships_api
+
+router = DefaultRouter()
+router.register("areas", partnerships_api.AreaViewSet)
+router.register("organisations", partnerships_api.OrganisationViewSet)
+router.register("partnerships", partnerships_api.PartnershipViewSet)
+router.register("boards", partnerships_api.BoardViewSet)
+router.register("meetings", partnerships_api.MeetingViewSet)
+router.register("actions", partnerships_api.ActionViewSet)
+router.register("agreements", partnerships_api.AgreementViewSet)
+router.register("frameworks", outcomes_api.FrameworkViewSet)
+router.register("outcomes", outcomes_api.OutcomeViewSet)
+router.register("outcome-links", outcomes_api.OutcomeLinkViewSet)
+router.register("themes", intentions_api.ThemeViewSet)
+router.register("intentions", intentions_api.IntentionViewSet)
+router.register("milestones", intentions_api.MilestoneViewSet)
+router.register("progress", intentions_api.ProgressViewSet)
+
+urlpatterns = router.urls

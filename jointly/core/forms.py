@@ -1,0 +1,69 @@
+"""Form helpers: GOV.UK-styled widgets and optimistic-locking edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jointly.core.models import StaleEdit, VersionedModel, save_versioned
+
+
+class GovUKFormMixin:
+    """Adds GOV.UK Frontend classes to widgets so templates stay simple."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            css = ""
+            if isinstance(widget, forms.Textarea):
+                css = "govuk-textarea"
+                widget.attrs.setdefault("rows", 4)
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                css = ""
+            elif isinstance(widget, forms.SelectMultiple):
+                css = "govuk-select jointly-multi"
+            elif isinstance(widget, forms.Select):
+                css = "govuk-select"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "govuk-checkboxes__input"
+            elif isinstance(widget, forms.FileInput):
+                css = "govuk-file-upload"
+            elif isinstance(widget, forms.DateInput):
+                css = "govuk-input govuk-input--width-10"
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            elif not isinstance(widget, forms.HiddenInput):
+                css = "govuk-input"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if name in self.errors if self.is_bound else False:  # type: ignore[attr-defined]
+                widget.attrs["class"] += " govuk-input--error"
+                widget.attrs["aria-describedby"] = f"{name}-error"
+
+
+class VersionedModelForm(GovUKFormMixin, forms.ModelForm):
+    """A model form that refuses to save over a change made since it was loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def save_as(self, by: Any) -> VersionedModel:
+        """Save (with many-to-many) or raise StaleEdit, adding a form error first."""
+        instance = self.save(commit=False)
+        try:
+            save_versioned(instance, expected_version=self.cleaned_data.get("version"), by=by)
+        except StaleEdit:
+            self.add_error(None, StaleEdit(instance).args[0])
+            raise
+        self.save_m2m()
+        return instance
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"

@@ -1,0 +1,156 @@
+"""API for themes, intentions, milestones and quarterly progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from rest_framework import serializers
+
+from jointly.accounts.permissions import Perm
+from jointly.core.api import PlainModelSerializer, ScopedViewSet, VersionedModelSerializer
+from jointly.intentions import actions
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.api import org_field, partnership_field
+
+
+class ThemeSerializer(PlainModelSerializer):
+    partnership = partnership_field()
+
+    class Meta:
+        model = Theme
+        fields = ["id", "partnership", "name"]
+
+
+class ThemeViewSet(ScopedViewSet):
+    queryset = Theme.objects.select_related("partnership")
+    serializer_class = ThemeSerializer
+    filterset_fields = ["partnership__slug"]
+
+
+class IntentionSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+    lead_commissioner = org_field(allow_null=True, required=False)
+    partner_commissioners = org_field(many=True, required=False)
+    coordinating_commissioner = org_field(allow_null=True, required=False)
+    providers_affected = org_field(many=True, required=False)
+    themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False)
+    outcomes = serializers.PrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
+
+    class Meta:
+        model = Intention
+        fields = [
+            "id", "partnership", "reference", "title", "aim", "objectives", "scope",
+            "benefits_users", "benefits_staff", "benefits_organisation", "metrics",
+            "expected_outcome", "integrated", "lead_commissioner", "partner_commissioners",
+            "coordinating_commissioner", "providers_affected", "themes", "outcomes", "stage",
+            "sro", "lead_officer", "start_date", "end_date", "current_rag", "illustrative",
+            "version",
+        ]  # fmt: skip
+        read_only_fields = ["current_rag"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+
+        def current(name: str) -> Any:
+            if name in attrs:
+                return attrs[name]
+            if self.instance is None:
+                return None
+            value = getattr(self.instance, name)
+            return list(value.all()) if hasattr(value, "all") else value
+
+        partnership = current("partnership")
+        errors: dict[str, str] = {}
+        member_ids = set(partnership.members.values_list("organisation_id", flat=True))
+        for name in ("lead_commissioner", "coordinating_commissioner"):
+            org = current(name)
+            if org is not None and org.pk not in member_ids:
+                errors[name] = f"{org.name} is not a member of this partnership."
+        for name in ("partner_commissioners", "providers_affected"):
+            outside = [o.name for o in current(name) or [] if o.pk not in member_ids]
+            if outside:
+                errors[name] = "Not members of this partnership: " + ", ".join(outside)
+        if any(t.partnership_id != partnership.pk for t in current("themes") or []):
+            errors["themes"] = "Themes must belong to this partnership."
+        if any(o.framework.partnership_id != partnership.pk for o in current("outcomes") or []):
+            errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
+        start, end = current("start_date"), current("end_date")
+        if start and end and end < start:
+            errors["end_date"] = "Must be on or after the start date."
+        ref = current("reference")
+        clash = Intention.objects.filter(partnership=partnership, reference=ref)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            errors["reference"] = "Another intention in this partnership has this reference."
+        if ref and "/" in ref:
+            errors["reference"] = "Use letters, numbers and hyphens only."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class IntentionViewSet(ScopedViewSet):
+    queryset = Intention.objects.select_related(
+        "partnership", "lead_commissioner", "coordinating_commissioner"
+    ).prefetch_related("partner_commissioners", "providers_affected", "themes", "outcomes")
+    serializer_class = IntentionSerializer
+    filterset_fields = ["partnership__slug", "stage", "current_rag", "integrated"]
+
+
+class MilestoneSerializer(VersionedModelSerializer):
+    intention = serializers.PrimaryKeyRelatedField(queryset=Intention.objects.all())
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "intention", "title", "due_date", "completed_on", "status", "version"]
+
+
+class MilestoneViewSet(ScopedViewSet):
+    queryset = Milestone.objects.select_related("intention__partnership")
+    serializer_class = MilestoneSerializer
+    partnership_path = "intention__partnership"
+    filterset_fields = ["intention"]
+
+
+class ProgressSerializer(VersionedModelSerializer):
+    intention = serializers.PrimaryKeyRelatedField(queryset=Intention.objects.all())
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "intention", "period", "rag", "narrative", "author", "date", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        intention = attrs.get("intention", getattr(self.instance, "intention", None))
+        period = attrs.get("period", getattr(self.instance, "period", None))
+        clash = ProgressUpdate.objects.filter(intention=intention, period=period)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"period": f"There is already an update for {period}."})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        with transaction.atomic():
+            update = super().create(validated_data)
+            actions.refresh_rag(update.intention)
+        return update
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        with transaction.atomic():
+            update = super().update(instance, validated_data)
+            actions.refresh_rag(update.intention)
+        return update
+
+
+class ProgressViewSet(ScopedViewSet):
+    queryset = ProgressUpdate.objects.select_related("intention__partnership")
+    serializer_class = ProgressSerializer
+    partnership_path = "intention__partnership"
+    filterset_fields = ["intention", "period", "rag"]

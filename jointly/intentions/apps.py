@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IntentionsConfig(AppConfig):
+    name = "jointly.intentions"
+    label = "intentions"

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.models import (
+    COMMISSIONER_KINDS,
+    CommissioningStage,
+    Organisation,
+    Partnership,
+)
+
+
+def member_organisations(partnership: Partnership):  # type: ignore[no-untyped-def]
+    return Organisation.objects.filter(partnership_memberships__partnership=partnership)
+
+
+class IntentionForm(VersionedModelForm):
+    class Meta:
+        model = Intention
+        fields = [
+            "reference", "title", "aim", "objectives", "scope", "benefits_users",
+            "benefits_staff", "benefits_organisation", "metrics", "expected_outcome",
+            "integrated", "lead_commissioner", "partner_commissioners",
+            "coordinating_commissioner", "providers_affected", "themes", "outcomes", "stage",
+            "sro", "lead_officer", "start_date", "end_date",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": forms.DateInput(),
+            "end_date": forms.DateInput(),
+            "partner_commissioners": forms.CheckboxSelectMultiple(),
+            "themes": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        orgs = member_organisations(partnership)
+        commissioners = orgs.filter(kind__in=COMMISSIONER_KINDS)
+        self.fields["lead_commissioner"].queryset = commissioners
+        self.fields["partner_commissioners"].queryset = commissioners
+        self.fields["coordinating_commissioner"].queryset = commissioners
+        self.fields["providers_affected"].queryset = orgs
+        self.fields["themes"].queryset = Theme.objects.filter(partnership=partnership)
+        self.fields["outcomes"].queryset = Outcome.objects.filter(
+            framework__partnership=partnership
+        ).select_related("framework")
+        self.fields["outcomes"].label_from_instance = lambda o: f"{o.framework.name}: {o}"
+
+    def clean_reference(self) -> str:
+        ref = self.cleaned_data["reference"].strip()
+        clash = Intention.objects.filter(partnership=self.instance.partnership, reference=ref)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another intention in this partnership has this reference.")
+        if "/" in ref or not ref:
+            raise forms.ValidationError("Use letters, numbers and hyphens only.")
+        return ref
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        lead, partners = data.get("lead_commissioner"), data.get("partner_commissioners")
+        if lead and partners and lead in partners:
+            self.add_error("partner_commissioners", "The lead commissioner is not also a partner.")
+        if data.get("integrated") is False and partners:
+            self.add_error(
+                "integrated", "A single-partner intention has no partner commissioners."
+            )
+        return data
+
+
+class MilestoneForm(VersionedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date", "completed_on"]
+        widgets = {"due_date": forms.DateInput(), "completed_on": forms.DateInput()}
+
+    def __init__(self, *args: Any, intention: Intention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.intention = intention
+
+
+class ProgressForm(VersionedModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["period", "rag", "narrative", "author", "date"]
+        widgets = {"date": forms.DateInput()}
+
+    def __init__(self, *args: Any, intention: Intention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.intention = intention
+
+    def clean_period(self) -> str:
+        period = self.cleaned_data["period"].strip().upper()
+        clash = ProgressUpdate.objects.filter(intention=self.instance.intention, period=period)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"There is already an update for {period}: edit that one instead."
+            )
+        return period
+
+
+class RegisterFilterForm(GovUKFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False)
+    integrated = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Integrated"), ("no", "Single partner")], required=False
+    )
+    lead = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, label="Lead commissioner"
+    )
+    stage = forms.ChoiceField(choices=[("", "Any"), *CommissioningStage.choices], required=False)
+    rag = forms.ChoiceField(choices=[("", "Any"), ("none", "None"), *Rag.choices], required=False, label="RAG")
+    sro = forms.CharField(label="Senior responsible officer", required=False)
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(partnership=partnership)
+        self.fields["lead"].queryset = member_organisations(partnership).filter(
+            kind__in=COMMISSIONER_KINDS
+        )
+
+    def apply(self, qs):  # type: ignore[no-untyped-def]
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["q"]:
+            from django.db.models import Q
+
+            qs = qs.filter(Q(title__icontains=d["q"]) | Q(reference__icontains=d["q"]) | Q(aim__icontains=d["q"]))
+        if d["theme"]:
+            qs = qs.filter(themes=d["theme"])
+        if d["integrated"]:
+            qs = qs.filter(integrated=d["integrated"] == "yes")
+        if d["lead"]:
+            qs = qs.filter(lead_commissioner=d["lead"])
+        if d["stage"]:
+            qs = qs.filter(stage=d["stage"])
+        if d["rag"]:
+            qs = qs.filter(current_rag="" if d["rag"] == "none" else d["rag"])
+        if d["sro"]:
+            qs = qs.filter(sro__icontains=d["sro"])
+        return qs

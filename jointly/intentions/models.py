@@ -1,0 +1,208 @@
+"""Commissioning intentions, their milestones and quarterly progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from jointly.core.models import VersionedModel
+from jointly.partnerships.models import CommissioningStage
+
+PERIOD_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    """'2013-Q3' -> (2013, 3). Calendar quarters. Raises ValueError."""
+    match = PERIOD_RE.match(period.strip())
+    if not match:
+        raise ValueError(f"{period!r} is not a quarter like 2013-Q3")
+    return int(match.group(1)), int(match.group(2))
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+    end_month = 3 * quarter
+    end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
+def validate_period(value: str) -> None:
+    try:
+        parse_period(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class Theme(models.Model):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="themes"
+    )
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+    public_fields = ("id", "partnership", "name")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="theme_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intention(VersionedModel):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="intentions"
+    )
+    reference = models.CharField(max_length=30)
+    title = models.CharField(max_length=300)
+    aim = models.TextField("aim", blank=True)
+    objectives = models.TextField(blank=True)
+    scope = models.TextField(blank=True)
+    benefits_users = models.TextField("benefits to service users", blank=True)
+    benefits_staff = models.TextField("benefits to staff", blank=True)
+    benefits_organisation = models.TextField("benefits to the organisation", blank=True)
+    metrics = models.TextField(blank=True, help_text="How success will be measured")
+    expected_outcome = models.TextField(blank=True)
+    integrated = models.BooleanField(
+        default=True, help_text="Commissioned jointly by several partners (not single-partner)"
+    )
+    lead_commissioner = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_intentions",
+        help_text="Empty where the partners have not named one lead (e.g. 'all CCGs')",
+    )
+    partner_commissioners = models.ManyToManyField(
+        "partnerships.Organisation", blank=True, related_name="partner_intentions"
+    )
+    coordinating_commissioner = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_intentions",
+    )
+    providers_affected = models.ManyToManyField(
+        "partnerships.Organisation", blank=True, related_name="affecting_intentions"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="intentions")
+    outcomes = models.ManyToManyField(
+        "outcomes.Outcome", blank=True, related_name="intentions", verbose_name="outcomes served"
+    )
+    stage = models.CharField(
+        "commissioning-cycle stage",
+        max_length=10,
+        choices=CommissioningStage.choices,
+        default=CommissioningStage.PLAN,
+    )
+    sro = models.CharField("senior responsible officer", max_length=200, blank=True)
+    lead_officer = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    current_rag = models.CharField(
+        "RAG", max_length=8, choices=Rag.choices, blank=True, help_text="From the latest progress"
+    )
+    illustrative = models.BooleanField(default=False)
+
+    history = HistoricalRecords(
+        m2m_fields=[partner_commissioners, providers_affected, themes, outcomes]
+    )
+    public_fields = (
+        "partnership", "reference", "title", "aim", "objectives", "scope", "benefits_users",
+        "benefits_staff", "benefits_organisation", "metrics", "expected_outcome", "integrated",
+        "lead_commissioner", "partner_commissioners", "coordinating_commissioner",
+        "providers_affected", "themes", "outcomes", "stage", "start_date", "end_date",
+        "current_rag", "illustrative",
+    )  # fmt: skip
+    personal_fields = ("sro", "lead_officer")
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], name="intention_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="intention_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intentions:detail", args=[self.partnership.slug, self.reference])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+
+class Milestone(VersionedModel):
+    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    public_fields = ("intention", "title", "due_date", "completed_on")
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.completed_on is None and self.due_date < today
+
+    @property
+    def status(self) -> str:
+        if self.completed_on:
+            return "done late" if self.completed_on > self.due_date else "done"
+        return "overdue" if self.is_overdue() else "due"
+
+
+class ProgressUpdate(VersionedModel):
+    """A quarterly progress statement with its RAG rating."""
+
+    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="progress")
+    period = models.CharField(max_length=7, validators=[validate_period], help_text="e.g. 2013-Q3")
+    rag = models.CharField("RAG", max_length=8, choices=Rag.choices)
+    narrative = models.TextField()
+    author = models.CharField(max_length=200, help_text="Name or post")
+    date = models.DateField(default=timezone.localdate)
+
+    history = HistoricalRecords()
+    public_fields = ("intention", "period", "rag", "narrative", "date")
+    personal_fields = ("author",)
+
+    class Meta:
+        ordering = ["-period", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["intention", "period"], name="progress_one_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intention.reference} {self.period} {self.rag}"

@@ -1,0 +1,144 @@
+"""Intention register, detail and edit pages, and the quarterly progress report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+
+from jointly.accounts.permissions import Perm
+from jointly.core.access import get_partnership
+from jointly.core.exports import csv_response, xlsx_response
+from jointly.core.history import history_for
+from jointly.core.models import StaleEdit
+from jointly.core.pages import partnership_context
+from jointly.core.views import handle_versioned_form
+from jointly.intentions import actions, queries, reports
+from jointly.intentions.forms import IntentionForm, MilestoneForm, ProgressForm, RegisterFilterForm
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate, parse_period
+
+EXPORT_HEADERS = [
+    "reference", "title", "integrated", "lead_commissioner", "partner_commissioners",
+    "coordinating_commissioner", "themes", "outcomes", "stage", "rag", "sro", "lead_officer",
+    "start_date", "end_date", "aim", "expected_outcome",
+]  # fmt: skip
+
+
+def _export_rows(intentions):  # type: ignore[no-untyped-def]
+    for i in intentions:
+        yield [
+            i.reference, i.title, i.integrated,
+            i.lead_commissioner.name if i.lead_commissioner else "",
+            "; ".join(o.name for o in i.partner_commissioners.all()),
+            i.coordinating_commissioner.name if i.coordinating_commissioner else "",
+            "; ".join(t.name for t in i.themes.all()),
+            "; ".join(o.code for o in i.outcomes.all()),
+            i.get_stage_display(), i.current_rag, i.sro, i.lead_officer,
+            i.start_date, i.end_date, i.aim, i.expected_outcome,
+        ]  # fmt: skip
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    form = RegisterFilterForm(request.GET or None, partnership=partnership)
+    intentions = form.apply(queries.register(partnership))
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return csv_response(f"{slug}-intentions.csv", EXPORT_HEADERS, _export_rows(intentions))
+    if fmt == "xlsx":
+        return xlsx_response(f"{slug}-intentions.xlsx", "Intentions", EXPORT_HEADERS, _export_rows(intentions))
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "intentions/register.html",
+        partnership_context(request, partnership, form=form, intentions=intentions, query=query.urlencode()),
+    )
+
+
+def detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    intention = get_object_or_404(queries.detail(partnership), reference=reference)
+    return render(
+        request,
+        "intentions/detail.html",
+        partnership_context(request, partnership, intention=intention, history=history_for(intention)),
+    )
+
+
+def intention_form(request: HttpRequest, slug: str, reference: str | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
+    instance = get_object_or_404(Intention, partnership=partnership, reference=reference) if reference else None
+    form = IntentionForm(request.POST or None, instance=instance, partnership=partnership)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership,
+            heading=f"Edit {instance.reference}" if instance else "Add a commissioning intention",
+            cancel_url=instance.get_absolute_url() if instance else partnership.get_absolute_url()),
+        success_message="Intention saved.",
+    )  # fmt: skip
+
+
+def milestone_form(request: HttpRequest, slug: str, reference: str, pk: int | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
+    intention = get_object_or_404(Intention, partnership=partnership, reference=reference)
+    instance = get_object_or_404(Milestone, intention=intention, pk=pk) if pk else None
+    form = MilestoneForm(request.POST or None, instance=instance, intention=intention)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(request, partnership,
+                                    heading="Edit milestone" if instance else f"Add a milestone to {intention.reference}",
+                                    cancel_url=intention.get_absolute_url()),
+        success_message="Milestone saved.", success_url=intention.get_absolute_url() + "#milestones",
+    )  # fmt: skip
+
+
+def progress_form(request: HttpRequest, slug: str, reference: str, pk: int | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
+    intention = get_object_or_404(Intention, partnership=partnership, reference=reference)
+    instance = get_object_or_404(ProgressUpdate, intention=intention, pk=pk) if pk else None
+    initial = {} if instance else {"period": reports.current_period(), "author": request.user.display_name}
+    form = ProgressForm(request.POST or None, instance=instance, intention=intention, initial=initial)
+    ctx = partnership_context(
+        request, partnership, form=form, cancel_url=intention.get_absolute_url(),
+        heading=f"{'Edit' if instance else 'Record'} quarterly progress for {intention.reference}",
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_progress(form, by=request.user)
+        except StaleEdit:
+            return render(request, "partnerships/form.html", ctx, status=409)
+        messages.success(request, "Progress recorded.")
+        return HttpResponseRedirect(intention.get_absolute_url() + "#progress")
+    return render(request, "partnerships/form.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    period = request.GET.get("period") or reports.current_period()
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    report = reports.build(partnership, period)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return csv_response(f"{slug}-progress-{period}.csv", reports.CSV_HEADERS, reports.csv_rows(report))
+    if fmt == "docx":
+        response = HttpResponse(
+            reports.render_docx(report),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slug}-progress-{period}.docx"'
+        return response
+    periods = sorted(
+        set(ProgressUpdate.objects.filter(intention__partnership=partnership).values_list("period", flat=True))
+        | {reports.current_period()},
+        reverse=True,
+    )
+    return render(
+        request,
+        "intentions/progress_report.html",
+        partnership_context(request, partnership, report=report, periods=periods),
+    )

@@ -1,0 +1,116 @@
+"""API for outcomes frameworks, outcomes and contributes-to links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from jointly.accounts.permissions import Perm
+from jointly.core.api import PlainModelSerializer, ScopedViewSet, VersionedModelSerializer
+from jointly.outcomes.models import Framework, Outcome, OutcomeLink
+from jointly.partnerships.api import partnership_field
+
+
+class FrameworkSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+
+    class Meta:
+        model = Framework
+        fields = ["id", "partnership", "slug", "name", "kind", "description", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        slug = attrs.get("slug", getattr(self.instance, "slug", None))
+        clash = Framework.objects.filter(partnership=partnership, slug=slug)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"slug": "Another framework in this partnership uses this slug."})
+        return attrs
+
+
+class FrameworkViewSet(ScopedViewSet):
+    queryset = Framework.objects.select_related("partnership")
+    serializer_class = FrameworkSerializer
+    read_perm = Perm.VIEW_PARTNERSHIP
+    write_perm = Perm.EDIT_OUTCOMES
+    filterset_fields = ["partnership__slug", "kind"]
+
+
+class OutcomeSerializer(VersionedModelSerializer):
+    framework = serializers.PrimaryKeyRelatedField(queryset=Framework.objects.all())
+    parent = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all(), allow_null=True, required=False)
+    contributes_to = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "id", "framework", "parent", "code", "title", "description", "position",
+            "contributes_to", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        framework = attrs.get("framework", getattr(self.instance, "framework", None))
+        parent = attrs.get("parent")
+        errors = {}
+        if parent is not None:
+            if parent.framework_id != framework.pk:
+                errors["parent"] = "Must be an outcome of the same framework."
+            node = parent
+            while node is not None and self.instance is not None:
+                if node.pk == self.instance.pk:
+                    errors["parent"] = "An outcome cannot sit under itself."
+                    break
+                node = node.parent
+        code = attrs.get("code", getattr(self.instance, "code", None))
+        clash = Outcome.objects.filter(framework=framework, code=code)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            errors["code"] = "Another outcome in this framework has this code."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class OutcomeViewSet(ScopedViewSet):
+    queryset = Outcome.objects.select_related("framework__partnership").prefetch_related("contributes_to")
+    serializer_class = OutcomeSerializer
+    read_perm = Perm.VIEW_PARTNERSHIP
+    write_perm = Perm.EDIT_OUTCOMES
+    partnership_path = "framework__partnership"
+    filterset_fields = ["framework", "parent"]
+
+
+class OutcomeLinkSerializer(PlainModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all())
+    target = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all())
+
+    class Meta:
+        model = OutcomeLink
+        fields = ["id", "source", "target"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        source, target = attrs["source"], attrs["target"]
+        if source.pk == target.pk:
+            raise serializers.ValidationError({"target": "An outcome cannot contribute to itself."})
+        if source.framework.partnership_id != target.framework.partnership_id:
+            raise serializers.ValidationError({"target": "Both outcomes must belong to the same partnership."})
+        if OutcomeLink.objects.filter(source=source, target=target).exists():
+            raise serializers.ValidationError({"target": "That link already exists."})
+        return attrs
+
+
+class OutcomeLinkViewSet(ScopedViewSet):
+    queryset = OutcomeLink.objects.select_related("source__framework__partnership")
+    serializer_class = OutcomeLinkSerializer
+    read_perm = Perm.VIEW_PARTNERSHIP
+    write_perm = Perm.EDIT_OUTCOMES
+    partnership_path = "source__framework__partnership"
+    http_method_names = ["get", "post", "delete", "head", "options"]

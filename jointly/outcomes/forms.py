@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.outcomes.models import Framework, Outcome, OutcomeLink
+
+
+class OutcomeForm(VersionedModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["code", "title", "description", "parent", "position"]
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        parents = framework.outcomes.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["position"].required = False
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        clash = Outcome.objects.filter(framework=self.instance.framework, code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another outcome in this framework already has this code.")
+        return code
+
+    def clean_parent(self) -> Outcome | None:
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise forms.ValidationError("An outcome cannot sit under itself.")
+            node = node.parent
+        return parent
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
+
+
+class OutcomeLinkForm(GovUKFormMixin, forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Outcome.objects.none(), label="This outcome contributes to"
+    )
+
+    def __init__(self, *args: Any, source: Outcome, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["target"].queryset = (
+            Outcome.objects.filter(framework__partnership=source.framework.partnership)
+            .exclude(pk=source.pk)
+            .select_related("framework")
+        )
+        self.fields["target"].label_from_instance = lambda o: f"{o.framework.name}: {o}"
+
+    def clean_target(self) -> Outcome:
+        target = self.cleaned_data["target"]
+        if OutcomeLink.objects.filter(source=self.source, target=target).exists():
+            raise forms.ValidationError("That link already exists.")
+        return target

@@ -1,0 +1,166 @@
+"""Partnership, governance and agreement pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from jointly.accounts.permissions import Perm, visible_partnerships
+from jointly.core.access import get_partnership
+from jointly.core.history import history_for
+from jointly.core.pages import partnership_context
+from jointly.core.views import handle_versioned_form
+from jointly.partnerships import diagram, queries
+from jointly.partnerships.forms import ActionForm, AgreementForm, BoardForm, MeetingForm, PartnershipForm
+from jointly.partnerships.models import Action, Agreement, Board, Decision
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = visible_partnerships(request.user).prefetch_related("areas")
+    return render(request, "partnerships/home.html", {"partnerships": partnerships})
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug)
+    ctx = partnership_context(
+        request,
+        partnership,
+        members=queries.members(partnership),
+        frameworks=partnership.frameworks.all(),
+        areas=partnership.areas.all(),
+        history=history_for(partnership),
+    )
+    if ctx["can"].get(Perm.VIEW_PLANNING):
+        ctx["boards"] = queries.boards(partnership)
+        ctx["agreements"] = queries.agreements(partnership)
+    return render(request, "partnerships/detail.html", ctx)
+
+
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(request, partnership, heading=f"Edit {partnership.name}",
+                                    cancel_url=partnership.get_absolute_url()),
+        success_message="Partnership details saved.",
+    )  # fmt: skip
+
+
+def governance(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    board_list = list(queries.boards(partnership))
+    boxes, edges, width, height = diagram.layout(
+        [(b.pk, b.name, b.reports_to_id, b.get_absolute_url()) for b in board_list]
+    )
+    today = timezone.localdate()
+    actions = list(
+        Action.objects.filter(board__partnership=partnership)
+        .exclude(status="done")
+        .select_related("board")
+        .order_by("due_date")
+    )
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+    return render(
+        request,
+        "partnerships/governance.html",
+        partnership_context(
+            request, partnership, boards=board_list, boxes=boxes, edges=edges,
+            width=width, height=height, open_actions=actions,
+            agreements=queries.agreements(partnership),
+        ),  # fmt: skip
+    )
+
+
+def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    obj = get_object_or_404(queries.board_detail(partnership), slug=board_slug)
+    today = timezone.localdate()
+    actions = list(obj.actions.all())
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+    return render(
+        request,
+        "partnerships/board.html",
+        partnership_context(request, partnership, board=obj, actions=actions, history=history_for(obj)),
+    )
+
+
+def board_form(request: HttpRequest, slug: str, board_slug: str | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    instance = get_object_or_404(Board, partnership=partnership, slug=board_slug) if board_slug else None
+    form = BoardForm(request.POST or None, instance=instance, partnership=partnership)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership,
+            heading=f"Edit {instance.name}" if instance else "Add a board or group",
+            cancel_url=instance.get_absolute_url() if instance else partnership.get_absolute_url()),
+        success_message="Board saved.",
+    )  # fmt: skip
+
+
+def meeting_new(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    obj = get_object_or_404(Board, partnership=partnership, slug=board_slug)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save(commit=False)
+            meeting.board = obj
+            meeting.save()
+            for line in form.cleaned_data["decisions"].splitlines():
+                if line.strip():
+                    Decision.objects.create(meeting=meeting, text=line.strip())
+        messages.success(request, "Meeting recorded.")
+        return redirect(obj.get_absolute_url())
+    ctx = partnership_context(request, partnership, form=form, heading=f"Record a meeting of {obj.name}",
+                              cancel_url=obj.get_absolute_url())  # fmt: skip
+    return render(request, "partnerships/form.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+def action_form(
+    request: HttpRequest, slug: str, board_slug: str, action_id: int | None = None
+) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    obj = get_object_or_404(Board, partnership=partnership, slug=board_slug)
+    instance = get_object_or_404(Action, board=obj, pk=action_id) if action_id else None
+    form = ActionForm(request.POST or None, instance=instance, board=obj)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(request, partnership,
+                                    heading="Edit action" if instance else f"Add an action for {obj.name}",
+                                    cancel_url=obj.get_absolute_url()),
+        success_message="Action saved.", success_url=obj.get_absolute_url() + "#actions",
+    )  # fmt: skip
+
+
+def agreement(request: HttpRequest, slug: str, agreement_slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
+    obj = get_object_or_404(queries.agreements(partnership), slug=agreement_slug)
+    return render(
+        request,
+        "partnerships/agreement.html",
+        partnership_context(request, partnership, agreement=obj, history=history_for(obj)),
+    )
+
+
+def agreement_form(request: HttpRequest, slug: str, agreement_slug: str | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    instance = (
+        get_object_or_404(Agreement, partnership=partnership, slug=agreement_slug)
+        if agreement_slug
+        else None
+    )
+    form = AgreementForm(request.POST or None, instance=instance, partnership=partnership)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(request, partnership,
+                                    heading=f"Edit {instance.title}" if instance else "Add an agreement",
+                                    cancel_url=partnership.get_absolute_url()),
+        success_message="Agreement saved.",
+    )  # fmt: skip
