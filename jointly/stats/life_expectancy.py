@@ -252,23 +252,23 @@ def _life_table(start: np.ndarray, dths: np.ndarray, pops: np.ndarray) -> dict[s
         q = np.where(dths <= pops / n / a, m * n / (1 + m * n * (1 - a)), 1.0)
         q[:, -1] = 1.0
         p = 1 - q
-        l = np.empty_like(m)
-        l[:, 0] = RADIX
-        l[:, 1:] = RADIX * np.cumprod(p[:, :-1], axis=1)
-        l_next = np.zeros_like(l)
-        l_next[:, :-1] = l[:, 1:]
-        d = l - l_next
-        big_l = n * (l_next + a * d)
-        big_l[:, -1] = l[:, -1] / m[:, -1]
+        surv = np.empty_like(m)
+        surv[:, 0] = RADIX
+        surv[:, 1:] = RADIX * np.cumprod(p[:, :-1], axis=1)
+        surv_next = np.zeros_like(surv)
+        surv_next[:, :-1] = surv[:, 1:]
+        d = surv - surv_next
+        big_l = n * (surv_next + a * d)
+        big_l[:, -1] = surv[:, -1] / m[:, -1]
         t = np.cumsum(big_l[:, ::-1], axis=1)[:, ::-1]
-        e = np.where(l == 0, 0.0, t / l)
+        e = np.where(surv == 0, 0.0, t / surv)
         s2 = np.where(d == 0, 0.0, q**2 * (1 - q) / dths)
         s2[:, -1] = 4 / (dths[:, -1] * m[:, -1] ** 2)
         e_next = np.zeros_like(e)
         e_next[:, :-1] = e[:, 1:]
-        w = s2 * l**2 * ((1 - a) * n + e_next) ** 2
-        w[:, -1] = (l[:, -1] / 2) ** 2 * s2[:, -1]
-        se = np.sqrt(np.cumsum(w[:, ::-1], axis=1)[:, ::-1] / l**2)
+        w = s2 * surv**2 * ((1 - a) * n + e_next) ** 2
+        w[:, -1] = (surv[:, -1] / 2) ** 2 * s2[:, -1]
+        se = np.sqrt(np.cumsum(w[:, ::-1], axis=1)[:, ::-1] / surv**2)
     return {
         "e": e,
         "se": se,
