@@ -1,0 +1,64 @@
+# Jointly: one command runner for people and CI.
+#   make run    set everything up and serve http://127.0.0.1:8000 with the demo partnerships
+#   make test   set everything up and run ruff plus the whole test suite (incl. browser tests)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS := jointly/static/vendor/govuk/govuk-frontend.min.css
+PYTEST_ARGS ?=
+
+.PHONY: run test setup assets chromium lint format migrate demo clean bench
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf jointly/static/vendor && mkdir -p jointly/static/vendor
+	cp -r node_modules/govuk-frontend/dist/govuk jointly/static/vendor/govuk
+	cp node_modules/htmx.org/dist/htmx.min.js jointly/static/vendor/
+	touch $(ASSETS)
+
+setup: $(STAMP) $(ASSETS)
+
+assets: $(ASSETS)
+
+# Browser tests drive Debian's Chromium; install it when missing (never a browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+migrate: setup
+	$(VENV)/bin/jointly migrate --noinput
+
+demo: migrate
+	$(VENV)/bin/jointly demo load
+
+run: demo
+	$(VENV)/bin/jointly serve --host 127.0.0.1 --port 8000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup chromium lint
+	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/spc.py
+	$(PY) bench/indicators.py
+
+clean:
+	rm -rf $(VENV) node_modules jointly/static/vendor staticfiles var

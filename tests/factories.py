@@ -1,0 +1,179 @@
+"""A factory per model, as plain functions with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from jointly.accounts.models import Membership, Role, User
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
+from jointly.outcomes.models import Framework, Outcome, OutcomeLink
+from jointly.partnerships.models import (
+    Action,
+    Agreement,
+    Area,
+    Board,
+    CommissioningFunction,
+    Meeting,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+)
+
+_seq = itertools.count(1)
+
+
+def n() -> int:
+    return next(_seq)
+
+
+def area(**kw: Any) -> Area:
+    i = n()
+    return Area.objects.create(**{"gss_code": f"E0600{i:04d}", "name": f"Area {i}", "area_type": "unitary", **kw})
+
+
+def organisation(**kw: Any) -> Organisation:
+    i = n()
+    return Organisation.objects.create(**{"slug": f"org-{i}", "name": f"Organisation {i}", "kind": "council", **kw})
+
+
+def partnership(**kw: Any) -> Partnership:
+    i = n()
+    return Partnership.objects.create(**{"slug": f"partnership-{i}", "name": f"Partnership {i}", **kw})
+
+
+def member(p: Partnership, org: Organisation, role: str = "partner") -> PartnershipMember:
+    return PartnershipMember.objects.create(partnership=p, organisation=org, role=role)
+
+
+def user(**kw: Any) -> User:
+    i = n()
+    return User.objects.create_user(email=kw.pop("email", f"person{i}@example.org"), password="pw-12345-long", **kw)
+
+
+def membership(u: User, org: Organisation, role: str, p: Partnership | None = None) -> Membership:
+    return Membership.objects.create(user=u, organisation=org, role=role, partnership=p)
+
+
+def theme(p: Partnership, **kw: Any) -> Theme:
+    return Theme.objects.create(partnership=p, **{"name": f"Theme {n()}", **kw})
+
+
+def framework(p: Partnership, **kw: Any) -> Framework:
+    i = n()
+    return Framework.objects.create(partnership=p, **{"slug": f"fw-{i}", "name": f"Framework {i}", "kind": "hwb_strategy", **kw})
+
+
+def outcome(fw: Framework, **kw: Any) -> Outcome:
+    i = n()
+    return Outcome.objects.create(framework=fw, **{"code": f"{i}", "title": f"Outcome {i}", **kw})
+
+
+def link(source: Outcome, target: Outcome) -> OutcomeLink:
+    return OutcomeLink.objects.create(source=source, target=target)
+
+
+def intention(p: Partnership, lead: Organisation, **kw: Any) -> Intention:
+    i = n()
+    return Intention.objects.create(
+        partnership=p, lead_commissioner=lead, **{"reference": f"INT-{i}", "title": f"Intention {i}", **kw}
+    )
+
+
+def milestone(i: Intention, **kw: Any) -> Milestone:
+    return Milestone.objects.create(intention=i, **{"title": f"Milestone {n()}", "due_date": dt.date(2013, 8, 1), **kw})
+
+
+def progress(i: Intention, **kw: Any) -> ProgressUpdate:
+    return ProgressUpdate.objects.create(
+        intention=i, **{"period": "2013-Q3", "rag": "green", "narrative": "On track.", "author": "SRO", **kw}
+    )
+
+
+def board(p: Partnership, **kw: Any) -> Board:
+    i = n()
+    return Board.objects.create(partnership=p, **{"slug": f"board-{i}", "name": f"Board {i}", **kw})
+
+
+def meeting(b: Board, **kw: Any) -> Meeting:
+    return Meeting.objects.create(board=b, **{"date": dt.date(2013, 9, 1), "title": "Meeting", **kw})
+
+
+def action(b: Board, **kw: Any) -> Action:
+    return Action.objects.create(
+        board=b, **{"description": "Do a thing", "owner": "Chair", "due_date": dt.date(2014, 1, 1), **kw}
+    )
+
+
+def function(**kw: Any) -> CommissioningFunction:
+    i = n()
+    return CommissioningFunction.objects.create(**{"key": f"function-{i}", "label": f"Function {i}", "stage": "analyse", **kw})
+
+
+def agreement(p: Partnership, host: Organisation, **kw: Any) -> Agreement:
+    i = n()
+    a = Agreement.objects.create(
+        partnership=p, host=host,
+        **{"slug": f"agreement-{i}", "kind": "section_75", "title": f"Agreement {i}", "start_date": dt.date(2014, 4, 1), **kw},
+    )  # fmt: skip
+    a.parties.add(host)
+    return a
+
+
+ROLES = [r.value for r in Role]
+
+
+@dataclass
+class World:
+    p: Partnership
+    other: Partnership
+    council: Organisation
+    ccg: Organisation
+    provider: Organisation
+    other_council: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+    outsider: User | None = None
+    admin: User | None = None
+    framework: Framework | None = None
+    outcome: Outcome | None = None
+    theme: Theme | None = None
+    intention: Intention | None = None
+    board: Board | None = None
+    action: Action | None = None
+    agreement: Agreement | None = None
+    milestone: Milestone | None = None
+    progress: ProgressUpdate | None = None
+
+    @classmethod
+    def build(cls) -> World:
+        p, other = partnership(slug="alpha", name="Alpha"), partnership(slug="beta", name="Beta")
+        council = organisation(slug="alpha-council", name="Alpha Council", kind="council")
+        ccg = organisation(slug="alpha-ccg", name="Alpha CCG", kind="ccg", ods_code="99Z")
+        provider = organisation(slug="alpha-trust", name="Alpha Trust", kind="nhs_trust")
+        other_council = organisation(slug="beta-council", name="Beta Council")
+        member(p, council, "host")
+        member(p, ccg)
+        member(p, provider, "provider")
+        member(other, other_council, "host")
+        w = cls(p, other, council, ccg, provider, other_council)
+        for role in ROLES:
+            u = user(email=f"{role}@alpha.test")
+            membership(u, provider if role == "provider" else council, role)
+            w.users[role] = u
+        w.outsider = user(email="outsider@beta.test")
+        membership(w.outsider, other_council, "partnership_admin")
+        w.admin = User.objects.create_superuser(email="admin@jointly.test", password="pw-12345-long")
+        w.framework = framework(p, slug="hwb")
+        w.outcome = outcome(w.framework, code="1", title="Best start in life")
+        w.theme = theme(p, name="Early help")
+        w.intention = intention(p, council, reference="ALP-01", title="Integrated early help")
+        w.intention.outcomes.add(w.outcome)
+        w.intention.themes.add(w.theme)
+        w.milestone = milestone(w.intention)
+        w.progress = progress(w.intention)
+        w.board = board(p, slug="icb", name="Integrated Commissioning Board")
+        w.action = action(w.board)
+        w.agreement = agreement(p, council, slug="s75")
+        return w
