@@ -30,9 +30,7 @@ DEBUG = env_bool("JOINTLY_DEBUG", True)
 SECRET_KEY = os.environ.get("JOINTLY_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError(
-            "JOINTLY_SECRET_KEY must be set when JOINTLY_DEBUG is off (see dotenv-sample)"
-        )
+        raise RuntimeError("JOINTLY_SECRET_KEY must be set when JOINTLY_DEBUG is off (see dotenv-sample)")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = os.environ.get("JOINTLY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -93,9 +91,7 @@ WSGI_APPLICATION = "jointly.wsgi.application"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'jointly.sqlite3'}", conn_max_age=60
-    )
+    "default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'jointly.sqlite3'}", conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

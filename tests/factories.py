@@ -31,12 +31,16 @@ def n() -> int:
 
 def area(**kw: Any) -> Area:
     i = n()
-    return Area.objects.create(**{"gss_code": f"E0600{i:04d}", "name": f"Area {i}", "area_type": "unitary", **kw})
+    return Area.objects.create(
+        **{"gss_code": f"E0600{i:04d}", "name": f"Area {i}", "area_type": "unitary", **kw}
+    )
 
 
 def organisation(**kw: Any) -> Organisation:
     i = n()
-    return Organisation.objects.create(**{"slug": f"org-{i}", "name": f"Organisation {i}", "kind": "council", **kw})
+    return Organisation.objects.create(
+        **{"slug": f"org-{i}", "name": f"Organisation {i}", "kind": "council", **kw}
+    )
 
 
 def partnership(**kw: Any) -> Partnership:
@@ -50,7 +54,9 @@ def member(p: Partnership, org: Organisation, role: str = "partner") -> Partners
 
 def user(**kw: Any) -> User:
     i = n()
-    return User.objects.create_user(email=kw.pop("email", f"person{i}@example.org"), password="pw-12345-long", **kw)
+    return User.objects.create_user(
+        email=kw.pop("email", f"person{i}@example.org"), password="pw-12345-long", **kw
+    )
 
 
 def membership(u: User, org: Organisation, role: str, p: Partnership | None = None) -> Membership:
@@ -63,7 +69,9 @@ def theme(p: Partnership, **kw: Any) -> Theme:
 
 def framework(p: Partnership, **kw: Any) -> Framework:
     i = n()
-    return Framework.objects.create(partnership=p, **{"slug": f"fw-{i}", "name": f"Framework {i}", "kind": "hwb_strategy", **kw})
+    return Framework.objects.create(
+        partnership=p, **{"slug": f"fw-{i}", "name": f"Framework {i}", "kind": "hwb_strategy", **kw}
+    )
 
 
 def outcome(fw: Framework, **kw: Any) -> Outcome:
@@ -83,7 +91,9 @@ def intention(p: Partnership, lead: Organisation, **kw: Any) -> Intention:
 
 
 def milestone(i: Intention, **kw: Any) -> Milestone:
-    return Milestone.objects.create(intention=i, **{"title": f"Milestone {n()}", "due_date": dt.date(2013, 8, 1), **kw})
+    return Milestone.objects.create(
+        intention=i, **{"title": f"Milestone {n()}", "due_date": dt.date(2013, 8, 1), **kw}
+    )
 
 
 def progress(i: Intention, **kw: Any) -> ProgressUpdate:
@@ -109,7 +119,9 @@ def action(b: Board, **kw: Any) -> Action:
 
 def function(**kw: Any) -> CommissioningFunction:
     i = n()
-    return CommissioningFunction.objects.create(**{"key": f"function-{i}", "label": f"Function {i}", "stage": "analyse", **kw})
+    return CommissioningFunction.objects.create(
+        **{"key": f"function-{i}", "label": f"Function {i}", "stage": "analyse", **kw}
+    )
 
 
 def agreement(p: Partnership, host: Organisation, **kw: Any) -> Agreement:

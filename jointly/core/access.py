@@ -10,9 +10,7 @@ from jointly.accounts.permissions import Perm, has_permission, visible_partnersh
 from jointly.partnerships.models import Partnership
 
 
-def get_partnership(
-    request: HttpRequest, slug: str, perm: Perm = Perm.VIEW_PARTNERSHIP
-) -> Partnership:
+def get_partnership(request: HttpRequest, slug: str, perm: Perm = Perm.VIEW_PARTNERSHIP) -> Partnership:
     partnership = get_object_or_404(visible_partnerships(request.user), slug=slug)
     if not has_permission(request.user, perm, partnership):
         raise PermissionDenied("You do not have permission to do that in this partnership.")

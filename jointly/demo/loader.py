@@ -191,7 +191,12 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
             {"name": fw["name"], "kind": fw["kind"], "description": fw.get("description", "")},
         )  # fmt: skip
 
-        def place(nodes: list[dict[str, Any]], parent: Outcome | None) -> None:
+        def place(
+            nodes: list[dict[str, Any]],
+            parent: Outcome | None,
+            framework: Framework = framework,
+            fw: dict = fw,
+        ) -> None:
             for position, node in enumerate(nodes):
                 outcome = upsert(
                     Outcome, stats, {"framework": framework, "code": node["code"]},
@@ -199,7 +204,7 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
                      "parent": parent, "position": position},
                 )  # fmt: skip
                 outcomes[(fw["slug"], node["code"])] = outcome
-                place(node.get("children", []), outcome)
+                place(node.get("children", []), outcome, framework, fw)
 
         place(fw.get("outcomes", []), None)
     for link in data.get("outcome_links", []):

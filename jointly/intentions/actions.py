@@ -11,9 +11,7 @@ from jointly.intentions.models import Intention, ProgressUpdate
 
 def refresh_rag(intention: Intention) -> str:
     """Set the intention's RAG from its latest quarterly update (derived, so not versioned)."""
-    latest = (
-        ProgressUpdate.objects.filter(intention=intention).order_by("-period", "-date").first()
-    )
+    latest = ProgressUpdate.objects.filter(intention=intention).order_by("-period", "-date").first()
     rag = latest.rag if latest else ""
     if intention.current_rag != rag:
         Intention.objects.filter(pk=intention.pk).update(current_rag=rag)

@@ -7,7 +7,6 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
-from jointly.accounts.permissions import Perm
 from jointly.core.api import PlainModelSerializer, ScopedViewSet, VersionedModelSerializer
 from jointly.intentions import actions
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme

@@ -71,9 +71,7 @@ class IntentionForm(VersionedModelForm):
         if lead and partners and lead in partners:
             self.add_error("partner_commissioners", "The lead commissioner is not also a partner.")
         if data.get("integrated") is False and partners:
-            self.add_error(
-                "integrated", "A single-partner intention has no partner commissioners."
-            )
+            self.add_error("integrated", "A single-partner intention has no partner commissioners.")
         return data
 
 
@@ -104,9 +102,7 @@ class ProgressForm(VersionedModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(
-                f"There is already an update for {period}: edit that one instead."
-            )
+            raise forms.ValidationError(f"There is already an update for {period}: edit that one instead.")
         return period
 
 
@@ -120,15 +116,15 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
         queryset=Organisation.objects.none(), required=False, label="Lead commissioner"
     )
     stage = forms.ChoiceField(choices=[("", "Any"), *CommissioningStage.choices], required=False)
-    rag = forms.ChoiceField(choices=[("", "Any"), ("none", "None"), *Rag.choices], required=False, label="RAG")
+    rag = forms.ChoiceField(
+        choices=[("", "Any"), ("none", "None"), *Rag.choices], required=False, label="RAG"
+    )
     sro = forms.CharField(label="Senior responsible officer", required=False)
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(partnership=partnership)
-        self.fields["lead"].queryset = member_organisations(partnership).filter(
-            kind__in=COMMISSIONER_KINDS
-        )
+        self.fields["lead"].queryset = member_organisations(partnership).filter(kind__in=COMMISSIONER_KINDS)
 
     def apply(self, qs):  # type: ignore[no-untyped-def]
         if not self.is_valid():
@@ -137,7 +133,9 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
         if d["q"]:
             from django.db.models import Q
 
-            qs = qs.filter(Q(title__icontains=d["q"]) | Q(reference__icontains=d["q"]) | Q(aim__icontains=d["q"]))
+            qs = qs.filter(
+                Q(title__icontains=d["q"]) | Q(reference__icontains=d["q"]) | Q(aim__icontains=d["q"])
+            )
         if d["theme"]:
             qs = qs.filter(themes=d["theme"])
         if d["integrated"]:

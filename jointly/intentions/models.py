@@ -56,9 +56,7 @@ class Theme(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="theme_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="theme_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -121,9 +119,7 @@ class Intention(VersionedModel):
     )
     illustrative = models.BooleanField(default=False)
 
-    history = HistoricalRecords(
-        m2m_fields=[partner_commissioners, providers_affected, themes, outcomes]
-    )
+    history = HistoricalRecords(m2m_fields=[partner_commissioners, providers_affected, themes, outcomes])
     public_fields = (
         "partnership", "reference", "title", "aim", "objectives", "scope", "benefits_users",
         "benefits_staff", "benefits_organisation", "metrics", "expected_outcome", "integrated",
@@ -136,9 +132,7 @@ class Intention(VersionedModel):
     class Meta:
         ordering = ["reference"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "reference"], name="intention_unique_reference"
-            ),
+            models.UniqueConstraint(fields=["partnership", "reference"], name="intention_unique_reference"),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(start_date__isnull=True)

@@ -218,7 +218,9 @@ def render_docx(report: ProgressReport) -> bytes:
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(
-        table.rows[0].cells, ["Intention", "Lead / SRO", "RAG", "Progress", "Milestones this quarter"]
+        table.rows[0].cells,
+        ["Intention", "Lead / SRO", "RAG", "Progress", "Milestones this quarter"],
+        strict=True,
     ):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
@@ -245,12 +247,12 @@ def render_docx(report: ProgressReport) -> bytes:
     tl = doc.add_table(rows=1, cols=1 + len(report.timeline_quarters))
     tl.style = "Table Grid"
     tl.rows[0].cells[0].text = "Intention"
-    for cell, quarter in zip(tl.rows[0].cells[1:], report.timeline_quarters):
+    for cell, quarter in zip(tl.rows[0].cells[1:], report.timeline_quarters, strict=True):
         cell.text = quarter
     for row in report.timeline:
         cells = tl.add_row().cells
         cells[0].text = row.intention.reference
-        for cell, ms in zip(cells[1:], row.cells):
+        for cell, ms in zip(cells[1:], row.cells, strict=True):
             cell.text = "\n".join(m.title for m in ms)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -46,7 +46,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt == "csv":
         return csv_response(f"{slug}-intentions.csv", EXPORT_HEADERS, _export_rows(intentions))
     if fmt == "xlsx":
-        return xlsx_response(f"{slug}-intentions.xlsx", "Intentions", EXPORT_HEADERS, _export_rows(intentions))
+        return xlsx_response(
+            f"{slug}-intentions.xlsx", "Intentions", EXPORT_HEADERS, _export_rows(intentions)
+        )
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -68,7 +70,9 @@ def detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
 
 def intention_form(request: HttpRequest, slug: str, reference: str | None = None) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
-    instance = get_object_or_404(Intention, partnership=partnership, reference=reference) if reference else None
+    instance = (
+        get_object_or_404(Intention, partnership=partnership, reference=reference) if reference else None
+    )
     form = IntentionForm(request.POST or None, instance=instance, partnership=partnership)
     return handle_versioned_form(
         request, form, template="partnerships/form.html",
@@ -133,7 +137,9 @@ def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{slug}-progress-{period}.docx"'
         return response
     periods = sorted(
-        set(ProgressUpdate.objects.filter(intention__partnership=partnership).values_list("period", flat=True))
+        set(
+            ProgressUpdate.objects.filter(intention__partnership=partnership).values_list("period", flat=True)
+        )
         | {reports.current_period()},
         reverse=True,
     )

@@ -28,7 +28,9 @@ class FrameworkSerializer(VersionedModelSerializer):
         if self.instance:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError({"slug": "Another framework in this partnership uses this slug."})
+            raise serializers.ValidationError(
+                {"slug": "Another framework in this partnership uses this slug."}
+            )
         return attrs
 
 
@@ -42,7 +44,9 @@ class FrameworkViewSet(ScopedViewSet):
 
 class OutcomeSerializer(VersionedModelSerializer):
     framework = serializers.PrimaryKeyRelatedField(queryset=Framework.objects.all())
-    parent = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Outcome.objects.all(), allow_null=True, required=False
+    )
     contributes_to = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -101,7 +105,9 @@ class OutcomeLinkSerializer(PlainModelSerializer):
         if source.pk == target.pk:
             raise serializers.ValidationError({"target": "An outcome cannot contribute to itself."})
         if source.framework.partnership_id != target.framework.partnership_id:
-            raise serializers.ValidationError({"target": "Both outcomes must belong to the same partnership."})
+            raise serializers.ValidationError(
+                {"target": "Both outcomes must belong to the same partnership."}
+            )
         if OutcomeLink.objects.filter(source=source, target=target).exists():
             raise serializers.ValidationError({"target": "That link already exists."})
         return attrs

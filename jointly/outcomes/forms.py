@@ -45,9 +45,7 @@ class OutcomeForm(VersionedModelForm):
 
 
 class OutcomeLinkForm(GovUKFormMixin, forms.Form):
-    target = forms.ModelChoiceField(
-        queryset=Outcome.objects.none(), label="This outcome contributes to"
-    )
+    target = forms.ModelChoiceField(queryset=Outcome.objects.none(), label="This outcome contributes to")
 
     def __init__(self, *args: Any, source: Outcome, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

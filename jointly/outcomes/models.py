@@ -32,9 +32,7 @@ class Framework(VersionedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "slug"], name="framework_unique_slug")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="framework_unique_slug")]
 
     def __str__(self) -> str:
         return self.name
@@ -69,9 +67,7 @@ class Outcome(VersionedModel):
 
     class Meta:
         ordering = ["framework", "position", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="outcome_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="outcome_unique_code")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

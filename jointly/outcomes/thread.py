@@ -54,9 +54,7 @@ def golden_thread(outcome: Outcome) -> dict[str, Any]:
         .distinct()
         .order_by("reference")
     )
-    direct_ids = set(
-        Intention.objects.filter(outcomes=outcome).values_list("pk", flat=True)
-    )
+    direct_ids = set(Intention.objects.filter(outcomes=outcome).values_list("pk", flat=True))
     return {
         "ancestors": ancestors,
         "children": children,

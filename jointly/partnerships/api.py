@@ -197,12 +197,24 @@ class MeetingViewSet(ScopedViewSet):
 
 class ActionSerializer(VersionedModelSerializer):
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), allow_null=True, required=False)
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), allow_null=True, required=False
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Action
-        fields = ["id", "board", "meeting", "description", "owner", "due_date", "status", "overdue", "version"]
+        fields = [
+            "id",
+            "board",
+            "meeting",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "overdue",
+            "version",
+        ]
 
     def get_overdue(self, obj: Action) -> bool:
         return obj.is_overdue()

@@ -55,9 +55,7 @@ class BoardForm(VersionedModelForm):
 
 
 class MeetingForm(GovUKFormMixin, forms.ModelForm):
-    decisions = forms.CharField(
-        widget=forms.Textarea, required=False, help_text="One decision per line."
-    )
+    decisions = forms.CharField(widget=forms.Textarea, required=False, help_text="One decision per line.")
 
     class Meta:
         model = Meeting

@@ -98,9 +98,7 @@ class Partnership(VersionedModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    population_group = models.CharField(
-        max_length=200, default="Children, young people and families"
-    )
+    population_group = models.CharField(max_length=200, default="Children, young people and families")
     age_min = models.PositiveSmallIntegerField(default=0)
     age_max = models.PositiveSmallIntegerField(default=25)
     areas = models.ManyToManyField(Area, blank=True, related_name="partnerships")
@@ -142,9 +140,7 @@ class PartnershipMember(models.Model):
     class Meta:
         ordering = ["role", "organisation__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "organisation"], name="partnership_member_unique"
-            )
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="partnership_member_unique")
         ]
 
     def __str__(self) -> str:
@@ -216,9 +212,7 @@ class Board(VersionedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "slug"], name="board_unique_slug")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="board_unique_slug")]
 
     def __str__(self) -> str:
         return self.name
@@ -331,9 +325,7 @@ class Agreement(VersionedModel):
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=24, choices=AgreementKind.choices)
     title = models.CharField(max_length=300)
-    host = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    host = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     parties = models.ManyToManyField(Organisation, related_name="agreements")
     delegated_functions = models.ManyToManyField(CommissioningFunction, blank=True)
     fund_type = models.CharField(max_length=10, choices=FundType.choices, default=FundType.NONE)

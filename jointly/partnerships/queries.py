@@ -25,6 +25,4 @@ def board_detail(partnership: Partnership) -> QuerySet[Board]:
 
 
 def agreements(partnership: Partnership) -> QuerySet[Agreement]:
-    return partnership.agreements.select_related("host").prefetch_related(
-        "parties", "delegated_functions"
-    )
+    return partnership.agreements.select_related("host").prefetch_related("parties", "delegated_functions")

@@ -69,8 +69,14 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/governance.html",
         partnership_context(
-            request, partnership, boards=board_list, boxes=boxes, edges=edges,
-            width=width, height=height, open_actions=actions,
+            request,
+            partnership,
+            boards=board_list,
+            boxes=boxes,
+            edges=edges,
+            width=width,
+            height=height,
+            open_actions=actions,
             agreements=queries.agreements(partnership),
         ),  # fmt: skip
     )
@@ -152,9 +158,7 @@ def agreement(request: HttpRequest, slug: str, agreement_slug: str) -> HttpRespo
 def agreement_form(request: HttpRequest, slug: str, agreement_slug: str | None = None) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
     instance = (
-        get_object_or_404(Agreement, partnership=partnership, slug=agreement_slug)
-        if agreement_slug
-        else None
+        get_object_or_404(Agreement, partnership=partnership, slug=agreement_slug) if agreement_slug else None
     )
     form = AgreementForm(request.POST or None, instance=instance, partnership=partnership)
     return handle_versioned_form(

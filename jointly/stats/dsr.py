@@ -224,9 +224,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
     return [f"column '{c}' is missing" for c in columns if c not in present]
 
 
-def frame_multiplier(
-    multiplier: float | None, default: float, *, name: str = "multiplier"
-) -> float:
+def frame_multiplier(multiplier: float | None, default: float, *, name: str = "multiplier") -> float:
     """Validate a frame multiplier (must be a positive finite number)."""
     if multiplier is None:
         return float(default)
@@ -336,9 +334,7 @@ def calculate_dsr(
     keys = group_columns(data, group_by)
     if not independent_events:
         if eventfreq is None or ageband is None:
-            raise InputProblem(
-                ["eventfreq and ageband are required when independent_events is False"]
-            )
+            raise InputProblem(["eventfreq and ageband are required when independent_events is False"])
         keys = [k for k in keys if k != eventfreq]
     needed = [count, population] + ([stdpop] if isinstance(stdpop, str) else [])
     if not independent_events:

@@ -441,9 +441,7 @@ def _poisson_interval(count: FloatArray, confidence: float) -> tuple[FloatArray,
     return lower, upper
 
 
-def _poisson_significance(
-    count: FloatArray, base: FloatArray, target: float
-) -> NDArray[np.object_]:
+def _poisson_significance(count: FloatArray, base: FloatArray, target: float) -> NDArray[np.object_]:
     """Compare ``target`` with the interval of ``count / base`` at 99.8% and 95%."""
     with np.errstate(invalid="ignore", divide="ignore"):
         lo3, hi3 = (v / base for v in _poisson_interval(count, 0.998))
@@ -536,9 +534,7 @@ def funnel_frame(
         needed = ("obs", "expected")
     elif {"numerator", "rate"} <= cols.keys():
         kind = "rate"
-        needed = (
-            ("numerator", "rate", "denominator") if "denominator" in cols else ("numerator", "rate")
-        )
+        needed = ("numerator", "rate", "denominator") if "denominator" in cols else ("numerator", "rate")
     elif {"numerator", "denominator"} <= cols.keys():
         kind = "proportion"
         needed = ("numerator", "denominator")
@@ -564,9 +560,7 @@ def funnel_frame(
         report_rows(data["expected"] == 0, f"row {{row}}, column '{name}': must not be 0", problems)
     elif kind == "proportion":
         num, den = cols["numerator"], cols["denominator"]
-        report_rows(
-            data["denominator"] == 0, f"row {{row}}, column '{den}': must not be 0", problems
-        )
+        report_rows(data["denominator"] == 0, f"row {{row}}, column '{den}': must not be 0", problems)
         report_rows(
             data["numerator"] > data["denominator"],
             f"row {{row}}, column '{num}': numerator is greater than the denominator",
@@ -588,8 +582,7 @@ def funnel_frame(
             kinds = set(df[cols["rate_type"]].astype(str).str.strip().str.lower())
             if len(kinds) > 1 or not kinds <= {"crude", "dsr"}:
                 problems.append(
-                    f"column '{cols['rate_type']}' must hold 'crude' or 'dsr', the same on "
-                    "every row"
+                    f"column '{cols['rate_type']}' must hold 'crude' or 'dsr', the same on every row"
                 )
             elif kinds:
                 rate_type = kinds.pop()

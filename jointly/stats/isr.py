@@ -79,9 +79,7 @@ def _reference_values(
         position = np.arange(len(data))
         size = np.full(len(data), len(data))
     if np.any(size != len(vector)):
-        raise InputProblem(
-            [f"{label} has {len(vector)} values, so every group must have {len(vector)} rows"]
-        )
+        raise InputProblem([f"{label} has {len(vector)} values, so every group must have {len(vector)} rows"])
     return vector[position]
 
 

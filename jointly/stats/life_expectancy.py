@@ -150,12 +150,7 @@ def life_expectancy(
     labels = pd.Series(_per_unique(data[startage], _label_text), index=data.index)
     if not labels.isin(content_text).all():
         raise InputProblem(
-            [
-                (
-                    "the contents in the startage field do not match the contents of the "
-                    "age_contents vector"
-                )
-            ]
+            [("the contents in the startage field do not match the contents of the age_contents vector")]
         )
 
     work = data.reset_index(drop=True).copy()
@@ -181,8 +176,7 @@ def life_expectancy(
         (NOTE_POPULATION, g["_p"].transform("min") <= 0),
         (
             NOTE_BANDS,
-            (g["_start"].transform("size") != N_BANDS)
-            | (g["_start"].transform("nunique") != N_BANDS),
+            (g["_start"].transform("size") != N_BANDS) | (g["_start"].transform("nunique") != N_BANDS),
         ),
         (NOTE_FIRST_BAND, g["_start"].transform("min") != 0),
         (NOTE_DEATHS_GT_POP, (work["_d"] > work["_p"]).groupby(work["_g"]).transform("any")),
@@ -304,9 +298,7 @@ def life_expectancy_frame(
     dths = parse_number_column(df, "deaths", problems, required=True)
     starts = pd.Series(_per_unique(df["startage"], start_age_of), dtype=float)
     for pos in np.flatnonzero(starts.isna().to_numpy()):
-        problems.append(
-            f"row {pos + 2}, column 'startage': {df['startage'].iloc[pos]!r} has no start age"
-        )
+        problems.append(f"row {pos + 2}, column 'startage': {df['startage'].iloc[pos]!r} has no start age")
     if not problems and starts.min() != 0:
         problems.append("column 'startage': no age band starts at 0")
     if problems:

@@ -263,9 +263,7 @@ def byars_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray
     return lower, upper
 
 
-def exact_poisson_limits(
-    count: ArrayLike, confidence: float = 0.95
-) -> tuple[FloatArray, FloatArray]:
+def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
     """Exact (Garwood) Poisson confidence interval for a count ``x``.
 
     Uses the link between the Poisson and chi-square distributions:
@@ -394,9 +392,7 @@ def _read_counts(
         n, _ = parse_numbers(df[cols["denominator"]], cols["denominator"], problems)
         num, den = cols["numerator"], cols["denominator"]
         report_rows(x < 0, f"row {{row}}, column '{num}': numerator must not be negative", problems)
-        report_rows(
-            n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems
-        )
+        report_rows(n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems)
         report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
         if proportion_checks:
             report_rows(

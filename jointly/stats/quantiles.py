@@ -20,12 +20,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-TOO_FEW_WARNING = (
-    "One or more groups had too few small areas with values to allow quantiles to be assigned"
-)
-MIXED_INVERT_ERROR = (
-    "invert field values must take the same logical value for each data grouping set"
-)
+TOO_FEW_WARNING = "One or more groups had too few small areas with values to allow quantiles to be assigned"
+MIXED_INVERT_ERROR = "invert field values must take the same logical value for each data grouping set"
 
 
 def assign_quantiles(

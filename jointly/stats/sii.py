@@ -157,9 +157,7 @@ def calculate_sii(
     if problems:
         raise InputProblem(problems)
     keys = group_columns(data, group_by)
-    cols = [quantile, population] + [
-        c for c in (value, count, lower_cl, upper_cl, se) if c is not None
-    ]
+    cols = [quantile, population] + [c for c in (value, count, lower_cl, upper_cl, se) if c is not None]
     missing = [f"column '{c}' is missing" for c in cols if c not in data.columns]
     if missing:
         raise InputProblem(missing)
@@ -216,9 +214,7 @@ def calculate_sii(
 
     # --- arrange as (groups, quantiles) arrays, padded with zero weight -----------------
     rows = np.flatnonzero(np.isin(codes, keep_groups))
-    frame = pd.DataFrame(
-        {"g": codes[rows], "q": num[quantile][rows], "pop": pop[rows], "val": val[rows]}
-    )
+    frame = pd.DataFrame({"g": codes[rows], "q": num[quantile][rows], "pop": pop[rows], "val": val[rows]})
     frame["se"] = std_err[rows]
     frame = frame.sort_values(["g", "q"], kind="stable")
     g_index = np.searchsorted(keep_groups, frame["g"].to_numpy())

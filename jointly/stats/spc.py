@@ -238,9 +238,7 @@ def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
     return np.where(ends_trend, step, 0).astype(np.int8)
 
 
-def two_in_three(
-    close_to_limits: Any, relative_to_mean: Any, groups: Any | None = None
-) -> np.ndarray:
+def two_in_three(close_to_limits: Any, relative_to_mean: Any, groups: Any | None = None) -> np.ndarray:
     """1 at a point that belongs to a window of 3 consecutive points (same group) in which at least
     2 are close to the limits and all 3 are strictly on the same side of the mean."""
     close = np.asarray(close_to_limits, dtype=float) != 0
@@ -361,9 +359,7 @@ def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
     ).astype(object)
 
 
-def short_group_warnings(
-    group_keys: Sequence[Any], threshold: int = DEFAULT_WARNING_THRESHOLD
-) -> np.ndarray:
+def short_group_warnings(group_keys: Sequence[Any], threshold: int = DEFAULT_WARNING_THRESHOLD) -> np.ndarray:
     """True on every row of a group (any hashable keys, e.g. (facet, rebase group) pairs, not
     necessarily contiguous) that has fewer than ``threshold`` rows."""
     codes, _ = pd.factorize(pd.Series(list(group_keys), dtype=object))
@@ -448,9 +444,7 @@ def _direction_signs(values: Any, n: int) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("increase"))
     unknown = [u for u in uniques if u not in _DIRECTION_SIGN]
     if unknown:
-        raise ValueError(
-            f"unknown improvement_direction {unknown[0]!r}; use {IMPROVEMENT_DIRECTIONS}"
-        )
+        raise ValueError(f"unknown improvement_direction {unknown[0]!r}; use {IMPROVEMENT_DIRECTIONS}")
     signs = np.array([_DIRECTION_SIGN[u] for u in uniques], dtype=np.int8)
     return signs[codes] if n else np.zeros(0, dtype=np.int8)
 
@@ -519,9 +513,7 @@ def spc_points(
     duplicated = ~series_start[1:] & (dates[1:] == dates[:-1])
     if duplicated.any():
         i = int(np.flatnonzero(duplicated)[0]) + 1
-        raise ValueError(
-            f"series {key_uniques[key_codes[i]]!r} has more than one point on {dates[i]}"
-        )
+        raise ValueError(f"series {key_uniques[key_codes[i]]!r} has more than one point on {dates[i]}")
 
     seg = _Segments.from_start_flags(series_start | rebase_flag)
     series_seg = _Segments.from_start_flags(series_start)
@@ -529,9 +521,7 @@ def spc_points(
     first = series_seg.starts
     rebase_group = rebase_cum - (rebase_cum[first] - rebase_flag[first])[series_seg.ids]
 
-    baseline = (
-        np.ones(n, dtype=bool) if fix_after_n_points is None else seg.pos < fix_after_n_points
-    )
+    baseline = np.ones(n, dtype=bool) if fix_after_n_points is None else seg.pos < fix_after_n_points
     lim = xmr_limits(y, seg, baseline=baseline, screen_outliers=screen_outliers)
 
     with np.errstate(invalid="ignore"):
@@ -603,8 +593,7 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     tail = points.iloc[last]
     d = _direction_signs(tail["improvement_direction"].to_numpy(), len(tail))
     any_short = (
-        np.bincount(seg.ids, weights=points["short_group_warning"].to_numpy(), minlength=len(last))
-        > 0
+        np.bincount(seg.ids, weights=points["short_group_warning"].to_numpy(), minlength=len(last)) > 0
     )
     assurance = tail["assurance_type"].to_numpy(dtype=object)
     return pd.DataFrame(
@@ -795,9 +784,7 @@ _UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
 def _parse_dates(cells: pd.Series) -> pd.Series:
     """ISO ``YYYY-MM-DD`` or ``DD/MM/YYYY``; anything else (or an impossible date) gives NaT."""
-    iso = pd.to_datetime(
-        cells.where(cells.str.match(_ISO_DATE)), format="%Y-%m-%d", errors="coerce"
-    )
+    iso = pd.to_datetime(cells.where(cells.str.match(_ISO_DATE)), format="%Y-%m-%d", errors="coerce")
     uk = pd.to_datetime(cells.where(cells.str.match(_UK_DATE)), format="%d/%m/%Y", errors="coerce")
     return iso.fillna(uk)
 
@@ -937,10 +924,7 @@ def spc_frame(
     keys = cells["series"]
     series_target = targets.groupby(keys, sort=False).transform("first")
     series_direction = (
-        directions.replace("", np.nan)
-        .groupby(keys, sort=False)
-        .transform("first")
-        .fillna("increase")
+        directions.replace("", np.nan).groupby(keys, sort=False).transform("first").fillna("increase")
     )
     core_input = pd.DataFrame(
         {

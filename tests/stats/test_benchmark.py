@@ -87,9 +87,7 @@ def test_unknown_polarity_rejected() -> None:
 def individual_correlation(x, n) -> float:
     """Pearson r between time and a 0/1 outcome over every individual."""
     t = np.concatenate([np.full(int(k), i + 1.0) for i, k in enumerate(n)])
-    y = np.concatenate(
-        [np.r_[np.ones(int(a)), np.zeros(int(k - a))] for a, k in zip(x, n, strict=True)]
-    )
+    y = np.concatenate([np.r_[np.ones(int(a)), np.zeros(int(k - a))] for a, k in zip(x, n, strict=True)])
     return float(stats.pearsonr(t, y).statistic)
 
 

@@ -73,9 +73,7 @@ def test_rows_1_to_3_multiplier_10000(results: pd.DataFrame) -> None:
 @pytest.mark.parametrize("stdpop", ["esp2013", None, list(ESP2013)])
 def test_rows_5_to_7_default_multiplier(results: pd.DataFrame, stdpop) -> None:
     """Column, default ESP2013 by position and an explicit vector give the same answer."""
-    out = calculate_dsr(
-        read("dsr_input_multiarea.csv"), stdpop=stdpop, group_by="area", confidence=BOTH
-    )
+    out = calculate_dsr(read("dsr_input_multiarea.csv"), stdpop=stdpop, group_by="area", confidence=BOTH)
     exp = results.loc[[5, 6, 7]]
     check_rows(out, exp, ["total_count", "total_pop", "value", *LIMITS], rel=1e-9)
     assert (out["confidence"] == "95%, 99.8%").all()
@@ -96,9 +94,7 @@ def test_rows_4_and_8_esp1976(results: pd.DataFrame) -> None:
     data = read("dsr_input_esp1976.csv").assign(area="testdata_1976")
     cols = ["total_count", "total_pop", "value", "lower95_0cl", "upper95_0cl"]
     for row, mult in [(4, 10_000), (8, 100_000)]:
-        out = calculate_dsr(
-            data, stdpop="esp1976", group_by="area", multiplier=mult, confidence=BOTH
-        )
+        out = calculate_dsr(data, stdpop="esp1976", group_by="area", multiplier=mult, confidence=BOTH)
         check_rows(out, results.loc[[row]], cols, rel=1e-9)
         # The defect is exactly a factor of 10 on the stored 99.8% limits.
         exp = results.loc[row]
@@ -186,9 +182,7 @@ def test_invalid_inputs(case: str, message: str) -> None:
 
 
 def test_zero_population_is_an_error_for_dsr() -> None:
-    data = pd.read_csv(
-        REF / "isr" / "isr_input_zero_population.csv", keep_default_na=False, na_values=["NA"]
-    )
+    data = pd.read_csv(REF / "isr" / "isr_input_zero_population.csv", keep_default_na=False, na_values=["NA"])
     with pytest.raises(InputProblem, match="greater than zero"):
         calculate_dsr(data, group_by="area")
 

@@ -48,9 +48,7 @@ def close_rel(actual, expected, rtol: float) -> None:
 
 
 def close_abs(actual, expected, atol: float) -> None:
-    np.testing.assert_allclose(
-        np.asarray(actual, float), np.asarray(expected, float), rtol=0, atol=atol
-    )
+    np.testing.assert_allclose(np.asarray(actual, float), np.asarray(expected, float), rtol=0, atol=atol)
 
 
 PROP_IN = read("funnel_proportion_inputs.csv")

@@ -105,9 +105,7 @@ def test_observed_totals_table_replaces_counts(results, refdata) -> None:
         observed_totals=totals,
     )
     check(ratio, results.loc[[10, 11, 12]], LIMITS)
-    rate = calculate_israte(
-        data, count=None, group_by="area", confidence=BOTH, observed_totals=totals
-    )
+    rate = calculate_israte(data, count=None, group_by="area", confidence=BOTH, observed_totals=totals)
     check(rate, results.loc[[1, 2, 3]], LIMITS)
 
 

@@ -31,9 +31,7 @@ def _points() -> pd.DataFrame:
 
 @functools.cache
 def _summary() -> pd.DataFrame:
-    return pd.read_csv(
-        SCENARIOS / "spc_summary.csv", dtype={"facet": str, "rebase": str, "target": str}
-    )
+    return pd.read_csv(SCENARIOS / "spc_summary.csv", dtype={"facet": str, "rebase": str, "target": str})
 
 
 def _runs() -> list[tuple[str, str]]:
@@ -369,16 +367,12 @@ def test_frame_round_trip(scenario: str, direction: str) -> None:
     pd.testing.assert_frame_equal(out[table.columns], table)
     for col in ("mean_col", "lpl", "upl"):
         np.testing.assert_allclose(out[col], ref[col], rtol=RTOL, atol=0)
-    np.testing.assert_array_equal(
-        out["special_cause_flag"].astype(bool), _bools(ref["special_cause_flag"])
-    )
+    np.testing.assert_array_equal(out["special_cause_flag"].astype(bool), _bools(ref["special_cause_flag"]))
     assert out["special_cause_type"].tolist() == ref["special_cause_type"].tolist()
     assert out["point_type"].tolist() == ref["point_type"].tolist()
     # assurance on the latest row of each series (the first row here, as the order is reversed)
     summary = _summary()
-    summary = summary[
-        (summary["scenario"] == scenario) & (summary["improvement_direction"] == direction)
-    ]
+    summary = summary[(summary["scenario"] == scenario) & (summary["improvement_direction"] == direction)]
     last_groups = summary.groupby("facet", sort=False).tail(1).set_index("facet")
     expected = np.full(len(out), "", dtype=object)
     first_rows = ~table["series"].duplicated()
@@ -398,9 +392,7 @@ def test_frame_round_trip_through_csv(tmp_path: Path) -> None:
     ref = _points()
     ref = ref[ref["scenario"] == "syn_two_facets_named_targets_and_rebase"]
     assert again["special_cause_flag"].tolist() == ref["special_cause_flag"].astype(str).tolist()
-    assert again["assurance_type"].tolist() == [""] * 19 + ["consistent_pass"] + [""] * 19 + [
-        "inconsistent"
-    ]
+    assert again["assurance_type"].tolist() == [""] * 19 + ["consistent_pass"] + [""] * 19 + ["inconsistent"]
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:

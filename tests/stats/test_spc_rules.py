@@ -140,9 +140,7 @@ def test_assurance_type_cases() -> None:
         def num(cell: object) -> float:
             return np.nan if cell == "NA" else float(cell)
 
-        result = spc.assurance_types(
-            [sign], [num(last["lpl"])], [num(last["upl"])], [num(last["target"])]
-        )[0]
+        result = spc.assurance_types([sign], [num(last["lpl"])], [num(last["upl"])], [num(last["target"])])[0]
         # the package fills the facet's assurance on all its rows; every row's expectation agrees
         for expected in grp["expected_assurance_type"]:
             assert result == (None if expected == "NA" else expected)

@@ -200,18 +200,14 @@ def with_reference_columns(raw: pd.DataFrame) -> pd.DataFrame:
 def test_isr_frame_zero_population() -> None:
     raw = with_reference_columns(as_strings(REF / "isr" / "isr_input_zero_population.csv"))
     out = isr_frame(raw, confidence=0.95)
-    want = ISR_RESULTS.loc[[15, 16]].rename(
-        columns={"lower95_0cl": "lowercl", "upper95_0cl": "uppercl"}
-    )
+    want = ISR_RESULTS.loc[[15, 16]].rename(columns={"lower95_0cl": "lowercl", "upper95_0cl": "uppercl"})
     got = out.set_index("area").loc[want["area"]]
     for col in ["observed", "expected", "value", "lowercl", "uppercl"]:
         same(got[col], want[col])
 
 
 def test_isr_frame_invalid_reference_inputs() -> None:
-    raw = as_strings(REF / "dsr" / "dsr_isr_invalid_inputs.csv").drop(
-        columns=["expected_error", "stdpop"]
-    )
+    raw = as_strings(REF / "dsr" / "dsr_isr_invalid_inputs.csv").drop(columns=["expected_error", "stdpop"])
     raw = raw.rename(columns={"case": "area"})
     raw = with_reference_columns(raw[raw["area"] != "testdata_err4"].reset_index(drop=True))
     problems = problems_of(isr_frame, raw)
@@ -282,9 +278,7 @@ def test_le_frame_wide_ci_suppression() -> None:
 
 
 def test_le_frame_invalid_inputs_file() -> None:
-    raw = as_strings(LE / "le_invalid_inputs.csv").rename(
-        columns={"age": "startage", "pop": "pops"}
-    )
+    raw = as_strings(LE / "le_invalid_inputs.csv").rename(columns={"age": "startage", "pop": "pops"})
     out = le_frame(raw.drop(columns="expected"))
     assert len(out) == len(raw) == 218
     computed = out[out["value"].notna()]
@@ -307,7 +301,5 @@ def test_le_frame_problems() -> None:
     ]
     assert problems_of(le_frame, raw.drop(columns="pops")) == ["column 'pops' is missing"]
     good = as_strings(LE / "le_standard_20_bands.csv")[["startage", "pops", "deaths"]]
-    assert problems_of(le_frame, good, multiplier=100.0) == [
-        "multiplier does not apply to life expectancy"
-    ]
+    assert problems_of(le_frame, good, multiplier=100.0) == ["multiplier does not apply to life expectancy"]
     assert problems_of(le_frame, good.iloc[1:]) == ["column 'startage': no age band starts at 0"]

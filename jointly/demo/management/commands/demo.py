@@ -8,7 +8,9 @@ from jointly.demo import loader
 
 
 class Command(BaseCommand):
-    help = "Demo data: `jointly demo load` loads the demo partnerships; `jointly demo accounts` lists sign-ins."
+    help = (
+        "Demo data: `jointly demo load` loads the demo partnerships; `jointly demo accounts` lists sign-ins."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["load", "accounts"])
@@ -23,6 +25,6 @@ class Command(BaseCommand):
                 raise CommandError("Demo data has problems; nothing was loaded.") from exc
             changes = ", ".join(f"{n} {k}" for k, n in sorted(stats.items())) or "nothing to change"
             self.stdout.write(f"Demo data loaded: {changes}.")
-        self.stdout.write("\nDemo sign-ins (password for all: %s):" % loader.DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {loader.DEMO_PASSWORD}):")
         for email, slug, role in loader.demo_accounts():
             self.stdout.write(f"  {email:<48} {role}{' in ' + slug if slug else ''}")
