@@ -2,9 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from jointly.contracts import api as contracts_api
 from jointly.intentions import api as intentions_api
+from jointly.needs import api as needs_api
 from jointly.outcomes import api as outcomes_api
 from jointly.partnerships import api as partnerships_api
+from jointly.performance import api as performance_api
+from jointly.services import api as services_api
 
 router = DefaultRouter()
 router.register("areas", partnerships_api.AreaViewSet)
@@ -21,5 +25,8 @@ router.register("themes", intentions_api.ThemeViewSet)
 router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
+
+for module in (contracts_api, services_api, performance_api, needs_api):
+    module.register(router)
 
 urlpatterns = router.urls

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "jointly.partnerships",
     "jointly.outcomes",
     "jointly.intentions",
+    "jointly.services",
+    "jointly.contracts",
+    "jointly.performance",
+    "jointly.needs",
     "jointly.demo",
 ]
 
@@ -151,6 +155,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JOINTLY_LOG_LEVEL", "WARNING")},
 }
+
+# Golden thread: functions ``(outcome, partnership, user) -> Section | None`` that add their
+# part (contracts, KPIs, indicators...) to an outcome's page. See jointly/outcomes/thread.py.
+JOINTLY_THREAD_SECTIONS: list[str] = [
+    "jointly.contracts.thread.section",
+    "jointly.performance.thread.section",
+    "jointly.needs.thread.section",
+]
+# Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
+JOINTLY_DEMO_LOADERS: list[str] = [
+    "jointly.contracts.demo.load",
+    "jointly.performance.demo.load",
+    "jointly.needs.demo.load",
+]
 
 # Reviews/notices falling due within this many days are flagged "due soon".
 JOINTLY_DUE_SOON_DAYS = int(os.environ.get("JOINTLY_DUE_SOON_DAYS", "90"))

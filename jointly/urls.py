@@ -19,4 +19,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("jointly.partnerships.urls")),
     path("p/<slug:slug>/outcomes/", include("jointly.outcomes.urls")),
     path("p/<slug:slug>/intentions/", include("jointly.intentions.urls")),
+    path("p/<slug:slug>/services/", include("jointly.services.urls")),
+    path("p/<slug:slug>/contracts/", include("jointly.contracts.urls")),
+    path("p/<slug:slug>/performance/", include("jointly.performance.urls")),
+    path("p/<slug:slug>/needs/", include("jointly.needs.urls")),
 ]

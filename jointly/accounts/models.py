@@ -36,7 +36,9 @@ class User(AbstractUser):
 
     objects = JointlyUserManager()
 
-    public_fields = ("is_staff", "is_active", "is_superuser", "date_joined", "last_login")
+    public_fields = (
+        "is_staff", "is_active", "is_superuser", "date_joined", "last_login", "groups", "user_permissions",
+    )  # fmt: skip
     personal_fields = ("username", "email", "first_name", "last_name", "password")
 
     @property

@@ -31,6 +31,22 @@ class Perm(StrEnum):
     """Change outcomes frameworks."""
     EDIT_GOVERNANCE = "edit_governance"
     """Change boards, members, meetings, actions, agreements and partnership details."""
+    VIEW_CONTRACTS = "view_contracts"
+    """See every contract, service, procurement and the service map of the partnership."""
+    VIEW_OWN_CONTRACTS = "view_own_contracts"
+    """A provider: see only the contracts (and their KPIs) where its organisation is the provider."""
+    EDIT_CONTRACTS = "edit_contracts"
+    """Create and change contracts, variations, services and procurement projects."""
+    APPROVE_VARIATIONS = "approve_variations"
+    """Approve or reject contract variations under change control."""
+    SUBMIT_RETURNS = "submit_returns"
+    """A provider: submit and resubmit KPI returns for its own contracts, answer queries."""
+    REVIEW_RETURNS = "review_returns"
+    """Accept or query KPI returns, define KPIs, raise remedial action plans."""
+    VIEW_NEEDS = "view_needs"
+    """See indicators, benchmarks, area profiles and needs assessments."""
+    IMPORT_NEEDS = "import_needs"
+    """Import indicator values and keep needs assessments."""
 
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -42,16 +58,20 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.PROVIDER: "A provider organisation's staff: sees the partnership and its outcomes only.",
 }
 
-_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING}
+_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
+_COMMISSION = {
+    Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.APPROVE_VARIATIONS, Perm.REVIEW_RETURNS,
+    Perm.IMPORT_NEEDS,
+}  # fmt: skip
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.VIEWER: frozenset(_READ),
-    Role.ANALYST: frozenset(_READ),
+    Role.ANALYST: frozenset(_READ | {Perm.IMPORT_NEEDS}),
     Role.FINANCE: frozenset(_READ),
-    Role.COMMISSIONER: frozenset(_READ | {Perm.EDIT_INTENTIONS}),
-    Role.PARTNERSHIP_ADMIN: frozenset(
-        _READ | {Perm.EDIT_INTENTIONS, Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE}
+    Role.COMMISSIONER: frozenset(_READ | _COMMISSION),
+    Role.PARTNERSHIP_ADMIN: frozenset(_READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE}),
+    Role.PROVIDER: frozenset(
+        {Perm.VIEW_PARTNERSHIP, Perm.VIEW_OWN_CONTRACTS, Perm.SUBMIT_RETURNS, Perm.VIEW_NEEDS}
     ),
-    Role.PROVIDER: frozenset({Perm.VIEW_PARTNERSHIP}),
 }
 
 
@@ -125,3 +145,20 @@ def partnerships_with(user: Any, perm: Perm) -> QuerySet[Partnership]:
         if any(perm in ROLE_PERMISSIONS[r] for r in roles)
     ]
     return Partnership.objects.filter(pk__in=ids)
+
+
+def provider_organisation_ids(user: Any, partnership: Partnership) -> set[int]:
+    """Organisations through which ``user`` acts as a provider in ``partnership``.
+
+    Used to scope providers to their own contracts and returns. Empty for everyone else.
+    """
+    if user is None or not user.is_authenticated:
+        return set()
+    qs = Membership.objects.filter(user=user, role=Role.PROVIDER).filter(
+        organisation__partnership_memberships__partnership=partnership
+    )
+    return {
+        org_id
+        for org_id, only in qs.values_list("organisation_id", "partnership_id")
+        if only is None or only == partnership.pk
+    }

@@ -14,7 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from jointly.accounts.models import Membership, Role, User
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
@@ -277,6 +279,12 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
         upsert(Intention, stats, {"pk": intention.pk}, {"current_rag": latest})
     if with_users:
         load_users(partnerships, stats)
+    for path in settings.JOINTLY_DEMO_LOADERS:
+        try:
+            app_loader = import_string(path)
+        except ImportError:
+            continue  # that app has no demo data yet
+        app_loader(stats)
     return stats
 
 

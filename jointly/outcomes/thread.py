@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome, OutcomeLink
 
@@ -62,3 +65,26 @@ def golden_thread(outcome: Outcome) -> dict[str, Any]:
         "served_by": served_by,
         "intentions": [(i, i.pk in direct_ids) for i in intentions],
     }
+
+
+@dataclass
+class Section:
+    """A later app's part of an outcome's golden thread (contracts, KPIs, indicators...)."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def extra_sections(outcome: Outcome, partnership: Any, user: Any) -> list[Section]:
+    """Ask each app in JOINTLY_THREAD_SECTIONS for its section; apps not built yet are skipped."""
+    sections = []
+    for path in getattr(settings, "JOINTLY_THREAD_SECTIONS", []):
+        try:
+            func = import_string(path)
+        except ImportError:
+            continue
+        section = func(outcome, partnership, user)
+        if section is not None:
+            sections.append(section)
+    return sections

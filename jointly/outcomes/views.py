@@ -14,7 +14,7 @@ from jointly.core.views import handle_versioned_form
 from jointly.intentions.models import Intention
 from jointly.outcomes.forms import OutcomeForm, OutcomeLinkForm
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
-from jointly.outcomes.thread import build_tree, golden_thread
+from jointly.outcomes.thread import build_tree, extra_sections, golden_thread
 
 
 def index(request: HttpRequest, slug: str) -> HttpResponse:
@@ -47,6 +47,7 @@ def outcome(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         thread["intentions"] = []
         ctx["intentions_hidden"] = True
     ctx.update(thread)
+    ctx["sections"] = extra_sections(obj, partnership, request.user)
     return render(request, "outcomes/outcome.html", ctx)
 
 
