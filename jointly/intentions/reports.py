@@ -99,13 +99,20 @@ def build(partnership: Partnership, period: str, timeline_quarters: int = 8) -> 
         )
         .order_by("reference")
     )
+    today = timezone.localdate()
     rows: list[Row] = []
     for intention in intentions:
         updates = list(intention.progress.all())
         update = updates[0] if updates else None
         milestones = list(intention.milestones.all())
         due = [m for m in milestones if start <= m.due_date <= end]
-        missed = [m for m in due if m.completed_on is None or m.completed_on > m.due_date]
+        # Late, or still not done after its due date (one due later this quarter is not missed yet).
+        missed = [
+            m
+            for m in due
+            if (m.completed_on is not None and m.completed_on > m.due_date)
+            or (m.completed_on is None and m.due_date < today)
+        ]
         rows.append(Row(intention, update, due, missed, bool(update and update.period != period)))
     counts = Counter(r.update.rag if r.update else "none" for r in rows)
     quarters = [_shift(period, i) for i in range(-1, timeline_quarters - 1)]
@@ -239,7 +246,7 @@ def render_docx(report: ProgressReport) -> bytes:
         cells[3].text = narrative
         lines = []
         for m in r.due:
-            state = "missed" if m in r.missed else "met"
+            state = "missed" if m in r.missed else "met" if m.completed_on else "due"
             lines.append(f"{m.title} ({m.due_date:%-d %b %Y}): {state}")
         cells[4].text = "\n".join(lines) or "None due"
 

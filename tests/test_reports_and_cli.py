@@ -1,0 +1,342 @@
+"""The quarterly progress report (page, CSV, DOCX, command), the CLI and the demo data loader."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from jointly import cli
+from jointly.demo import loader
+from jointly.intentions import reports
+from jointly.intentions.models import Intention
+from jointly.partnerships.models import Partnership
+from jointly.stats.proportions import wilson_frame
+from jointly.stats.spc import spc_frame
+from jointly.stats.tabular import read_csv
+from tests import factories as f
+
+PERIOD = "2013-Q3"
+
+
+@pytest.fixture
+def report_world(world):
+    """Three intentions in Alpha with hand-built milestones and updates around 2013-Q3."""
+    p, council = world.p, world.council
+    # ALP-01 (from the world): green in 2013-Q3; its milestone due 2013-08-01 is not completed -> missed.
+    a = world.intention
+    a.sro = "Jo Bloggs"
+    a.save()
+    met = f.milestone(a, title="Met on time", due_date=dt.date(2013, 9, 1), completed_on=dt.date(2013, 8, 30))
+    late = f.milestone(a, title="Done late", due_date=dt.date(2013, 7, 15), completed_on=dt.date(2013, 10, 2))
+    q4 = f.milestone(a, title="Due next quarter", due_date=dt.date(2013, 11, 1))
+    q2 = f.milestone(a, title="Due last quarter", due_date=dt.date(2013, 6, 30))
+    # ALP-02: red this quarter, an older amber update.
+    b = f.intention(p, council, reference="ALP-02", title="Short breaks")
+    f.progress(b, period="2013-Q2", rag="amber", narrative="Slipping.")
+    f.progress(b, period=PERIOD, rag="red", narrative="=Behind; recovery plan agreed.")
+    on_boundary = f.milestone(
+        b, title="Boundary", due_date=dt.date(2013, 9, 30), completed_on=dt.date(2013, 9, 30)
+    )
+    # ALP-03: only an update from an earlier quarter (stale), and one from a later one (ignored).
+    c = f.intention(p, None, reference="ALP-03", title="Transitions", integrated=True)
+    f.progress(c, period="2013-Q2", rag="amber", narrative="Scoping.")
+    f.progress(c, period="2014-Q1", rag="green", narrative="Future update.")
+    # ALP-04: no updates at all.
+    d = f.intention(p, council, reference="ALP-04", title="Healthy weight")
+    # Another partnership's intention never appears.
+    f.intention(world.other, world.other_council, reference="BET-01", title="Elsewhere")
+    return {
+        "a": a, "b": b, "c": c, "d": d, "missed": world.milestone, "met": met, "late": late,
+        "q4": q4, "q2": q2, "boundary": on_boundary,
+    }  # fmt: skip
+
+
+# --- the report data ---------------------------------------------------------------------------
+
+
+def test_report_rows_and_rag_counts(report_world, world):
+    report = reports.build(world.p, PERIOD)
+    assert [r.intention.reference for r in report.rows] == ["ALP-01", "ALP-02", "ALP-03", "ALP-04"]
+    rows = {r.intention.reference: r for r in report.rows}
+    assert rows["ALP-01"].update.rag == "green" and not rows["ALP-01"].stale
+    assert rows["ALP-02"].update.rag == "red" and rows["ALP-02"].update.period == PERIOD
+    assert rows["ALP-03"].update.period == "2013-Q2" and rows["ALP-03"].stale  # later update ignored
+    assert rows["ALP-04"].update is None and not rows["ALP-04"].stale
+    assert report.rag_counts == {"red": 1, "amber": 1, "green": 1, "none": 1}
+    assert (report.start, report.end) == (dt.date(2013, 7, 1), dt.date(2013, 9, 30))
+    assert "quarter 3 2013 (1 July to 30 September 2013)" in report.title
+
+
+def test_milestones_due_and_missed_in_quarter(report_world, world):
+    report = reports.build(world.p, PERIOD)
+    rows = {r.intention.reference: r for r in report.rows}
+    w = report_world
+    # Due in the quarter: the uncompleted one (1 Aug), the late one, the on-time one; not Q2/Q4.
+    assert rows["ALP-01"].due == [w["late"], w["missed"], w["met"]]
+    assert rows["ALP-01"].missed == [w["late"], w["missed"]]
+    assert rows["ALP-02"].due == [w["boundary"]] and rows["ALP-02"].missed == []
+    assert rows["ALP-03"].due == [] and rows["ALP-04"].due == []
+    assert (report.due_count, report.missed_count) == (4, 2)
+
+
+def test_milestone_not_yet_due_is_not_missed(world, monkeypatch):
+    """Run mid-quarter, an uncompleted milestone due later in the quarter is due, not missed."""
+    monkeypatch.setattr(reports.timezone, "localdate", lambda *a, **k: dt.date(2013, 8, 15))
+    ahead = f.milestone(world.intention, title="Later this quarter", due_date=dt.date(2013, 9, 20))
+    report = reports.build(world.p, PERIOD)
+    row = report.rows[0]
+    assert ahead in row.due and ahead not in row.missed
+    assert world.milestone in row.missed  # 1 August, before "today", not done
+    docx = Document(io.BytesIO(reports.render_docx(report)))
+    cell_text = "\n".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
+    assert "Later this quarter (20 Sep 2013): due" in cell_text
+
+
+def test_timeline_quarters(report_world, world):
+    report = reports.build(world.p, PERIOD)
+    assert report.timeline_quarters[:3] == ["2013-Q2", "2013-Q3", "2013-Q4"]
+    assert len(report.timeline_quarters) == 8 and report.timeline_quarters[-1] == "2015-Q1"
+    row = next(t for t in report.timeline if t.intention.reference == "ALP-01")
+    assert report_world["q2"] in row.cells[0] and report_world["q4"] in row.cells[2]
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+
+def test_progress_report_page(report_world, world, client_for):
+    client = client_for(world.users["commissioner"])
+    response = client.get(f"/p/alpha/intentions/report/?period={PERIOD}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="download-docx"' in html and "ALP-03" in html
+    assert "4 milestones due this quarter; 2 missed or late." in html
+    assert client.get("/p/alpha/intentions/report/?period=2013-Q5").status_code == 404
+
+
+def test_progress_report_csv(report_world, world, client_for):
+    client = client_for(world.users["commissioner"])
+    response = client.get(f"/p/alpha/intentions/report/?period={PERIOD}&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f'filename="alpha-progress-{PERIOD}.csv"' in response["Content-Disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == reports.CSV_HEADERS
+    by_ref = {r["reference"]: r for r in rows}
+    assert set(by_ref) == {"ALP-01", "ALP-02", "ALP-03", "ALP-04"}
+    assert by_ref["ALP-01"]["rag"] == "green" and by_ref["ALP-01"]["sro"] == "Jo Bloggs"
+    assert by_ref["ALP-01"]["lead_commissioner"] == "Alpha Council"
+    assert by_ref["ALP-01"]["milestones_missed"] == (
+        f"Done late (2013-07-15); {report_world['missed'].title} (2013-08-01)"
+    )
+    assert "Due next quarter" not in by_ref["ALP-01"]["milestones_due"]
+    # formula injection neutralised
+    assert by_ref["ALP-02"]["progress"] == "'=Behind; recovery plan agreed."
+    assert by_ref["ALP-03"]["rag_period"] == "2013-Q2" and by_ref["ALP-03"]["lead_commissioner"] == ""
+    assert by_ref["ALP-04"]["rag"] == "" and by_ref["ALP-04"]["progress"] == ""
+
+
+def docx_text(data: bytes) -> tuple[list[str], str]:
+    doc = Document(io.BytesIO(data))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    body = "\n".join(p.text for p in doc.paragraphs)
+    body += "\n" + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    return headings, body
+
+
+def test_progress_report_docx(report_world, world, client_for):
+    client = client_for(world.users["commissioner"])
+    response = client.get(f"/p/alpha/intentions/report/?period={PERIOD}&format=docx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert f'filename="alpha-progress-{PERIOD}.docx"' in response["Content-Disposition"]
+    headings, body = docx_text(response.content)
+    assert headings[0] == "Alpha"
+    for heading in ("1. Summary", "2. Recommendations", "3. Supporting information"):
+        assert heading in headings
+    assert "1 amber and 1 red; 1 had no progress rating" in body
+    assert "4 milestones fell due in the quarter, of which 2 were missed" in body
+    assert "(ALP-02)" in body  # red intention named in the recommendations
+    assert "(Latest update, 2013-Q2) Scoping." in body
+    assert "Future update." not in body
+
+
+def test_viewer_cannot_see_other_partnership_report(world, client_for):
+    client = client_for(world.users["commissioner"])
+    assert client.get("/p/beta/intentions/report/").status_code == 404
+
+
+# --- jointly report ---------------------------------------------------------------------------
+
+
+def test_report_command_docx(report_world, world, tmp_path):
+    out = tmp_path / "alpha.docx"
+    stdout = io.StringIO()
+    call_command("report", "progress", partnership="alpha", period=PERIOD, format="docx",
+                 output=str(out), stdout=stdout)  # fmt: skip
+    headings, body = docx_text(out.read_bytes())
+    assert "2. Recommendations" in headings and "Alpha" in headings
+    assert "ALP-04" in body
+    assert "4 intentions" in stdout.getvalue()
+
+
+def test_report_command_csv(report_world, world, tmp_path):
+    out = tmp_path / "alpha.csv"
+    call_command("report", "progress", partnership="alpha", period=PERIOD, format="csv",
+                 output=str(out), stdout=io.StringIO())  # fmt: skip
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == reports.CSV_HEADERS
+    assert [r[0] for r in rows[1:]] == ["ALP-01", "ALP-02", "ALP-03", "ALP-04"]
+    expected = reports.csv_rows(reports.build(world.p, PERIOD))
+    assert [r[5] for r in rows[1:]] == [e[5] for e in expected]
+
+
+def test_report_command_bad_period(world, tmp_path):
+    with pytest.raises(CommandError, match="2013-Q5"):
+        call_command("report", "progress", partnership="alpha", period="2013-Q5",
+                     output=str(tmp_path / "x.docx"))  # fmt: skip
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_report_command_unknown_partnership(world, tmp_path):
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("report", "progress", partnership="nowhere", period=PERIOD,
+                     output=str(tmp_path / "x.docx"))  # fmt: skip
+
+
+# --- jointly --help -------------------------------------------------------------------------
+
+
+def test_cli_help_lists_jointly_commands(capsys):
+    cli.print_help()
+    out = capsys.readouterr().out
+    for command in ("serve", "demo", "report", "token", "stats"):
+        assert f"  {command} " in out, command
+
+
+def test_cli_main_help_flag(capsys):
+    cli.main(["jointly", "--help"])
+    assert "report" in capsys.readouterr().out
+
+
+# --- demo data ---------------------------------------------------------------------------------
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models(include_auto_created=True)}
+
+
+@pytest.mark.django_db
+def test_demo_load_is_idempotent():
+    loader.load(with_users=True)
+    first = row_counts()
+    history_first = {k: v for k, v in first.items() if ".Historical" in k}
+    assert sum(history_first.values()) > 0
+    stats = loader.load(with_users=True)
+    second = row_counts()
+    assert second == first
+    assert not stats, f"second load changed {dict(stats)}"
+    assert {k: v for k, v in second.items() if ".Historical" in k} == history_first
+
+
+@pytest.mark.django_db
+def test_demo_partnerships():
+    loader.load(with_users=False)
+    slugs = set(Partnership.objects.values_list("slug", flat=True))
+    assert {"essex", "north-east-essex", "derby", "leeds", "cambridgeshire"} <= slugs
+    assert Intention.objects.filter(partnership__slug="derby").count() == 8
+
+
+# --- jointly stats -----------------------------------------------------------------------------
+
+
+def test_stats_wilson_command(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("area,numerator,denominator\nA,10,100\nB,0,50\nC,45,45\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    call_command("stats", "wilson", input=str(src), output=str(out), stdout=io.StringIO())
+    result = pd.read_csv(out)
+    expected_cols = [
+        "value",
+        "lower95_0cl",
+        "upper95_0cl",
+        "lower99_8cl",
+        "upper99_8cl",
+        "statistic",
+        "method",
+    ]
+    assert list(result.columns) == ["area", "numerator", "denominator", *expected_cols]
+    expected = wilson_frame(read_csv(str(src)))
+    for col in ["value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]:
+        assert result[col].tolist() == pytest.approx(expected[col].astype(float).tolist(), rel=1e-12)
+    assert result["method"].tolist() == ["Wilson"] * 3
+    assert result["statistic"].tolist() == expected["statistic"].tolist()
+    assert result["value"][0] == pytest.approx(0.1)
+
+
+def test_stats_wilson_bad_row(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("area,numerator,denominator\nA,10,100\nB,60,50\nC,x,45\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("stats", "wilson", input=str(src), output=str(out), stderr=stderr)
+    errors = stderr.getvalue()
+    assert "row 3, column 'numerator'" in errors
+    assert "row 4, column 'numerator'" in errors
+    assert not out.exists()
+
+
+SPC_CSV = "series,date,value\n" + "".join(
+    f"s1,2024-{month:02d}-01,{value}\n"
+    for month, value in enumerate([10, 12, 11, 13, 12, 11, 30, 12, 11, 10, 12, 13], start=1)
+)
+
+
+def test_stats_spc_command(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(SPC_CSV, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    call_command("stats", "spc", input=str(src), output=str(out), stdout=io.StringIO())
+    result = pd.read_csv(out, dtype=str, keep_default_na=False)
+    added = [
+        "mean_col",
+        "lpl",
+        "upl",
+        "special_cause_flag",
+        "special_cause_type",
+        "point_type",
+        "assurance_type",
+    ]
+    assert list(result.columns) == ["series", "date", "value", *added]
+    expected = spc_frame(read_csv(str(src)))
+    for col in ["mean_col", "lpl", "upl"]:
+        assert result[col].astype(float).tolist() == pytest.approx(expected[col].astype(float).tolist())
+    for col in ["special_cause_flag", "special_cause_type", "point_type"]:
+        assert result[col].tolist() == expected[col].astype(str).replace("nan", "").tolist()
+    assert len(result) == 12
+
+
+def test_stats_spc_bad_row(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(SPC_CSV.replace("2024-05-01,12", "2024-05-01,twelve"), encoding="utf-8")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="problem"):
+        call_command("stats", "spc", input=str(src), output=str(tmp_path / "o.csv"), stderr=stderr)
+    assert "row 6" in stderr.getvalue() and "'value'" in stderr.getvalue()
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_stats_missing_input(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("stats", "wilson", input=str(tmp_path / "nope.csv"), output=str(tmp_path / "o.csv"))
