@@ -1,0 +1,93 @@
+"""Contract terms derived from change control, and date arithmetic. No Django import.
+
+A contract's *current* value and end date are never typed in: they are the
+original value and end date with every **approved** variation applied in order
+of effective date. Proposed and rejected variations change nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+APPROVED = "approved"
+
+
+class VariationLike(Protocol):
+    status: str
+    value_change: Decimal | None
+    new_end_date: dt.date | None
+    effective_date: dt.date
+    pk: Any
+
+
+@dataclass
+class Step:
+    """One approved variation and the terms after it."""
+
+    variation: Any
+    value: Decimal | None
+    end_date: dt.date
+
+
+@dataclass
+class Terms:
+    value: Decimal | None
+    end_date: dt.date
+    original_value: Decimal | None
+    original_end_date: dt.date
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def varied(self) -> bool:
+        return bool(self.steps)
+
+
+def current_terms(value: Decimal | None, end_date: dt.date, variations: Iterable[VariationLike]) -> Terms:
+    """Apply approved variations, oldest effective date first (ties by id)."""
+    approved = sorted(
+        (v for v in variations if v.status == APPROVED),
+        key=lambda v: (v.effective_date, v.pk or 0),
+    )
+    result = Terms(value, end_date, value, end_date)
+    current_value, current_end = value, end_date
+    for v in approved:
+        if v.value_change is not None:
+            current_value = (current_value or Decimal("0")) + v.value_change
+        if v.new_end_date is not None:
+            current_end = v.new_end_date
+        result.steps.append(Step(v, current_value, current_end))
+    result.value, result.end_date = current_value, current_end
+    return result
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar month arithmetic, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def notice_by(end_date: dt.date, notice_months: int) -> dt.date:
+    """The last day on which notice can be given for the contract to end on ``end_date``."""
+    return add_months(end_date, -notice_months)
+
+
+def latest_possible_end(end_date: dt.date, extension_count: int, extension_months: int) -> dt.date:
+    return add_months(end_date, extension_count * extension_months)
+
+
+def financial_year(day: dt.date) -> str:
+    """'2014/15' for any day from 1 April 2014 to 31 March 2015."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def quarter_label(day: dt.date) -> str:
+    """Calendar quarter, e.g. '2014-Q2'."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
