@@ -25,14 +25,14 @@ class Box:
         """Label wrapped to two lines of about 28 characters."""
         words, lines, current = self.label.split(), [], ""
         for word in words:
-            if len(current) + len(word) + 1 > 28 and current:
+            if len(current) + len(word) + 1 > 30 and current:
                 lines.append(current)
                 current = word
             else:
                 current = f"{current} {word}".strip()
         lines.append(current)
         if len(lines) > 2:
-            lines = [lines[0], (lines[1] + "…")[:29]]
+            lines = [lines[0], lines[1][:28] + "…"]
         return lines
 
 
