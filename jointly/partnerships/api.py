@@ -124,7 +124,34 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BoardMember
-        fields = ["name", "organisation", "role"]
+        fields = ["id", "name", "organisation", "role"]
+
+
+class BoardMemberWriteSerializer(PlainModelSerializer):
+    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    organisation = org_field(allow_null=True, required=False)
+
+    class Meta:
+        model = BoardMember
+        fields = ["id", "board", "name", "organisation", "role"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        board = attrs.get("board") or getattr(self.instance, "board", None)
+        org = attrs.get("organisation")
+        if org is not None and not board.partnership.members.filter(organisation=org).exists():
+            raise serializers.ValidationError(
+                {"organisation": f"{org.name} is not a member of this partnership."}
+            )
+        return attrs
+
+
+class BoardMemberViewSet(ScopedViewSet):
+    queryset = BoardMember.objects.select_related("board__partnership", "organisation")
+    serializer_class = BoardMemberWriteSerializer
+    read_perm = Perm.VIEW_PLANNING
+    write_perm = Perm.EDIT_GOVERNANCE
+    partnership_path = "board__partnership"
+    filterset_fields = ["board"]
 
 
 class BoardSerializer(VersionedModelSerializer):
@@ -175,6 +202,23 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "text"]
+
+
+class DecisionWriteSerializer(PlainModelSerializer):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+
+    class Meta:
+        model = Decision
+        fields = ["id", "meeting", "text"]
+
+
+class DecisionViewSet(ScopedViewSet):
+    queryset = Decision.objects.select_related("meeting__board__partnership")
+    serializer_class = DecisionWriteSerializer
+    read_perm = Perm.VIEW_PLANNING
+    write_perm = Perm.EDIT_GOVERNANCE
+    partnership_path = "meeting__board__partnership"
+    filterset_fields = ["meeting"]
 
 
 class MeetingSerializer(PlainModelSerializer):

@@ -9,6 +9,7 @@ from jointly.partnerships.models import (
     Action,
     Agreement,
     Board,
+    BoardMember,
     CommissioningFunction,
     Meeting,
     Organisation,
@@ -52,6 +53,29 @@ class BoardForm(VersionedModelForm):
             seen.add(node.pk)
             node = node.reports_to
         return target
+
+
+class BoardMemberForm(GovUKFormMixin, forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = ["name", "organisation", "role"]
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.board = board
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            partnership_memberships__partnership=board.partnership
+        )
+        self.fields["organisation"].required = False
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = BoardMember.objects.filter(board=self.instance.board, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This person or post is already a member.")
+        return name
 
 
 class MeetingForm(GovUKFormMixin, forms.ModelForm):

@@ -14,8 +14,15 @@ from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
 from jointly.partnerships import diagram, queries
-from jointly.partnerships.forms import ActionForm, AgreementForm, BoardForm, MeetingForm, PartnershipForm
-from jointly.partnerships.models import Action, Agreement, Board, Decision
+from jointly.partnerships.forms import (
+    ActionForm,
+    AgreementForm,
+    BoardForm,
+    BoardMemberForm,
+    MeetingForm,
+    PartnershipForm,
+)
+from jointly.partnerships.models import Action, Agreement, Board, BoardMember, Decision
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -168,3 +175,29 @@ def agreement_form(request: HttpRequest, slug: str, agreement_slug: str | None =
                                     cancel_url=partnership.get_absolute_url()),
         success_message="Agreement saved.",
     )  # fmt: skip
+
+
+def board_member_form(
+    request: HttpRequest, slug: str, board_slug: str, member_id: int | None = None
+) -> HttpResponse:
+    """Add, change or (POST with ``remove``) remove a board member."""
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    obj = get_object_or_404(Board, partnership=partnership, slug=board_slug)
+    instance = get_object_or_404(BoardMember, board=obj, pk=member_id) if member_id else None
+    if request.method == "POST" and instance is not None and "remove" in request.POST:
+        instance.delete()
+        messages.success(request, f"{instance.name} removed from {obj.name}.")
+        return redirect(obj.get_absolute_url() + "#members")
+    form = BoardMemberForm(request.POST or None, instance=instance, board=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Member saved.")
+        return redirect(obj.get_absolute_url() + "#members")
+    ctx = partnership_context(
+        request, partnership, form=form, cancel_url=obj.get_absolute_url(),
+        heading=f"Edit member of {obj.name}" if instance else f"Add a member to {obj.name}",
+        member=instance,
+    )  # fmt: skip
+    return render(
+        request, "partnerships/member_form.html", ctx, status=400 if request.method == "POST" else 200
+    )
