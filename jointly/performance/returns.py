@@ -1,0 +1,409 @@
+"""One validation for KPI returns, whichever way they arrive (web form, CSV/XLSX upload, API).
+
+Plain functions on plain data: no Django import. A caller describes the KPIs a submitter may
+return (:class:`KpiSpec`, keyed by the code people write in a file) and hands over the rows as
+mappings of column name to cell (strings or numbers, as read). :func:`validate_returns` checks
+every row and returns the clean rows *and* every problem found, each with its row and column, so
+that a caller can refuse the whole submission when there is any problem and list them all.
+
+Periods are written ``YYYY-MM`` (monthly), ``YYYY-Qn`` (quarterly, calendar quarters) or
+``YYYY`` (annual, calendar year).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
+COUNT, PERCENTAGE, RATIO = "count", "percentage", "ratio"
+
+COLUMNS: tuple[str, ...] = ("kpi", "period", "numerator", "denominator", "reason")
+"""The columns of a returns file, in template order (``reason`` only for a revision)."""
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(\d{4})$")
+PERIOD_HINTS = {
+    MONTHLY: "YYYY-MM, e.g. 2024-03",
+    QUARTERLY: "YYYY-Qn, e.g. 2024-Q1",
+    ANNUAL: "YYYY, e.g. 2024",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: its label and first and last days."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    frequency: str
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """What validation needs to know about one KPI.
+
+    ``measure``: ``count`` (the value is the numerator; no denominator), ``percentage`` (value =
+    100 x numerator / denominator; the numerator may not exceed the denominator) or ``ratio``
+    (value = numerator / denominator, e.g. total minutes / patients). ``valid_from`` / ``valid_to``
+    bound the periods that may be returned: the later of the contract and KPI start dates and the
+    earlier of their end dates (``None`` = open).
+    """
+
+    code: str
+    frequency: str = MONTHLY
+    measure: str = PERCENTAGE
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    @property
+    def needs_denominator(self) -> bool:
+        return self.measure in (PERCENTAGE, RATIO)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, column {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CleanReturn:
+    row: int
+    kpi: str
+    period: Period
+    numerator: Decimal
+    denominator: Decimal | None
+    value: float
+    reason: str
+    is_revision: bool
+
+
+class ReturnsInvalid(ValueError):
+    """Raised by callers that refuse a submission; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: Any, frequency: str) -> Period:
+    """``'2024-03'`` (monthly), ``'2024-Q1'`` (quarterly) or ``'2024'`` (annual). Raises ValueError."""
+    label = str(text if text is not None else "").strip()
+    if frequency == MONTHLY:
+        m = _MONTH_RE.match(label)
+        if m and 1 <= int(m.group(2)) <= 12:
+            year, month = int(m.group(1)), int(m.group(2))
+            return Period(
+                f"{year:04d}-{month:02d}", dt.date(year, month, 1), _month_end(year, month), MONTHLY
+            )
+    elif frequency == QUARTERLY:
+        m = _QUARTER_RE.match(label)
+        if m:
+            year, q = int(m.group(1)), int(m.group(2))
+            start = dt.date(year, 3 * q - 2, 1)
+            return Period(f"{year:04d}-Q{q}", start, _month_end(year, 3 * q), QUARTERLY)
+    elif frequency == ANNUAL:
+        m = _YEAR_RE.match(label)
+        if m:
+            year = int(m.group(1))
+            return Period(f"{year:04d}", dt.date(year, 1, 1), dt.date(year, 12, 31), ANNUAL)
+    else:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    raise ValueError(f"'{label}' is not a {frequency} period ({PERIOD_HINTS[frequency]})")
+
+
+def period_of(day: dt.date, frequency: str) -> Period:
+    """The period of ``frequency`` that contains ``day``."""
+    if frequency == MONTHLY:
+        return parse_period(f"{day.year}-{day.month:02d}", MONTHLY)
+    if frequency == QUARTERLY:
+        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}", QUARTERLY)
+    return parse_period(str(day.year), ANNUAL)
+
+
+def next_period(period: Period) -> Period:
+    return period_of(period.end + dt.timedelta(days=1), period.frequency)
+
+
+def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[Period]:
+    """Every period of ``frequency`` lying wholly within ``first``..``last`` (inclusive)."""
+    out: list[Period] = []
+    p = period_of(first, frequency)
+    if p.start < first:
+        p = next_period(p)
+    while p.end <= last:
+        out.append(p)
+        p = next_period(p)
+    return out
+
+
+def due_date(period: Period, due_days: int) -> dt.date:
+    """A return is due ``due_days`` days after the end of its period."""
+    return period.end + dt.timedelta(days=due_days)
+
+
+def _number(cell: Any) -> Decimal | None:
+    """Parse a cell as a finite number; ``None`` for empty; raises ValueError otherwise."""
+    if cell is None:
+        return None
+    if isinstance(cell, bool):
+        raise ValueError
+    if isinstance(cell, (int, Decimal)):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if math.isnan(cell):
+            return None
+        if math.isinf(cell):
+            raise ValueError
+        return Decimal(repr(cell))
+    text = str(cell).strip().replace(",", "")
+    if text == "":
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError from exc
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+def _shown(cell: Any) -> str:
+    text = str(cell).strip()
+    return f"'{text[:40]}'"
+
+
+def compute_value(measure: str, numerator: Decimal, denominator: Decimal | None) -> float:
+    if measure == COUNT or denominator is None:
+        return float(numerator)
+    ratio = float(numerator) / float(denominator)
+    return round(ratio * 100, 6) if measure == PERCENTAGE else round(ratio, 6)
+
+
+def validate_returns(
+    rows: Iterable[Mapping[str, Any]],
+    kpis: Mapping[str, KpiSpec],
+    *,
+    existing: Collection[tuple[str, str]] = (),
+    today: dt.date | None = None,
+    first_row: int = 2,
+) -> tuple[list[CleanReturn], list[Problem]]:
+    """Check every row; return ``(clean rows, problems)``.
+
+    ``kpis`` maps the KPI code (as written in the ``kpi`` column) to its spec: a code not in it is
+    an unknown KPI (including KPIs of other contracts, so nothing leaks). ``existing`` holds
+    ``(kpi code, period label)`` pairs already returned: a row for one of them is a revision and
+    needs a ``reason``. ``today``, when given, refuses periods that have not ended yet.
+    ``first_row`` is the number of the first row (2 for a file with a header; 1 for a form or
+    API list). Problems come in row order, then column order; a submission with any problem
+    should be refused whole.
+    """
+    problems: list[Problem] = []
+    clean: list[CleanReturn] = []
+    seen: dict[tuple[str, str], int] = {}
+    existing_set = set(existing)
+    lookup = {code.strip().lower(): spec for code, spec in kpis.items()}
+    for offset, raw in enumerate(rows):
+        row = first_row + offset
+        found: list[Problem] = []
+        code = str(raw.get("kpi") if raw.get("kpi") is not None else "").strip()
+        spec = lookup.get(code.lower())
+        if not code:
+            found.append(Problem(row, "kpi", "enter the KPI code"))
+        elif spec is None:
+            found.append(Problem(row, "kpi", f"{_shown(code)} is not a KPI you can return here"))
+
+        period: Period | None = None
+        period_text = raw.get("period")
+        if period_text is None or str(period_text).strip() == "":
+            found.append(Problem(row, "period", "enter the period"))
+        elif spec is not None:
+            try:
+                period = parse_period(period_text, spec.frequency)
+            except ValueError as exc:
+                found.append(Problem(row, "period", str(exc)))
+            if period is not None:
+                if (spec.valid_from and period.start < spec.valid_from) or (
+                    spec.valid_to and period.end > spec.valid_to
+                ):
+                    span = f"{spec.valid_from or 'open'} to {spec.valid_to or 'open'}"
+                    found.append(
+                        Problem(
+                            row, "period", f"{period.label} is outside the contract and KPI dates ({span})"
+                        )
+                    )
+                    period = None
+                elif today is not None and period.end >= today:
+                    found.append(Problem(row, "period", f"{period.label} has not ended yet"))
+                    period = None
+
+        numbers: dict[str, Decimal | None] = {}
+        for column in ("numerator", "denominator"):
+            cell = raw.get(column)
+            try:
+                numbers[column] = _number(cell)
+            except ValueError:
+                found.append(Problem(row, column, f"{_shown(cell)} is not a number"))
+                numbers[column] = None
+                continue
+            if numbers[column] is not None and numbers[column] < 0:  # type: ignore[operator]
+                found.append(Problem(row, column, f"{numbers[column]} is negative; counts cannot be"))
+        num, den = numbers["numerator"], numbers["denominator"]
+        bad_number = any(p.column in ("numerator", "denominator") for p in found)
+        if raw.get("numerator") is None or str(raw.get("numerator")).strip() == "":
+            found.append(Problem(row, "numerator", "enter the numerator"))
+        if spec is not None and not bad_number:
+            if spec.needs_denominator:
+                if den is None:
+                    found.append(Problem(row, "denominator", "enter the denominator"))
+                elif den == 0:
+                    found.append(Problem(row, "denominator", "the denominator cannot be 0"))
+                elif num is not None and spec.measure == PERCENTAGE and num > den:
+                    found.append(
+                        Problem(row, "numerator", f"{num} is above the denominator {den} for a proportion")
+                    )
+            elif den is not None:
+                found.append(Problem(row, "denominator", "leave empty: this KPI is a count"))
+
+        reason = str(raw.get("reason") or "").strip()
+        if spec is not None and period is not None:
+            key = (spec.code, period.label)
+            if key in seen:
+                found.append(
+                    Problem(
+                        row,
+                        "period",
+                        f"duplicate: row {seen[key]} already has {spec.code} for {period.label}",
+                    )
+                )
+            else:
+                seen[key] = row
+            revision = key in existing_set
+            if revision and not reason:
+                found.append(
+                    Problem(row, "reason", f"{spec.code} {period.label} was already returned: give a reason")
+                )
+        else:
+            revision = False
+
+        if found:
+            problems.extend(sorted(found, key=lambda p: COLUMNS.index(p.column)))
+            continue
+        assert spec is not None and period is not None and num is not None
+        clean.append(
+            CleanReturn(
+                row=row,
+                kpi=spec.code,
+                period=period,
+                numerator=num,
+                denominator=den if spec.needs_denominator else None,
+                value=compute_value(spec.measure, num, den),
+                reason=reason,
+                is_revision=revision,
+            )
+        )
+    return clean, problems
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file as dicts keyed by lower-case header.
+
+    Returns ``(rows, problems)``; problems are file-level (unreadable file, missing columns,
+    unknown columns). Blank lines are skipped but keep their row numbers out of the count: each
+    row dict carries ``_row`` (the spreadsheet row number).
+    """
+    import csv
+    import io
+
+    name = filename.lower()
+    table: list[list[Any]]
+    if name.endswith(".xlsx"):
+        try:
+            from openpyxl import load_workbook
+
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            ws = wb.worksheets[0]
+            table = [list(r) for r in ws.iter_rows(values_only=True)]
+            wb.close()
+        except Exception:  # noqa: BLE001 - any unreadable workbook is the same problem to a person
+            return [], [Problem(0, "", "the file is not a readable .xlsx workbook")]
+    elif name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [Problem(0, "", "the file is not UTF-8 text: save it as 'CSV UTF-8'")]
+        table = list(csv.reader(io.StringIO(text)))
+    else:
+        return [], [Problem(0, "", "upload a .csv or .xlsx file")]
+    if not table:
+        return [], [Problem(0, "", "the file is empty")]
+    header = [str(h or "").strip().lower() for h in table[0]]
+    problems = [
+        Problem(1, h, "missing required column") for h in ("kpi", "period", "numerator") if h not in header
+    ]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    problems += [
+        Problem(1, h, "unknown column (use kpi, period, numerator, denominator, reason)") for h in unknown
+    ]
+    if problems:
+        return [], problems
+    rows: list[dict[str, Any]] = []
+    for number, cells in enumerate(table[1:], start=2):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        record: dict[str, Any] = {
+            h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h
+        }
+        record["_row"] = number
+        rows.append(record)
+    if not rows:
+        problems.append(Problem(0, "", "the file has no data rows"))
+    return rows, problems
+
+
+def validate_table(
+    rows: list[dict[str, Any]],
+    kpis: Mapping[str, KpiSpec],
+    *,
+    existing: Collection[tuple[str, str]] = (),
+    today: dt.date | None = None,
+) -> tuple[list[CleanReturn], list[Problem]]:
+    """:func:`validate_returns` for rows from :func:`read_table`, keeping their spreadsheet rows."""
+    clean: list[CleanReturn] = []
+    problems: list[Problem] = []
+    # Validate together (duplicates span rows), then renumber to the sheet's own row numbers.
+    c, p = validate_returns(rows, kpis, existing=existing, today=today, first_row=0)
+    numbers = [r.get("_row", i + 2) for i, r in enumerate(rows)]
+    for item in c:
+        clean.append(_renumber(item, numbers[item.row]))
+    for item in p:
+        message = item.message
+        if message.startswith("duplicate: row "):
+            before, _, rest = message[len("duplicate: row ") :].partition(" ")
+            message = f"duplicate: row {numbers[int(before)]} {rest}"
+        problems.append(Problem(numbers[item.row], item.column, message))
+    return clean, problems
+
+
+def _renumber(item: CleanReturn, row: int) -> CleanReturn:
+    from dataclasses import replace
+
+    return replace(item, row=row)
