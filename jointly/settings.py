@@ -169,6 +169,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
 ]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
+    "jointly.services.demo.load",
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",

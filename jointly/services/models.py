@@ -75,7 +75,8 @@ class Service(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(age_min__lte=models.F("age_max")) & models.Q(age_max__lte=25),
                 name="service_age_range_0_25",
-            )
+            ),
+            models.UniqueConstraint(fields=["partnership", "name"], name="service_unique_name"),
         ]
 
     def __str__(self) -> str:
