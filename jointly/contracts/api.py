@@ -1,9 +1,503 @@
-"""API for the contracts app (routes registered by :func:`register`)."""
+"""API for contracts, funding shares, variations (with approve/reject), procurement and COI.
+
+Same rules as the pages: commissioners edit; other members read; providers read only the
+contracts where their organisation is the provider (and nothing of procurement).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from jointly.accounts.permissions import (
+    Perm,
+    has_permission,
+    partnerships_with,
+    provider_organisation_ids,
+    visible_partnerships,
+)
+from jointly.contracts import actions, exporting
+from jointly.contracts.models import (
+    ConflictOfInterest,
+    Contract,
+    ContractDocument,
+    ContractSubcontractor,
+    FundingShare,
+    ProcurementProject,
+    ProcurementStage,
+    Variation,
+    VariationKind,
+    VariationStatus,
+)
+from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.core.models import StaleEdit
+from jointly.intentions.models import Intention
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.api import org_field, partnership_field
+from jointly.services.models import Service
+
+
+def _current(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
+    if name in attrs:
+        return attrs[name]
+    if serializer.instance is None:
+        return None
+    value = getattr(serializer.instance, name)
+    return list(value.all()) if hasattr(value, "all") else value
+
+
+class ContractSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+    provider = org_field(allow_null=True, required=False)
+    lead_commissioner = org_field(allow_null=True, required=False)
+    coordinating_commissioner = org_field(allow_null=True, required=False)
+    services = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Service.objects.all())
+    intentions = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Intention.objects.all()
+    )
+    outcomes = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Outcome.objects.all())
+    current_value = serializers.SerializerMethodField()
+    current_end_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id", "partnership", "reference", "title", "description", "provider", "lead_commissioner",
+            "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
+            "current_value", "current_end_date", "extension_count", "extension_months",
+            "notice_months", "efficiency_percent", "efficiency_from", "bundle", "services",
+            "intentions", "outcomes", "ocid", "source", "illustrative", "version",
+        ]  # fmt: skip
+        read_only_fields = ["ocid", "source"]
+        validators: list[Any] = []
+
+    def get_current_value(self, obj: Contract) -> str | None:
+        value = obj.current_terms().value
+        return None if value is None else f"{value:.2f}"
+
+    def get_current_end_date(self, obj: Contract) -> str:
+        return obj.current_terms().end_date.isoformat()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = _current(self, attrs, "partnership")
+        errors: dict[str, str] = {}
+        member_ids = set(partnership.members.values_list("organisation_id", flat=True))
+        for name in ("lead_commissioner", "coordinating_commissioner"):
+            org = _current(self, attrs, name)
+            if org is not None and org.pk not in member_ids:
+                errors[name] = f"{org.name} is not a member of this partnership."
+        provider = attrs.get("provider")
+        if provider is not None and provider.pk not in member_ids:
+            errors["provider"] = f"{provider.name} is not a member of this partnership."
+        for name, path in (("services", "partnership_id"), ("intentions", "partnership_id")):
+            if any(getattr(o, path) != partnership.pk for o in _current(self, attrs, name) or []):
+                errors[name] = f"The {name} must belong to this partnership."
+        if any(o.framework.partnership_id != partnership.pk for o in _current(self, attrs, "outcomes") or []):
+            errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
+        start, end = _current(self, attrs, "start_date"), _current(self, attrs, "end_date")
+        if start and end and end < start:
+            errors["end_date"] = "Must be on or after the start date."
+        if bool(_current(self, attrs, "extension_count")) != bool(_current(self, attrs, "extension_months")):
+            errors["extension_months"] = "Give both the number of extensions and their length, or neither."
+        if _current(self, attrs, "efficiency_percent") is not None and not _current(
+            self, attrs, "efficiency_from"
+        ):
+            errors["efficiency_from"] = "Say from when the efficiency requirement applies."
+        value = _current(self, attrs, "value")
+        if value is not None and value < 0:
+            errors["value"] = "The value cannot be negative."
+        ref = (_current(self, attrs, "reference") or "").strip()
+        clash = Contract.objects.filter(partnership=partnership, reference=ref)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            errors["reference"] = "Another contract in this partnership has this reference."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ProviderScopedViewSet(ScopedViewSet):
+    """Full read for VIEW_CONTRACTS; providers (VIEW_OWN_CONTRACTS) read only their contracts."""
+
+    read_perm = Perm.VIEW_CONTRACTS
+    write_perm = Perm.EDIT_CONTRACTS
+    provider_path = "provider_id"
+
+    def get_queryset(self) -> QuerySet:  # type: ignore[override]
+        user = self.request.user
+        full = partnerships_with(user, Perm.VIEW_CONTRACTS)
+        condition = Q(**{f"{self.partnership_path}__in": full})
+        for p in partnerships_with(user, Perm.VIEW_OWN_CONTRACTS).exclude(pk__in=full):
+            own = provider_organisation_ids(user, p)
+            condition |= Q(**{self.partnership_path: p, f"{self.provider_path}__in": own})
+        return self.base_queryset().filter(condition)
+
+
+class ContractViewSet(ProviderScopedViewSet):
+    queryset = Contract.objects.select_related(
+        "partnership", "provider", "lead_commissioner", "coordinating_commissioner"
+    ).prefetch_related(
+        Prefetch("variations", queryset=Variation.objects.order_by("effective_date", "id")),
+        "services", "intentions", "outcomes",
+    )  # fmt: skip
+    serializer_class = ContractSerializer
+    filterset_fields = ["partnership__slug", "status", "contract_type"]
+
+    @action(detail=False, methods=["get"], url_path="ocds")
+    def ocds(self, request: Request) -> Response:
+        """OCDS 1.1 release package (``?partnership=SLUG``, ``&kind=record`` for a record package)."""
+        partnership = get_object_or_404(
+            visible_partnerships(request.user), slug=request.query_params.get("partnership")
+        )
+        if not has_permission(request.user, Perm.VIEW_CONTRACTS, partnership):
+            raise PermissionDenied("Your role does not allow reading the partnership's contracts.")
+        kind = request.query_params.get("kind", "release")
+        if kind not in ("release", "record"):
+            raise serializers.ValidationError({"kind": "Use release or record."})
+        return Response(
+            exporting.ocds_package(partnership, kind=kind, base_uri=request.build_absolute_uri("/"))
+        )
+
+    @action(
+        detail=False, methods=["post"], url_path="ocds-import", parser_classes=[JSONParser, MultiPartParser]
+    )
+    def ocds_import(self, request: Request) -> Response:
+        """Import an OCDS release package (``?partnership=SLUG``, JSON body): whole or nothing."""
+        partnership = get_object_or_404(
+            visible_partnerships(request.user), slug=request.query_params.get("partnership")
+        )
+        self._check_write(partnership)
+        result = actions.import_ocds(partnership, request.data, by=request.user, source="OCDS import (API)")
+        body = {
+            "ok": result.ok, "problems": result.problems,
+            "contracts_created": result.contracts_created,
+            "procurements_created": result.procurements_created,
+            "organisations_created": result.organisations_created,
+            "releases": [{"ocid": r.ocid, "id": r.release_id, "created": r.created, "skipped": r.skipped}
+                         for r in result.reports],
+        }  # fmt: skip
+        return Response(body, status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST)
+
+
+def _contract_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(queryset=Contract.objects.select_related("partnership"))
+
+
+class FundingShareSerializer(VersionedModelSerializer):
+    contract = _contract_field()
+    commissioner = org_field()
+
+    class Meta:
+        model = FundingShare
+        fields = [
+            "id", "contract", "commissioner", "financial_year", "funding_stream", "amount",
+            "ring_fenced_public_health", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        contract = _current(self, attrs, "contract")
+        errors = {}
+        commissioner = _current(self, attrs, "commissioner")
+        if not contract.partnership.members.filter(organisation=commissioner).exists():
+            errors["commissioner"] = f"{commissioner.name} is not a member of this partnership."
+        if _current(self, attrs, "amount") < 0:
+            errors["amount"] = "A funding share cannot be negative."
+        if (
+            _current(self, attrs, "ring_fenced_public_health")
+            and _current(self, attrs, "funding_stream") != "public_health_grant"
+        ):
+            errors["ring_fenced_public_health"] = "Only Public Health grant money can be ring-fenced PH."
+        clash = FundingShare.objects.filter(
+            contract=contract, commissioner=commissioner,
+            financial_year=_current(self, attrs, "financial_year"),
+            funding_stream=_current(self, attrs, "funding_stream"),
+        )  # fmt: skip
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            errors["financial_year"] = "This commissioner already has a share from this stream in this year."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class FundingShareViewSet(ProviderScopedViewSet):
+    queryset = FundingShare.objects.select_related("contract__partnership", "commissioner")
+    serializer_class = FundingShareSerializer
+    partnership_path = "contract__partnership"
+    provider_path = "contract__provider_id"
+    filterset_fields = ["contract", "financial_year", "funding_stream"]
+
+
+class VariationSerializer(VersionedModelSerializer):
+    contract = _contract_field()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Variation
+        fields = [
+            "id", "contract", "kind", "description", "value_change", "new_end_date", "effective_date",
+            "status", "decided_by", "decided_on", "reason", "version",
+        ]  # fmt: skip
+        read_only_fields = ["status", "decided_on", "reason"]
+
+    def get_decided_by(self, obj: Variation) -> str | None:
+        return obj.decided_by.display_name if obj.decided_by_id else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is not None and self.instance.status != VariationStatus.PROPOSED:
+            raise serializers.ValidationError({"status": "A decided variation cannot be changed."})
+        if self.instance is not None and "contract" in attrs and attrs["contract"] != self.instance.contract:
+            raise serializers.ValidationError({"contract": "A variation cannot move to another contract."})
+        contract = _current(self, attrs, "contract")
+        kind = _current(self, attrs, "kind")
+        errors = {}
+        if kind == VariationKind.VALUE and _current(self, attrs, "value_change") is None:
+            errors["value_change"] = "A value variation needs the value change."
+        new_end = _current(self, attrs, "new_end_date")
+        if kind == VariationKind.TERM and new_end is None:
+            errors["new_end_date"] = "A term variation needs the new end date."
+        if new_end is not None and new_end < contract.start_date:
+            errors["new_end_date"] = "The new end date must be after the contract starts."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(min_value=1)
+
+
+class VariationViewSet(ProviderScopedViewSet):
+    queryset = Variation.objects.select_related("contract__partnership", "decided_by")
+    serializer_class = VariationSerializer
+    partnership_path = "contract__partnership"
+    provider_path = "contract__provider_id"
+    filterset_fields = ["contract", "status", "kind"]
+
+    def _decide(self, request: Request, approve: bool) -> Response:
+        variation = self.get_object()
+        if not has_permission(request.user, Perm.APPROVE_VARIATIONS, variation.contract.partnership):
+            raise PermissionDenied("Your role does not allow approving or rejecting variations.")
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.decide_variation(
+                variation, approve=approve, reason=data.validated_data["reason"],
+                expected_version=data.validated_data["version"], by=request.user,
+            )  # fmt: skip
+        except actions.ChangeControlError as exc:
+            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except StaleEdit:
+            raise
+        variation.refresh_from_db()
+        return Response(VariationSerializer(variation, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve a proposed variation (needs ``reason`` and the ``version`` you read)."""
+        return self._decide(request, True)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        """Reject a proposed variation (needs ``reason`` and the ``version`` you read)."""
+        return self._decide(request, False)
+
+
+class DocumentSerializer(VersionedModelSerializer):
+    contract = _contract_field()
+
+    class Meta:
+        model = ContractDocument
+        fields = ["id", "contract", "title", "url", "kind", "version"]
+
+
+class DocumentViewSet(ProviderScopedViewSet):
+    queryset = ContractDocument.objects.select_related("contract__partnership")
+    serializer_class = DocumentSerializer
+    partnership_path = "contract__partnership"
+    provider_path = "contract__provider_id"
+    filterset_fields = ["contract"]
+
+
+class SubcontractorSerializer(VersionedModelSerializer):
+    contract = _contract_field()
+    organisation = org_field()
+
+    class Meta:
+        model = ContractSubcontractor
+        fields = ["id", "contract", "organisation", "role", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        contract, org = _current(self, attrs, "contract"), _current(self, attrs, "organisation")
+        if org.pk == contract.provider_id:
+            raise serializers.ValidationError(
+                {"organisation": "The lead provider is not its own sub-contractor."}
+            )
+        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"organisation": "Already a sub-contractor."})
+        return attrs
+
+
+class SubcontractorViewSet(ProviderScopedViewSet):
+    queryset = ContractSubcontractor.objects.select_related("contract__partnership", "organisation")
+    serializer_class = SubcontractorSerializer
+    partnership_path = "contract__partnership"
+    provider_path = "contract__provider_id"
+    filterset_fields = ["contract"]
+
+
+# --- procurement (not for providers) -----------------------------------------------------------
+
+
+class ProcurementSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+    lead_commissioner = org_field(allow_null=True, required=False)
+    intentions = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Intention.objects.all()
+    )
+    replaces = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Contract.objects.all())
+    resulting_contract = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=Contract.objects.all()
+    )
+
+    class Meta:
+        model = ProcurementProject
+        fields = [
+            "id", "partnership", "reference", "title", "description", "lead_commissioner", "route",
+            "status", "estimated_value", "intentions", "replaces", "resulting_contract", "ocid",
+            "source", "illustrative", "version",
+        ]  # fmt: skip
+        read_only_fields = ["ocid", "source"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = _current(self, attrs, "partnership")
+        errors = {}
+        lead = _current(self, attrs, "lead_commissioner")
+        if lead is not None and not partnership.members.filter(organisation=lead).exists():
+            errors["lead_commissioner"] = f"{lead.name} is not a member of this partnership."
+        for name in ("intentions", "replaces"):
+            if any(o.partnership_id != partnership.pk for o in _current(self, attrs, name) or []):
+                errors[name] = f"The {name} must belong to this partnership."
+        result = _current(self, attrs, "resulting_contract")
+        if result is not None and result.partnership_id != partnership.pk:
+            errors["resulting_contract"] = "The contract must belong to this partnership."
+        value = _current(self, attrs, "estimated_value")
+        if value is not None and value < 0:
+            errors["estimated_value"] = "Cannot be negative."
+        clash = ProcurementProject.objects.filter(
+            partnership=partnership, reference=_current(self, attrs, "reference")
+        )
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            errors["reference"] = "Another procurement project in this partnership has this reference."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ProcurementViewSet(ScopedViewSet):
+    read_perm = Perm.VIEW_CONTRACTS
+    write_perm = Perm.EDIT_CONTRACTS
+    queryset = ProcurementProject.objects.select_related("partnership", "lead_commissioner").prefetch_related(
+        "intentions", "replaces"
+    )
+    serializer_class = ProcurementSerializer
+    filterset_fields = ["partnership__slug", "status", "route"]
+
+
+def _project_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=ProcurementProject.objects.select_related("partnership")
+    )
+
+
+class StageSerializer(VersionedModelSerializer):
+    project = _project_field()
+
+    class Meta:
+        model = ProcurementStage
+        fields = ["id", "project", "stage", "planned_date", "actual_date", "notes", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        clash = ProcurementStage.objects.filter(
+            project=_current(self, attrs, "project"), stage=_current(self, attrs, "stage")
+        )
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"stage": "This project already has that stage."})
+        return attrs
+
+
+class StageViewSet(ScopedViewSet):
+    read_perm = Perm.VIEW_CONTRACTS
+    write_perm = Perm.EDIT_CONTRACTS
+    queryset = ProcurementStage.objects.select_related("project__partnership")
+    serializer_class = StageSerializer
+    partnership_path = "project__partnership"
+    filterset_fields = ["project", "stage"]
+
+
+class ConflictSerializer(VersionedModelSerializer):
+    project = _project_field()
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = [
+            "id", "project", "person", "person_role", "interest", "declared_on", "decision",
+            "decision_notes", "version",
+        ]  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        decision = _current(self, attrs, "decision") or "pending"
+        if decision != "pending" and not (_current(self, attrs, "decision_notes") or "").strip():
+            raise serializers.ValidationError({"decision_notes": "Record why this decision was taken."})
+        return attrs
+
+
+class ConflictViewSet(ScopedViewSet):
+    read_perm = Perm.VIEW_CONTRACTS
+    write_perm = Perm.EDIT_CONTRACTS
+    queryset = ConflictOfInterest.objects.select_related("project__partnership")
+    serializer_class = ConflictSerializer
+    partnership_path = "project__partnership"
+    filterset_fields = ["project", "decision"]
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the v1 router."""
+    router.register("contracts", ContractViewSet)
+    router.register("funding-shares", FundingShareViewSet)
+    router.register("variations", VariationViewSet)
+    router.register("contract-documents", DocumentViewSet)
+    router.register("subcontractors", SubcontractorViewSet)
+    router.register("procurements", ProcurementViewSet)
+    router.register("procurement-stages", StageViewSet)
+    router.register("conflicts-of-interest", ConflictViewSet)

@@ -1,0 +1,359 @@
+"""Forms for contracts, change control and procurement."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from jointly.contracts.models import (
+    ConflictOfInterest,
+    Contract,
+    ContractDocument,
+    ContractStatus,
+    ContractSubcontractor,
+    ContractType,
+    FundingShare,
+    ProcurementProject,
+    ProcurementStage,
+    Variation,
+    VariationKind,
+)
+from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.intentions.models import Intention, Theme
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.models import COMMISSIONER_KINDS, Organisation, Partnership
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(partnership_memberships__partnership=partnership).distinct()
+
+
+def commissioners(partnership: Partnership) -> QuerySet[Organisation]:
+    return member_organisations(partnership).filter(kind__in=COMMISSIONER_KINDS)
+
+
+def _with_current(qs: QuerySet[Organisation], *current: Any) -> QuerySet[Organisation]:
+    """Member organisations plus any already chosen (e.g. an imported provider)."""
+    ids = [o.pk for o in current if o is not None]
+    if not ids:
+        return qs
+    return Organisation.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=ids)).distinct()
+
+
+class ContractForm(VersionedModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "reference", "title", "description", "provider", "lead_commissioner",
+            "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
+            "extension_count", "extension_months", "notice_months", "efficiency_percent",
+            "efficiency_from", "bundle", "services", "intentions", "outcomes",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": forms.DateInput(),
+            "end_date": forms.DateInput(),
+            "efficiency_from": forms.DateInput(),
+            "intentions": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jointly.services.models import Service
+
+        self.instance.partnership = partnership
+        inst = self.instance
+        provider = inst.provider if inst.provider_id else None
+        lead = inst.lead_commissioner if inst.lead_commissioner_id else None
+        self.fields["provider"].queryset = _with_current(member_organisations(partnership), provider)
+        self.fields["lead_commissioner"].queryset = _with_current(commissioners(partnership), lead)
+        self.fields["coordinating_commissioner"].queryset = commissioners(partnership)
+        self.fields["services"].queryset = Service.objects.filter(partnership=partnership)
+        self.fields["services"].required = False
+        self.fields["intentions"].queryset = Intention.objects.filter(partnership=partnership)
+        self.fields["outcomes"].queryset = Outcome.objects.filter(
+            framework__partnership=partnership
+        ).select_related("framework")
+        self.fields["outcomes"].label_from_instance = lambda o: f"{o.framework.name}: {o}"
+
+    def clean_reference(self) -> str:
+        ref = self.cleaned_data["reference"].strip()
+        if not ref:
+            raise forms.ValidationError("Enter a reference.")
+        clash = Contract.objects.filter(partnership=self.instance.partnership, reference=ref)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another contract in this partnership has this reference.")
+        return ref
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        if bool(data.get("extension_count")) != bool(data.get("extension_months")):
+            self.add_error(
+                "extension_months", "Give both the number of extensions and their length, or neither."
+            )
+        if data.get("efficiency_percent") is not None and not data.get("efficiency_from"):
+            self.add_error("efficiency_from", "Say from when the efficiency requirement applies.")
+        lead, coord = data.get("lead_commissioner"), data.get("coordinating_commissioner")
+        provider = data.get("provider")
+        if provider is not None and provider in (lead, coord):
+            self.add_error("provider", "The provider cannot also be its own commissioner.")
+        return data
+
+
+class FundingShareForm(VersionedModelForm):
+    class Meta:
+        model = FundingShare
+        fields = ["commissioner", "financial_year", "funding_stream", "amount", "ring_fenced_public_health"]
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+        self.fields["commissioner"].queryset = commissioners(contract.partnership)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        amount = data.get("amount")
+        if amount is not None and amount < 0:
+            self.add_error("amount", "A funding share cannot be negative.")
+        if data.get("ring_fenced_public_health") and data.get("funding_stream") != "public_health_grant":
+            self.add_error(
+                "ring_fenced_public_health", "Only money from the Public Health grant can be ring-fenced PH."
+            )
+        key = {k: data.get(k) for k in ("commissioner", "financial_year", "funding_stream")}
+        if all(key.values()):
+            clash = FundingShare.objects.filter(contract=self.instance.contract, **key)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    "This commissioner already has a share from this stream in this year: edit that one."
+                )
+        return data
+
+
+class VariationForm(VersionedModelForm):
+    """Propose a variation (decisions are made with :class:`DecisionForm`)."""
+
+    class Meta:
+        model = Variation
+        fields = ["kind", "description", "value_change", "new_end_date", "effective_date"]
+        widgets = {"new_end_date": forms.DateInput(), "effective_date": forms.DateInput()}
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and self.instance.status != "proposed":
+            raise forms.ValidationError("A decided variation cannot be changed: propose a new one.")
+        contract = self.instance.contract
+        kind, value, new_end = data.get("kind"), data.get("value_change"), data.get("new_end_date")
+        if kind == VariationKind.VALUE and value is None:
+            self.add_error("value_change", "A value variation needs the value change.")
+        if kind == VariationKind.TERM and new_end is None:
+            self.add_error("new_end_date", "A term variation needs the new end date.")
+        if new_end is not None and new_end < contract.start_date:
+            self.add_error("new_end_date", "The new end date must be after the contract starts.")
+        if value is not None and value == 0:
+            self.add_error("value_change", "A value change of zero changes nothing: leave it blank.")
+        return data
+
+
+class DecisionForm(GovUKFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    reason = forms.CharField(widget=forms.Textarea, max_length=2000, label="Reason for the decision")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DocumentForm(VersionedModelForm):
+    class Meta:
+        model = ContractDocument
+        fields = ["title", "url", "kind"]
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError("Enter a web address starting https://")
+        return url
+
+
+class SubcontractorForm(VersionedModelForm):
+    class Meta:
+        model = ContractSubcontractor
+        fields = ["organisation", "role"]
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+        self.fields["organisation"].queryset = member_organisations(contract.partnership)
+
+    def clean_organisation(self) -> Organisation:
+        org = self.cleaned_data["organisation"]
+        contract = self.instance.contract
+        if org.pk == contract.provider_id:
+            raise forms.ValidationError("The lead provider is not its own sub-contractor.")
+        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This organisation is already a sub-contractor.")
+        return org
+
+
+class ProcurementForm(VersionedModelForm):
+    class Meta:
+        model = ProcurementProject
+        fields = [
+            "reference", "title", "description", "lead_commissioner", "route", "status",
+            "estimated_value", "intentions", "replaces", "resulting_contract",
+        ]  # fmt: skip
+        widgets = {"intentions": forms.CheckboxSelectMultiple()}
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        lead = self.instance.lead_commissioner if self.instance.lead_commissioner_id else None
+        self.fields["lead_commissioner"].queryset = _with_current(commissioners(partnership), lead)
+        self.fields["intentions"].queryset = Intention.objects.filter(partnership=partnership)
+        self.fields["replaces"].queryset = Contract.objects.filter(partnership=partnership)
+        self.fields["resulting_contract"].queryset = Contract.objects.filter(partnership=partnership)
+
+    def clean_reference(self) -> str:
+        ref = self.cleaned_data["reference"].strip()
+        clash = ProcurementProject.objects.filter(partnership=self.instance.partnership, reference=ref)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another procurement project in this partnership has this reference.")
+        return ref
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        value = data.get("estimated_value")
+        if value is not None and value < 0:
+            self.add_error("estimated_value", "The estimated value cannot be negative.")
+        result, replaced = data.get("resulting_contract"), data.get("replaces")
+        if result is not None and replaced and result in replaced:
+            self.add_error("resulting_contract", "The contract awarded cannot be one it replaces.")
+        return data
+
+
+class StageForm(VersionedModelForm):
+    class Meta:
+        model = ProcurementStage
+        fields = ["stage", "planned_date", "actual_date", "notes"]
+        widgets = {"planned_date": forms.DateInput(), "actual_date": forms.DateInput()}
+
+    def __init__(self, *args: Any, project: ProcurementProject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean_stage(self) -> str:
+        stage = self.cleaned_data["stage"]
+        clash = ProcurementStage.objects.filter(project=self.instance.project, stage=stage)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This project already has that stage: edit it instead.")
+        return stage
+
+
+class ConflictForm(VersionedModelForm):
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["person", "person_role", "interest", "declared_on", "decision", "decision_notes"]
+        widgets = {"declared_on": forms.DateInput()}
+
+    def __init__(self, *args: Any, project: ProcurementProject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("decision") not in (None, "", "pending")
+            and not (data.get("decision_notes") or "").strip()
+        ):
+            self.add_error("decision_notes", "Record why this decision was taken.")
+        return data
+
+
+class RegisterFilterForm(GovUKFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(choices=[("", "Any"), *ContractStatus.choices], required=False)
+    contract_type = forms.ChoiceField(
+        choices=[("", "Any"), *ContractType.choices], required=False, label="Type"
+    )
+    provider = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
+    lead = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, label="Lead commissioner"
+    )
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False)
+    ends_before = forms.DateField(required=False, widget=forms.DateInput(), label="Ends on or before")
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Organisation.objects.filter(
+            contracts_provided__partnership=partnership
+        ).distinct()
+        self.fields["lead"].queryset = commissioners(partnership)
+        self.fields["theme"].queryset = Theme.objects.filter(partnership=partnership)
+
+    def apply(self, qs: QuerySet[Contract]) -> QuerySet[Contract]:
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["q"]:
+            qs = qs.filter(Q(title__icontains=d["q"]) | Q(reference__icontains=d["q"]))
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["contract_type"]:
+            qs = qs.filter(contract_type=d["contract_type"])
+        if d["provider"]:
+            qs = qs.filter(provider=d["provider"])
+        if d["lead"]:
+            qs = qs.filter(lead_commissioner=d["lead"])
+        if d["theme"]:
+            qs = qs.filter(Q(services__themes=d["theme"]) | Q(intentions__themes=d["theme"])).distinct()
+        if d["ends_before"]:
+            qs = qs.filter(end_date__lte=d["ends_before"])
+        return qs
+
+
+class ExpiryForm(GovUKFormMixin, forms.Form):
+    months = forms.IntegerField(min_value=1, max_value=120, initial=12, label="Within the next (months)")
+    window = forms.IntegerField(
+        min_value=0, max_value=60, initial=6, label="Alignment window (months between end dates)"
+    )
+
+
+class OcdsImportForm(GovUKFormMixin, forms.Form):
+    file = forms.FileField(label="OCDS release package (JSON)")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        try:
+            self.cleaned_data["data"] = json.loads(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("The file is not UTF-8 text.") from exc
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"The file is not valid JSON: {exc.msg} at line {exc.lineno}"
+            ) from exc
+        return upload

@@ -1,0 +1,400 @@
+"""Contract register, detail, change control, expiry, timeline, pipeline, procurement and OCDS pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jointly.accounts.permissions import Perm, has_permission, provider_organisation_ids
+from jointly.contracts import actions, exporting, queries, terms
+from jointly.contracts.forms import (
+    ConflictForm,
+    ContractForm,
+    DecisionForm,
+    DocumentForm,
+    ExpiryForm,
+    FundingShareForm,
+    OcdsImportForm,
+    ProcurementForm,
+    RegisterFilterForm,
+    StageForm,
+    SubcontractorForm,
+    VariationForm,
+)
+from jointly.contracts.models import (
+    ConflictOfInterest,
+    Contract,
+    ContractDocument,
+    ContractSubcontractor,
+    FundingShare,
+    ProcurementProject,
+    ProcurementStage,
+    Variation,
+    VariationStatus,
+)
+from jointly.core.access import get_partnership
+from jointly.core.exports import csv_response, xlsx_response
+from jointly.core.history import history_for
+from jointly.core.models import StaleEdit
+from jointly.core.pages import partnership_context
+from jointly.core.views import handle_versioned_form
+from jointly.partnerships.models import Partnership
+
+FORM = "partnerships/form.html"
+
+
+def contract_scope(request: HttpRequest, slug: str) -> tuple[Partnership, set[int] | None]:
+    """(partnership, provider organisation ids or None for everyone's contracts).
+
+    Outsiders get 404; members who may see no contracts get 403; providers see their own only.
+    """
+    partnership = get_partnership(request, slug, Perm.VIEW_PARTNERSHIP)
+    if has_permission(request.user, Perm.VIEW_CONTRACTS, partnership):
+        return partnership, None
+    if has_permission(request.user, Perm.VIEW_OWN_CONTRACTS, partnership):
+        return partnership, provider_organisation_ids(request.user, partnership)
+    raise PermissionDenied("You do not have permission to see contracts in this partnership.")
+
+
+def _today(request: HttpRequest) -> dt.date:
+    return timezone.localdate()
+
+
+# --- register and detail --------------------------------------------------------------------------
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, provider_ids = contract_scope(request, slug)
+    form = RegisterFilterForm(request.GET or None, partnership=partnership)
+    rows = queries.rows(form.apply(queries.register(partnership, provider_ids)))
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return csv_response(f"{slug}-contracts.csv", exporting.HEADERS, exporting.register_rows(rows))
+    if fmt == "xlsx":
+        return xlsx_response(
+            f"{slug}-contracts.xlsx", "Contracts", exporting.HEADERS, exporting.register_rows(rows)
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "contracts/register.html",
+        partnership_context(
+            request,
+            partnership,
+            form=form,
+            rows=rows,
+            query=query.urlencode(),
+            provider_view=provider_ids is not None,
+        ),
+    )
+
+
+def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership, provider_ids = contract_scope(request, slug)
+    contract = get_object_or_404(queries.detail(partnership, provider_ids), pk=pk)
+    return _render_detail(request, partnership, contract, provider_ids)
+
+
+def _render_detail(
+    request: HttpRequest,
+    partnership: Partnership,
+    contract: Contract,
+    provider_ids: set[int] | None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    current = contract.current_terms()
+    decision_for = extra.pop("decision_for", None)
+    decision_form = extra.pop("decision_form", None)
+    variations = list(contract.variations.all())
+    for v in variations:
+        if v.status == VariationStatus.PROPOSED:
+            v.decision_form = (
+                decision_form if v.pk == decision_for else DecisionForm(initial={"version": v.version})
+            )
+    return render(
+        request,
+        "contracts/detail.html",
+        partnership_context(
+            request, partnership,
+            contract=contract, current=current, variations=variations,
+            notice_by=terms.notice_by(current.end_date, contract.notice_months),
+            latest_end=terms.latest_possible_end(current.end_date, contract.extension_count, contract.extension_months),
+            funding=queries.funding_table(contract),
+            history=history_for(contract),
+            variation_history=queries.variation_history(contract),
+            provider_view=provider_ids is not None,
+            **extra,
+        ),
+        status=status,
+    )  # fmt: skip
+
+
+def contract_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    instance = get_object_or_404(Contract, partnership=partnership, pk=pk) if pk else None
+    form = ContractForm(request.POST or None, instance=instance, partnership=partnership)
+    return handle_versioned_form(
+        request, form, template=FORM,
+        context=partnership_context(
+            request, partnership,
+            heading=f"Edit {instance.reference}" if instance else "Add a contract",
+            cancel_url=instance.get_absolute_url() if instance else reverse("contracts:register", args=[slug])),
+        success_message="Contract saved.",
+    )  # fmt: skip
+
+
+def _child_form(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    model: type,
+    form_class: type,
+    child_pk: int | None,
+    heading: str,
+    anchor: str,
+) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    contract = get_object_or_404(
+        Contract.objects.select_related("partnership"), partnership=partnership, pk=pk
+    )
+    instance = get_object_or_404(model, contract=contract, pk=child_pk) if child_pk else None
+    form = form_class(request.POST or None, instance=instance, contract=contract)
+    return handle_versioned_form(
+        request, form, template=FORM,
+        context=partnership_context(request, partnership, heading=f"{heading}: {contract.reference}",
+                                    cancel_url=contract.get_absolute_url()),
+        success_message="Saved.", success_url=contract.get_absolute_url() + anchor,
+    )  # fmt: skip
+
+
+def funding_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit funding share" if child_pk else "Add a funding share"
+    return _child_form(request, slug, pk, FundingShare, FundingShareForm, child_pk, heading, "#funding")
+
+
+def document_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit document link" if child_pk else "Add a document link"
+    return _child_form(request, slug, pk, ContractDocument, DocumentForm, child_pk, heading, "#documents")
+
+
+def subcontractor_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit sub-contractor" if child_pk else "Add a sub-contractor"
+    return _child_form(
+        request, slug, pk, ContractSubcontractor, SubcontractorForm, child_pk, heading, "#subcontractors"
+    )
+
+
+def variation_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit proposed variation" if child_pk else "Propose a variation"
+    return _child_form(request, slug, pk, Variation, VariationForm, child_pk, heading, "#variations")
+
+
+@require_POST
+def decide_variation(request: HttpRequest, slug: str, pk: int, variation_pk: int) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.APPROVE_VARIATIONS)
+    contract = get_object_or_404(queries.detail(partnership), pk=pk)
+    variation = get_object_or_404(Variation, contract=contract, pk=variation_pk)
+    form = DecisionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.decide_variation(
+                variation,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except StaleEdit as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except actions.ChangeControlError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            messages.success(
+                request, f"Variation {'approved' if variation.status == 'approved' else 'rejected'}."
+            )
+            return HttpResponseRedirect(contract.get_absolute_url() + "#variations")
+        contract = get_object_or_404(queries.detail(partnership), pk=pk)
+    return _render_detail(
+        request, partnership, contract, None, status=status, decision_form=form, decision_for=variation.pk
+    )
+
+
+# --- expiry, alignment and timeline -----------------------------------------------------------------
+
+
+def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int]:
+    form = ExpiryForm(request.GET or None)
+    months, window = 12, 6
+    if request.GET and form.is_valid():
+        months = form.cleaned_data["months"] or months
+        window = form.cleaned_data["window"] if form.cleaned_data["window"] is not None else window
+    return form, months, window
+
+
+def expiry(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, provider_ids = contract_scope(request, slug)
+    form, months, window = _expiry_params(request)
+    today = _today(request)
+    all_rows = queries.rows(queries.register(partnership, provider_ids))
+    status = 400 if request.GET and not form.is_valid() else 200
+    return render(
+        request,
+        "contracts/expiry.html",
+        partnership_context(
+            request, partnership, form=form, months=months, window=window, today=today,
+            expiring=queries.expiring(all_rows, today, months),
+            alignments=[] if provider_ids is not None else queries.alignments(all_rows, window),
+            provider_view=provider_ids is not None,
+        ),
+        status=status,
+    )  # fmt: skip
+
+
+def timeline(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, provider_ids = contract_scope(request, slug)
+    today = _today(request)
+    all_rows = queries.rows(queries.register(partnership, provider_ids))
+    return render(
+        request,
+        "contracts/timeline.html",
+        partnership_context(request, partnership, chart=queries.timeline(all_rows, today), today=today),
+    )
+
+
+# --- procurement ------------------------------------------------------------------------------------
+
+
+def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
+    rows = queries.pipeline_rows(queries.procurements(partnership))
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        body = exporting.pipeline_rows(rows)
+        if fmt == "csv":
+            return csv_response(f"{slug}-pipeline.csv", exporting.PIPELINE_HEADERS, body)
+        return xlsx_response(f"{slug}-pipeline.xlsx", "Pipeline", exporting.PIPELINE_HEADERS, body)
+    return render(
+        request,
+        "contracts/pipeline.html",
+        partnership_context(
+            request, partnership, groups=queries.group_by_quarter(rows),
+            opportunities=queries.joint_opportunities(rows),
+        ),
+    )  # fmt: skip
+
+
+def procurement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
+    project = get_object_or_404(queries.procurement_detail(partnership), pk=pk)
+    return render(
+        request,
+        "contracts/procurement.html",
+        partnership_context(request, partnership, project=project, history=history_for(project)),
+    )
+
+
+def procurement_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    instance = get_object_or_404(ProcurementProject, partnership=partnership, pk=pk) if pk else None
+    form = ProcurementForm(request.POST or None, instance=instance, partnership=partnership)
+    return handle_versioned_form(
+        request, form, template=FORM,
+        context=partnership_context(
+            request, partnership,
+            heading=f"Edit {instance.reference}" if instance else "Add a procurement project",
+            cancel_url=instance.get_absolute_url() if instance else reverse("contracts:pipeline", args=[slug])),
+        success_message="Procurement project saved.",
+    )  # fmt: skip
+
+
+def _project_child(
+    request: HttpRequest, slug: str, pk: int, model: type, form_class: type, child_pk: int | None,
+    heading: str, anchor: str,
+) -> HttpResponse:  # fmt: skip
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    project = get_object_or_404(
+        ProcurementProject.objects.select_related("partnership"), partnership=partnership, pk=pk
+    )
+    instance = get_object_or_404(model, project=project, pk=child_pk) if child_pk else None
+    form = form_class(request.POST or None, instance=instance, project=project)
+    return handle_versioned_form(
+        request, form, template=FORM,
+        context=partnership_context(request, partnership, heading=f"{heading}: {project.reference}",
+                                    cancel_url=project.get_absolute_url()),
+        success_message="Saved.", success_url=project.get_absolute_url() + anchor,
+    )  # fmt: skip
+
+
+def stage_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit stage" if child_pk else "Add a stage"
+    return _project_child(request, slug, pk, ProcurementStage, StageForm, child_pk, heading, "#stages")
+
+
+def conflict_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    heading = "Edit declaration" if child_pk else "Record a declaration of interest"
+    return _project_child(
+        request, slug, pk, ConflictOfInterest, ConflictForm, child_pk, heading, "#conflicts"
+    )
+
+
+def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
+    declarations = (
+        ConflictOfInterest.objects.filter(project__partnership=partnership)
+        .select_related("project")
+        .order_by("-declared_on", "id")
+    )
+    return render(
+        request,
+        "contracts/conflicts.html",
+        partnership_context(request, partnership, declarations=declarations),
+    )
+
+
+# --- OCDS ---------------------------------------------------------------------------------------------
+
+
+def ocds_export(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
+    kind = request.GET.get("kind", "release")
+    if kind not in ("release", "record"):
+        raise Http404("Ask for kind=release or kind=record.")
+    package = exporting.ocds_package(partnership, kind=kind, base_uri=request.build_absolute_uri("/"))
+    response = HttpResponse(
+        json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-ocds-{kind}-package.json"'
+    return response
+
+
+def ocds_import(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    form = OcdsImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            result = actions.import_ocds(
+                partnership, form.cleaned_data["data"], by=request.user,
+                source=f"OCDS import of {form.cleaned_data['file'].name}"[:200],
+            )  # fmt: skip
+            status = 200 if result.ok else 400
+    return render(
+        request, "contracts/import.html", partnership_context(request, partnership, form=form, result=result),
+        status=status,
+    )  # fmt: skip
