@@ -1,0 +1,123 @@
+"""Forms of the performance app (KPIs, review thread, notices and plans, turn the curve)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
+from jointly.performance.models import Kpi, RemedialAction, RemedialPlan, TurnTheCurve
+
+
+class KpiForm(VersionedModelForm):
+    class Meta:
+        model = Kpi
+        fields = [
+            "contract", "service", "code", "name", "definition", "numerator_definition",
+            "denominator_definition", "measure", "unit", "target", "tolerance", "direction",
+            "frequency", "due_days", "quadrant", "scope", "data_source", "effective_from",
+            "effective_to", "outcomes",
+        ]  # fmt: skip
+        widgets = {"effective_from": DateInput, "effective_to": DateInput}
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["contract"].queryset = partnership.contracts.all()
+        self.fields["service"].queryset = partnership.services.all()
+        from jointly.outcomes.models import Outcome
+
+        self.fields["outcomes"].queryset = Outcome.objects.filter(framework__partnership=partnership)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("contract") and not data.get("service"):
+            raise forms.ValidationError("Choose the contract or the service this KPI is on.")
+        code = data.get("code")
+        clash = Kpi.objects.filter(partnership=self.partnership, code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if code and clash.exists():
+            self.add_error("code", "Another KPI in this partnership has this code.")
+        if code and "/" in code:
+            self.add_error("code", "Use letters, numbers and hyphens only.")
+        return data
+
+
+class UploadForm(GovUKFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Returns file (.csv or .xlsx)",
+        help_text="Columns: kpi, period, numerator, denominator, reason. Download the template below.",
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
+        return upload
+
+
+class ReviewForm(GovUKFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept the value"), ("query", "Query the value")], widget=forms.RadioSelect
+    )
+    text = forms.CharField(label="Comment", widget=forms.Textarea)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "query" and not (data.get("text") or "").strip():
+            self.add_error("text", "Say what you are querying.")
+        return data
+
+
+class ReplyForm(GovUKFormMixin, forms.Form):
+    text = forms.CharField(label="Your reply", widget=forms.Textarea)
+
+
+class NoticeForm(GovUKFormMixin, forms.Form):
+    kpis = forms.ModelMultipleChoiceField(
+        label="KPIs the notice is about", queryset=Kpi.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label="Performance failure", widget=forms.Textarea)
+    plan_summary = forms.CharField(
+        label="Remedial action plan: what must improve, by when", widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, kpis: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kpis"].queryset = kpis
+
+
+class PlanForm(VersionedModelForm):
+    class Meta:
+        model = RemedialPlan
+        fields = ["summary", "status"]
+
+
+class ActionForm(VersionedModelForm):
+    class Meta:
+        model = RemedialAction
+        fields = ["description", "owner", "due_date", "status", "completed_on"]
+        widgets = {"due_date": DateInput, "completed_on": DateInput}
+
+    def __init__(self, *args: Any, plan: RemedialPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+
+
+class EscalationForm(GovUKFormMixin, forms.Form):
+    level = forms.CharField(label="Escalated to", max_length=200)
+    note = forms.CharField(widget=forms.Textarea)
+
+
+class TurnTheCurveForm(VersionedModelForm):
+    class Meta:
+        model = TurnTheCurve
+        fields = ["story", "partners", "what_works", "action_plan", "horizon"]
+
+    def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.kpi = kpi

@@ -1,0 +1,533 @@
+"""Performance pages: KPI lists, icons summaries, exceptions, scorecards, KPI detail with SPC,
+returns (form, upload, template, review thread), remedial plans and "turn the curve"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from jointly.accounts.permissions import Perm, has_permission
+from jointly.core.access import require
+from jointly.core.exports import csv_response, xlsx_response
+from jointly.core.history import history_for
+from jointly.core.models import StaleEdit
+from jointly.core.pages import partnership_context
+from jointly.core.views import handle_versioned_form
+from jointly.performance import actions, analysis, charts, queries, reports
+from jointly.performance import returns as rules
+from jointly.performance.forms import (
+    ActionForm,
+    EscalationForm,
+    KpiForm,
+    NoticeForm,
+    PlanForm,
+    ReplyForm,
+    ReviewForm,
+    TurnTheCurveForm,
+    UploadForm,
+)
+from jointly.performance.models import (
+    QUADRANT_ORDER,
+    Kpi,
+    KpiReturn,
+    PerformanceNotice,
+    Quadrant,
+    RemedialAction,
+    RemedialPlan,
+    Route,
+    TurnTheCurve,
+)
+from jointly.services.models import Service
+from jointly.stats.spc import spc_series
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _statuses(kpi_qs: QuerySet[Kpi]) -> list[analysis.KpiStatus]:
+    return analysis.statuses(list(kpi_qs), queries.return_rows(kpi_qs))
+
+
+def _contract(partnership: Any, orgs: set[int] | None, contract_id: int) -> Any:
+    return get_object_or_404(queries.contracts(partnership, orgs), pk=contract_id)
+
+
+def _kpi(partnership: Any, orgs: set[int] | None, code: str, qs: QuerySet[Kpi] | None = None) -> Kpi:
+    return get_object_or_404(qs if qs is not None else queries.kpis(partnership, orgs), code=code)
+
+
+# --- Lists and summaries --------------------------------------------------------------------
+
+
+def kpi_list(request: HttpRequest, slug: str, contract_id: int | None = None) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    contract = _contract(partnership, orgs, contract_id) if contract_id else None
+    kpi_qs = queries.kpis(partnership, orgs)
+    if contract:
+        kpi_qs = kpi_qs.filter(contract=contract)
+    ctx = partnership_context(
+        request,
+        partnership,
+        contract=contract,
+        statuses=_statuses(kpi_qs),
+        contracts=list(queries.contracts(partnership, orgs)) if contract is None else [],
+        notices=list(queries.notices(partnership, orgs).filter(contract=contract)) if contract else [],
+    )
+    return render(request, "performance/kpi_list.html", ctx)
+
+
+def summary(request: HttpRequest, slug: str, contract_id: int | None = None) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    contract = _contract(partnership, orgs, contract_id) if contract_id else None
+    kpi_qs = queries.kpis(partnership, orgs)
+    if contract:
+        kpi_qs = kpi_qs.filter(contract=contract)
+    ctx = partnership_context(
+        request, partnership, contract=contract, statuses=analysis.worst_first(_statuses(kpi_qs))
+    )
+    return render(request, "performance/summary.html", ctx)
+
+
+def exceptions(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    ctx = partnership_context(
+        request, partnership, statuses=analysis.exceptions(_statuses(queries.kpis(partnership, orgs)))
+    )
+    return render(request, "performance/exceptions.html", ctx)
+
+
+def late(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    kpi_qs = queries.kpis(partnership, orgs)
+    result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), timezone.localdate())
+    ctx = partnership_context(request, partnership, compliance=result)
+    return render(request, "performance/late.html", ctx)
+
+
+def scorecard(
+    request: HttpRequest, slug: str, contract_id: int | None = None, service_id: int | None = None
+) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    kpi_qs = queries.kpis(partnership, orgs)
+    if contract_id:
+        subject = _contract(partnership, orgs, contract_id)
+        kpi_qs = kpi_qs.filter(contract=subject)
+    else:
+        services = Service.objects.filter(partnership=partnership)
+        if orgs is not None:
+            services = services.filter(provider_id__in=orgs)
+        subject = get_object_or_404(services, pk=service_id)
+        kpi_qs = kpi_qs.filter(service=subject)
+    statuses = _statuses(kpi_qs)
+    quadrants = [(Quadrant(q).label, [s for s in statuses if s.kpi.quadrant == q]) for q in QUADRANT_ORDER]
+    ctx = partnership_context(request, partnership, subject=subject, quadrants=quadrants)
+    return render(request, "performance/scorecard.html", ctx)
+
+
+# --- One KPI --------------------------------------------------------------------------------
+
+
+def _spc(kpi: Kpi, kpi_returns: list[KpiReturn]) -> Any:
+    ordered = sorted(kpi_returns, key=lambda r: r.period_start)
+    return spc_series(
+        [r.period_start for r in ordered],
+        [r.value for r in ordered],
+        target=kpi.target_float,
+        improvement_direction=kpi.direction,
+    )
+
+
+def kpi_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    kpi = _kpi(partnership, orgs, code, queries.kpi_detail(partnership, orgs))
+    kpi_returns = list(kpi.returns.all())
+    result = _spc(kpi, kpi_returns)
+    status = analysis.statuses([kpi], [(kpi.pk, r.period_start, r.value, r.period) for r in kpi_returns])[0]
+    ctx = partnership_context(
+        request,
+        partnership,
+        kpi=kpi,
+        status=status,
+        spc=result,
+        chart=mark_safe(  # noqa: S308 - charts escapes everything it writes
+            charts.spc_svg(result, title=f"{kpi.code} {kpi.name}", unit=kpi.unit, frequency=kpi.frequency)
+        ),
+        table=charts.spc_table(result, kpi.unit, kpi.frequency),
+        kpi_returns=kpi_returns,
+        history=history_for(kpi),
+    )
+    return render(request, "performance/kpi_detail.html", ctx)
+
+
+def kpi_form(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+    partnership, _ = queries.access(request, slug)
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    instance = _kpi(partnership, None, code) if code else None
+    initial = {}
+    if instance is None and request.GET.get("contract"):
+        initial["contract"] = request.GET["contract"]
+    form = KpiForm(request.POST or None, instance=instance, partnership=partnership, initial=initial)
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request,
+            partnership,
+            heading=f"Edit {instance.code}" if instance else "Add a KPI",
+            cancel_url=instance.get_absolute_url() if instance else reverse("performance:index", args=[slug]),
+        ),
+        success_message="KPI saved.",
+    )
+
+
+# --- Returns --------------------------------------------------------------------------------
+
+
+def _submittable(request: HttpRequest, partnership: Any, contract: Any) -> list[Kpi]:
+    orgs = queries.submit_scope(request.user, partnership)
+    if orgs is not None and contract.provider_id not in orgs:
+        raise Http404("No such contract.")
+    return list(queries.kpis(partnership, orgs).filter(contract=contract))
+
+
+def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
+    """One period's returns for a provider's contract, all KPIs of that frequency at once."""
+    partnership, orgs = queries.access(request, slug)
+    contract = _contract(partnership, orgs, contract_id)
+    kpis = _submittable(request, partnership, contract)
+    frequency = request.GET.get("frequency") or request.POST.get("frequency") or rules.MONTHLY
+    if frequency not in (rules.MONTHLY, rules.QUARTERLY, rules.ANNUAL):
+        raise Http404("Unknown frequency")
+    kpis = [k for k in kpis if k.frequency == frequency]
+    today = timezone.localdate()
+    default_period = rules.period_of(today, frequency)
+    default_period = rules.period_of(default_period.start - dt.timedelta(days=1), frequency)
+    period_text = (request.POST.get("period") or request.GET.get("period") or default_period.label).strip()
+    try:
+        period = rules.parse_period(period_text, frequency)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    current = {
+        r.kpi_id: r for r in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis], period=period.label)
+    }
+    problems: list[rules.Problem] = []
+    values: dict[str, dict[str, str]] = {}
+    if request.method == "POST":
+        rows, row_kpis = [], []
+        for k in kpis:
+            cells = {c: request.POST.get(f"{c}-{k.pk}", "") for c in ("numerator", "denominator", "reason")}
+            values[k.code] = cells
+            if any(v.strip() for v in cells.values()):
+                rows.append({"kpi": k.code, "period": period.label, **cells})
+                row_kpis.append(k)
+        if not rows:
+            problems = [rules.Problem(0, "", "enter at least one KPI's figures")]
+        else:
+            clean, problems = actions.check(rows, kpis, first_row=0)
+            problems = [
+                rules.Problem(0, p.column, f"{row_kpis[p.row].code}: {p.message}")
+                if p.row < len(row_kpis)
+                else p
+                for p in problems
+            ]
+            if not problems:
+                try:
+                    actions.submit_returns(clean, kpis, by=request.user, route=Route.WEB)
+                except StaleEdit:
+                    problems = [
+                        rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")
+                    ]
+                else:
+                    messages.success(request, f"Returns for {period.label} saved ({len(clean)}).")
+                    return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
+    rows_out = []
+    for k in kpis:
+        existing = current.get(k.pk)
+        cells = values.get(k.code) or {
+            "numerator": "" if existing is None else f"{existing.numerator.normalize():f}",
+            "denominator": ""
+            if existing is None or existing.denominator is None
+            else f"{existing.denominator.normalize():f}",
+            "reason": "",
+        }
+        errors = [p.message for p in problems if p.message.startswith(f"{k.code}: ")]
+        rows_out.append({"kpi": k, "cells": cells, "existing": existing, "errors": errors})
+    ctx = partnership_context(
+        request,
+        partnership,
+        contract=contract,
+        period=period,
+        frequency=frequency,
+        rows=rows_out,
+        problems=problems,
+    )
+    return render(request, "performance/return_form.html", ctx, status=400 if problems else 200)
+
+
+def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
+    """A CSV/XLSX file of returns: loads whole or not at all, listing every problem."""
+    partnership, orgs = queries.access(request, slug)
+    contract = _contract(partnership, orgs, contract_id)
+    kpis = _submittable(request, partnership, contract)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[rules.Problem] = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        rows, problems = rules.read_table(f.read(), f.name)
+        if not problems:
+            clean, problems = actions.check(rows, kpis, table=True)
+            if not problems:
+                try:
+                    saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.FILE)
+                except StaleEdit:
+                    problems = [
+                        rules.Problem(0, "", "someone else changed these returns meanwhile: upload again")
+                    ]
+                else:
+                    revised = sum(1 for c in clean if c.is_revision)
+                    messages.success(
+                        request, f"Loaded {len(saved)} returns from {f.name} ({revised} of them revisions)."
+                    )
+                    return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
+    ctx = partnership_context(
+        request, partnership, contract=contract, form=form, problems=problems, kpis=kpis
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "performance/upload.html", ctx, status=status)
+
+
+def upload_template(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
+    """The returns file template: one row per KPI for the latest ended period, to fill in."""
+    partnership, orgs = queries.access(request, slug)
+    contract = _contract(partnership, orgs, contract_id)
+    kpis = list(queries.kpis(partnership, orgs).filter(contract=contract))
+    today = timezone.localdate()
+    rows = []
+    for k in kpis:
+        p = rules.period_of(today, k.frequency)
+        p = rules.period_of(p.start - dt.timedelta(days=1), k.frequency)
+        rows.append([k.code, p.label, "", "", ""])
+    name = f"{slug}-{contract.reference}-returns"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", "Returns", list(rules.COLUMNS), rows)
+    return csv_response(f"{name}.csv", list(rules.COLUMNS), rows)
+
+
+def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A return's revisions and its accept/query thread; commissioners review, the provider replies."""
+    partnership, orgs = queries.access(request, slug)
+    kpi_return = get_object_or_404(
+        queries.returns_for(partnership, orgs).prefetch_related(
+            "revisions__submitted_by", "comments__author"
+        ),
+        pk=pk,
+    )
+    can_review = has_permission(request.user, Perm.REVIEW_RETURNS, partnership)
+    can_reply = has_permission(request.user, Perm.SUBMIT_RETURNS, partnership)
+    review_form = ReviewForm(request.POST if request.POST.get("action") == "review" else None)
+    reply_form = ReplyForm(request.POST if request.POST.get("action") == "reply" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "review":
+            if not can_review:
+                raise PermissionDenied("Only commissioners review returns.")
+            if review_form.is_valid():
+                actions.review(
+                    kpi_return,
+                    accept=review_form.cleaned_data["decision"] == "accept",
+                    text=review_form.cleaned_data["text"],
+                    by=request.user,
+                )
+                messages.success(request, "Review recorded.")
+                return HttpResponseRedirect(request.path)
+        elif action == "reply":
+            if not can_reply:
+                raise PermissionDenied("Only the provider replies to a query.")
+            if reply_form.is_valid():
+                actions.reply(kpi_return, text=reply_form.cleaned_data["text"], by=request.user)
+                messages.success(request, "Reply sent.")
+                return HttpResponseRedirect(request.path)
+        else:
+            raise Http404("Unknown action")
+    ctx = partnership_context(
+        request,
+        partnership,
+        r=kpi_return,
+        kpi=kpi_return.kpi,
+        review_form=review_form,
+        reply_form=reply_form,
+        can_review=can_review,
+        can_reply=can_reply,
+        history=history_for(kpi_return),
+    )
+    return render(
+        request, "performance/return_detail.html", ctx, status=400 if request.method == "POST" else 200
+    )
+
+
+# --- Remedial: notices, plans, actions, escalations -----------------------------------------
+
+
+def notice_new(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    contract = _contract(partnership, orgs, contract_id)
+    kpi_qs = queries.kpis(partnership).filter(contract=contract)
+    initial = {"kpis": [k for k in kpi_qs if k.code in request.GET.getlist("kpi")]}
+    form = NoticeForm(request.POST or None, kpis=kpi_qs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        notice = actions.raise_notice(
+            contract,
+            list(form.cleaned_data["kpis"]),
+            reason=form.cleaned_data["reason"],
+            plan_summary=form.cleaned_data["plan_summary"],
+            by=request.user,
+        )
+        messages.success(request, "Performance notice issued; add the plan's actions.")
+        return HttpResponseRedirect(notice.get_absolute_url())
+    ctx = partnership_context(
+        request,
+        partnership,
+        form=form,
+        heading=f"Contract performance notice: {contract.reference}",
+        cancel_url=reverse("performance:contract", args=[slug, contract.pk]),
+        submit_label="Issue notice",
+    )
+    return render(request, "partnerships/form.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+def _notice(partnership: Any, orgs: set[int] | None, pk: int) -> PerformanceNotice:
+    return get_object_or_404(queries.notices(partnership, orgs), pk=pk)
+
+
+def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    item = _notice(partnership, orgs, pk)
+    form = EscalationForm(request.POST or None)
+    if request.method == "POST":
+        require(request, Perm.REVIEW_RETURNS, partnership)
+        action = request.POST.get("action")
+        if action == "agree":
+            try:
+                actions.agree_plan(
+                    item.plan, expected_version=_int(request.POST.get("version")), by=request.user
+                )
+            except StaleEdit:
+                messages.error(request, "The plan was changed by someone else; check it and agree again.")
+            else:
+                messages.success(request, "Plan agreed; the notice is closed.")
+            return HttpResponseRedirect(request.path)
+        if action == "escalate" and form.is_valid():
+            actions.escalate(
+                item, level=form.cleaned_data["level"], note=form.cleaned_data["note"], by=request.user
+            )
+            messages.success(request, "Escalation logged.")
+            return HttpResponseRedirect(request.path)
+        if action not in ("agree", "escalate"):
+            raise Http404("Unknown action")
+    ctx = partnership_context(
+        request, partnership, notice=item, plan=item.plan, form=form, history=history_for(item)
+    )
+    return render(request, "performance/notice.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    item = _notice(partnership, orgs, pk)
+    form = PlanForm(request.POST or None, instance=item.plan)
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership, heading="Edit remedial action plan", cancel_url=item.get_absolute_url()
+        ),
+        success_message="Plan saved.",
+        success_url=item.get_absolute_url(),
+    )
+
+
+def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None = None) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    item = _notice(partnership, orgs, pk)
+    plan: RemedialPlan = item.plan
+    instance = get_object_or_404(RemedialAction, plan=plan, pk=action_id) if action_id else None
+    form = ActionForm(request.POST or None, instance=instance, plan=plan)
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request,
+            partnership,
+            heading="Edit action" if instance else "Add an action to the plan",
+            cancel_url=item.get_absolute_url(),
+        ),
+        success_message="Action saved.",
+        success_url=item.get_absolute_url() + "#actions",
+    )
+
+
+# --- Turn the curve -------------------------------------------------------------------------
+
+
+def curve(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    kpi = _kpi(partnership, orgs, code)
+    report = reports.turn_the_curve(kpi)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(reports.curve_docx(report), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{kpi.code}-turn-the-curve.docx"'
+        return response
+    ctx = partnership_context(request, partnership, kpi=kpi, report=report, chart=mark_safe(report.svg))  # noqa: S308
+    return render(request, "performance/curve.html", ctx)
+
+
+def curve_form(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    kpi = _kpi(partnership, orgs, code)
+    instance = TurnTheCurve.objects.filter(kpi=kpi).first()
+    form = TurnTheCurveForm(request.POST or None, instance=instance, kpi=kpi)
+    url = reverse("performance:curve", args=[slug, kpi.code])
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership, heading=f"Turn the curve: {kpi.code}", cancel_url=url
+        ),
+        success_message="Turn-the-curve plan saved.",
+        success_url=url,
+    )
+
+
+# --- The partnership's performance pack -----------------------------------------------------
+
+
+def pack(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, orgs = queries.access(request, slug)
+    data = reports.pack(partnership, orgs)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(reports.pack_docx(data), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{slug}-performance-pack.docx"'
+        return response
+    return render(request, "performance/pack.html", partnership_context(request, partnership, pack=data))
