@@ -7,7 +7,12 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
-from jointly.core.api import PlainModelSerializer, ScopedViewSet, VersionedModelSerializer
+from jointly.core.api import (
+    PlainModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    VersionedModelSerializer,
+)
 from jointly.intentions import actions
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Outcome
@@ -34,8 +39,12 @@ class IntentionSerializer(VersionedModelSerializer):
     partner_commissioners = org_field(many=True, required=False)
     coordinating_commissioner = org_field(allow_null=True, required=False)
     providers_affected = org_field(many=True, required=False)
-    themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False)
-    outcomes = serializers.PrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
+    themes = ScopedPrimaryKeyRelatedField(
+        many=True, queryset=Theme.objects.all(), required=False, scope="partnership"
+    )
+    outcomes = ScopedPrimaryKeyRelatedField(
+        many=True, queryset=Outcome.objects.all(), required=False, scope="framework__partnership"
+    )
 
     class Meta:
         model = Intention
@@ -101,7 +110,7 @@ class IntentionViewSet(ScopedViewSet):
 
 
 class MilestoneSerializer(VersionedModelSerializer):
-    intention = serializers.PrimaryKeyRelatedField(queryset=Intention.objects.all())
+    intention = ScopedPrimaryKeyRelatedField(queryset=Intention.objects.all(), scope="partnership")
     status = serializers.CharField(read_only=True)
 
     class Meta:
@@ -117,7 +126,7 @@ class MilestoneViewSet(ScopedViewSet):
 
 
 class ProgressSerializer(VersionedModelSerializer):
-    intention = serializers.PrimaryKeyRelatedField(queryset=Intention.objects.all())
+    intention = ScopedPrimaryKeyRelatedField(queryset=Intention.objects.all(), scope="partnership")
 
     class Meta:
         model = ProgressUpdate

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("new/", views.intention_form, name="new"),
     path("report/", views.progress_report, name="progress_report"),
+    path("import/", views.import_view, name="import"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/edit/", views.intention_form, name="edit"),
     path("<str:reference>/milestones/new/", views.milestone_form, name="milestone_new"),

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from jointly.accounts.permissions import Perm
 from jointly.core.access import get_partnership
 from jointly.core.exports import csv_response, xlsx_response
+from jointly.core.forms import GovUKFormMixin
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
-from jointly.intentions import actions, queries, reports
+from jointly.intentions import actions, importer, queries, reports
 from jointly.intentions.forms import IntentionForm, MilestoneForm, ProgressForm, RegisterFilterForm
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, parse_period
 
@@ -148,3 +151,46 @@ def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
         "intentions/progress_report.html",
         partnership_context(request, partnership, report=report, periods=periods),
     )
+
+
+class ImportForm(GovUKFormMixin, forms.Form):
+    file = forms.FileField(
+        help_text="CSV (UTF-8) or XLSX with the register's columns; rows match on reference."
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return upload
+
+
+def import_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload intentions: every problem listed by row and column, and nothing saved unless all is well."""
+    partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
+    if request.GET.get("template"):
+        return csv_response("intentions-template.csv", importer.KNOWN, [])
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importer.read_rows(upload.name, upload.read())
+            result = importer.import_intentions(partnership, rows, by=request.user)
+        except importer.ImportProblems as exc:
+            problems = exc.problems
+        except StaleEdit:
+            problems = [
+                "Someone changed one of these intentions while the file was loading; nothing was saved. Try again."
+            ]
+        else:
+            messages.success(
+                request,
+                f"Imported {len(result.created)} new and updated {len(result.updated)} existing intentions.",
+            )
+            return HttpResponseRedirect(reverse("intentions:register", args=[slug]))
+    status = 400 if request.method == "POST" else 200
+    ctx = partnership_context(request, partnership, form=form, problems=problems, submit_label="Import")
+    return render(request, "intentions/import.html", ctx, status=status)
