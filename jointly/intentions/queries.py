@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate
+from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Partnership
 
 
 def register(partnership: Partnership) -> QuerySet[Intention]:
     return (
         Intention.objects.filter(partnership=partnership)
-        .select_related("lead_commissioner", "coordinating_commissioner")
+        .select_related("partnership", "lead_commissioner", "coordinating_commissioner")
         .prefetch_related("themes", "partner_commissioners", "outcomes")
         .order_by("reference")
     )
@@ -25,7 +26,7 @@ def detail(partnership: Partnership) -> QuerySet[Intention]:
             "themes",
             "partner_commissioners",
             "providers_affected",
-            "outcomes__framework",
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("framework__partnership")),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch("progress", queryset=ProgressUpdate.objects.order_by("-period", "-date")),
         )

@@ -89,7 +89,7 @@ def build(partnership: Partnership, period: str, timeline_quarters: int = 8) -> 
     start, end = quarter_bounds(year, q)
     intentions = list(
         Intention.objects.filter(partnership=partnership)
-        .select_related("lead_commissioner")
+        .select_related("lead_commissioner", "partnership")
         .prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch(

@@ -53,7 +53,7 @@ def golden_thread(outcome: Outcome) -> dict[str, Any]:
     contributing_ids = [o.pk for o in children] + [o.pk for o in served_by]
     intentions = (
         Intention.objects.filter(outcomes__in=[outcome.pk, *contributing_ids])
-        .select_related("lead_commissioner")
+        .select_related("lead_commissioner", "partnership")
         .distinct()
         .order_by("reference")
     )

@@ -20,7 +20,11 @@ from jointly.outcomes.thread import build_tree, extra_sections, golden_thread
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug)
     frameworks = list(partnership.frameworks.all())
-    outcomes = list(Outcome.objects.filter(framework__partnership=partnership).order_by("position", "code"))
+    outcomes = list(
+        Outcome.objects.filter(framework__partnership=partnership)
+        .select_related("framework__partnership")
+        .order_by("position", "code")
+    )
     trees = [(f, build_tree([o for o in outcomes if o.framework_id == f.pk])) for f in frameworks]
     return render(request, "outcomes/index.html", partnership_context(request, partnership, trees=trees))
 

@@ -20,7 +20,7 @@ def board_detail(partnership: Partnership) -> QuerySet[Board]:
         "members__organisation",
         "meetings__decisions",
         Prefetch("actions", queryset=Action.objects.select_related("meeting")),
-        "reporting_groups",
+        Prefetch("reporting_groups", queryset=Board.objects.select_related("partnership")),
     )
 
 
