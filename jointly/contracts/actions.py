@@ -25,8 +25,16 @@ from jointly.contracts.models import (
     Variation,
     VariationStatus,
 )
-from jointly.core.models import StaleEdit, save_versioned
+from jointly.core.models import StaleEdit
+from jointly.core.models import save_versioned as _save_versioned
 from jointly.partnerships.models import Organisation, OrganisationKind, Partnership
+
+
+def save_versioned(instance: Any, *, expected_version: int | None, by: Any) -> Any:
+    """save_versioned that also names ``by`` in the audit history (outside a request too)."""
+    if getattr(by, "pk", None):
+        instance._history_user = by
+    return _save_versioned(instance, expected_version=expected_version, by=by)
 
 
 class ChangeControlError(Exception):

@@ -339,6 +339,9 @@ class ExpiryForm(GovUKFormMixin, forms.Form):
     window = forms.IntegerField(
         min_value=0, max_value=60, initial=6, label="Alignment window (months between end dates)"
     )
+    as_at = forms.DateField(
+        required=False, widget=forms.DateInput(), label="As at", help_text="Leave blank for today"
+    )
 
 
 class OcdsImportForm(GovUKFormMixin, forms.Form):

@@ -86,7 +86,7 @@ def for_export(partnership: Partnership) -> QuerySet[Contract]:
 def procurements(partnership: Partnership) -> QuerySet[ProcurementProject]:
     return (
         ProcurementProject.objects.filter(partnership=partnership)
-        .select_related("lead_commissioner", "resulting_contract")
+        .select_related("lead_commissioner", "resulting_contract__partnership", "partnership")
         .prefetch_related(
             Prefetch("stages", queryset=ProcurementStage.objects.order_by("planned_date", "id")),
             "intentions__themes",

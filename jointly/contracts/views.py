@@ -236,19 +236,19 @@ def decide_variation(request: HttpRequest, slug: str, pk: int, variation_pk: int
 # --- expiry, alignment and timeline -----------------------------------------------------------------
 
 
-def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int]:
+def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int, dt.date]:
     form = ExpiryForm(request.GET or None)
-    months, window = 12, 6
+    months, window, as_at = 12, 6, _today(request)
     if request.GET and form.is_valid():
         months = form.cleaned_data["months"] or months
         window = form.cleaned_data["window"] if form.cleaned_data["window"] is not None else window
-    return form, months, window
+        as_at = form.cleaned_data["as_at"] or as_at
+    return form, months, window, as_at
 
 
 def expiry(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, provider_ids = contract_scope(request, slug)
-    form, months, window = _expiry_params(request)
-    today = _today(request)
+    form, months, window, today = _expiry_params(request)
     all_rows = queries.rows(queries.register(partnership, provider_ids))
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
@@ -266,7 +266,7 @@ def expiry(request: HttpRequest, slug: str) -> HttpResponse:
 
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, provider_ids = contract_scope(request, slug)
-    today = _today(request)
+    _form, _months, _window, today = _expiry_params(request)
     all_rows = queries.rows(queries.register(partnership, provider_ids))
     return render(
         request,

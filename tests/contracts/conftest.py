@@ -74,6 +74,9 @@ def cw(world):
     proj.intentions.add(w.intention)
     stage = ProcurementStage.objects.create(project=proj, stage="tender", planned_date=dt.date(2013, 9, 1))
     conflict = ConflictOfInterest.objects.create(
-        project=proj, person="A Evaluator", interest="Former employee of a bidder", declared_on=dt.date(2013, 9, 1)
+        project=proj,
+        person="A Evaluator",
+        interest="Former employee of a bidder",
+        declared_on=dt.date(2013, 9, 1),
     )
     return ContractWorld(w, own, other, v, share, proj, stage, conflict)

@@ -1,0 +1,42 @@
+"""`jointly export ocds --partnership SLUG --output FILE [--records]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jointly.contracts import exporting, ocds
+from jointly.partnerships.models import Partnership
+
+
+class Command(BaseCommand):
+    help = "Export a partnership's contracts and procurement as an OCDS 1.1 release (or record) package."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["ocds"], help="What to export (ocds)")
+        parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
+        parser.add_argument("--output", required=True, help="File to write ('-' for standard output)")
+        parser.add_argument("--records", action="store_true", help="Write a record package instead")
+        parser.add_argument(
+            "--base-uri", default="https://jointly.invalid/", help="Site address for package URIs"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership = Partnership.objects.filter(slug=options["partnership"]).first()
+        if partnership is None:
+            raise CommandError(f"No partnership with slug {options['partnership']!r}.")
+        kind = "record" if options["records"] else "release"
+        package = exporting.ocds_package(partnership, kind=kind, base_uri=options["base_uri"])
+        problems = ocds.validate(package)
+        if problems:
+            raise CommandError("The export does not validate:\n" + "\n".join(problems))
+        text = json.dumps(package, indent=2, ensure_ascii=False)
+        if options["output"] == "-":
+            self.stdout.write(text)
+            return
+        Path(options["output"]).write_text(text, encoding="utf-8")
+        count = len(package.get("releases", package.get("records", [])))
+        self.stderr.write(f"Wrote {count} {kind}s to {options['output']} (validates against OCDS 1.1).")

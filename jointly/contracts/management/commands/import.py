@@ -1,0 +1,47 @@
+"""`jointly import ocds --partnership SLUG --input FILE`: whole or nothing, with a report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jointly.contracts import actions
+from jointly.partnerships.models import Partnership
+
+
+class Command(BaseCommand):
+    help = "Import an OCDS 1.1 release package into a partnership's contracts register."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["ocds"], help="What to import (ocds)")
+        parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
+        parser.add_argument("--input", required=True, help="OCDS release package (JSON)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership = Partnership.objects.filter(slug=options["partnership"]).first()
+        if partnership is None:
+            raise CommandError(f"No partnership with slug {options['partnership']!r}.")
+        path = Path(options["input"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        result = actions.import_ocds(partnership, data, by=None, source=f"OCDS import of {path.name}")
+        for report in result.reports:
+            self.stdout.write(f"{report.ocid}: {report.created or 'nothing created'}")
+            for reason in report.skipped:
+                self.stdout.write(f"    not imported: {reason}")
+        if not result.ok:
+            raise CommandError(
+                f"Nothing was imported ({len(result.problems)} problems):\n" + "\n".join(result.problems)
+            )
+        self.stdout.write(
+            f"Created {result.contracts_created} contracts, {result.procurements_created} procurement "
+            f"projects and {result.organisations_created} organisations; "
+            f"{result.skipped_count} releases created nothing."
+        )

@@ -1,0 +1,69 @@
+"""Browser: add a contract, propose and approve a variation, see the new terms, find it on the timeline."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        context = browser.new_context()
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_contract_variation_and_timeline(live_server, page):
+    from tests import factories
+
+    w = factories.World.build()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "commissioner@alpha.test")
+    page.fill("input[name=password]", "pw-12345-long")
+    page.click("button:has-text('Sign in')")
+    page.goto(f"{live_server.url}/p/alpha/contracts/")
+    page.click("text=Add a contract")
+    page.fill("#id_reference", "BRW-1")
+    page.fill("#id_title", "Browser school nursing")
+    page.select_option("#id_provider", str(w.provider.pk))
+    page.select_option("#id_lead_commissioner", str(w.council.pk))
+    page.select_option("#id_contract_type", "nhs_standard")
+    page.fill("#id_start_date", "2024-04-01")
+    page.fill("#id_end_date", "2026-03-31")
+    page.fill("#id_value", "100000")
+    page.fill("#id_notice_months", "3")
+    page.click("button[type=submit]")
+    assert "Contract saved" in page.content()
+    page.click("text=Propose a variation")
+    page.select_option("#id_kind", "term")
+    page.fill("#id_description", "Extend and add capacity")
+    page.fill("#id_value_change", "25000")
+    page.fill("#id_new_end_date", "2026-08-31")
+    page.fill("#id_effective_date", "2026-01-01")
+    page.click("button[type=submit]")
+    page.select_option("select[name=decision]", "approve")
+    page.fill("textarea[name=reason]", "Agreed at the board")
+    page.click("text=Record decision")
+    assert "Variation approved" in page.content()
+    assert "125,000.00" in page.inner_text("#current-value")
+    assert "31 August 2026" in page.inner_text("#current-end")
+    page.goto(f"{live_server.url}/p/alpha/contracts/timeline/?as_at=2025-06-01")
+    assert page.locator("#timeline-chart").is_visible()
+    row = page.locator("#timeline-table tr", has_text="BRW-1")
+    assert "31 Aug 2026" in row.inner_text()
+    page.goto(f"{live_server.url}/p/alpha/contracts/expiry/?months=24&as_at=2025-06-01")
+    assert "BRW-1" in page.inner_text("#expiring-table")
