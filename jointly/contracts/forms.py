@@ -335,9 +335,15 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
 
 
 class ExpiryForm(GovUKFormMixin, forms.Form):
-    months = forms.IntegerField(min_value=1, max_value=120, initial=12, label="Within the next (months)")
+    months = forms.IntegerField(
+        min_value=1, max_value=120, initial=12, required=False, label="Within the next (months)"
+    )
     window = forms.IntegerField(
-        min_value=0, max_value=60, initial=6, label="Alignment window (months between end dates)"
+        min_value=0,
+        max_value=60,
+        initial=6,
+        required=False,
+        label="Alignment window (months between end dates)",
     )
     as_at = forms.DateField(
         required=False, widget=forms.DateInput(), label="As at", help_text="Leave blank for today"

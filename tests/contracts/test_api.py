@@ -82,7 +82,7 @@ BAD = [
     ("contracts", {"partnership": "alpha", "reference": "OWN-1", "title": "Dup", "contract_type": "council",
                    "start_date": "2015-01-01", "end_date": "2014-01-01", "provider": "beta-council",
                    "extension_count": 1},
-     {"reference", "end_date", "provider", "extension_months", "efficiency_percent"}),
+     {"reference", "end_date", "provider", "extension_months"}),
     ("funding-shares", {"contract": None, "commissioner": "beta-council", "financial_year": "2014/16",
                         "funding_stream": "core", "amount": "-1"}, {"financial_year"}),
     ("variations", {"contract": None, "kind": "term", "description": "x", "effective_date": "2014-01-01"},
