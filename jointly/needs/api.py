@@ -1,9 +1,300 @@
-"""API for the needs app (routes registered by :func:`register`)."""
+"""API for the needs app: indicators, values (+ CSV import), comparator groups, assessments, profiles.
+
+Indicators and values are shared reference data: anyone holding VIEW_NEEDS in some partnership
+reads them. Importing values needs IMPORT_NEEDS in the partnership named in the request.
+Comparator groups and needs assessments belong to a partnership (read VIEW_NEEDS, write
+IMPORT_NEEDS), like every other scoped record.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from jointly.accounts.permissions import Perm, has_permission, partnerships_with, visible_partnerships
+from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.intentions.models import Intention
+from jointly.needs import benchmarking, importer, queries
+from jointly.needs.models import (
+    ComparatorGroup,
+    ImportLayout,
+    ImportLog,
+    ImportStatus,
+    Indicator,
+    IndicatorValue,
+    NeedsAssessment,
+)
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.api import partnership_field
+from jointly.partnerships.models import Area
+
+
+def _may_read_needs(user: Any) -> bool:
+    return partnerships_with(user, Perm.VIEW_NEEDS).exists()
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    themes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    outcomes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id", "code", "name", "definition", "value_type", "multiplier", "unit", "polarity", "source",
+            "fingertips_id", "needed_level", "themes", "outcomes", "illustrative", "notes", "version",
+        ]  # fmt: skip
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicator catalogue (read; edited on the pages)."""
+
+    queryset = Indicator.objects.prefetch_related("themes", "outcomes").order_by("name")
+    serializer_class = IndicatorSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["code", "fingertips_id", "value_type", "polarity"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return self.queryset.all() if _may_read_needs(self.request.user) else Indicator.objects.none()
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    area_code = serializers.CharField(source="area.gss_code", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id", "indicator", "indicator_code", "area_code", "period", "period_order", "sex", "age",
+            "category_type", "category", "count", "denominator", "value", "lower95", "upper95",
+            "lower998", "upper998", "import_log",
+        ]  # fmt: skip
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    partnership = serializers.SlugField(
+        help_text="The partnership you load for (you need IMPORT_NEEDS in it)"
+    )
+    layout = serializers.ChoiceField(choices=ImportLayout.choices)
+    file = serializers.FileField()
+    create_areas = serializers.BooleanField(required=False, default=False)
+
+
+class ImportLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportLog
+        fields = [
+            "id", "file_name", "checksum", "layout", "status", "rows", "created", "updated",
+            "problem_count", "problems", "message", "started_on", "finished_on",
+        ]  # fmt: skip
+
+
+class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator values (read, filterable); ``POST import/`` loads a CSV with the same checks as the page."""
+
+    queryset = IndicatorValue.objects.select_related("indicator", "area").order_by(
+        "indicator_id", "area_id", "period_order", "id"
+    )
+    serializer_class = IndicatorValueSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = {
+        "indicator": ["exact"],
+        "indicator__code": ["exact"],
+        "indicator__fingertips_id": ["exact"],
+        "area__gss_code": ["exact", "in"],
+        "period": ["exact"],
+        "sex": ["exact"],
+        "age": ["exact"],
+        "category_type": ["exact"],
+    }
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return self.queryset.all() if _may_read_needs(self.request.user) else IndicatorValue.objects.none()
+
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        serializer_class=ImportRequestSerializer,
+    )
+    def import_csv(self, request: Request) -> Response:
+        """Load a CSV (whole or nothing). 201 with the import log, or 400 listing every problem."""
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        partnership = (
+            visible_partnerships(request.user).filter(slug=data.validated_data["partnership"]).first()
+        )
+        if partnership is None:
+            raise NotFound("No such partnership.")
+        if not has_permission(request.user, Perm.IMPORT_NEEDS, partnership):
+            raise PermissionDenied("Your role does not allow importing indicator values.")
+        upload = data.validated_data["file"]
+        log = importer.import_file(
+            upload.file,
+            data.validated_data["layout"],
+            file_name=upload.name,
+            by=request.user,
+            partnership=partnership,
+            create_areas=data.validated_data["create_areas"],
+        )
+        body = ImportLogSerializer(log).data
+        ok = log.status == ImportStatus.DONE
+        return Response(body, status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST)
+
+
+class ComparatorGroupSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+    area = serializers.SlugRelatedField(
+        slug_field="gss_code", queryset=Area.objects.all(), allow_null=True, required=False
+    )
+    members = serializers.SlugRelatedField(slug_field="gss_code", queryset=Area.objects.all(), many=True)
+
+    class Meta:
+        model = ComparatorGroup
+        fields = ["id", "partnership", "name", "kind", "area", "members", "description", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        clash = ComparatorGroup.objects.filter(partnership=partnership, name=name)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(
+                {"name": "This partnership already has a group with this name."}
+            )
+        return attrs
+
+
+class ComparatorGroupViewSet(ScopedViewSet):
+    queryset = ComparatorGroup.objects.select_related("partnership", "area").prefetch_related("members")
+    serializer_class = ComparatorGroupSerializer
+    read_perm = Perm.VIEW_NEEDS
+    write_perm = Perm.IMPORT_NEEDS
+    filterset_fields = ["partnership__slug", "kind"]
+
+
+class NeedsAssessmentSerializer(VersionedModelSerializer):
+    partnership = partnership_field()
+    area = serializers.SlugRelatedField(
+        slug_field="gss_code", queryset=Area.objects.all(), allow_null=True, required=False
+    )
+    indicators = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Indicator.objects.all(), required=False
+    )
+    outcomes = serializers.PrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
+    intentions = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Intention.objects.all(), required=False
+    )
+
+    class Meta:
+        model = NeedsAssessment
+        fields = [
+            "id", "partnership", "topic", "area", "date", "key_findings", "recommendations", "indicators",
+            "outcomes", "intentions", "illustrative", "version",
+        ]  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        errors: dict[str, str] = {}
+        if any(o.framework.partnership_id != partnership.pk for o in attrs.get("outcomes", [])):
+            errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
+        if any(i.partnership_id != partnership.pk for i in attrs.get("intentions", [])):
+            errors["intentions"] = "Intentions must belong to this partnership."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class NeedsAssessmentViewSet(ScopedViewSet):
+    queryset = NeedsAssessment.objects.select_related("partnership", "area").prefetch_related(
+        "indicators", "outcomes", "intentions"
+    )
+    serializer_class = NeedsAssessmentSerializer
+    read_perm = Perm.VIEW_NEEDS
+    write_perm = Perm.IMPORT_NEEDS
+    filterset_fields = ["partnership__slug"]
+
+
+class AreaProfileViewSet(viewsets.ViewSet):
+    """``GET /api/v1/needs-profile/?partnership=SLUG&area=GSS&level=95|99.8&group=ID``: the area profile."""
+
+    permission_classes = [IsAuthenticated]
+
+    def list(self, request: Request) -> Response:
+        slug = request.query_params.get("partnership", "")
+        partnership = get_object_or_404(visible_partnerships(request.user), slug=slug) if slug else None
+        if partnership is None:
+            raise NotFound("Name a partnership: ?partnership=SLUG")
+        if not has_permission(request.user, Perm.VIEW_NEEDS, partnership):
+            raise PermissionDenied("Your role does not include needs data.")
+        areas = queries.partnership_areas(partnership)
+        code = request.query_params.get("area")
+        area = next((a for a in areas if a.gss_code == code), None) if code else (areas[0] if areas else None)
+        if area is None:
+            raise NotFound("That area is not one of this partnership's areas.")
+        groups = list(queries.comparator_groups(partnership))
+        chosen = request.query_params.get("group")
+        group = next((g for g in groups if str(g.pk) == chosen), None)
+        if chosen and group is None:
+            raise NotFound("No such comparator group.")
+        group = group or next((g for g in groups if g.area_id == area.pk), None)
+        level = benchmarking.clean_level(request.query_params.get("level"))
+        rows = benchmarking.build_profile(
+            queries.partnership_indicators(partnership), area, level=level, group=group
+        )
+        return Response(
+            {
+                "partnership": partnership.slug,
+                "area": {"code": area.gss_code, "name": area.name},
+                "level": level,
+                "comparator_group": group.name if group else None,
+                "indicators": [_profile_json(r) for r in rows],
+            }
+        )
+
+
+def _profile_json(row: benchmarking.ProfileRow) -> dict[str, Any]:
+    v = row.latest
+    return {
+        "indicator": row.indicator.pk,
+        "code": row.indicator.code,
+        "name": row.indicator.name,
+        "unit": row.indicator.unit,
+        "polarity": row.indicator.polarity,
+        "sex": row.sex,
+        "age": row.age,
+        "period": v.period if v else None,
+        "count": v.count if v else None,
+        "denominator": v.denominator if v else None,
+        "value": v.value if v else None,
+        "lower": row.lower,
+        "upper": row.upper,
+        "comparisons": [
+            {"key": c.key, "comparator": c.comparator, "value": c.value, "result": c.result}
+            for c in row.comparisons
+        ],  # fmt: skip
+        "recent_trend": row.trend,
+        "spread": None if row.spread is None else row.spread.__dict__,
+    }
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the v1 router."""
+    router.register("indicators", IndicatorViewSet)
+    router.register("indicator-values", IndicatorValueViewSet)
+    router.register("comparator-groups", ComparatorGroupViewSet)
+    router.register("needs-assessments", NeedsAssessmentViewSet)
+    router.register("needs-profile", AreaProfileViewSet, basename="needs-profile")

@@ -54,7 +54,9 @@ class NeededLevel(models.TextChoices):
 
 class Indicator(VersionedModel):
     code = models.SlugField(
-        max_length=80, unique=True, help_text="Short reference used in template imports, e.g. teen-conceptions"
+        max_length=80,
+        unique=True,
+        help_text="Short reference used in template imports, e.g. teen-conceptions",
     )
     name = models.CharField(max_length=300)
     definition = models.TextField(blank=True)
@@ -190,7 +192,8 @@ class ImportLog(models.Model):
 class IndicatorValue(models.Model):
     """One published value. Bulk loaded: audited through :class:`ImportLog`, not row history."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    # No single-column index: the composite indexes below start with the indicator.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", db_index=False)
     area = models.ForeignKey("partnerships.Area", on_delete=models.CASCADE, related_name="indicator_values")
     period = models.CharField(max_length=40, help_text="As published, e.g. 2019/20 or 2017 - 19")
     period_order = models.IntegerField(default=0, help_text="Sort key for the period")
@@ -252,7 +255,10 @@ class NeedsAssessment(VersionedModel):
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="assessments")
     outcomes = models.ManyToManyField("outcomes.Outcome", blank=True, related_name="needs_assessments")
     intentions = models.ManyToManyField(
-        "intentions.Intention", blank=True, related_name="needs_assessments", verbose_name="intentions it led to"
+        "intentions.Intention",
+        blank=True,
+        related_name="needs_assessments",
+        verbose_name="intentions it led to",
     )
     illustrative = models.BooleanField(default=False)
 

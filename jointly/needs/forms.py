@@ -1,0 +1,131 @@
+"""Forms of the needs pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
+from jointly.intentions.models import Intention, Theme
+from jointly.needs.benchmarking import LEVELS
+from jointly.needs.models import ComparatorGroup, ImportLayout, Indicator, NeedsAssessment
+from jointly.outcomes.models import Outcome
+from jointly.partnerships.models import Area, Partnership
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+
+
+class ImportForm(GovUKFormMixin, forms.Form):
+    layout = forms.ChoiceField(choices=ImportLayout.choices, widget=forms.RadioSelect)
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, up to 500 MB")
+    create_areas = forms.BooleanField(
+        required=False,
+        label="Add areas we do not know yet (Fingertips layout: from Area Name and Area Type)",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 500 MB: split it and load the parts.")
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Choose a CSV file (.csv).")
+        return upload
+
+
+class ProfileForm(GovUKFormMixin, forms.Form):
+    """The area, confidence level and comparator group of a profile (GET)."""
+
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), to_field_name="gss_code", required=False)
+    level = forms.ChoiceField(
+        label="Confidence level", choices=[(lv, f"{lv}%") for lv in LEVELS], required=False
+    )
+    group = forms.ModelChoiceField(
+        label="Comparator group", queryset=ComparatorGroup.objects.none(), required=False,
+        empty_label="Its own group, if any",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, partnership: Partnership, areas: list[Area], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("name")
+        self.fields["area"].empty_label = None
+        self.fields["group"].queryset = ComparatorGroup.objects.filter(partnership=partnership)
+
+
+class IndicatorForm(VersionedModelForm):
+    """Edit the shared catalogue entry; theme and outcome links are this partnership's only."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "definition", "value_type", "multiplier", "unit", "polarity", "source",
+            "fingertips_id", "needed_level", "themes", "outcomes", "illustrative", "notes",
+        ]  # fmt: skip
+        widgets = {"themes": forms.CheckboxSelectMultiple, "outcomes": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["themes"].queryset = Theme.objects.filter(partnership=partnership)
+        self.fields["outcomes"].queryset = Outcome.objects.filter(
+            framework__partnership=partnership
+        ).select_related("framework")
+        if self.instance.pk and not self.is_bound:
+            self.initial["themes"] = list(self.instance.themes.filter(partnership=partnership))
+            self.initial["outcomes"] = list(self.instance.outcomes.filter(framework__partnership=partnership))
+
+    def _save_m2m(self) -> None:
+        """Replace this partnership's links, keeping other partnerships' links to the shared indicator."""
+        indicator = self.instance
+        others_themes = list(indicator.themes.exclude(partnership=self.partnership))
+        others_outcomes = list(indicator.outcomes.exclude(framework__partnership=self.partnership))
+        indicator.themes.set([*others_themes, *self.cleaned_data.get("themes", [])])
+        indicator.outcomes.set([*others_outcomes, *self.cleaned_data.get("outcomes", [])])
+
+
+class ComparatorGroupForm(VersionedModelForm):
+    class Meta:
+        model = ComparatorGroup
+        fields = ["name", "kind", "area", "members", "description"]
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.instance.partnership = partnership
+        self.fields["area"].queryset = partnership.areas.order_by("name")
+        self.fields["members"].queryset = Area.objects.order_by("area_type", "name")
+        self.fields["members"].widget.attrs["size"] = 12
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = ComparatorGroup.objects.filter(partnership=self.partnership, name=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This partnership already has a comparator group with this name.")
+        return name
+
+
+class NeedsAssessmentForm(VersionedModelForm):
+    class Meta:
+        model = NeedsAssessment
+        fields = [
+            "topic", "area", "date", "key_findings", "recommendations", "indicators", "outcomes",
+            "intentions", "illustrative",
+        ]  # fmt: skip
+        widgets = {
+            "date": DateInput,
+            "indicators": forms.CheckboxSelectMultiple,
+            "outcomes": forms.CheckboxSelectMultiple,
+            "intentions": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["area"].queryset = partnership.areas.order_by("name")
+        self.fields["outcomes"].queryset = Outcome.objects.filter(
+            framework__partnership=partnership
+        ).select_related("framework")
+        self.fields["intentions"].queryset = Intention.objects.filter(partnership=partnership)
+        self.fields["indicators"].queryset = Indicator.objects.order_by("name")

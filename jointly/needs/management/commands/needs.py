@@ -1,0 +1,63 @@
+"""``jointly needs import --layout fingertips|template --input FILE``: load indicator values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jointly.needs import importer
+from jointly.needs.models import ImportLayout, ImportStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "Needs analysis data. `jointly needs import --layout fingertips|template --input FILE` loads "
+        "indicator values (the whole file or nothing; every problem listed by row and column)."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("import", help="Load indicator values from a CSV")
+        load.add_argument("--layout", required=True, choices=list(ImportLayout.values))
+        load.add_argument("--input", required=True, help="CSV file")
+        load.add_argument(
+            "--create-areas",
+            action="store_true",
+            help="Fingertips layout: add areas the database does not know yet (from Area Name/Area Type)",
+        )
+        load.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            self._import(options)
+
+    def _import(self, options: Any) -> None:
+        from tqdm import tqdm
+
+        path = options["input"]
+        try:
+            open(path, "rb").close()
+        except OSError as exc:
+            raise CommandError(f"Cannot open {path}: {exc.strerror or exc}") from exc
+        bar = None if options["no_progress"] else tqdm(total=100, unit="%", desc="Import", file=self.stderr)
+
+        def progress(fraction: float, stage: str) -> None:
+            if bar is not None:
+                bar.set_description(stage)
+                bar.update(int(fraction * 100) - bar.n)
+
+        try:
+            log = importer.import_file(
+                path, options["layout"], progress=progress, create_areas=options["create_areas"]
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        if log.status != ImportStatus.DONE:
+            for line in importer.problems_for_display(log.problems):
+                self.stderr.write(line)
+            if log.problem_count > len(log.problems):
+                self.stderr.write(f"... and {log.problem_count - len(log.problems)} more")
+            raise CommandError(f"{log.problem_count} problem(s) in {path}; nothing was saved.")
+        self.stdout.write(log.message)
