@@ -86,7 +86,7 @@ def unlinked_intentions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     intentions = (
         Intention.objects.filter(partnership=partnership, outcomes__isnull=True)
-        .select_related("lead_commissioner")
+        .select_related("lead_commissioner", "partnership")
         .order_by("reference")
     )
     return render(
