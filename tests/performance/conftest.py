@@ -27,7 +27,7 @@ def contract(p: Any, provider: Any, **kw: Any) -> Contract:
     return Contract.objects.create(partnership=p, provider=provider, **{**defaults, **kw})
 
 
-def kpi(c: Contract, **kw: Any) -> Kpi:
+def kpi(c: Contract | None, **kw: Any) -> Kpi:
     i = factories.n()
     defaults = {
         "code": f"K{i}",
@@ -40,7 +40,7 @@ def kpi(c: Contract, **kw: Any) -> Kpi:
         "frequency": "monthly",
         "quadrant": "how_well",
     }
-    return Kpi.objects.create(contract=c, **{**defaults, **kw})
+    return Kpi.objects.create(**{"contract": c, **defaults, **kw})
 
 
 def add_returns(k: Kpi, values: list[float], start: dt.date = dt.date(2022, 1, 1), by: Any = None) -> None:
