@@ -236,7 +236,8 @@ def _lookup_areas(codes: np.ndarray) -> dict[str, int]:
 _AREA_TYPE_WORDS = [
     ("england", AreaType.COUNTRY), ("country", AreaType.COUNTRY), ("region", AreaType.REGION),
     ("sub-icb", AreaType.CCG), ("ccg", AreaType.CCG), ("icb", AreaType.ICB),
-    ("district", AreaType.DISTRICT), ("county", AreaType.COUNTY), ("ua", AreaType.UNITARY),
+    ("district", AreaType.DISTRICT), ("counties", AreaType.COUNTY), ("county", AreaType.COUNTY),
+    ("ua", AreaType.UNITARY),
 ]  # fmt: skip
 
 
