@@ -13,6 +13,7 @@ JOINTLY_COMMANDS = {
     "token": "API tokens. `jointly token create --user EMAIL`",
     "stats": "Statistics on a CSV. `jointly stats wilson --input in.csv --output out.csv` "
     "(methods: wilson, rate, mean, dsr, isr, life-expectancy, funnel, spc)",
+    "needs": "Needs (JSNA) data. `jointly needs import --layout fingertips|template --input FILE.csv`",
     "migrate": "Create or update the database tables (Django).",
     "createsuperuser": "Create a platform admin (Django).",
 }
