@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -14,33 +15,45 @@ FLAGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def run_in_own_thread(func, *args):
+    """Run Playwright's sync API in a fresh thread: another browser test may already hold a
+    session-wide Playwright loop in this thread, and the sync API refuses to nest in it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args).result(timeout=300)
+
+
+def drive(base: str, provider_pk: int, council_pk: int) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
+        try:
+            page = browser.new_context().new_page()
+            page.set_default_timeout(20_000)
+            journey(page, base, provider_pk, council_pk)
+        finally:
+            browser.close()
 
 
-def test_contract_variation_and_timeline(live_server, page):
+def test_contract_variation_and_timeline(live_server):
     from tests import factories
 
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     w = factories.World.build()
-    page.goto(f"{live_server.url}/login/")
+    run_in_own_thread(drive, live_server.url, w.provider.pk, w.council.pk)
+
+
+def journey(page, base: str, provider_pk: int, council_pk: int) -> None:
+    page.goto(f"{base}/login/")
     page.fill("input[name=username]", "commissioner@alpha.test")
     page.fill("input[name=password]", "pw-12345-long")
     page.click("button:has-text('Sign in')")
-    page.goto(f"{live_server.url}/p/alpha/contracts/")
+    page.goto(f"{base}/p/alpha/contracts/")
     page.click("text=Add a contract")
     page.fill("#id_reference", "BRW-1")
     page.fill("#id_title", "Browser school nursing")
-    page.select_option("#id_provider", str(w.provider.pk))
-    page.select_option("#id_lead_commissioner", str(w.council.pk))
+    page.select_option("#id_provider", str(provider_pk))
+    page.select_option("#id_lead_commissioner", str(council_pk))
     page.select_option("#id_contract_type", "nhs_standard")
     page.fill("#id_start_date", "2024-04-01")
     page.fill("#id_end_date", "2026-03-31")
@@ -61,9 +74,9 @@ def test_contract_variation_and_timeline(live_server, page):
     assert "Variation approved" in page.content()
     assert "125,000.00" in page.inner_text("#current-value")
     assert "31 August 2026" in page.inner_text("#current-end")
-    page.goto(f"{live_server.url}/p/alpha/contracts/timeline/?as_at=2025-06-01")
+    page.goto(f"{base}/p/alpha/contracts/timeline/?as_at=2025-06-01")
     assert page.locator("#timeline-chart").is_visible()
     row = page.locator("#timeline-table tr", has_text="BRW-1")
     assert "31 Aug 2026" in row.inner_text()
-    page.goto(f"{live_server.url}/p/alpha/contracts/expiry/?months=24&as_at=2025-06-01")
+    page.goto(f"{base}/p/alpha/contracts/expiry/?months=24&as_at=2025-06-01")
     assert "BRW-1" in page.inner_text("#expiring-table")
