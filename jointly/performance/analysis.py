@@ -95,23 +95,36 @@ def statuses(kpis: Sequence[Any], rows: Iterable[tuple[int, dt.date, float, str]
     if len(frame):
         frame = frame[frame["series"].isin(result.keys())]
     if len(frame):
-        by_id = {k.pk: k for k in kpis}
-        frame["target"] = frame["series"].map(lambda i: by_id[i].target_float).astype(float)
-        frame["improvement_direction"] = frame["series"].map(lambda i: by_id[i].direction)
-        points = spc_points(frame)
-        summary = spc_summary(points)
-        last_labels = frame.sort_values(["series", "date"]).groupby("series", sort=False).last()
-        for row in summary.itertuples(index=False):
-            status = result[row.series]
-            status.n = int(row.n)
-            status.variation_icon = row.variation_icon
-            status.assurance_icon = row.assurance_icon
-            status.mean, status.lpl, status.upl = float(row.mean_col), float(row.lpl), float(row.upl)
-            status.short_series = bool(row.short_group_warning)
-            last = last_labels.loc[row.series]
-            status.latest_period = str(last["label"])
-            status.latest_date = pd.Timestamp(last["date"]).date()
-            status.latest_value = float(last["value"])
+        frame["target"] = frame["series"].map({k.pk: k.target_float for k in kpis}).astype(float)
+        frame["improvement_direction"] = frame["series"].map({k.pk: k.direction for k in kpis})
+        summary = spc_summary(spc_points(frame))
+        last = (
+            frame.sort_values(["series", "date"], kind="stable")
+            .drop_duplicates("series", keep="last")
+            .set_index("series")
+            .reindex(summary["series"])
+        )
+        columns = zip(
+            summary["series"].tolist(),
+            summary["n"].tolist(),
+            summary["variation_icon"].tolist(),
+            summary["assurance_icon"].tolist(),
+            summary["mean_col"].tolist(),
+            summary["lpl"].tolist(),
+            summary["upl"].tolist(),
+            summary["short_group_warning"].tolist(),
+            last["label"].tolist(),
+            last["date"].tolist(),
+            last["value"].tolist(),
+            strict=True,
+        )
+        for key, n, v_icon, a_icon, mean, lpl, upl, short, label, when, value in columns:
+            status = result[key]
+            status.n, status.variation_icon, status.assurance_icon = int(n), v_icon, a_icon
+            status.mean, status.lpl, status.upl = float(mean), float(lpl), float(upl)
+            status.short_series = bool(short)
+            status.latest_period, status.latest_value = str(label), float(value)
+            status.latest_date = pd.Timestamp(when).date()
     for status in result.values():
         k = status.kpi
         status.rag = rag(
