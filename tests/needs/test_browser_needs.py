@@ -63,7 +63,10 @@ def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(needs, pag
 
     # A file with errors: every problem listed by row and column, nothing saved.
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEAD + "asthma,E10000012,2019/20,,,many,100000\nasthma,E99999999,2019/20,,,5,100\nbf,E10000012,2019/20,,,900,100\n")
+    bad.write_text(
+        HEAD
+        + "asthma,E10000012,2019/20,,,many,100000\nasthma,E99999999,2019/20,,,5,100\nbf,E10000012,2019/20,,,900,100\n"
+    )
     page.goto("/p/alpha/needs/import/")
     page.get_by_label("Template CSV (counts and denominators)").check()
     page.set_input_files("#id_file", str(bad))
@@ -72,7 +75,9 @@ def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(needs, pag
     expect(problems).to_have_count(3)
     expect(problems.nth(0)).to_contain_text("row 2, column 'count': 'many' is not a number")
     expect(problems.nth(1)).to_contain_text("row 3, column 'area_code': unknown area code 'E99999999'")
-    expect(problems.nth(2)).to_contain_text("row 4, column 'count': count 900 is more than the denominator 100")
+    expect(problems.nth(2)).to_contain_text(
+        "row 4, column 'count': count 900 is more than the denominator 100"
+    )
     assert IndicatorValue.objects.filter(area=needs.county).count() == 0
 
     # A good file.
