@@ -8,7 +8,6 @@ from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
 from jointly.intentions.models import Intention, Theme
-from jointly.needs.benchmarking import LEVELS
 from jointly.needs.models import ComparatorGroup, ImportLayout, Indicator, NeedsAssessment
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, Partnership
@@ -31,25 +30,6 @@ class ImportForm(GovUKFormMixin, forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Choose a CSV file (.csv).")
         return upload
-
-
-class ProfileForm(GovUKFormMixin, forms.Form):
-    """The area, confidence level and comparator group of a profile (GET)."""
-
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), to_field_name="gss_code", required=False)
-    level = forms.ChoiceField(
-        label="Confidence level", choices=[(lv, f"{lv}%") for lv in LEVELS], required=False
-    )
-    group = forms.ModelChoiceField(
-        label="Comparator group", queryset=ComparatorGroup.objects.none(), required=False,
-        empty_label="Its own group, if any",
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, partnership: Partnership, areas: list[Area], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("name")
-        self.fields["area"].empty_label = None
-        self.fields["group"].queryset = ComparatorGroup.objects.filter(partnership=partnership)
 
 
 class IndicatorForm(VersionedModelForm):

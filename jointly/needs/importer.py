@@ -370,10 +370,16 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
         out[name] = numbers[name]
 
     # Duplicate keys within the file
-    key = ["indicator", "area_code", "period", "sex", "age", "category_type", "category"]
-    dup = df.duplicated(key, keep=False).to_numpy()
+    # (the same indicator may be named by code on one row and by Fingertips ID on another)
+    keys = df[["period", "sex", "age", "category_type", "category"]].copy()
+    keys["indicator"] = np.where(
+        out["indicator_id"] > 0, out["indicator_id"].astype(str), "?" + df["indicator"]
+    )
+    keys["area_code"] = df["area_code"]
+    key = list(keys.columns)
+    dup = keys.duplicated(key, keep=False).to_numpy()
     if dup.any():
-        sub = df.loc[dup, key].copy()
+        sub = keys.loc[dup, key].copy()
         sub["_row"] = rows[dup]
         first_row = sub.groupby(key, sort=False)["_row"].transform("min").to_numpy()
         later = sub["_row"].to_numpy() != first_row

@@ -236,3 +236,12 @@ def test_background_import_records_progress_and_finishes(needs, csv_file, tmp_pa
     log.refresh_from_db()
     assert log.status == "done" and log.progress == 100
     assert not path.exists()  # the stored upload is removed
+
+
+def test_duplicate_detected_when_named_by_code_and_by_fingertips_id(needs, csv_file):
+    log = importer.import_file(
+        csv_file(TEMPLATE_HEAD + "bf,E10000012,2041,,,1,10\n92517,E10000012,2041,,,2,10\n"), "template"
+    )
+    assert problems_of(log) == [
+        "row 3, column 'indicator': the same indicator, area, period, sex, age and category as row 2"
+    ]
