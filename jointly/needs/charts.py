@@ -236,19 +236,22 @@ def funnel_chart(
     """Scatter of (denominator, value) with 95% and 99.8% limit curves and the baseline."""
     xs = [p["x"] for p in points if _finite(p["x"])]
     ys = [p["y"] for p in points if _finite(p["y"])]
-    for curve in limits.values():
-        xs += [a for a, _ in curve if _finite(a)]
-        ys += [b for _, b in curve if _finite(b)]
     if not xs or not ys:
         return None
     left, right, top, bottom = 70, width - 20, 20, height - 50
-    x_scale = Scale(0, max(xs) * 1.02, left, right)
+    x_max = max(xs) * 1.05
+    x_scale = Scale(0, x_max, left, right)
+    # The y axis spans the points and the baseline with room around them; the limit curves,
+    # which run off to the extremes at small denominators, are drawn only inside it.
     low, high = min(ys + [baseline]), max(ys + [baseline])
-    pad = (high - low) * 0.05 or 1.0
-    y_scale = Scale(low - pad, high + pad, bottom, top)
+    pad = max((high - low) * 0.6, abs(baseline) * 0.05, 1e-9)
+    low, high = low - pad, high + pad
+    y_scale = Scale(low, high, bottom, top)
     lines = {
         name: " ".join(
-            f"{x_scale(a)},{y_scale(b)}" for a, b in curve if _finite(a) and _finite(b) and a <= max(xs)
+            f"{x_scale(a)},{y_scale(b)}"
+            for a, b in curve
+            if _finite(a) and _finite(b) and a <= x_max and low <= b <= high
         )
         for name, curve in limits.items()
     }
@@ -266,7 +269,7 @@ def funnel_chart(
         "left": left,
         "right": right,
         "bottom": bottom,
-        "y_ticks": [(t, y_scale(t)) for t in nice_ticks(low - pad, high + pad)],
+        "y_ticks": [(t, y_scale(t)) for t in nice_ticks(low, high)],
         "x_ticks": [(t, x_scale(t)) for t in nice_ticks(0, max(xs))],
         "label_y": bottom + 20,
     }
