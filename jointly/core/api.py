@@ -58,7 +58,7 @@ def follow(obj: Any, path: str) -> Any:
     return obj
 
 
-class ScopedSlugRelatedField(serializers.SlugRelatedField):
+class ScopedRelatedFieldMixin:
     """A related field whose choices are limited to partnerships the caller may see.
 
     ``scope`` is the lookup path from the related model to its partnership
@@ -68,16 +68,24 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
 
     def __init__(self, *args: Any, scope: str | None = None, **kwargs: Any) -> None:
         self.scope = scope
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = super().get_queryset()
-        request = self.context.get("request")
+        qs = super().get_queryset()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
         if self.scope is None or request is None:
             return qs
         visible = partnerships_with(request.user, Perm.VIEW_PARTNERSHIP)
         key = f"{self.scope}__in" if self.scope else "pk__in"
         return qs.filter(**{key: visible}).distinct()
+
+
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
+    pass
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
+    pass
 
 
 class VersionedModelSerializer(VersionedSerializerMixin, serializers.ModelSerializer):

@@ -14,7 +14,7 @@ class GovUKFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[misc]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = ""
             if isinstance(widget, forms.Textarea):
@@ -38,8 +38,15 @@ class GovUKFormMixin:
                 css = "govuk-input"
             if css:
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            if name in self.errors if self.is_bound else False:  # type: ignore[attr-defined]
-                widget.attrs["class"] += " govuk-input--error"
+
+    def full_clean(self) -> None:
+        # Mark fields in error only once the form has been validated: validating in __init__
+        # would run before subclasses set their querysets and the instance's parent.
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " govuk-input--error").strip()
                 widget.attrs["aria-describedby"] = f"{name}-error"
 
 

@@ -81,6 +81,9 @@ class IntentionSerializer(VersionedModelSerializer):
             outside = [o.name for o in current(name) or [] if o.pk not in member_ids]
             if outside:
                 errors[name] = "Not members of this partnership: " + ", ".join(outside)
+        lead = current("lead_commissioner")
+        if lead is not None and lead in (current("partner_commissioners") or []):
+            errors["partner_commissioners"] = "The lead commissioner is not also a partner."
         if any(t.partnership_id != partnership.pk for t in current("themes") or []):
             errors["themes"] = "Themes must belong to this partnership."
         if any(o.framework.partnership_id != partnership.pk for o in current("outcomes") or []):

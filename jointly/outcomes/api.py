@@ -7,7 +7,12 @@ from typing import Any
 from rest_framework import serializers
 
 from jointly.accounts.permissions import Perm
-from jointly.core.api import PlainModelSerializer, ScopedViewSet, VersionedModelSerializer
+from jointly.core.api import (
+    PlainModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    VersionedModelSerializer,
+)
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.api import partnership_field
 
@@ -43,9 +48,9 @@ class FrameworkViewSet(ScopedViewSet):
 
 
 class OutcomeSerializer(VersionedModelSerializer):
-    framework = serializers.PrimaryKeyRelatedField(queryset=Framework.objects.all())
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Outcome.objects.all(), allow_null=True, required=False
+    framework = ScopedPrimaryKeyRelatedField(queryset=Framework.objects.all(), scope="partnership")
+    parent = ScopedPrimaryKeyRelatedField(
+        queryset=Outcome.objects.all(), allow_null=True, required=False, scope="framework__partnership"
     )
     contributes_to = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -92,8 +97,8 @@ class OutcomeViewSet(ScopedViewSet):
 
 
 class OutcomeLinkSerializer(PlainModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all())
-    target = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.all())
+    source = ScopedPrimaryKeyRelatedField(queryset=Outcome.objects.all(), scope="framework__partnership")
+    target = ScopedPrimaryKeyRelatedField(queryset=Outcome.objects.all(), scope="framework__partnership")
 
     class Meta:
         model = OutcomeLink

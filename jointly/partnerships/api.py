@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from jointly.accounts.permissions import Perm
 from jointly.core.api import (
     PlainModelSerializer,
+    ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
     ScopedViewSet,
     VersionedModelSerializer,
@@ -128,7 +129,7 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
 
 class BoardMemberWriteSerializer(PlainModelSerializer):
-    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    board = ScopedPrimaryKeyRelatedField(queryset=Board.objects.all(), scope="partnership")
     organisation = org_field(allow_null=True, required=False)
 
     class Meta:
@@ -156,8 +157,8 @@ class BoardMemberViewSet(ScopedViewSet):
 
 class BoardSerializer(VersionedModelSerializer):
     partnership = partnership_field()
-    reports_to = serializers.PrimaryKeyRelatedField(
-        queryset=Board.objects.all(), allow_null=True, required=False
+    reports_to = ScopedPrimaryKeyRelatedField(
+        queryset=Board.objects.all(), allow_null=True, required=False, scope="partnership"
     )
     members = BoardMemberSerializer(many=True, read_only=True)
 
@@ -205,7 +206,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class DecisionWriteSerializer(PlainModelSerializer):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = ScopedPrimaryKeyRelatedField(queryset=Meeting.objects.all(), scope="board__partnership")
 
     class Meta:
         model = Decision
@@ -222,7 +223,7 @@ class DecisionViewSet(ScopedViewSet):
 
 
 class MeetingSerializer(PlainModelSerializer):
-    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    board = ScopedPrimaryKeyRelatedField(queryset=Board.objects.all(), scope="partnership")
     decisions = DecisionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -240,9 +241,9 @@ class MeetingViewSet(ScopedViewSet):
 
 
 class ActionSerializer(VersionedModelSerializer):
-    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
-    meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.all(), allow_null=True, required=False
+    board = ScopedPrimaryKeyRelatedField(queryset=Board.objects.all(), scope="partnership")
+    meeting = ScopedPrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), allow_null=True, required=False, scope="board__partnership"
     )
     overdue = serializers.SerializerMethodField()
 
@@ -321,6 +322,16 @@ class AgreementSerializer(VersionedModelSerializer):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             errors["slug"] = "Another agreement in this partnership uses this slug."
+        host, parties = current("host"), current("parties")
+        parties = list(parties.all()) if hasattr(parties, "all") else list(parties or [])
+        member_ids = set(partnership.members.values_list("organisation_id", flat=True))
+        outside = [o.name for o in parties if o.pk not in member_ids]
+        if outside:
+            errors["parties"] = "Not members of this partnership: " + ", ".join(outside)
+        if host is not None and host.pk not in member_ids:
+            errors["host"] = f"{host.name} is not a member of this partnership."
+        elif host is not None and host not in parties:
+            errors["host"] = "The host must be one of the parties."
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
