@@ -7,6 +7,7 @@ Playwright (sync API) drives the system's Debian Chromium against pytest-django'
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,18 +28,35 @@ GOOD = b"kpi,period,numerator,denominator,reason\nSG-L3,2023-04,96,100,\nSG-L3,2
 
 
 @pytest.fixture
-def chromium():
+def in_browser():
+    """``in_browser(fn, *args)`` runs ``fn(browser, *args)`` on a thread of its own.
+
+    Playwright's sync API refuses to start in a thread where another Playwright (such as the
+    session-wide one of tests/browser/) is already running, so this test keeps its own on a
+    dedicated thread; only that thread touches browser objects, the test thread checks the database.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    pool = ThreadPoolExecutor(max_workers=1)
+    state = {}
+
+    def start() -> None:
+        state["pw"] = sync_api.sync_playwright().start()
+        state["browser"] = state["pw"].chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+
+    def stop() -> None:
+        state["browser"].close()
+        state["pw"].stop()
+
+    pool.submit(start).result()
+    yield lambda fn, *args: pool.submit(fn, state["browser"], *args).result()
+    pool.submit(stop).result()
+    pool.shutdown()
 
 
-def open_as(chromium, live_server, email: str):
-    context = chromium.new_context(base_url=live_server.url)
+def open_as(browser, base_url: str, email: str):
+    context = browser.new_context(base_url=base_url)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login/")
@@ -49,43 +67,36 @@ def open_as(chromium, live_server, email: str):
     return context, page
 
 
-@pytest.mark.browser
-def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
-    transactional_db, perf, chromium, live_server
-):
-    w = perf.w
-    before = KpiReturn.objects.count()
-    upload_url = f"/p/alpha/performance/contracts/{perf.contract.pk}/upload/"
-
-    context, page = open_as(chromium, live_server, w.users["provider"].email)
-    page.goto(upload_url)
-    page.set_input_files("#id_file", files=[{"name": "returns.csv", "mimeType": "text/csv", "buffer": BAD}])
+def upload(browser, base_url: str, email: str, url: str, content: bytes) -> dict:
+    context, page = open_as(browser, base_url, email)
+    page.goto(url)
+    page.set_input_files(
+        "#id_file", files=[{"name": "returns.csv", "mimeType": "text/csv", "buffer": content}]
+    )
     page.get_by_role("button", name="Upload").click()
+    page.wait_for_load_state()
     summary = page.locator("#problems")
-    summary.wait_for()
-    assert "there are 2 problems" in summary.inner_text()
-    problems = page.locator(".jointly-problem").all_inner_texts()
-    assert problems[0].startswith("row 3, column numerator") and "not a number" in problems[0]
-    assert problems[1].startswith("row 4, column numerator") and "above the denominator" in problems[1]
-    assert KpiReturn.objects.count() == before  # the good first row was not saved either
-
-    page.set_input_files("#id_file", files=[{"name": "returns.csv", "mimeType": "text/csv", "buffer": GOOD}])
-    page.get_by_role("button", name="Upload").click()
-    page.wait_for_url(f"**/contracts/{perf.contract.pk}/")
-    assert "Loaded 3 returns" in page.content()
-    assert KpiReturn.objects.count() == before + 3
+    result = {
+        "url": page.url,
+        "summary": summary.inner_text() if summary.count() else "",
+        "problems": page.locator(".jointly-problem").all_inner_texts(),
+        "html": page.content(),
+    }
     context.close()
+    return result
 
-    context, page = open_as(chromium, live_server, w.users["commissioner"].email)
+
+def review_and_raise_plan(browser, base_url: str, email: str) -> dict:
+    context, page = open_as(browser, base_url, email)
     page.goto("/p/alpha/performance/kpis/SG-L3/")
     headline = page.locator("#headline")
-    assert "80%" in headline.inner_text() and "2023-06" in headline.inner_text()
     icons = headline.locator("svg.jointly-icon")
-    assert icons.count() == 2
-    assert icons.nth(0).get_attribute("aria-label") == "Special cause variation: concern (lower values)"
-    assert page.locator("#spc-table").get_by_text("Jun 2023").count() == 1
-    assert page.locator("circle.jointly-spc-point--concern").count() >= 2  # the new point (+ legend)
-
+    seen = {
+        "headline": headline.inner_text(),
+        "icons": [icons.nth(i).get_attribute("aria-label") for i in range(icons.count())],
+        "table_june": page.locator("#spc-table").get_by_text("Jun 2023").count(),
+        "concern_points": page.locator("circle.jointly-spc-point--concern").count(),
+    }
     page.get_by_role("link", name="Raise a performance notice").click()
     page.get_by_label("SG-L3 Safeguarding training level 3").check()
     page.get_by_label("Performance failure").fill("Level 3 compliance fell to 80% in June 2023.")
@@ -98,10 +109,44 @@ def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
     page.get_by_label("Due date").fill("2023-09-30")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/notices/*/#actions")
-    assert "Run extra level 3 sessions" in page.content()
+    seen["action_listed"] = "Run extra level 3 sessions" in page.content()
     page.get_by_role("button", name="Agree plan and close notice").click()
     page.wait_for_load_state()
-    assert "Closed: plan agreed" in page.locator("#notice-status").inner_text()
+    seen["notice_status"] = page.locator("#notice-status").inner_text()
+    context.close()
+    return seen
+
+
+@pytest.mark.browser
+def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
+    transactional_db, perf, in_browser, live_server
+):
+    w = perf.w
+    base = live_server.url
+    before = KpiReturn.objects.count()
+    url = f"/p/alpha/performance/contracts/{perf.contract.pk}/upload/"
+
+    bad = in_browser(upload, base, w.users["provider"].email, url, BAD)
+    assert "there are 2 problems" in bad["summary"]
+    assert bad["problems"][0].startswith("row 3, column numerator") and "not a number" in bad["problems"][0]
+    assert (
+        bad["problems"][1].startswith("row 4, column numerator")
+        and "above the denominator" in bad["problems"][1]
+    )
+    assert KpiReturn.objects.count() == before  # the good first row was not saved either
+
+    good = in_browser(upload, base, w.users["provider"].email, url, GOOD)
+    assert good["url"].endswith(f"/contracts/{perf.contract.pk}/") and "Loaded 3 returns" in good["html"]
+    assert KpiReturn.objects.count() == before + 3
+
+    seen = in_browser(review_and_raise_plan, base, w.users["commissioner"].email)
+    assert "80%" in seen["headline"] and "2023-06" in seen["headline"]
+    assert seen["icons"] == [
+        "Special cause variation: concern (lower values)",
+        "Inconsistent: will sometimes pass and sometimes fail the target",
+    ]
+    assert seen["table_june"] == 1 and seen["concern_points"] >= 2  # the new point (+ the legend)
+    assert seen["action_listed"] and "Closed: plan agreed" in seen["notice_status"]
     notice = PerformanceNotice.objects.get()
     assert notice.plan.status == "agreed" and list(notice.kpis.values_list("code", flat=True)) == ["SG-L3"]
-    context.close()
+    assert notice.plan.actions.get().owner == "Named nurse for safeguarding"
