@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, URLField
 
 from jointly.contracts.models import (
     ConflictOfInterest,
@@ -175,10 +175,18 @@ class DecisionForm(GovUKFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def _https_by_default(field: Any, **kwargs: Any) -> Any:
+    """Addresses typed without a scheme are taken as https:// (Django 6's default)."""
+    if isinstance(field, URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class DocumentForm(VersionedModelForm):
     class Meta:
         model = ContractDocument
         fields = ["title", "url", "kind"]
+        formfield_callback = _https_by_default
 
     def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
