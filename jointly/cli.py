@@ -11,6 +11,9 @@ JOINTLY_COMMANDS = {
     "report": "Produce a report. `jointly report progress --partnership derby --period 2013-Q3 "
     "--format docx --output derby.docx`",
     "token": "API tokens. `jointly token create --user EMAIL`",
+    "export": "Open Contracting data. `jointly export ocds --partnership SLUG --output FILE [--records]`",
+    "import": "Load an OCDS release package into the register. "
+    "`jointly import ocds --partnership SLUG --input FILE`",
     "stats": "Statistics on a CSV. `jointly stats wilson --input in.csv --output out.csv` "
     "(methods: wilson, rate, mean, dsr, isr, life-expectancy, funnel, spc)",
     "needs": "Needs (JSNA) data. `jointly needs import --layout fingertips|template --input FILE.csv`",
