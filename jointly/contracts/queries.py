@@ -24,6 +24,13 @@ from jointly.contracts.models import (
     Variation,
 )
 from jointly.partnerships.models import Partnership
+from jointly.performance.models import (
+    ActionStatus,
+    NoticeStatus,
+    PerformanceNotice,
+    PlanStatus,
+    RemedialAction,
+)
 
 CLOSED = (ContractStatus.ENDED, ContractStatus.DECOMMISSIONED)
 
@@ -65,7 +72,27 @@ def detail(partnership: Partnership, provider_ids: set[int] | None = None) -> Qu
             "documents",
             "subcontractors__organisation",
             "replaced_by",
+            Prefetch("performance_notices", queryset=open_notices(), to_attr="open_notices"),
         )
+    )
+
+
+def open_notices() -> QuerySet[PerformanceNotice]:
+    """Performance notices still in play: not withdrawn and whose remedial plan is not completed,
+    with their KPIs and the plan's actions not yet done (``plan.due_actions``)."""
+    return (
+        PerformanceNotice.objects.exclude(status=NoticeStatus.WITHDRAWN)
+        .exclude(plan__status=PlanStatus.COMPLETED)
+        .select_related("plan")
+        .prefetch_related(
+            "kpis",
+            Prefetch(
+                "plan__actions",
+                queryset=RemedialAction.objects.exclude(status=ActionStatus.DONE),
+                to_attr="due_actions",
+            ),
+        )
+        .order_by("-issued_on", "-id")
     )
 
 
