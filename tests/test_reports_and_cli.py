@@ -257,6 +257,28 @@ def test_demo_partnerships():
     assert Intention.objects.filter(partnership__slug="derby").count() == 8
 
 
+@pytest.mark.django_db
+def test_demo_text_fits_every_column():
+    """SQLite ignores varchar lengths, PostgreSQL does not: the demo data must fit both."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.functions import Length
+
+    loader.load(with_users=False)
+    too_long = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("jointly"):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField) and field.max_length:
+                rows = model.objects.annotate(_len=Length(field.name)).filter(_len__gt=field.max_length)
+                too_long += [
+                    f"{model.__name__}.{field.name}: {v!r}"
+                    for v in rows.values_list(field.name, flat=True)[:3]
+                ]
+    assert too_long == []
+
+
 # --- jointly stats -----------------------------------------------------------------------------
 
 
