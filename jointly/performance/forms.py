@@ -121,3 +121,23 @@ class TurnTheCurveForm(VersionedModelForm):
     def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.kpi = kpi
+
+
+class IndicatorCurveForm(VersionedModelForm):
+    """The turn-the-curve plan of a population indicator in one of the partnership's areas."""
+
+    class Meta:
+        model = TurnTheCurve
+        fields = ["story", "partners", "what_works", "action_plan", "horizon"]
+
+    def __init__(self, *args: Any, partnership: Any, indicator: Any, area: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.instance.indicator = indicator
+        self.instance.area = area
+
+    def clean_horizon(self) -> int:
+        horizon = self.cleaned_data["horizon"]
+        if not 1 <= horizon <= 20:
+            raise forms.ValidationError("Project between 1 and 20 periods ahead.")
+        return horizon

@@ -395,9 +395,31 @@ class Escalation(models.Model):
 
 
 class TurnTheCurve(VersionedModel):
-    """An RBA "turn the curve" plan for a KPI."""
+    """An RBA "turn the curve" plan for a KPI, or for a population indicator in one of the
+    partnership's areas (exactly one of the two)."""
 
-    kpi = models.OneToOneField(Kpi, on_delete=models.CASCADE, related_name="turn_the_curve")
+    kpi = models.OneToOneField(
+        Kpi, null=True, blank=True, on_delete=models.CASCADE, related_name="turn_the_curve"
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicator_curves",
+        editable=False,
+    )
+    indicator = models.ForeignKey(
+        "needs.Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="curves",
+        editable=False,
+    )
+    area = models.ForeignKey(
+        "partnerships.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     story = models.TextField("story behind the curve", blank=True)
     partners = models.TextField(
         "partners with a role to play", blank=True, help_text="One per line: partner – role"
@@ -409,10 +431,37 @@ class TurnTheCurve(VersionedModel):
     )
 
     history = HistoricalRecords()
-    public_fields = ("kpi", "story", "partners", "what_works", "action_plan", "horizon")
+    public_fields = (
+        "kpi", "partnership", "indicator", "area", "story", "partners", "what_works", "action_plan", "horizon",
+    )  # fmt: skip
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kpi__isnull=False, indicator__isnull=True, area__isnull=True, partnership__isnull=True
+                    )
+                    | models.Q(
+                        kpi__isnull=True,
+                        indicator__isnull=False,
+                        area__isnull=False,
+                        partnership__isnull=False,
+                    )
+                ),
+                name="turn_the_curve_kpi_or_indicator",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "indicator", "area"],
+                condition=models.Q(indicator__isnull=False),
+                name="turn_the_curve_one_per_indicator_area",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Turn the curve: {self.kpi}"
+        if self.kpi_id is not None:
+            return f"Turn the curve: {self.kpi}"
+        return f"Turn the curve: {self.indicator} in {self.area}"
 
     def partner_lines(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +23,7 @@ ASSURANCE_WORDS = charts.ASSURANCE_LABELS
 
 @dataclass
 class CurveReport:
-    kpi: Kpi
+    kpi: Kpi | None
     plan: TurnTheCurve | None
     labels: list[str]
     values: list[float]
@@ -29,12 +31,18 @@ class CurveReport:
     forecast: Forecast | None = None
     svg: str = ""
     note: str = ""
+    indicator: Any = None  # a population indicator (needs.Indicator) in ``area`` instead of a KPI
+    area: Any = None
+
+    @property
+    def unit(self) -> str:
+        return self.kpi.unit if self.kpi is not None else self.indicator.unit
 
     @property
     def future_rows(self) -> list[tuple[str, str, str, str]]:
         if self.forecast is None:
             return []
-        unit = self.kpi.unit
+        unit = self.unit
         return [
             (label, charts.fmt(float(p), unit), charts.fmt(float(lo), unit), charts.fmt(float(hi), unit))
             for label, p, lo, hi in zip(
@@ -76,6 +84,59 @@ def turn_the_curve(kpi: Kpi) -> CurveReport:
     return report
 
 
+_YEAR = re.compile(r"^(\d{4})$")
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_ROLLING = re.compile(r"^(\d{4}) - (\d{2})$")
+
+
+def next_period_labels(last: str, horizon: int) -> list[str]:
+    """Labels for the periods after a published period label (``2019``, ``2019/20``, ``2017 - 19``);
+    ``+1``, ``+2``... when the label is in no known form."""
+    labels = []
+    for k in range(1, horizon + 1):
+        if m := _YEAR.match(last):
+            labels.append(str(int(m[1]) + k))
+        elif m := _FINANCIAL_YEAR.match(last):
+            y = int(m[1]) + k
+            labels.append(f"{y}/{(y + 1) % 100:02d}")
+        elif m := _ROLLING.match(last):
+            y = int(m[1]) + k
+            span = (int(m[2]) - int(m[1]) % 100) % 100
+            labels.append(f"{y} - {(y + span) % 100:02d}")
+        else:
+            labels.append(f"{last} +{k}")
+    return labels
+
+
+def indicator_curve(partnership: Any, indicator: Any, area: Any) -> CurveReport:
+    """Turn the curve for a population indicator's headline series in one area."""
+    from jointly.needs import benchmarking
+
+    plan = TurnTheCurve.objects.filter(partnership=partnership, indicator=indicator, area=area).first()
+    row = benchmarking.trend(indicator, area)
+    series = row.series if row is not None else []
+    labels = [v.period for v in series]
+    values = [math.nan if v.value is None else v.value for v in series]
+    report = CurveReport(kpi=None, plan=plan, labels=labels, values=values, indicator=indicator, area=area)
+    horizon = plan.horizon if plan else 12
+    if sum(1 for v in values if not math.isnan(v)) >= 3:
+        report.forecast = forecast(values, horizon=horizon)
+        report.future_labels = next_period_labels(labels[-1], horizon)
+        report.svg = charts.forecast_svg(
+            labels,
+            values,
+            report.future_labels,
+            report.forecast.predicted,
+            report.forecast.lower,
+            report.forecast.upper,
+            title=f"{indicator.name}, {area.name}: history and forecast if nothing changes",
+            unit=indicator.unit,
+        )
+    else:
+        report.note = "At least three values are needed for a forecast."
+    return report
+
+
 def _doc():  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import Pt
@@ -97,21 +158,32 @@ def _table(doc: Any, headers: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
-def curve_docx(report: CurveReport) -> bytes:
+def curve_docx(report: CurveReport, partnership: Any = None) -> bytes:
     kpi = report.kpi
+    unit = report.unit
     doc = _doc()
-    doc.add_heading(f"Turning the curve: {kpi.name}", level=0)
-    doc.add_paragraph(f"{kpi.partnership.name} · KPI {kpi.code} · produced {timezone.localdate():%-d %B %Y}")
-    if kpi.illustrative:
+    produced = f"produced {timezone.localdate():%-d %B %Y}"
+    if kpi is not None:
+        doc.add_heading(f"Turning the curve: {kpi.name}", level=0)
+        doc.add_paragraph(f"{kpi.partnership.name} · KPI {kpi.code} · {produced}")
+        illustrative = kpi.illustrative
+    else:
+        doc.add_heading(f"Turning the curve: {report.indicator.name}", level=0)
+        doc.add_paragraph(
+            f"{partnership.name} · population indicator in {report.area.name} ({report.area.gss_code}) · "
+            f"{produced}"
+        )
+        illustrative = report.indicator.illustrative
+    if illustrative:
         doc.add_paragraph("Values are illustrative (demo data).")
     doc.add_heading("1. The curve: where we have been", level=1)
     if report.values:
         doc.add_paragraph(
             f"{len(report.values)} periods from {report.labels[0]} to {report.labels[-1]}; latest "
-            f"{charts.fmt(report.values[-1], kpi.unit)}"
+            f"{charts.fmt(report.values[-1], unit)}"
             + (
-                f" against a target of {charts.fmt(kpi.target_float, kpi.unit)}."
-                if kpi.target is not None
+                f" against a target of {charts.fmt(kpi.target_float, unit)}."
+                if kpi is not None and kpi.target is not None
                 else "."
             )
         )
@@ -121,7 +193,7 @@ def curve_docx(report: CurveReport) -> bytes:
     if report.forecast is not None:
         f = report.forecast
         doc.add_paragraph(
-            f"The straight-line trend is {f.direction} by {charts.fmt(abs(f.slope), kpi.unit)} a period "
+            f"The straight-line trend is {f.direction} by {charts.fmt(abs(f.slope), unit)} a period "
             f"(R² {f.r_squared:.2f}). Forecast with a {int(f.level * 100)}% prediction interval:"
         )
         _table(doc, ["Period", "Forecast", "Lower", "Upper"], [list(r) for r in report.future_rows])

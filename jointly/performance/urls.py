@@ -14,6 +14,16 @@ urlpatterns = [
     path("kpis/<str:code>/edit/", views.kpi_form, name="kpi_edit"),
     path("kpis/<str:code>/curve/", views.curve, name="curve"),
     path("kpis/<str:code>/curve/edit/", views.curve_form, name="curve_edit"),
+    path(
+        "turn-the-curve/indicator/<int:indicator_id>/<str:area_gss>/",
+        views.indicator_curve,
+        name="indicator_curve",
+    ),
+    path(
+        "turn-the-curve/indicator/<int:indicator_id>/<str:area_gss>/edit/",
+        views.indicator_curve_form,
+        name="indicator_curve_edit",
+    ),
     path("contracts/<int:contract_id>/", views.kpi_list, name="contract"),
     path("contracts/<int:contract_id>/summary/", views.summary, name="contract_summary"),
     path("contracts/<int:contract_id>/scorecard/", views.scorecard, name="contract_scorecard"),

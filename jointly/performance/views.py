@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from jointly.accounts.permissions import Perm, has_permission
-from jointly.core.access import require
+from jointly.core.access import get_partnership, require
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
@@ -27,6 +27,7 @@ from jointly.performance import returns as rules
 from jointly.performance.forms import (
     ActionForm,
     EscalationForm,
+    IndicatorCurveForm,
     KpiForm,
     NoticeForm,
     PlanForm,
@@ -514,6 +515,66 @@ def curve_form(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         template="partnerships/form.html",
         context=partnership_context(
             request, partnership, heading=f"Turn the curve: {kpi.code}", cancel_url=url
+        ),
+        success_message="Turn-the-curve plan saved.",
+        success_url=url,
+    )
+
+
+# --- Turn the curve for a population indicator in one of the partnership's areas -----------------
+
+
+def _indicator_area(partnership: Any, indicator_id: int, area_gss: str) -> tuple[Any, Any]:
+    from jointly.needs.models import Indicator
+
+    indicator = get_object_or_404(Indicator, pk=indicator_id)
+    area = get_object_or_404(partnership.areas.all(), gss_code=area_gss)
+    return indicator, area
+
+
+def _may_edit_indicator_curve(user: Any, partnership: Any) -> bool:
+    return has_permission(user, Perm.REVIEW_RETURNS, partnership) or has_permission(
+        user, Perm.IMPORT_NEEDS, partnership
+    )
+
+
+def indicator_curve(request: HttpRequest, slug: str, indicator_id: int, area_gss: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
+    indicator, area = _indicator_area(partnership, indicator_id, area_gss)
+    report = reports.indicator_curve(partnership, indicator, area)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(reports.curve_docx(report, partnership), content_type=DOCX)
+        name = f"{slug}-{indicator.code}-{area.gss_code}-turn-the-curve.docx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    ctx = partnership_context(
+        request,
+        partnership,
+        indicator=indicator,
+        area=area,
+        report=report,
+        chart=mark_safe(report.svg),  # noqa: S308 - charts escapes everything it writes
+        can_edit_curve=_may_edit_indicator_curve(request.user, partnership),
+    )
+    return render(request, "performance/curve_indicator.html", ctx)
+
+
+def indicator_curve_form(request: HttpRequest, slug: str, indicator_id: int, area_gss: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
+    if not _may_edit_indicator_curve(request.user, partnership):
+        raise PermissionDenied("You may not edit turn-the-curve plans in this partnership.")
+    indicator, area = _indicator_area(partnership, indicator_id, area_gss)
+    instance = TurnTheCurve.objects.filter(partnership=partnership, indicator=indicator, area=area).first()
+    form = IndicatorCurveForm(
+        request.POST or None, instance=instance, partnership=partnership, indicator=indicator, area=area
+    )
+    url = reverse("performance:indicator_curve", args=[slug, indicator.pk, area.gss_code])
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership, heading=f"Turn the curve: {indicator.name}, {area.name}", cancel_url=url
         ),
         success_message="Turn-the-curve plan saved.",
         success_url=url,

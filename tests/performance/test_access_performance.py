@@ -74,6 +74,21 @@ def action_id(perf: Perf) -> int:
     return n.plan.actions.get_or_create(description="Train staff", owner="Lead", due_date="2030-01-01")[0].pk
 
 
+def indicator_area(perf: Perf) -> str:
+    """``<indicator id>/<area GSS code>`` of a population indicator in one of alpha's areas."""
+    from jointly.needs.models import Indicator
+    from jointly.partnerships.models import Area
+
+    ind, _ = Indicator.objects.get_or_create(
+        code="ttc", defaults={"name": "Smoking", "value_type": "proportion", "multiplier": 100, "unit": "%"}
+    )
+    area, _ = Area.objects.get_or_create(
+        gss_code="E06099999", defaults={"name": "Ttc", "area_type": "unitary"}
+    )
+    perf.w.p.areas.add(area)
+    return f"{ind.pk}/{area.gss_code}"
+
+
 C = "/p/alpha/performance"
 PAGES = [
     Page("index", lambda p: f"{C}/", READ),
@@ -86,6 +101,12 @@ PAGES = [
     Page("kpi_edit", lambda p: f"{C}/kpis/SG-L3/edit/", REVIEW),
     Page("curve", lambda p: f"{C}/kpis/SG-L3/curve/", READ),
     Page("curve_edit", lambda p: f"{C}/kpis/SG-L3/curve/edit/", REVIEW),
+    Page("indicator_curve", lambda p: f"{C}/turn-the-curve/indicator/{indicator_area(p)}/", READ),
+    Page(
+        "indicator_curve_edit",
+        lambda p: f"{C}/turn-the-curve/indicator/{indicator_area(p)}/edit/",
+        REVIEW | {"analyst"},
+    ),
     Page("contract", lambda p: f"{C}/contracts/{p.contract.pk}/", READ),
     Page("contract_summary", lambda p: f"{C}/contracts/{p.contract.pk}/summary/", READ),
     Page("contract_scorecard", lambda p: f"{C}/contracts/{p.contract.pk}/scorecard/", READ),
