@@ -362,3 +362,13 @@ def test_stats_spc_bad_row(tmp_path):
 def test_stats_missing_input(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("stats", "wilson", input=str(tmp_path / "nope.csv"), output=str(tmp_path / "o.csv"))
+
+
+@pytest.mark.django_db
+def test_demo_accounts_printed_are_the_ones_that_exist():
+    from jointly.accounts.models import User
+
+    loader.load(with_users=True)
+    listed = {email for email, _slug, _role in loader.demo_accounts()}
+    assert listed == set(User.objects.filter(email__endswith="@jointly.test").values_list("email", flat=True))
+    assert "commissioner.derby@jointly.test" in listed and "provider.essex@jointly.test" in listed

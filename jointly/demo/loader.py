@@ -289,11 +289,17 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """(email, partnership slug, role) for every demo sign-in."""
-    rows = [("admin@jointly.test", "", "platform admin")]
-    for slug in ("derby", "essex", "north-east-essex", "leeds", "cambridgeshire"):
-        for role in DEMO_ROLES:
-            rows.append((f"{role.value.replace('_', '-')}.{slug}@jointly.test", slug, role.label))
+    """(email, partnership slug, role) for every demo sign-in that exists in the database."""
+    rows = []
+    if User.objects.filter(email="admin@jointly.test").exists():
+        rows.append(("admin@jointly.test", "", "platform admin"))
+    memberships = (
+        Membership.objects.filter(user__email__endswith="@jointly.test")
+        .select_related("user", "partnership")
+        .order_by("partnership__slug", "user__email")
+    )
+    for m in memberships:
+        rows.append((m.user.email, m.partnership.slug if m.partnership else "", m.get_role_display()))
     return rows
 
 
