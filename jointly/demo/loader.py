@@ -280,11 +280,7 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
     if with_users:
         load_users(partnerships, stats)
     for path in settings.JOINTLY_DEMO_LOADERS:
-        try:
-            app_loader = import_string(path)
-        except ImportError:
-            continue  # that app has no demo data yet
-        app_loader(stats)
+        import_string(path)(stats)
     return stats
 
 

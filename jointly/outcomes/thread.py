@@ -77,14 +77,10 @@ class Section:
 
 
 def extra_sections(outcome: Outcome, partnership: Any, user: Any) -> list[Section]:
-    """Ask each app in JOINTLY_THREAD_SECTIONS for its section; apps not built yet are skipped."""
+    """Ask each app in JOINTLY_THREAD_SECTIONS for its section (a broken module fails loudly)."""
     sections = []
     for path in getattr(settings, "JOINTLY_THREAD_SECTIONS", []):
-        try:
-            func = import_string(path)
-        except ImportError:
-            continue
-        section = func(outcome, partnership, user)
+        section = import_string(path)(outcome, partnership, user)
         if section is not None:
             sections.append(section)
     return sections
