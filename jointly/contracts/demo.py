@@ -24,7 +24,8 @@ from jointly.contracts.models import (
     ProcurementStage,
     Variation,
 )
-from jointly.demo.loader import DemoDataError, set_m2m, upsert
+from jointly.core.seeding import SeedDataError as DemoDataError
+from jointly.core.seeding import set_m2m, upsert
 from jointly.intentions.models import Intention, Theme
 from jointly.partnerships.models import Organisation, Partnership
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from jointly.accounts.models import Membership, Role, User
+from jointly.core.seeding import SeedDataError as DemoDataError
+from jointly.core.seeding import Stats, set_m2m, upsert
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.models import (
@@ -42,12 +43,6 @@ DEMO_ROLES = [
 ]  # fmt: skip
 
 
-class DemoDataError(Exception):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
 def read_data(data_dir: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
     merged: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(data_dir.glob("*.json")):
@@ -59,35 +54,6 @@ def read_data(data_dir: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
-
-
-class Stats(Counter):
-    pass
-
-
-def upsert(model: type[models.Model], stats: Stats, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    """Create or update, writing only when a value differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.save()
-        stats[f"{model.__name__} created"] += 1
-        return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
-        if hasattr(obj, "version"):
-            obj.version += 1
-        obj.save()
-        stats[f"{model.__name__} updated"] += 1
-    return obj
-
-
-def set_m2m(manager: Any, objs: list[Any]) -> None:
-    wanted = {o.pk for o in objs}
-    if set(manager.values_list("pk", flat=True)) != wanted:
-        manager.set(objs)
 
 
 def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jointly.demo.loader import DemoDataError, Stats, set_m2m, upsert
+from jointly.core.seeding import SeedDataError as DemoDataError
+from jointly.core.seeding import Stats, set_m2m, upsert
 from jointly.intentions.models import Intention, Theme
 from jointly.needs import importer
 from jointly.needs.models import (

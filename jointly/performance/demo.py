@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from jointly.contracts.models import Contract
-from jointly.demo.loader import set_m2m, upsert
+from jointly.core.seeding import set_m2m, upsert
 from jointly.performance import returns as rules
 from jointly.performance.models import Kpi, KpiReturn, ReturnRevision, Route, TurnTheCurve
 

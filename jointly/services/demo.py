@@ -1,7 +1,7 @@
 """Demo services (``demo_data.json``), loaded after the foundation's demo data.
 
 Idempotent: services are matched on (partnership, name) and written only when something
-differs (see :func:`jointly.demo.loader.upsert`). Every reference is checked first; a bad
+differs (see :func:`jointly.core.seeding.upsert`). Every reference is checked first; a bad
 reference stops the load before anything is written.
 """
 
@@ -13,7 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from jointly.demo.loader import DemoDataError, Stats, set_m2m, upsert
+from jointly.core.seeding import SeedDataError as DemoDataError
+from jointly.core.seeding import Stats, set_m2m, upsert
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, Organisation, Partnership

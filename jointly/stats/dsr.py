@@ -102,7 +102,7 @@ def normalise_confidence(
     problems: list[str] = []
     for raw in values:
         try:
-            c = float(raw)
+            c = float(raw)  # type: ignore[arg-type]  # anything the caller passed; refused below
         except (TypeError, ValueError):
             problems.append(f"confidence: {raw!r} is not a number")
             continue
@@ -377,7 +377,7 @@ def calculate_dsr(
         f = pd.to_numeric(data[eventfreq], errors="raise").astype(float).to_numpy()
         if np.any(~np.isfinite(f)) or np.any(f < 1):
             raise InputProblem(["event frequencies must be whole numbers of at least 1"])
-        band_keys = keys + [ageband]  # type: ignore[list-item]
+        band_keys = keys + [ageband]
         check = pd.DataFrame({"n": n, "w": w}).assign(
             **{f"_k{i}": data[k].to_numpy() for i, k in enumerate(band_keys)}
         )

@@ -531,7 +531,7 @@ def funnel_frame(
     )
     if {"obs", "expected"} <= cols.keys():
         kind = "ratio"
-        needed = ("obs", "expected")
+        needed: tuple[str, ...] = ("obs", "expected")
     elif {"numerator", "rate"} <= cols.keys():
         kind = "rate"
         needed = ("numerator", "rate", "denominator") if "denominator" in cols else ("numerator", "rate")
@@ -559,8 +559,8 @@ def funnel_frame(
         name = cols["expected"]
         report_rows(data["expected"] == 0, f"row {{row}}, column '{name}': must not be 0", problems)
     elif kind == "proportion":
-        num, den = cols["numerator"], cols["denominator"]
-        report_rows(data["denominator"] == 0, f"row {{row}}, column '{den}': must not be 0", problems)
+        num, den_col = cols["numerator"], cols["denominator"]
+        report_rows(data["denominator"] == 0, f"row {{row}}, column '{den_col}': must not be 0", problems)
         report_rows(
             data["numerator"] > data["denominator"],
             f"row {{row}}, column '{num}': numerator is greater than the denominator",

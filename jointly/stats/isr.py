@@ -155,7 +155,7 @@ def _isr(
         ref_rate = ref_x / ref_n * rate_multiplier
         scale = ref_rate
     else:
-        scale = refvalue
+        scale = np.full(size, float(refvalue))
 
     exact = observed < 10
     with np.errstate(divide="ignore", invalid="ignore"):

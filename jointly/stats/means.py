@@ -92,13 +92,17 @@ def grouped_mean(
     x = np.asarray(values, dtype=float)
     codes = np.zeros(x.shape, dtype=np.intp) if groups is None else np.asarray(groups, np.intp)
     ngroups = int(codes.max()) + 1 if codes.size else 0
-    count = np.bincount(codes, minlength=ngroups).astype(float)
+    count: FloatArray = np.bincount(codes, minlength=ngroups).astype(np.float64)
     total = np.bincount(codes, weights=x, minlength=ngroups)
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = total / count
         squares = np.bincount(codes, weights=(x - centre[codes]) ** 2, minlength=ngroups)
         stdev = np.sqrt(np.where(count > 1, squares / (count - 1), np.nan))
-    out: dict[str, FloatArray] = {"value_sum": total, "value_count": count, "stdev": stdev}
+    out: dict[str, FloatArray] = {
+        "value_sum": np.asarray(total, dtype=np.float64),
+        "value_count": count,
+        "stdev": stdev,
+    }
     out.update(mean_from_summary(total, count, stdev, confidence))
     return out
 
