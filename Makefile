@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ASSETS := jointly/static/vendor/govuk/govuk-frontend.min.css
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets chromium lint format migrate demo clean bench
+.PHONY: run test setup assets chromium lint check format migrate demo clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,11 +49,17 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Conventions as checks (see docs/DEVELOPING.md): lint, import contracts, migrations, types.
+check: lint
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports
+	$(VENV)/bin/jointly makemigrations --check --dry-run
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/mypy
+
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: setup chromium lint
+test: setup chromium check
 	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: setup

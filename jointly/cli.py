@@ -5,26 +5,34 @@ from __future__ import annotations
 import os
 import sys
 
-JOINTLY_COMMANDS = {
-    "serve": "Start the web app on 127.0.0.1 (migrates first). `jointly serve --port 8000`",
-    "demo": "Load the demo partnerships from the seed papers (idempotent). `jointly demo load`",
-    "report": "Produce a report. `jointly report progress --partnership derby --period 2013-Q3 "
-    "--format docx --output derby.docx`",
-    "token": "API tokens. `jointly token create --user EMAIL`",
-    "export": "Open Contracting data. `jointly export ocds --partnership SLUG --output FILE [--records]`",
-    "import": "Load an OCDS release package into the register. "
-    "`jointly import ocds --partnership SLUG --input FILE`",
-    "stats": "Statistics on a CSV. `jointly stats wilson --input in.csv --output out.csv` "
-    "(methods: wilson, rate, mean, dsr, isr, life-expectancy, funnel, spc)",
-    "needs": "Needs (JSNA) data. `jointly needs import --layout fingertips|template --input FILE.csv`",
+# Django's own commands a newcomer needs, shown beside Jointly's (which are found, not listed here).
+DJANGO_COMMANDS = {
     "migrate": "Create or update the database tables (Django).",
     "createsuperuser": "Create a platform admin (Django).",
 }
 
 
+def jointly_commands() -> dict[str, str]:
+    """Every management command of a Jointly app, with its help.
+
+    This is the command registry: an app adds ``jointly <name>`` by shipping a management
+    command; nothing here needs editing.
+    """
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    found: dict[str, str] = {}
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("jointly."):
+            command = load_command_class(app, name)
+            found[name] = " ".join(str(command.help).split())
+    return found
+
+
 def print_help() -> None:
     print("usage: jointly COMMAND [options]\n\nJointly commands:")
-    for name, text in JOINTLY_COMMANDS.items():
+    for name, text in {**jointly_commands(), **DJANGO_COMMANDS}.items():
         print(f"  {name:<16}{text}")
     print("\n`jointly COMMAND --help` for a command's options; `jointly help` lists every")
     print("Django management command as well.")
