@@ -6,45 +6,17 @@ table alternative on its page, and its data can be downloaded.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from jointly.charts.axes import LinearScale as Scale
+from jointly.charts.axes import finite, nice_ticks
 from jointly.needs.benchmarking import ProfileRow, css_for
 
-
-def _finite(x: Any) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """About ``count`` round tick values covering [low, high]."""
-    if not (_finite(low) and _finite(high)) or high <= low:
-        return [low] if _finite(low) else []
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 1e-9:
-        if value >= low - step * 1e-9:
-            ticks.append(round(value, 10))
-        value += step
-    return ticks
-
-
-class Scale:
-    def __init__(self, low: float, high: float, start: float, end: float) -> None:
-        if high == low:
-            high, low = high + 1, low - 1
-        self.low, self.high, self.start, self.end = low, high, start, end
-
-    def __call__(self, value: float) -> float:
-        return round(self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start), 2)
+_finite = finite
 
 
 # --- Spine chart ---------------------------------------------------------------------------

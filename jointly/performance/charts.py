@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from jointly.charts.axes import fmt, nice_ticks
 from jointly.stats.spc import SpcResult
 
 VARIATION_LABELS: dict[str, str] = {
@@ -56,38 +57,10 @@ WIDTH, HEIGHT = 760, 320
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 40, 16, 48
 
 
-def fmt(value: float | None, unit: str = "") -> str:
-    """A number for people: up to one decimal place, with the unit (``%`` joined, others spaced)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{value:,.0f}"
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering ``low``..``high``."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return [0.0]
-    if high <= low:
-        high = low + 1.0
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 0.5:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
-
-
 class _Scale:
     def __init__(self, n: int, low: float, high: float, width: int, height: int) -> None:
         self.n, self.width, self.height = n, width, height
-        self.ticks = nice_ticks(low, high)
+        self.ticks = nice_ticks(low, high, cover=True)
         self.low, self.high = min(self.ticks[0], low), max(self.ticks[-1], high)
         if self.high == self.low:
             self.high = self.low + 1
