@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +16,9 @@ from jointly.stats.dsr import (
     normalise_confidence,
 )
 from jointly.stats.errors import InputProblem
+from tests.paths import PHE_METHODS
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "phe_indicator_methods"
+REF = PHE_METHODS
 DSR = REF / "dsr"
 BOTH = (0.95, 0.998)
 LIMITS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]

@@ -7,8 +7,6 @@ absolute 1e-6 (6-decimal file) / 1e-7 (the <31 000 file); ratio and rate limits 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,8 +28,9 @@ from jointly.stats.funnels import (
     signif_ceiling,
     signif_floor,
 )
+from tests.paths import REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REF = REFERENCE
 DIR = REF / "phe_indicator_methods" / "funnels"
 
 

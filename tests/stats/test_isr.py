@@ -10,8 +10,9 @@ import pytest
 
 from jointly.stats.errors import InputProblem
 from jointly.stats.isr import calculate_israte, calculate_isratio
+from tests.paths import PHE_METHODS
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "phe_indicator_methods"
+REF = PHE_METHODS
 ISR = REF / "isr"
 BOTH = (0.95, 0.998)
 LIMITS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]

@@ -7,7 +7,6 @@ made with z = 1.96 rather than 1.959964).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,8 +14,9 @@ import pytest
 
 from jointly.stats.errors import InputProblem
 from jointly.stats.life_expectancy import life_expectancy
+from tests.paths import PHE_METHODS
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "phe_indicator_methods"
+REF = PHE_METHODS
 LE = REF / "life_expectancy"
 TOL = 1e-4
 

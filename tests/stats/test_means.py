@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from jointly.stats.means import grouped_mean, mean_from_summary, t_half_width
+from tests.paths import REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REF = REFERENCE
 DIR = REF / "phe_indicator_methods" / "means"
 RTOL = 1e-9
 COLS = ["value_sum", "value_count", "stdev", "value"]

@@ -6,8 +6,6 @@ tolerance (1e-9), with missing-value positions compared exactly.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,8 +24,9 @@ from jointly.stats.proportions import (
     rate_statistic,
     wilson_limits,
 )
+from tests.paths import REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REF = REFERENCE
 DIR = REF / "phe_indicator_methods" / "proportions_and_rates"
 RTOL = 1e-9
 LIMITS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,8 +14,9 @@ from jointly.stats.quantiles import (
     assign_quantiles,
     quantile_description,
 )
+from tests.paths import REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REF = REFERENCE
 DATA = pd.read_csv(
     REF / "phe_indicator_methods" / "quantiles" / "quantiles.csv",
     keep_default_na=False,

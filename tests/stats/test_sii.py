@@ -7,16 +7,15 @@ R random stream cannot be reproduced): relative 0.05 as in the package's own tes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from jointly.stats.errors import InputProblem
 from jointly.stats.sii import calculate_sii
+from tests.paths import PHE_METHODS
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "phe_indicator_methods"
+REF = PHE_METHODS
 KEYS = ["Area", "Grouping1", "Grouping2"]
 REPS = 100_000
 

@@ -17,8 +17,9 @@ import pytest
 
 from jointly.stats import spc
 from jointly.stats.errors import InputProblem
+from tests.paths import SPC_REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "spc_making_data_count"
+REF = SPC_REFERENCE
 SCENARIOS = REF / "nhsrplotthedots_scenarios"
 
 RTOL = 1e-9  # README: mean and limits to relative 1e-9

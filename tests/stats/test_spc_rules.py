@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from jointly.stats import spc
+from tests.paths import SPC_REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "spc_making_data_count"
+REF = SPC_REFERENCE
 R_RULES = REF / "nhsrplotthedots_rules"
 PORT = REF / "nhspy_plotthedots"
 

@@ -10,8 +10,9 @@ import pytest
 
 from jointly.stats import tabular
 from jointly.stats.errors import InputProblem
+from tests.paths import REFERENCE
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REF = REFERENCE
 PHE = REF / "phe_indicator_methods"
 RTOL = 1e-9
 LIMITS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]

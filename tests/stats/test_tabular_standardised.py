@@ -13,8 +13,9 @@ import pytest
 
 from jointly.stats import tabular
 from jointly.stats.errors import InputProblem
+from tests.paths import PHE_METHODS
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "phe_indicator_methods"
+REF = PHE_METHODS
 LIMITS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]
 
 
