@@ -1,15 +1,21 @@
 """Django settings for Jointly.
 
 Settings come from the environment (see ``dotenv-sample``). Defaults suit a
-developer's machine: SQLite in ``var/``, debug on, 127.0.0.1 only.
+developer's machine: SQLite in ``var/``, debug off, 127.0.0.1 only, a development secret key kept
+in ``var/secret_key``. ``JOINTLY_PRODUCTION=true`` switches to production defaults (secret key
+required, secure cookies, HSTS, HTTPS redirect, ``X-Forwarded-Proto`` trusted from the TLS
+terminator); see docs/security.md.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from jointly.core.middleware import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JOINTLY_VAR_DIR", BASE_DIR / "var"))
@@ -26,12 +32,42 @@ def env_bool(name: str, default: bool) -> bool:
     raise RuntimeError(f"{name} must be true or false, not {value!r}")
 
 
-DEBUG = env_bool("JOINTLY_DEBUG", True)
+def development_secret_key(var_dir: Path) -> str:
+    """The key in ``var_dir/secret_key``, created (random, owner-only) on first use.
+
+    Used only outside production, so that ``make run`` and the tests need no configuration while
+    every checkout still gets its own key. Safe when several processes start at once: the file is
+    written aside and linked into place, and whoever loses the race reads the winner's key.
+    """
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        draft = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to have a new development key made")
+    return key
+
+
+# Production switch: secure defaults for everything below that has a development default.
+PRODUCTION = env_bool("JOINTLY_PRODUCTION", False)
+DEBUG = env_bool("JOINTLY_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise RuntimeError("JOINTLY_DEBUG cannot be on with JOINTLY_PRODUCTION (see docs/security.md)")
 SECRET_KEY = os.environ.get("JOINTLY_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("JOINTLY_SECRET_KEY must be set when JOINTLY_DEBUG is off (see dotenv-sample)")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    if PRODUCTION:
+        raise RuntimeError("JOINTLY_SECRET_KEY must be set when JOINTLY_PRODUCTION is on (see dotenv-sample)")
+    SECRET_KEY = development_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = os.environ.get("JOINTLY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -45,6 +81,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "jointly.core",
@@ -98,7 +135,17 @@ DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'jointly.sqlite3'}", conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several writers (web workers, the job worker): WAL lets readers run beside a writer, the
+    # timeout (seconds; SQLite's busy timeout) waits for a lock instead of failing, and IMMEDIATE
+    # takes the write lock when a transaction begins, so two transactions never deadlock upgrading
+    # a read lock. ADR 0007-hardening-sqlite-concurrency.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -121,7 +168,18 @@ STATICFILES_DIRS = [BASE_DIR / "jointly" / "static"]
 # In development WhiteNoise serves straight from the app folders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers  # the CSP on static files too
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- Security (docs/security.md) ----------------------------------------------------------------
+# Behind a TLS terminator: trust its X-Forwarded-Proto (it must overwrite any the client sends).
+if env_bool("JOINTLY_TRUST_X_FORWARDED_PROTO", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("JOINTLY_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("JOINTLY_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JOINTLY_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("JOINTLY_HSTS_PRELOAD", PRODUCTION)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,8 +207,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("JOINTLY_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Logs never carry personal data: we log events and identifiers, not field values.
 LOGGING = {
@@ -177,3 +235,14 @@ JOINTLY_DEMO_LOADERS: list[str] = [
 
 # Reviews/notices falling due within this many days are flagged "due soon".
 JOINTLY_DUE_SOON_DAYS = int(os.environ.get("JOINTLY_DUE_SOON_DAYS", "90"))
+
+# API docs: Swagger UI from the pinned drf-spectacular-sidecar package, served as our own static
+# files (no CDN) by the split view (no inline script), so they run under the CSP.
+SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
+SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
+SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
+
+# Needs imports: files smaller than this many bytes load inside the request; larger ones in the
+# background. JOINTLY_NEEDS_IMPORT_SYNC=true loads every file inside the request (tests, debugging).
+JOINTLY_NEEDS_IMPORT_SYNC = env_bool("JOINTLY_NEEDS_IMPORT_SYNC", False)
+JOINTLY_NEEDS_IMPORT_SYNC_BELOW = int(os.environ.get("JOINTLY_NEEDS_IMPORT_SYNC_BELOW", 2 * 1024 * 1024))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from jointly.core.views_health import healthz
 from jointly.partnerships.views import home
@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("jointly.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("p/<slug:slug>/", include("jointly.partnerships.urls")),
     path("p/<slug:slug>/outcomes/", include("jointly.outcomes.urls")),
     path("p/<slug:slug>/intentions/", include("jointly.intentions.urls")),
@@ -24,3 +24,9 @@ urlpatterns = [
     path("p/<slug:slug>/performance/", include("jointly.performance.urls")),
     path("p/<slug:slug>/needs/", include("jointly.needs.urls")),
 ]
+
+# GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).
+handler400 = "jointly.core.views_errors.bad_request"
+handler403 = "jointly.core.views_errors.permission_denied"
+handler404 = "jointly.core.views_errors.page_not_found"
+handler500 = "jointly.core.views_errors.server_error"

@@ -6,9 +6,9 @@ rows already fetched); the import side turns a release package into *plans*
 (plain dataclasses) plus a per-release report of what was not mapped. Writing
 the plans to the database is :func:`jointly.contracts.actions.import_ocds`.
 
-Validation is offline, against the OCDS 1.1.5 schemas in
-``../shared/standards/ocds/schema`` (see the README there), with date-time and
-URI format checks done here so they are never silently skipped.
+Validation is offline, against the OCDS 1.1.5 schemas shipped in ``schema/`` beside
+this module (with their licence and provenance in ``schema/README.md``), with date-time
+and URI format checks done here so they are never silently skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 from jointly.contracts import terms
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "standards" / "ocds" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMA_BASE = "https://standard.open-contracting.org/schema/1__1__5/"
 SCHEMA_NAMES = (
     "release-schema.json",
@@ -61,12 +61,6 @@ def _is_uri(value: object) -> bool:
     return bool(parsed.scheme) and " " not in value
 
 
-def schema_dir() -> Path:
-    from django.conf import settings
-
-    return Path(getattr(settings, "JOINTLY_OCDS_SCHEMA_DIR", SCHEMA_DIR))
-
-
 @lru_cache(maxsize=4)
 def _validators(directory: str) -> dict[str, Any]:
     from jsonschema import Draft4Validator, FormatChecker
@@ -99,7 +93,7 @@ def validate(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return ["(package): an OCDS package is a JSON object with 'releases' or 'records'"]
     kind = "record_package" if "records" in data else "release_package"
-    validator = _validators(str(schema_dir()))[kind]
+    validator = _validators(str(SCHEMA_DIR))[kind]
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(str(p) for p in error.absolute_path) or "(package)"

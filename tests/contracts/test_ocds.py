@@ -17,7 +17,7 @@ from jointly.partnerships.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(ocds.SCHEMA_DIR).parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "standards" / "ocds" / "examples"
 CF = EXAMPLES / "contracts_finder_2025-01-23_health_social_care_children.release-package.json"
 
 

@@ -1,0 +1,54 @@
+"""Error pages: GOV.UK-styled HTML for people, JSON under ``/api/`` for programs.
+
+Wired in ``jointly/urls.py`` as ``handler400/403/404/500``. They never show a traceback, a setting
+or the URL patterns, whatever ``DEBUG`` says for the rest of the site.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+
+API_PREFIX = "/api/"
+
+# Same shape as Django REST framework's own errors ({"detail": ...}).
+API_MESSAGES = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    500: "A server error occurred.",
+}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(status: int) -> JsonResponse:
+    return JsonResponse({"detail": API_MESSAGES[status]}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return api_error(400)
+    return defaults.bad_request(request, exception, template_name="400.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return api_error(403)
+    return defaults.permission_denied(request, exception, template_name="403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return api_error(404)
+    return defaults.page_not_found(request, exception, template_name="404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api(request):
+        return api_error(500)
+    # Rendered without a request context (as Django does), so a failing context processor or
+    # database cannot break the error page itself.
+    return defaults.server_error(request, template_name="500.html")
