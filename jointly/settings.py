@@ -177,3 +177,12 @@ JOINTLY_DEMO_LOADERS: list[str] = [
 
 # Reviews/notices falling due within this many days are flagged "due soon".
 JOINTLY_DUE_SOON_DAYS = int(os.environ.get("JOINTLY_DUE_SOON_DAYS", "90"))
+
+# Uploads (see README "Imports"): the cap for one uploaded file, checked from Content-Length before
+# the body is read; indicator-value CSVs (Fingertips extracts) have their own, larger cap. Django
+# keeps form fields to DATA_UPLOAD_MAX_MEMORY_SIZE and spools uploaded files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, so no upload is held whole in memory.
+JOINTLY_MAX_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+JOINTLY_MAX_NEEDS_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_NEEDS_UPLOAD_BYTES", str(500 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
