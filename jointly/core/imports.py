@@ -216,7 +216,23 @@ def _source_bytes(content: bytes | IO[bytes]) -> IO[bytes]:
     return io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
 
 
+def _check_utf8(source: IO[bytes]) -> None:
+    """Refuse non-UTF-8 bytes before any row is read (one pass in 1 MB blocks; memory stays flat)."""
+    if not source.seekable():
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise refuse("The file is not UTF-8 text: save it as 'CSV UTF-8' and upload it again.") from exc
+    finally:
+        source.seek(0)
+
+
 def _csv_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    _check_utf8(source)
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="", errors="strict")  # type: ignore[arg-type]
     reader = csv.reader(text)
     number = 0
@@ -238,7 +254,7 @@ def _xlsx_check(source: IO[bytes], limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse("The file could not be read as an Excel workbook (.xlsx).") from exc
+        raise refuse("The file could not be read as an Excel workbook (not a readable .xlsx file).") from exc
     infos = archive.infolist()
     if len(infos) > limits.xlsx_max_entries:
         raise refuse(
@@ -273,7 +289,7 @@ def _xlsx_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable or hostile workbook gets the same answer
-        raise refuse("The file could not be read as an Excel workbook (.xlsx).") from exc
+        raise refuse("The file could not be read as an Excel workbook (not a readable .xlsx file).") from exc
     try:
         if not wb.worksheets:
             raise refuse("The workbook has no sheets.")
