@@ -216,7 +216,7 @@ def _source_bytes(content: bytes | IO[bytes]) -> IO[bytes]:
     return io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
 
 
-def _check_utf8(source: IO[bytes]) -> None:
+def check_utf8(source: IO[bytes]) -> None:
     """Refuse non-UTF-8 bytes before any row is read (one pass in 1 MB blocks; memory stays flat)."""
     if not source.seekable():
         return
@@ -232,7 +232,7 @@ def _check_utf8(source: IO[bytes]) -> None:
 
 
 def _csv_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
-    _check_utf8(source)
+    check_utf8(source)
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="", errors="strict")  # type: ignore[arg-type]
     reader = csv.reader(text)
     number = 0

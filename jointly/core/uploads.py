@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException
 
 from jointly.core.imports import Limits, megabytes
 
@@ -73,13 +73,13 @@ class RequestTooLarge(APIException):
     default_code = "too_large"
 
 
-def guard_api_upload(request: Any, limit: int, *, may_upload: Callable[[Any], bool] | None = None) -> None:
+def guard_api_upload(request: Any, limit: int, *, check_role: Callable[[Any], None] | None = None) -> None:
     """Call from a view set's ``initial()`` for an upload action, before authentication parses
-    anything: 413 when the body is over ``limit`` (by ``Content-Length``); 403 when the signed-in
-    (session) user may not upload anywhere (``may_upload(user)`` false). A token user is checked
-    by the action itself, before it touches ``request.data``."""
+    anything: 413 when the body is over ``limit`` (by ``Content-Length``); then, for a signed-in
+    (session) user, ``check_role(user)``, which raises (403/404) when the user may not upload.
+    A token user is checked by the action itself, before it touches ``request.data``."""
     if body_too_large(request, limit):
         raise RequestTooLarge(too_large_message(limit))
     user = getattr(getattr(request, "_request", request), "user", None)
-    if may_upload is not None and user is not None and user.is_authenticated and not may_upload(user):
-        raise PermissionDenied("Your role does not allow this import.")
+    if check_role is not None and user is not None and user.is_authenticated:
+        check_role(user)
