@@ -139,7 +139,7 @@ class ImportRefused(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s)")
+        super().__init__("; ".join(str(p) for p in self.problems[:5]))
 
 
 def refuse(message: str, *, kind: str = FILE, row: int | None = None, column: str = "") -> ImportRefused:
@@ -234,7 +234,7 @@ def check_utf8(source: IO[bytes]) -> None:
 def _csv_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
     check_utf8(source)
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="", errors="strict")  # type: ignore[arg-type]
-    reader = csv.reader(text)
+    reader = csv.reader(text, strict=True)  # an unclosed quote is an error, not a silent merge
     number = 0
     while True:
         try:
