@@ -387,8 +387,7 @@ def ocds_import(request: HttpRequest, slug: str) -> HttpResponse:
     """The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
     if uploads.body_too_large(request, uploads.max_upload_bytes()):
-        form = OcdsImportForm()
-        form.add_error(None, uploads.too_large_message(uploads.max_upload_bytes()))
+        form = uploads.refused_form(OcdsImportForm(), uploads.too_large_message(uploads.max_upload_bytes()))
         ctx = partnership_context(request, partnership, form=form, result=None)
         return render(request, "contracts/import.html", ctx, status=413)
     if failed := uploads.csrf_failure(request):

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.forms import Form
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -44,6 +46,14 @@ def content_length(request: HttpRequest) -> int | None:
 
 def too_large_message(limit: int) -> str:
     return f"The file is larger than {megabytes(limit)}: split it and load the parts."
+
+
+def refused_form(form: Form, message: str) -> Form:
+    """An unbound form carrying ``message`` as its error (the body was never read)."""
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    form.add_error(None, message)
+    return form
 
 
 def upload_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -180,9 +180,10 @@ def import_view(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("template"):
         return csv_response("intentions-template.csv", importer.KNOWN, [])
     if uploads.body_too_large(request, uploads.max_upload_bytes()):
-        form = ImportForm()
-        form.add_error(None, uploads.too_large_message(uploads.max_upload_bytes()))
-        ctx = partnership_context(request, partnership, form=form, problems=[], submit_label="Import")
+        problems = [uploads.too_large_message(uploads.max_upload_bytes())]
+        ctx = partnership_context(
+            request, partnership, form=ImportForm(), problems=problems, submit_label="Import"
+        )
         return render(request, "intentions/import.html", ctx, status=413)
     if failed := uploads.csrf_failure(request):
         return failed

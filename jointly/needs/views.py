@@ -329,8 +329,7 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.IMPORT_NEEDS)
     limit = uploads.max_upload_bytes("needs")
     if uploads.body_too_large(request, limit):
-        form = ImportForm()
-        form.add_error(None, uploads.too_large_message(limit))
+        form = uploads.refused_form(ImportForm(), uploads.too_large_message(limit))
         imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
         ctx = _context(request, partnership, form=form, imports=imports)
         return render(request, "needs/import.html", ctx, status=413)
