@@ -246,3 +246,11 @@ SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
 # background. JOINTLY_NEEDS_IMPORT_SYNC=true loads every file inside the request (tests, debugging).
 JOINTLY_NEEDS_IMPORT_SYNC = env_bool("JOINTLY_NEEDS_IMPORT_SYNC", False)
 JOINTLY_NEEDS_IMPORT_SYNC_BELOW = int(os.environ.get("JOINTLY_NEEDS_IMPORT_SYNC_BELOW", 2 * 1024 * 1024))
+# Uploads (see README "Imports"): the cap for one uploaded file, checked from Content-Length before
+# the body is read; indicator-value CSVs (Fingertips extracts) have their own, larger cap. Django
+# keeps form fields to DATA_UPLOAD_MAX_MEMORY_SIZE and spools uploaded files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, so no upload is held whole in memory.
+JOINTLY_MAX_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+JOINTLY_MAX_NEEDS_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_NEEDS_UPLOAD_BYTES", str(500 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

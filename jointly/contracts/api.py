@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +38,7 @@ from jointly.contracts.models import (
     VariationKind,
     VariationStatus,
 )
+from jointly.core import imports, uploads
 from jointly.core.api import ScopedViewSet, VersionedModelSerializer
 from jointly.core.models import StaleEdit
 from jointly.intentions.models import Intention
@@ -144,6 +145,16 @@ class ProviderScopedViewSet(ScopedViewSet):
         return self.base_queryset().filter(condition)
 
 
+class OcdsJSONParser(JSONParser):
+    """JSON through the import kernel: UTF-8, a depth limit, no NaN/Infinity, a clear 400."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return imports.load_json(stream.read() if stream is not None else b"", limits=uploads.limits())
+        except imports.ImportRefused as exc:
+            raise ParseError("; ".join(str(p) for p in exc.problems)) from exc
+
+
 class ContractViewSet(ProviderScopedViewSet):
     queryset = Contract.objects.select_related(
         "partnership", "provider", "lead_commissioner", "coordinating_commissioner"
@@ -169,16 +180,40 @@ class ContractViewSet(ProviderScopedViewSet):
             exporting.ocds_package(partnership, kind=kind, base_uri=request.build_absolute_uri("/"))
         )
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if self.action == "ocds_import":  # size and role before anything reads the body
+            uploads.guard_api_upload(request, uploads.max_upload_bytes(), check_role=self._check_ocds_import)
+        super().initial(request, *args, **kwargs)
+
+    def _check_ocds_import(self, user: Any) -> None:
+        partnership = get_object_or_404(
+            visible_partnerships(user), slug=self.request.query_params.get("partnership")
+        )
+        if not has_permission(user, self.write_perm, partnership):
+            raise PermissionDenied("Your role does not allow changes here.")
+
     @action(
-        detail=False, methods=["post"], url_path="ocds-import", parser_classes=[JSONParser, MultiPartParser]
+        detail=False,
+        methods=["post"],
+        url_path="ocds-import",
+        parser_classes=[OcdsJSONParser, MultiPartParser],
     )
     def ocds_import(self, request: Request) -> Response:
-        """Import an OCDS release package (``?partnership=SLUG``, JSON body): whole or nothing."""
+        """Import an OCDS release package (``?partnership=SLUG``; a JSON body, or a multipart ``file``):
+        whole or nothing. 413 over ``JOINTLY_MAX_UPLOAD_BYTES``; 400 listing every problem."""
         partnership = get_object_or_404(
             visible_partnerships(request.user), slug=request.query_params.get("partnership")
         )
         self._check_write(partnership)
-        result = actions.import_ocds(partnership, request.data, by=request.user, source="OCDS import (API)")
+        data: Any = request.data
+        upload = request.FILES.get("file") if hasattr(data, "getlist") else None
+        if upload is not None:
+            try:
+                imports.check_size(upload.size, uploads.limits())
+                data = imports.load_json(upload.file, limits=uploads.limits())
+            except imports.ImportRefused as exc:
+                return Response({"ok": False, "problems": [str(p) for p in exc.problems]}, status=400)
+        result = actions.import_ocds(partnership, data, by=request.user, source="OCDS import (API)")
         body = {
             "ok": result.ok, "problems": result.problems,
             "contracts_created": result.contracts_created,

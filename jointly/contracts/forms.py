@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -21,12 +20,11 @@ from jointly.contracts.models import (
     Variation,
     VariationKind,
 )
+from jointly.core import imports, uploads
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import COMMISSIONER_KINDS, Organisation, Partnership
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
@@ -363,14 +361,9 @@ class OcdsImportForm(GovUKFormMixin, forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.")
         try:
-            self.cleaned_data["data"] = json.loads(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text.") from exc
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"The file is not valid JSON: {exc.msg} at line {exc.lineno}"
-            ) from exc
+            imports.check_size(upload.size, uploads.limits())
+            self.cleaned_data["data"] = imports.load_json(upload.file, limits=uploads.limits())
+        except imports.ImportRefused as exc:
+            raise forms.ValidationError([str(p) for p in exc.problems]) from exc
         return upload

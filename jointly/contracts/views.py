@@ -41,6 +41,7 @@ from jointly.contracts.models import (
     Variation,
     VariationStatus,
 )
+from jointly.core import uploads
 from jointly.core.access import get_partnership
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
@@ -381,8 +382,16 @@ def ocds_export(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@uploads.upload_view
 def ocds_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    if uploads.body_too_large(request, uploads.max_upload_bytes()):
+        form = uploads.refused_form(OcdsImportForm(), uploads.too_large_message(uploads.max_upload_bytes()))
+        ctx = partnership_context(request, partnership, form=form, result=None)
+        return render(request, "contracts/import.html", ctx, status=413)
+    if failed := uploads.csrf_failure(request):
+        return failed
     form = OcdsImportForm(request.POST or None, request.FILES or None)
     result = None
     status = 200

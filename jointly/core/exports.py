@@ -6,23 +6,29 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from jointly.core.imports import FORMULA_PREFIXES
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection in text cells; leave numbers as numbers."""
+    """Neutralise spreadsheet formula injection in text cells; leave numbers as numbers.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``
+    (as does text that already starts with ``'`` followed by one of them), which the import
+    kernel removes again (:func:`jointly.core.imports.unescape_cell`), so our files round-trip.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float, dt.date)):
+    if isinstance(value, (int, float, Decimal, dt.date)):
         return value
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) or (text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES)):
         return "'" + text
     return text
 
@@ -54,6 +60,9 @@ def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([safe_cell(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # typed text, never a formula
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -8,14 +8,12 @@ everything in one transaction — or nothing at all. Rows are matched to existin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from django.db import transaction
-
+from jointly.core import imports
+from jointly.core.imports import FILE, ImportRefused, Limits, Problem, shown
 from jointly.core.models import save_versioned
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
@@ -31,43 +29,42 @@ STAGES = {c.value: c.value for c in CommissioningStage} | {
     c.label.lower(): c.value for c in CommissioningStage
 }
 MAX_ROWS = 5000
+LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=MAX_ROWS)
 
 
-class ImportProblems(Exception):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s)")
+class ImportProblems(ImportRefused):
+    """The file was refused; ``problems`` lists every :class:`~jointly.core.imports.Problem` found."""
+
+    def __init__(self, problems: list[Problem] | list[str] | list[Problem | str]):
+        super().__init__([p if isinstance(p, Problem) else Problem(None, "", p, FILE) for p in problems])
 
 
 @dataclass
 class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def read_table(
+    name: str, content: bytes | IO[bytes], *, limits: Limits = LIMITS
+) -> tuple[list[dict[str, str]], list[Problem]]:
+    """``(rows, warnings)`` from .csv (UTF-8) or .xlsx: rows as dicts of stripped text, each with
+    ``_row`` (its spreadsheet row number); warnings for formula-looking cells (loaded as text)."""
+    try:
+        table = imports.read_table(content, name, limits=limits)
+        rows = [
+            {k: imports.as_text(v) for k, v in row.cells.items() if k} | {"_row": row.number}
+            for row in imports.read_all(table)
+        ]
+    except ImportRefused as exc:
+        raise ImportProblems(exc.problems) from exc
+    return rows, table.warnings  # type: ignore[return-value]
 
 
 def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
-    """Rows as dicts of stripped strings, from .csv (UTF-8) or .xlsx."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same answer
-            raise ImportProblems([f"The file could not be read as an Excel workbook ({exc})."]) from exc
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        if not values:
-            raise ImportProblems(["The workbook is empty."])
-        header, data = [h.strip() for h in values[0]], values[1:]
-        return [dict(zip(header, [c.strip() for c in row], strict=False)) for row in data if any(row)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportProblems(["The file is not UTF-8 text: save it as 'CSV UTF-8'."]) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
-        raise ImportProblems(["The file is empty."])
-    reader.fieldnames = [f.strip() for f in reader.fieldnames]
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    """Rows as dicts of stripped strings, from .csv (UTF-8) or .xlsx (see :func:`read_table`)."""
+    return read_table(name, content)[0]
 
 
 def _split(value: str) -> list[str]:
@@ -82,38 +79,39 @@ def _date(value: str) -> dt.date | None:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    raise ValueError(f"{shown(value)} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def check(partnership: Partnership, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Validate every row; return cleaned rows or raise ImportProblems listing all problems."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not rows:
         raise ImportProblems(["The file has no data rows."])
     if len(rows) > MAX_ROWS:
         raise ImportProblems([f"The file has {len(rows)} rows; the most one import takes is {MAX_ROWS}."])
     missing = [c for c in REQUIRED if c not in rows[0]]
     if missing:
-        raise ImportProblems([f"Missing column(s): {', '.join(missing)}."])
+        raise ImportProblems([Problem(1, "", f"Missing column(s): {', '.join(missing)}.", imports.COLUMN)])
     orgs = list(Organisation.objects.filter(partnership_memberships__partnership=partnership))
     by_name = {o.name.lower(): o for o in orgs} | {o.slug: o for o in orgs}
     themes = {t.name.lower(): t for t in Theme.objects.filter(partnership=partnership)}
     outcomes = {o.code: o for o in Outcome.objects.filter(framework__partnership=partnership)}
     seen: dict[str, int] = {}
     cleaned: list[dict[str, Any]] = []
-    for index, row in enumerate(rows, start=2):
+    for position, row in enumerate(rows, start=2):
+        index = int(row.get("_row", position))  # the spreadsheet row: blank rows keep their numbers
 
-        def problem(column: str, text: str, index: int = index) -> None:
-            problems.append(f"row {index}, column '{column}': {text}")
+        def problem(column: str, text: str, index: int = index, kind: str = imports.INVALID) -> None:
+            problems.append(Problem(index, column, text, kind))
 
         out: dict[str, Any] = {"row": index}
         ref = row.get("reference", "")
         if not ref:
             problem("reference", "is empty")
         elif "/" in ref or len(ref) > 30:
-            problem("reference", f"{ref!r} must be at most 30 characters without '/'")
+            problem("reference", f"{shown(ref)} must be at most 30 characters without '/'")
         elif ref in seen:
-            problem("reference", f"{ref!r} is already used on row {seen[ref]}")
+            problem("reference", f"{shown(ref)} is already used on row {seen[ref]}", kind=imports.DUPLICATE)
         else:
             seen[ref] = index
         out["reference"] = ref
@@ -124,38 +122,38 @@ def check(partnership: Partnership, rows: list[dict[str, str]]) -> list[dict[str
             value = row.get(name, "")
             org = by_name.get(value.lower()) or by_name.get(value) if value else None
             if value and org is None:
-                problem(name, f"{value!r} is not an organisation in this partnership")
+                problem(name, f"{shown(value)} is not an organisation in this partnership")
             out[name] = org
         for name in ("partner_commissioners",):
             found = []
             for value in _split(row.get(name, "")):
                 org = by_name.get(value.lower()) or by_name.get(value)
                 if org is None:
-                    problem(name, f"{value!r} is not an organisation in this partnership")
+                    problem(name, f"{shown(value)} is not an organisation in this partnership")
                 else:
                     found.append(org)
             out[name] = found
         found_themes = []
         for value in _split(row.get("themes", "")):
             if value.lower() not in themes:
-                problem("themes", f"{value!r} is not one of this partnership's themes")
+                problem("themes", f"{shown(value)} is not one of this partnership's themes")
             else:
                 found_themes.append(themes[value.lower()])
         out["themes"] = found_themes
         found_outcomes = []
         for value in _split(row.get("outcomes", "")):
             if value not in outcomes:
-                problem("outcomes", f"{value!r} is not an outcome code in this partnership")
+                problem("outcomes", f"{shown(value)} is not an outcome code in this partnership")
             else:
                 found_outcomes.append(outcomes[value])
         out["outcomes"] = found_outcomes
         stage = row.get("stage", "").lower()
         if stage and stage not in STAGES:
-            problem("stage", f"{row['stage']!r} is not one of analyse, plan, do, review")
+            problem("stage", f"{shown(row['stage'])} is not one of analyse, plan, do, review")
         out["stage"] = STAGES.get(stage, "plan")
         integrated = row.get("integrated", "").lower()
         if integrated and integrated not in {"yes", "no", "true", "false", "1", "0"}:
-            problem("integrated", f"{row['integrated']!r} is not yes or no")
+            problem("integrated", f"{shown(row['integrated'])} is not yes or no")
         out["integrated"] = integrated in {"", "yes", "true", "1"}
         for name in ("start_date", "end_date"):
             try:
@@ -182,7 +180,8 @@ def import_intentions(partnership: Partnership, rows: list[dict[str, str]], *, b
     cleaned = check(partnership, rows)
     result = ImportResult()
     existing = {i.reference: i for i in Intention.objects.filter(partnership=partnership)}
-    with transaction.atomic():
+
+    def write() -> None:
         for row in cleaned:
             intention = existing.get(row["reference"]) or Intention(partnership=partnership)
             is_new = intention.pk is None
@@ -194,4 +193,6 @@ def import_intentions(partnership: Partnership, rows: list[dict[str, str]], *, b
             intention.themes.set(row["themes"])
             intention.outcomes.set(row["outcomes"])
             (result.created if is_new else result.updated).append(intention.reference)
+
+    imports.write_whole(write)
     return result

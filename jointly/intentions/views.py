@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,10 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from jointly.accounts.permissions import Perm
+from jointly.core import uploads
 from jointly.core.access import get_partnership
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.forms import GovUKFormMixin
 from jointly.core.history import history_for
+from jointly.core.imports import group_problems
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
@@ -162,22 +166,36 @@ class ImportForm(GovUKFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+        if upload.size > uploads.max_upload_bytes():
+            raise forms.ValidationError(uploads.too_large_message(uploads.max_upload_bytes()))
         return upload
 
 
+@uploads.upload_view
 def import_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload intentions: every problem listed by row and column, and nothing saved unless all is well."""
+    """Upload intentions: every problem listed by row and column, and nothing saved unless all is well.
+
+    The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
     if request.GET.get("template"):
         return csv_response("intentions-template.csv", importer.KNOWN, [])
+    if uploads.body_too_large(request, uploads.max_upload_bytes()):
+        problems = [uploads.too_large_message(uploads.max_upload_bytes())]
+        ctx = partnership_context(
+            request, partnership, form=ImportForm(), problems=problems, submit_label="Import"
+        )
+        return render(request, "intentions/import.html", ctx, status=413)
+    if failed := uploads.csrf_failure(request):
+        return failed
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
+    problems: list[Any] = []
+    warnings: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = importer.read_rows(upload.name, upload.read())
+            rows, warnings = importer.read_table(
+                upload.name, upload.file, limits=uploads.limits(max_rows=importer.MAX_ROWS)
+            )
             result = importer.import_intentions(partnership, rows, by=request.user)
         except importer.ImportProblems as exc:
             problems = exc.problems
@@ -190,6 +208,8 @@ def import_view(request: HttpRequest, slug: str) -> HttpResponse:
                 request,
                 f"Imported {len(result.created)} new and updated {len(result.updated)} existing intentions.",
             )
+            for group in group_problems(warnings):
+                messages.warning(request, f"Check: {group}")
             return HttpResponseRedirect(reverse("intentions:register", args=[slug]))
     status = 400 if request.method == "POST" else 200
     ctx = partnership_context(request, partnership, form=form, problems=problems, submit_label="Import")

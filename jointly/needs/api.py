@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, partnerships_with, visible_partnerships
+from jointly.core import uploads
 from jointly.core.api import ScopedViewSet, VersionedModelSerializer
 from jointly.intentions.models import Intention
 from jointly.needs import benchmarking, importer, queries
@@ -97,6 +98,14 @@ class ImportLogSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def _check_may_import(user: Any) -> None:
+    """Before the body is read: 404 for a caller who sees no partnership, 403 for one who may import in none."""
+    if not visible_partnerships(user).exists():
+        raise NotFound("No such partnership.")
+    if not partnerships_with(user, Perm.IMPORT_NEEDS).exists():
+        raise PermissionDenied("Your role does not allow importing indicator values.")
+
+
 class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicator values (read, filterable); ``POST import/`` loads a CSV with the same checks as the page."""
 
@@ -119,6 +128,11 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return self.queryset.all() if _may_read_needs(self.request.user) else IndicatorValue.objects.none()
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if self.action == "import_csv":  # size and role before anything reads the body
+            uploads.guard_api_upload(request, uploads.max_upload_bytes("needs"), check_role=_check_may_import)
+        super().initial(request, *args, **kwargs)
+
     @action(
         detail=False,
         methods=["post"],
@@ -127,7 +141,11 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         serializer_class=ImportRequestSerializer,
     )
     def import_csv(self, request: Request) -> Response:
-        """Load a CSV (whole or nothing). 201 with the import log, or 400 listing every problem."""
+        """Load a CSV (whole or nothing). 201 with the import log, or 400 listing every problem.
+
+        413 for a body over ``JOINTLY_MAX_NEEDS_UPLOAD_BYTES``; 403, before the body is read, for a
+        caller who may import in no partnership."""
+        _check_may_import(request.user)
         data = ImportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         partnership = (

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
+from jointly.core.uploads import max_upload_bytes, too_large_message
 from jointly.intentions.models import Intention, Theme
 from jointly.needs.models import ComparatorGroup, ImportLayout, Indicator, NeedsAssessment
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, Partnership
 
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024  # the default of settings.JOINTLY_MAX_NEEDS_UPLOAD_BYTES
 
 
 class ImportForm(GovUKFormMixin, forms.Form):
@@ -25,8 +26,8 @@ class ImportForm(GovUKFormMixin, forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 500 MB: split it and load the parts.")
+        if upload.size > max_upload_bytes("needs"):
+            raise forms.ValidationError(too_large_message(max_upload_bytes("needs")))
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError("Choose a CSV file (.csv).")
         return upload

@@ -42,6 +42,8 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jointly.core import imports
+from jointly.core.imports import Problem, shown
 from jointly.needs.models import (
     COMPUTABLE_TYPES,
     DEFAULT_AGE,
@@ -91,21 +93,6 @@ LIVE_PROGRESS: dict[int, tuple[int, str]] = {}
 ProgressFn = Callable[[float, str], None]
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        column = f"column '{self.column}': " if self.column else ""
-        return f"{where}{column}{self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
 class Problems:
     """Collects problems; keeps them all (up to a generous cap) and counts every one."""
 
@@ -114,12 +101,19 @@ class Problems:
         self.total = 0
         self.keep = keep
 
-    def add(self, row: int | None, column: str, message: str) -> None:
+    def add(self, row: int | None, column: str, message: str, kind: str = imports.INVALID) -> None:
         self.total += 1
         if len(self.items) < self.keep:
-            self.items.append(Problem(row, column, message))
+            self.items.append(Problem(row, column, message, kind))
 
-    def add_rows(self, mask: Any, rows: np.ndarray, column: str, messages: Iterable[str] | str) -> None:
+    def add_rows(
+        self,
+        mask: Any,
+        rows: np.ndarray,
+        column: str,
+        messages: Iterable[str] | str,
+        kind: str = imports.INVALID,
+    ) -> None:
         """One problem per row where ``mask`` is true (``messages`` one text or one per row)."""
         mask = np.asarray(mask, dtype=bool)
         hit = np.flatnonzero(mask)
@@ -129,7 +123,7 @@ class Problems:
         self.total += hit.size
         room = max(self.keep - len(self.items), 0)
         for r, text in zip(rows[hit[:room]].tolist(), texts[:room], strict=False):
-            self.items.append(Problem(int(r), column, text))
+            self.items.append(Problem(int(r), column, text, kind))
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -160,31 +154,56 @@ def _layout_columns(layout: str) -> tuple[list[str], list[str], dict[str, str]]:
 
 
 def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -> pd.DataFrame | None:
-    """Read the columns the layout uses, as text. Missing columns are problems (None returned)."""
+    """Read the columns the layout uses, as text. Missing columns are problems (None returned).
+
+    Blank lines are skipped but keep their spreadsheet row numbers (header = row 1), kept in
+    ``frame.attrs["rows"]``. Text that our exports escaped (``'=...``) loses its ``'``.
+    """
     required, optional, mapping = _layout_columns(layout)
+    try:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as fh:
+                imports.check_utf8(fh)
+        else:
+            imports.check_utf8(source)
+    except imports.ImportRefused as exc:
+        for p in exc.problems:
+            problems.add(None, "", p.message, imports.FILE)
+        return None
     try:
         header = pd.read_csv(source, nrows=0, encoding="utf-8-sig")
         if hasattr(source, "seek"):
             source.seek(0)  # type: ignore[union-attr]
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        problems.add(None, "", f"the file could not be read as a UTF-8 CSV ({exc})")
+    except Exception as exc:  # noqa: BLE001 - whatever pandas cannot parse is a problem with the file
+        problems.add(
+            None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", "file"
+        )
         return None
     present = {str(c).strip(): c for c in header.columns}
     missing = [c for c in required if c not in present]
     for name in missing:
-        problems.add(1, name, f"missing column (the {layout} layout needs: {', '.join(required)})")
+        problems.add(1, name, f"missing column (the {layout} layout needs: {', '.join(required)})", "column")
     if missing:
         return None
     wanted = [present[c] for c in required + optional if c in present and c in mapping]
     try:
         df = pd.read_csv(
-            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=wanted, na_filter=False
+            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=wanted, na_filter=False,
+            skip_blank_lines=False,
+        )  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - whatever pandas cannot parse is a problem with the file
+        problems.add(
+            None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", "file"
         )
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        problems.add(None, "", f"the file could not be read as a UTF-8 CSV ({exc})")
         return None
+    df = df.fillna("")
+    # Record i is spreadsheet row i + 2; blank lines (every used cell empty) are dropped after numbering.
+    filled = (df != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+    rows = np.flatnonzero(filled) + 2
+    df = df.loc[filled].reset_index(drop=True)
     df.columns = [mapping[str(c).strip()] for c in df.columns]
     df.attrs["labels"] = {mapping[k]: k for k in mapping if mapping[k] in df.columns}
+    df.attrs["rows"] = rows
     return df
 
 
@@ -198,7 +217,7 @@ def _numbers(text: pd.Series, name: str, label: str, rows: np.ndarray, problems:
         bad = np.zeros(len(values), dtype=bool)
         bad[np.flatnonzero(odd)[~missing]] = True
         if bad.any():
-            problems.add_rows(bad, rows, label, (f"{v!r} is not a number" for v in cells[~missing]))
+            problems.add_rows(bad, rows, label, (f"{shown(v)} is not a number" for v in cells[~missing]))
         values[odd] = np.nan
     return values
 
@@ -208,7 +227,7 @@ def _clean_text(column: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(column)
     if not len(distinct):
         return column
-    stripped = np.array([str(v).strip() for v in distinct], dtype=object)
+    stripped = np.array([imports.unescape_cell(str(v).strip()) for v in distinct], dtype=object)
     return pd.Series(stripped[codes], index=column.index, dtype=object)
 
 
@@ -270,7 +289,7 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
     """Check every row and build the typed frame to write. Problems are added to ``problems``."""
     labels: dict[str, str] = df.attrs.get("labels", {c: c for c in df.columns})
     n = len(df)
-    rows = np.arange(2, n + 2)
+    rows = np.asarray(df.attrs.get("rows", np.arange(2, n + 2)))
     out = pd.DataFrame(index=df.index)
 
     for name in ("indicator", "area_code", "period", "sex", "age", "category_type", "category"):
@@ -300,7 +319,7 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
     )
     problems.add_rows(
         unknown, rows, labels["indicator"],
-        (f"unknown {what} {v!r}: add it to the indicator catalogue first" for v in df["indicator"].to_numpy()[unknown]),
+        (f"unknown {what} {shown(v)}: add it to the indicator catalogue first" for v in df["indicator"].to_numpy()[unknown]),
     )  # fmt: skip
     obj_ids = np.array([o.pk if o else 0 for o in distinct_objs], dtype=np.int64)
     obj_types = np.array([o.value_type if o else "" for o in distinct_objs], dtype=object)
@@ -327,7 +346,7 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
     unknown_area = (area_ids[area_codes] == 0) & ~blank_area if len(area_distinct) else np.zeros(n, bool)
     problems.add_rows(
         unknown_area, rows, labels["area_code"],
-        (f"unknown area code {v!r}" for v in df["area_code"].to_numpy()[unknown_area]),
+        (f"unknown area code {shown(v)}" for v in df["area_code"].to_numpy()[unknown_area]),
     )  # fmt: skip
     out["area_id"] = area_ids[area_codes] if len(area_distinct) else np.zeros(n, np.int64)
 
@@ -386,6 +405,7 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
         problems.add_rows(
             later, sub["_row"].to_numpy(), labels["indicator"],
             (f"the same indicator, area, period, sex, age and category as row {r}" for r in first_row[later]),
+            imports.DUPLICATE,
         )  # fmt: skip
     return Prepared(out, new_areas)
 
@@ -403,7 +423,7 @@ def _template_checks(
     not_computable = known & ~np.isin(value_type, [str(t) for t in COMPUTABLE_TYPES])
     problems.add_rows(
         not_computable, rows, labels["indicator"],
-        (f"{df['indicator'].iat[i]!r} is a {ValueType(t).label.split(' (')[0].lower()}: its value cannot be "
+        (f"{shown(df['indicator'].iat[i])} is a {ValueType(t).label.split(' (')[0].lower()}: its value cannot be "
          "computed from a count and denominator; load it in the Fingertips layout"
          for i, t in zip(np.flatnonzero(not_computable), value_type[not_computable], strict=True)),
     )  # fmt: skip

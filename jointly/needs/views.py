@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from jointly.accounts.permissions import Perm, has_permission
+from jointly.core import uploads
 from jointly.core.access import get_partnership
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
@@ -322,8 +323,18 @@ def _upload_dir() -> Path:
     return path
 
 
+@uploads.upload_view
 def import_values(request: HttpRequest, slug: str) -> HttpResponse:
+    """The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.IMPORT_NEEDS)
+    limit = uploads.max_upload_bytes("needs")
+    if uploads.body_too_large(request, limit):
+        form = uploads.refused_form(ImportForm(), uploads.too_large_message(limit))
+        imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
+        ctx = _context(request, partnership, form=form, imports=imports)
+        return render(request, "needs/import.html", ctx, status=413)
+    if failed := uploads.csrf_failure(request):
+        return failed
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

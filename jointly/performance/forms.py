@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
+from jointly.core.uploads import max_upload_bytes, too_large_message
 from jointly.performance.models import Kpi, RemedialAction, RemedialPlan, TurnTheCurve
 
 
@@ -51,12 +52,10 @@ class UploadForm(GovUKFormMixin, forms.Form):
         help_text="Columns: kpi, period, numerator, denominator, reason. Download the template below.",
     )
 
-    MAX_BYTES = 2 * 1024 * 1024
-
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message(max_upload_bytes()))
         return upload
 
 

@@ -19,7 +19,9 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
+
+from jointly.core import imports
 
 MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
 COUNT, PERCENTAGE, RATIO = "count", "percentage", "ratio"
@@ -70,14 +72,17 @@ class KpiSpec:
 
 
 @dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
+class Problem(imports.Problem):
+    """The kernel's problem, worded as returns always were (``row 3, column kpi: ...``; row 0 = file)."""
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"
-        return f"{where}, column {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        column = imports.excerpt(self.column)
+        return f"{where}, column {column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+def _own(problem: imports.Problem) -> Problem:
+    return Problem(problem.row or 0, problem.column, problem.message, problem.kind)
 
 
 @dataclass(frozen=True)
@@ -187,8 +192,7 @@ def _number(cell: Any) -> Decimal | None:
 
 
 def _shown(cell: Any) -> str:
-    text = str(cell).strip()
-    return f"'{text[:40]}'"
+    return imports.shown(str(cell).strip())
 
 
 def compute_value(measure: str, numerator: Decimal, denominator: Decimal | None) -> float:
@@ -292,6 +296,7 @@ def validate_returns(
                         row,
                         "period",
                         f"duplicate: row {seen[key]} already has {spec.code} for {period.label}",
+                        imports.DUPLICATE,
                     )
                 )
             else:
@@ -323,59 +328,49 @@ def validate_returns(
     return clean, problems
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+def read_table(
+    content: bytes | IO[bytes],
+    filename: str,
+    *,
+    limits: imports.Limits = imports.DEFAULT_LIMITS,
+    warnings: list[imports.Problem] | None = None,
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Rows of a CSV (UTF-8, with or without BOM) or XLSX file as dicts keyed by lower-case header.
 
     Returns ``(rows, problems)``; problems are file-level (unreadable file, missing columns,
-    unknown columns). Blank lines are skipped but keep their row numbers out of the count: each
-    row dict carries ``_row`` (the spreadsheet row number).
+    unknown columns, cells too long). Blank lines are skipped but keep their row numbers: each
+    row dict carries ``_row`` (the spreadsheet row number). Formula-looking cells are loaded as
+    text and reported in ``warnings`` when a list is given. Reading is :mod:`jointly.core.imports`.
     """
-    import csv
-    import io
-
-    name = filename.lower()
-    table: list[list[Any]]
-    if name.endswith(".xlsx"):
-        try:
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            ws = wb.worksheets[0]
-            table = [list(r) for r in ws.iter_rows(values_only=True)]
-            wb.close()
-        except Exception:  # noqa: BLE001 - any unreadable workbook is the same problem to a person
-            return [], [Problem(0, "", "the file is not a readable .xlsx workbook")]
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [], [Problem(0, "", "the file is not UTF-8 text: save it as 'CSV UTF-8'")]
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        return [], [Problem(0, "", "upload a .csv or .xlsx file")]
-    if not table:
-        return [], [Problem(0, "", "the file is empty")]
-    header = [str(h or "").strip().lower() for h in table[0]]
+    try:
+        table = imports.read_table(content, filename, limits=limits, lower_header=True)
+    except imports.ImportRefused as exc:
+        return [], [_own(p) for p in exc.problems]
+    header = table.header
     problems = [
-        Problem(1, h, "missing required column") for h in ("kpi", "period", "numerator") if h not in header
+        Problem(1, h, "missing required column", imports.COLUMN)
+        for h in ("kpi", "period", "numerator")
+        if h not in header
     ]
     unknown = [h for h in header if h and h not in COLUMNS]
     problems += [
-        Problem(1, h, "unknown column (use kpi, period, numerator, denominator, reason)") for h in unknown
+        Problem(1, h, "unknown column (use kpi, period, numerator, denominator, reason)", imports.COLUMN)
+        for h in unknown
     ]
     if problems:
         return [], problems
     rows: list[dict[str, Any]] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        record: dict[str, Any] = {
-            h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h
-        }
-        record["_row"] = number
-        rows.append(record)
+    try:
+        for row in table.rows:
+            rows.append(row.cells | {"_row": row.number})
+    except imports.ImportRefused as exc:
+        return [], [_own(p) for p in exc.problems]
+    if table.problems:
+        return [], [_own(p) for p in table.problems]
+    if warnings is not None:
+        warnings.extend(table.warnings)
     if not rows:
-        problems.append(Problem(0, "", "the file has no data rows"))
+        problems.append(Problem(0, "", "the file has no data rows", imports.FILE))
     return rows, problems
 
 
@@ -399,7 +394,7 @@ def validate_table(
         if message.startswith("duplicate: row "):
             before, _, rest = message[len("duplicate: row ") :].partition(" ")
             message = f"duplicate: row {numbers[int(before)]} {rest}"
-        problems.append(Problem(numbers[item.row], item.column, message))
+        problems.append(Problem(numbers[item.row], item.column, message, item.kind))
     return clean, problems
 
 

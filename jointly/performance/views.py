@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from jointly.accounts.permissions import Perm, has_permission
+from jointly.core import uploads
 from jointly.core.access import get_partnership, require
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
+from jointly.core.imports import group_problems
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
@@ -274,16 +276,29 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     return render(request, "performance/return_form.html", ctx, status=400 if problems else 200)
 
 
+@uploads.upload_view
 def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
-    """A CSV/XLSX file of returns: loads whole or not at all, listing every problem."""
+    """A CSV/XLSX file of returns: loads whole or not at all, listing every problem.
+
+    The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
     partnership, orgs = queries.access(request, slug)
     contract = _contract(partnership, orgs, contract_id)
     kpis = _submittable(request, partnership, contract)
+    limit = uploads.max_upload_bytes()
+    if uploads.body_too_large(request, limit):
+        too_large = [rules.Problem(0, "", uploads.too_large_message(limit), "file")]
+        ctx = partnership_context(
+            request, partnership, contract=contract, form=UploadForm(), problems=too_large, kpis=kpis
+        )
+        return render(request, "performance/upload.html", ctx, status=413)
+    if failed := uploads.csrf_failure(request):
+        return failed
     form = UploadForm(request.POST or None, request.FILES or None)
     problems: list[rules.Problem] = []
+    warnings: list[Any] = []
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        rows, problems = rules.read_table(f.read(), f.name)
+        rows, problems = rules.read_table(f.file, f.name, limits=uploads.limits(), warnings=warnings)
         if not problems:
             clean, problems = actions.check(rows, kpis, table=True)
             if not problems:
@@ -298,6 +313,8 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
                     messages.success(
                         request, f"Loaded {len(saved)} returns from {f.name} ({revised} of them revisions)."
                     )
+                    for group in group_problems(warnings):
+                        messages.warning(request, f"Check: {group}")
                     return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
     ctx = partnership_context(
         request, partnership, contract=contract, form=form, problems=problems, kpis=kpis
