@@ -42,6 +42,7 @@ from jointly.contracts.models import (
     VariationStatus,
 )
 from jointly.core.access import get_partnership
+from jointly.core.approvals import FourEyesError
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
@@ -222,6 +223,9 @@ def decide_variation(request: HttpRequest, slug: str, pk: int, variation_pk: int
         except actions.ChangeControlError as exc:
             form.add_error(None, str(exc))
             status = 409
+        except FourEyesError as exc:
+            form.add_error(None, str(exc))
+            status = 403
         else:
             messages.success(
                 request, f"Variation {'approved' if variation.status == 'approved' else 'rejected'}."
