@@ -319,3 +319,43 @@ def test_api_service_with_returns_kept(world, client_for):
     r = client_for(world.users["commissioner"]).delete(f"/api/v1/services/{s.pk}/")
     assert r.status_code == 409 and "1 KPI return." in r.json()["detail"]
     assert Service.objects.filter(pk=s.pk).exists()
+
+
+def test_plan_edit_form_cannot_agree_a_draft(world, client_for):
+    commissioner = world.users["commissioner"]
+    c = make_contract(world.p, world.provider, world.ccg)
+    notice = perf_actions.raise_notice(c, [kpi(c)], reason="Below", plan_summary="Recover", by=commissioner)
+    plan = RemedialPlan.objects.get(notice=notice)
+    url = reverse("performance:plan_edit", args=["alpha", notice.pk])
+    r = client_for(commissioner).post(
+        url, {"summary": "Recover", "status": "agreed", "version": plan.version}
+    )
+    assert r.status_code == 400 and "Agree plan and close notice" in r.content.decode()
+    assert RemedialPlan.objects.get(pk=plan.pk).status == "draft"
+
+
+def test_contract_page_tells_the_proposer_instead_of_offering_the_decision(world, client_for):
+    c = make_contract(world.p, world.provider, world.ccg)
+    client = client_for(world.users["commissioner"])
+    _propose_by_api(client, c)
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert VARIATION_MSG in page and 'name="decision"' not in page
+    page = client_for(world.users["partnership_admin"]).get(c.get_absolute_url()).content.decode()
+    assert VARIATION_MSG not in page and 'name="decision"' in page
+
+
+@pytest.mark.django_db
+def test_demo_variations_have_distinct_proposer_and_decider():
+    from jointly.demo import loader
+
+    loader.load()  # with the demo sign-ins
+    decided = Variation.objects.exclude(status="proposed")
+    assert decided.exists()
+    for v in decided.select_related("proposed_by", "decided_by"):
+        assert v.proposed_by is not None and v.decided_by is not None
+        assert v.proposed_by != v.decided_by
+        assert v.proposed_by.email.startswith("commissioner.") and v.decided_by.email.startswith(
+            "partnership-admin."
+        )
+    assert not Variation.objects.filter(proposed_by__isnull=True).exists()
+    assert loader.load()["Variation updated"] == 0  # idempotent

@@ -120,6 +120,9 @@ def _render_detail(
     variations = list(contract.variations.all())
     for v in variations:
         if v.status == VariationStatus.PROPOSED:
+            # four eyes (enforced in actions.decide_variation): the proposer sees why, not a form
+            if request.user.pk in (v.proposed_by_id, v.modified_by_id):
+                v.four_eyes = str(FourEyesError("variation", "approve or reject"))
             v.decision_form = (
                 decision_form if v.pk == decision_for else DecisionForm(initial={"version": v.version})
             )
