@@ -25,6 +25,7 @@ from jointly.contracts.models import (
     Variation,
     VariationStatus,
 )
+from jointly.core.approvals import check_four_eyes
 from jointly.core.models import StaleEdit
 from jointly.core.models import save_versioned as _save_versioned
 from jointly.partnerships.models import Organisation, OrganisationKind, Partnership
@@ -50,7 +51,8 @@ def decide_variation(
     by: Any,
     on: dt.date | None = None,
 ) -> Variation:
-    """Approve or reject a proposed variation; refuses stale or repeated decisions.
+    """Approve or reject a proposed variation; refuses stale or repeated decisions, and
+    (four eyes, :mod:`jointly.core.approvals`) a decision by whoever proposed or last changed it.
 
     Approving changes the contract's *derived* current value and end date; the contract's
     audit history gets an entry too, so its history shows each step.
@@ -64,6 +66,10 @@ def decide_variation(
             raise ChangeControlError(f"This variation was already {fresh.get_status_display().lower()}.")
         if expected_version is not None and fresh.version != expected_version:
             raise StaleEdit(fresh)
+        check_four_eyes(
+            by, fresh.proposed_by_id, record=fresh, also=[fresh.modified_by_id],
+            what="variation", decide="approve or reject",
+        )  # fmt: skip
         fresh.status = VariationStatus.APPROVED if approve else VariationStatus.REJECTED
         fresh.decided_by = by if getattr(by, "pk", None) else None
         fresh.decided_on = on or timezone.localdate()

@@ -40,6 +40,7 @@ from jointly.contracts.models import (
 )
 from jointly.core import imports, uploads
 from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome
@@ -338,6 +339,8 @@ class VariationViewSet(ProviderScopedViewSet):
             )  # fmt: skip
         except actions.ChangeControlError as exc:
             return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except FourEyesError as exc:
+            raise PermissionDenied(str(exc), code="four_eyes") from None
         except StaleEdit:
             raise
         variation.refresh_from_db()

@@ -40,6 +40,23 @@ def _money(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
+def _demo_people(partnership_slug: str) -> tuple[Any, Any]:
+    """Four eyes in the demo: the demo commissioner proposes variations and the demo
+    partnership admin decides them (None for both when demo sign-ins were not loaded)."""
+    from jointly.accounts.models import User
+
+    people = {
+        u.email: u
+        for u in User.objects.filter(
+            email__in=[f"{r}.{partnership_slug}@jointly.test" for r in ("commissioner", "partnership-admin")]
+        )
+    }
+    return (
+        people.get(f"commissioner.{partnership_slug}@jointly.test"),
+        people.get(f"partnership-admin.{partnership_slug}@jointly.test"),
+    )
+
+
 def services_app_has_demo() -> bool:
     """The services developer owns services demo data once jointly/services/demo.py exists."""
     return importlib.util.find_spec("jointly.services.demo") is not None
@@ -147,13 +164,16 @@ def load(stats: Any, data_file: Path = DATA_FILE) -> None:
                  "financial_year": f["financial_year"], "funding_stream": f["funding_stream"]},
                 {"amount": _money(f["amount"]), "ring_fenced_public_health": f["ring_fenced_public_health"]},
             )  # fmt: skip
+        proposer, approver = _demo_people(c["partnership"])
         for v in c["variations"]:
+            decided = v["status"] != "proposed"
             upsert(
                 Variation, stats,
                 {"contract": contract, "kind": v["kind"], "effective_date": _date(v["effective_date"])},
                 {"description": v["description"], "value_change": _money(v["value_change"]),
                  "new_end_date": _date(v["new_end_date"]), "status": v["status"],
-                 "decided_on": _date(v.get("decided_on")), "reason": v.get("reason", "")},
+                 "decided_on": _date(v.get("decided_on")), "reason": v.get("reason", ""),
+                 "proposed_by": proposer, "decided_by": approver if decided else None},
             )  # fmt: skip
         for sub in c["subcontractors"]:
             upsert(

@@ -227,7 +227,7 @@ class VariationStatus(models.TextChoices):
 class Variation(VersionedModel):
     """A change to a contract under formal change control: proposed, then approved or rejected."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="variations")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="variations")
     kind = models.CharField("type", max_length=8, choices=VariationKind.choices)
     description = models.TextField()
     value_change = models.DecimalField(
@@ -242,6 +242,15 @@ class Variation(VersionedModel):
     effective_date = models.DateField()
     status = models.CharField(
         max_length=8, choices=VariationStatus.choices, default=VariationStatus.PROPOSED, editable=False
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who proposed it (they cannot approve or reject it); empty when not recorded",
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -259,13 +268,18 @@ class Variation(VersionedModel):
         "contract", "kind", "description", "value_change", "new_end_date", "effective_date",
         "status", "decided_on", "reason",
     )  # fmt: skip
-    personal_fields = ("decided_by",)
+    personal_fields = ("proposed_by", "decided_by")
 
     class Meta:
         ordering = ["effective_date", "id"]
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: {self.get_kind_display()} variation ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._state.adding and self.proposed_by_id is None:
+            self.proposed_by_id = self.created_by_id  # save_versioned names the creator
+        super().save(*args, **kwargs)
 
 
 class ContractDocument(VersionedModel):
@@ -438,7 +452,7 @@ class CoiDecision(models.TextChoices):
 class ConflictOfInterest(VersionedModel):
     """A declaration in a procurement project's conflicts-of-interest register."""
 
-    project = models.ForeignKey(ProcurementProject, on_delete=models.CASCADE, related_name="conflicts")
+    project = models.ForeignKey(ProcurementProject, on_delete=models.PROTECT, related_name="conflicts")
     person = models.CharField(max_length=200, help_text="Who declared the interest")
     person_role = models.CharField("role on the project", max_length=200, blank=True)
     interest = models.TextField("interest declared")

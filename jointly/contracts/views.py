@@ -43,6 +43,7 @@ from jointly.contracts.models import (
 )
 from jointly.core import uploads
 from jointly.core.access import get_partnership
+from jointly.core.approvals import FourEyesError
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
@@ -120,6 +121,9 @@ def _render_detail(
     variations = list(contract.variations.all())
     for v in variations:
         if v.status == VariationStatus.PROPOSED:
+            # four eyes (enforced in actions.decide_variation): the proposer sees why, not a form
+            if request.user.pk in (v.proposed_by_id, v.modified_by_id):
+                v.four_eyes = str(FourEyesError("variation", "approve or reject"))
             v.decision_form = (
                 decision_form if v.pk == decision_for else DecisionForm(initial={"version": v.version})
             )
@@ -223,6 +227,9 @@ def decide_variation(request: HttpRequest, slug: str, pk: int, variation_pk: int
         except actions.ChangeControlError as exc:
             form.add_error(None, str(exc))
             status = 409
+        except FourEyesError as exc:
+            form.add_error(None, str(exc))
+            status = 403
         else:
             messages.success(
                 request, f"Variation {'approved' if variation.status == 'approved' else 'rejected'}."

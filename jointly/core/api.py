@@ -166,8 +166,15 @@ class ScopedViewSet(viewsets.ModelViewSet):
         serializer.save()
 
     def perform_destroy(self, instance: Any) -> None:
+        """Delete, unless records others submitted or decided depend on it: then 409 with a
+        message naming them by kind and count, and nothing deleted (:mod:`jointly.core.deletes`)."""
+        from jointly.core.deletes import DeleteRefused, delete_or_refuse
+
         self._check_write(follow(instance, self.partnership_path))
-        instance.delete()
+        try:
+            delete_or_refuse(instance)
+        except DeleteRefused as exc:
+            raise Conflict(str(exc), code="protected") from None
 
     def _partnership_from(self, data: dict[str, Any], default: Any = ...) -> Any:
         first, _, rest = self.partnership_path.partition("__")

@@ -153,7 +153,7 @@ class Intention(VersionedModel):
 
 
 class Milestone(VersionedModel):
-    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="milestones")
+    intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="milestones")
     title = models.CharField(max_length=300)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
@@ -181,7 +181,7 @@ class Milestone(VersionedModel):
 class ProgressUpdate(VersionedModel):
     """A quarterly progress statement with its RAG rating."""
 
-    intention = models.ForeignKey(Intention, on_delete=models.CASCADE, related_name="progress")
+    intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="progress")
     period = models.CharField(max_length=7, validators=[validate_period], help_text="e.g. 2013-Q3")
     rag = models.CharField("RAG", max_length=8, choices=Rag.choices)
     narrative = models.TextField()

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jointly.core.models import save_versioned
+from jointly.core.approvals import check_four_eyes
+from jointly.core.models import StaleEdit, save_versioned
 from jointly.performance import returns as rules
 from jointly.performance.models import (
     CommentKind,
@@ -108,7 +109,19 @@ def submit_returns(
 
 
 def review(kpi_return: KpiReturn, *, accept: bool, text: str, by: Any) -> ReturnComment:
-    """A commissioner accepts or queries a return, with a comment."""
+    """A commissioner accepts or queries a return, with a comment.
+
+    Four eyes: whoever submitted the figure now on the return cannot accept it (querying is
+    allowed). If that revision does not say who submitted it, nobody who submitted any
+    revision (or created the return) may accept it.
+    """
+    if accept:
+        revisions = list(kpi_return.revisions.order_by("number").values_list("submitted_by_id", flat=True))
+        latest = revisions[-1] if revisions else None
+        check_four_eyes(
+            by, latest, also=[*revisions, kpi_return.created_by_id] if latest is None else (),
+            what="return", decide="accept", proposed="submitted",
+        )  # fmt: skip
     with transaction.atomic():
         kpi_return.status = ReturnStatus.ACCEPTED if accept else ReturnStatus.QUERIED
         save_versioned(kpi_return, expected_version=kpi_return.version, by=by)
@@ -139,9 +152,20 @@ def raise_notice(
 
 
 def agree_plan(plan: RemedialPlan, *, expected_version: int | None, by: Any) -> RemedialPlan:
-    """Agreeing the remedial action plan closes the notice."""
+    """Agreeing the remedial action plan closes the notice.
+
+    Four eyes: whoever drafted the plan, or last changed it, cannot agree it.
+    """
     today = timezone.localdate()
     with transaction.atomic():
+        fresh = RemedialPlan.objects.select_for_update().get(pk=plan.pk)
+        if expected_version is not None and fresh.version != expected_version:
+            raise StaleEdit(fresh)
+        check_four_eyes(
+            by, fresh.proposed_by_id, record=fresh, also=[fresh.modified_by_id],
+            what="remedial action plan", decide="agree",
+        )  # fmt: skip
+        plan.agreed_by = by
         plan.status, plan.agreed_on = PlanStatus.AGREED, today
         save_versioned(plan, expected_version=expected_version, by=by)
         notice = plan.notice

@@ -27,6 +27,7 @@ from jointly.accounts.permissions import (
     provider_organisation_ids,
     visible_partnerships,
 )
+from jointly.core.approvals import FourEyesError
 from jointly.performance import actions, queries
 from jointly.performance.models import (
     CommentKind,
@@ -195,9 +196,12 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if kind in (CommentKind.ACCEPT, CommentKind.QUERY):
             if not has_permission(request.user, Perm.REVIEW_RETURNS, partnership):
                 raise PermissionDenied("Only commissioners accept or query returns.")
-            comment = actions.review(
-                ret, accept=kind == CommentKind.ACCEPT, text=data["text"], by=request.user
-            )
+            try:
+                comment = actions.review(
+                    ret, accept=kind == CommentKind.ACCEPT, text=data["text"], by=request.user
+                )
+            except FourEyesError as exc:
+                raise PermissionDenied(str(exc), code="four_eyes") from None
         elif kind == CommentKind.REPLY:
             if not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
                 raise PermissionDenied("Only the provider replies.")

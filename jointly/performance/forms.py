@@ -8,7 +8,7 @@ from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
 from jointly.core.uploads import max_upload_bytes, too_large_message
-from jointly.performance.models import Kpi, RemedialAction, RemedialPlan, TurnTheCurve
+from jointly.performance.models import Kpi, PlanStatus, RemedialAction, RemedialPlan, TurnTheCurve
 
 
 class KpiForm(VersionedModelForm):
@@ -94,6 +94,15 @@ class PlanForm(VersionedModelForm):
     class Meta:
         model = RemedialPlan
         fields = ["summary", "status"]
+
+    def clean_status(self) -> str:
+        """A draft leaves draft only through "Agree plan", where four eyes apply."""
+        status = self.cleaned_data["status"]
+        if self.instance.pk and self.instance.status == PlanStatus.DRAFT and status != PlanStatus.DRAFT:
+            raise forms.ValidationError(
+                "A draft plan is agreed with “Agree plan and close notice”, by someone other than its author."
+            )
+        return status
 
 
 class ActionForm(VersionedModelForm):

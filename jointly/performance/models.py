@@ -183,7 +183,7 @@ class Route(models.TextChoices):
 class KpiReturn(VersionedModel):
     """A provider's figure for one KPI and period (the latest revision)."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="returns")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="returns")
     period = models.CharField(max_length=7, help_text="2024-03, 2024-Q1 or 2024")
     period_start = models.DateField()
     period_end = models.DateField()
@@ -205,6 +205,7 @@ class KpiReturn(VersionedModel):
 
     class Meta:
         ordering = ["kpi", "period_start"]
+        verbose_name = "KPI return"
         constraints = [
             models.UniqueConstraint(fields=["kpi", "period"], name="kpi_return_one_per_period"),
             models.CheckConstraint(
@@ -228,7 +229,7 @@ class KpiReturn(VersionedModel):
 class ReturnRevision(models.Model):
     """Every submission of a return: the first value and each revision, who, when and why."""
 
-    kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="revisions")
+    kpi_return = models.ForeignKey(KpiReturn, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveSmallIntegerField(help_text="1 = first submission")
     numerator = models.DecimalField(max_digits=16, decimal_places=4)
     denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -274,7 +275,7 @@ class CommentKind(models.TextChoices):
 class ReturnComment(models.Model):
     """The thread on a return: commissioner accepts or queries, the provider answers."""
 
-    kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="comments")
+    kpi_return = models.ForeignKey(KpiReturn, on_delete=models.PROTECT, related_name="comments")
     kind = models.CharField(max_length=8, choices=CommentKind.choices)
     text = models.TextField()
     author = models.ForeignKey(
@@ -288,6 +289,7 @@ class ReturnComment(models.Model):
 
     class Meta:
         ordering = ["created_on", "id"]
+        verbose_name = "return comment"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.kpi_return}"
@@ -303,7 +305,7 @@ class PerformanceNotice(VersionedModel):
     """A contract performance notice about one or more KPIs; closed when its plan is agreed."""
 
     contract = models.ForeignKey(
-        "contracts.Contract", on_delete=models.CASCADE, related_name="performance_notices"
+        "contracts.Contract", on_delete=models.PROTECT, related_name="performance_notices"
     )
     kpis = models.ManyToManyField(Kpi, related_name="notices", verbose_name="KPIs")
     issued_on = models.DateField(default=timezone.localdate)
@@ -316,6 +318,7 @@ class PerformanceNotice(VersionedModel):
 
     class Meta:
         ordering = ["-issued_on", "-id"]
+        verbose_name = "performance notice"
 
     def __str__(self) -> str:
         return f"Performance notice {self.pk} on {self.contract.reference}"
@@ -335,12 +338,35 @@ class RemedialPlan(VersionedModel):
     summary = models.TextField()
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     agreed_on = models.DateField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who drafted it (they cannot agree it); empty when not recorded",
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     history = HistoricalRecords()
     public_fields = ("notice", "summary", "status", "agreed_on")
+    personal_fields = ("proposed_by", "agreed_by")
 
     def __str__(self) -> str:
         return f"Remedial action plan for notice {self.notice_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._state.adding and self.proposed_by_id is None:
+            self.proposed_by_id = self.created_by_id  # save_versioned names the creator
+        super().save(*args, **kwargs)
 
 
 class ActionStatus(models.TextChoices):

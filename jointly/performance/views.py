@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from jointly.accounts.permissions import Perm, has_permission
 from jointly.core import uploads
 from jointly.core.access import get_partnership, require
+from jointly.core.approvals import FourEyesError
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.imports import group_problems
@@ -352,6 +353,7 @@ def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     can_review = has_permission(request.user, Perm.REVIEW_RETURNS, partnership)
     can_reply = has_permission(request.user, Perm.SUBMIT_RETURNS, partnership)
     review_form = ReviewForm(request.POST if request.POST.get("action") == "review" else None)
+    status = 400 if request.method == "POST" else 200
     reply_form = ReplyForm(request.POST if request.POST.get("action") == "reply" else None)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -359,14 +361,19 @@ def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if not can_review:
                 raise PermissionDenied("Only commissioners review returns.")
             if review_form.is_valid():
-                actions.review(
-                    kpi_return,
-                    accept=review_form.cleaned_data["decision"] == "accept",
-                    text=review_form.cleaned_data["text"],
-                    by=request.user,
-                )
-                messages.success(request, "Review recorded.")
-                return HttpResponseRedirect(request.path)
+                try:
+                    actions.review(
+                        kpi_return,
+                        accept=review_form.cleaned_data["decision"] == "accept",
+                        text=review_form.cleaned_data["text"],
+                        by=request.user,
+                    )
+                except FourEyesError as exc:
+                    review_form.add_error(None, str(exc))
+                    status = 403
+                else:
+                    messages.success(request, "Review recorded.")
+                    return HttpResponseRedirect(request.path)
         elif action == "reply":
             if not can_reply:
                 raise PermissionDenied("Only the provider replies to a query.")
@@ -387,9 +394,7 @@ def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         can_reply=can_reply,
         history=history_for(kpi_return),
     )
-    return render(
-        request, "performance/return_detail.html", ctx, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "performance/return_detail.html", ctx, status=status)
 
 
 # --- Remedial: notices, plans, actions, escalations -----------------------------------------
@@ -431,6 +436,7 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership, orgs = queries.access(request, slug)
     item = _notice(partnership, orgs, pk)
     form = EscalationForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         require(request, Perm.REVIEW_RETURNS, partnership)
         action = request.POST.get("action")
@@ -441,9 +447,13 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
             except StaleEdit:
                 messages.error(request, "The plan was changed by someone else; check it and agree again.")
+            except FourEyesError as exc:
+                messages.error(request, str(exc))
+                status = 403
             else:
                 messages.success(request, "Plan agreed; the notice is closed.")
-            return HttpResponseRedirect(request.path)
+            if status != 403:
+                return HttpResponseRedirect(request.path)
         if action == "escalate" and form.is_valid():
             actions.escalate(
                 item, level=form.cleaned_data["level"], note=form.cleaned_data["note"], by=request.user
@@ -455,7 +465,7 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ctx = partnership_context(
         request, partnership, notice=item, plan=item.plan, form=form, history=history_for(item)
     )
-    return render(request, "performance/notice.html", ctx, status=400 if request.method == "POST" else 200)
+    return render(request, "performance/notice.html", ctx, status=status)
 
 
 def _int(text: str | None) -> int | None:

@@ -68,6 +68,16 @@ def journey(page, base: str, provider_pk: int, council_pk: int) -> None:
     page.fill("#id_new_end_date", "2026-08-31")
     page.fill("#id_effective_date", "2026-01-01")
     page.click("button[type=submit]")
+    contract_url = page.url.split("#")[0]
+    # four eyes: the proposer is told another person decides; a partnership admin approves
+    assert "so another person must approve or reject it" in page.content()
+    assert page.locator("select[name=decision]").count() == 0
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "partnership_admin@alpha.test")
+    page.fill("input[name=password]", "pw-12345-long")
+    page.click("button:has-text('Sign in')")
+    page.goto(contract_url)
     page.select_option("select[name=decision]", "approve")
     page.fill("textarea[name=reason]", "Agreed at the board")
     page.click("text=Record decision")

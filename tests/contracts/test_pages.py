@@ -140,10 +140,15 @@ def test_propose_approve_and_see_new_terms(cw, client_for):
     assert response.status_code == 302
     v = Variation.objects.get(description="Extend to August")
     decide = reverse("contracts:variation_decide", args=["alpha", c.pk, v.pk])
+    # four eyes: the proposer cannot approve their own variation; another person can
+    response = client.post(decide, {"decision": "approve", "reason": "Board agreed", "version": v.version})
+    assert response.status_code == 403
+    client = client_for(w.users["partnership_admin"])
     response = client.post(decide, {"decision": "approve", "reason": "Board agreed", "version": v.version})
     assert response.status_code == 302
     v.refresh_from_db()
-    assert v.status == "approved" and v.decided_by == w.users["commissioner"]
+    assert v.status == "approved" and v.decided_by == w.users["partnership_admin"]
+    assert v.proposed_by == w.users["commissioner"]
     c.refresh_from_db()
     assert c.current_terms().end_date == dt.date(2015, 8, 31)
     assert c.status == "extended"

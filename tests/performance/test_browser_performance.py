@@ -110,6 +110,14 @@ def review_and_raise_plan(browser, base_url: str, email: str) -> dict:
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/notices/*/#actions")
     seen["action_listed"] = "Run extra level 3 sessions" in page.content()
+    notice_url = page.url.split("#")[0]
+    # four eyes: whoever drafted the plan cannot agree it; a partnership admin does
+    page.get_by_role("button", name="Agree plan and close notice").click()
+    page.wait_for_load_state()
+    seen["own_agree"] = "so another person must agree it" in page.content()
+    context.close()
+    context, page = open_as(browser, base_url, email.replace("commissioner", "partnership_admin"))
+    page.goto(notice_url)
     page.get_by_role("button", name="Agree plan and close notice").click()
     page.wait_for_load_state()
     seen["notice_status"] = page.locator("#notice-status").inner_text()
@@ -146,7 +154,7 @@ def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
         "Inconsistent: will sometimes pass and sometimes fail the target",
     ]
     assert seen["table_june"] == 1 and seen["concern_points"] >= 2  # the new point (+ the legend)
-    assert seen["action_listed"] and "Closed: plan agreed" in seen["notice_status"]
+    assert seen["action_listed"] and seen["own_agree"] and "Closed: plan agreed" in seen["notice_status"]
     notice = PerformanceNotice.objects.get()
     assert notice.plan.status == "agreed" and list(notice.kpis.values_list("code", flat=True)) == ["SG-L3"]
     assert notice.plan.actions.get().owner == "Named nurse for safeguarding"

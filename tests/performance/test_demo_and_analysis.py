@@ -178,7 +178,13 @@ def test_remedial_plan_flow_closes_the_notice_when_agreed(perf, client_for):
     assert response.status_code == 302
     assert c.post(notice_url, {"action": "escalate", "level": "Director", "note": "Slow"}).status_code == 302
     plan_version = perf.contract.performance_notices.get().plan.version
-    assert c.post(notice_url, {"action": "agree", "version": plan_version}).status_code == 302
+    # four eyes: the commissioner who drafted the plan cannot agree it
+    own = c.post(notice_url, {"action": "agree", "version": plan_version})
+    assert own.status_code == 403 and "so another person must agree it" in own.content.decode()
+    assert perf.contract.performance_notices.get().plan.status == "draft"
+    admin = client_for(perf.w.users["partnership_admin"])
+    assert admin.post(notice_url, {"action": "agree", "version": plan_version}).status_code == 302
+    c = client_for(perf.w.users["commissioner"])
     n = perf.contract.performance_notices.get()
     assert n.status == "closed" and n.closed_on and n.plan.status == "agreed"
     assert n.escalations.get().level == "Director" and n.plan.actions.get().owner == "Head of L&D"
