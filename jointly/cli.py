@@ -6,7 +6,7 @@ import os
 import sys
 
 JOINTLY_COMMANDS = {
-    "serve": "Start the web app on 127.0.0.1 (migrates first). `jointly serve --port 8000`",
+    "serve": "Start the web app on 127.0.0.1 with a job worker (migrates first). `jointly serve --port 8000`",
     "demo": "Load the demo partnerships from the seed papers (idempotent). `jointly demo load`",
     "report": "Produce a report. `jointly report progress --partnership derby --period 2013-Q3 "
     "--format docx --output derby.docx`",
@@ -17,6 +17,8 @@ JOINTLY_COMMANDS = {
     "stats": "Statistics on a CSV. `jointly stats wilson --input in.csv --output out.csv` "
     "(methods: wilson, rate, mean, dsr, isr, life-expectancy, funnel, spc)",
     "needs": "Needs (JSNA) data. `jointly needs import --layout fingertips|template --input FILE.csv`",
+    "jobs": "Background jobs. `jointly jobs list|show ID|retry ID|recover`",
+    "worker": "Run a background-job worker (Celery). `jointly worker [--concurrency N]`",
     "migrate": "Create or update the database tables (Django).",
     "createsuperuser": "Create a platform admin (Django).",
 }
