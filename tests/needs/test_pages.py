@@ -214,11 +214,10 @@ def test_running_import_page_refreshes_itself(needs, client_for):
 
 
 def test_large_upload_runs_in_the_background(needs, client_for, settings, tmp_path, monkeypatch):
-    from jointly.needs import importer
+    from jointly.needs import jobs as needs_jobs
 
     settings.VAR_DIR = tmp_path
     settings.JOINTLY_NEEDS_IMPORT_SYNC_BELOW = 0
-    from jointly.needs import jobs as needs_jobs
 
     started = []
     monkeypatch.setattr(needs_jobs, "enqueue_import", lambda log, path, **kw: started.append((log, path)))
