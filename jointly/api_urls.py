@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from jointly.contracts import api as contracts_api
 from jointly.intentions import api as intentions_api
+from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
 from jointly.outcomes import api as outcomes_api
 from jointly.partnerships import api as partnerships_api
@@ -28,7 +29,7 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api):
+for module in (contracts_api, services_api, performance_api, needs_api, jobs_api):
     module.register(router)
 
 urlpatterns = router.urls

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jointly.contracts",
     "jointly.performance",
     "jointly.needs",
+    "jointly.jobs",
     "jointly.demo",
 ]
 
@@ -254,3 +255,45 @@ JOINTLY_MAX_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_UPLOAD_BYTES", str(20
 JOINTLY_MAX_NEEDS_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_NEEDS_UPLOAD_BYTES", str(500 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- Background jobs and the shared cache (ADR 0007) ---------------------------------------------
+# Jobs run in Celery workers; their status and progress live in jointly.jobs.Job rows. With
+# JOINTLY_BROKER_URL (redis://...) workers may run on any machine; without it, kombu's filesystem
+# transport in var/queue needs nothing installed (web and workers on one machine, as `make run`).
+JOINTLY_BROKER_URL = os.environ.get("JOINTLY_BROKER_URL", "")
+CELERY_BROKER_URL = JOINTLY_BROKER_URL or "filesystem://localhost//"
+if not JOINTLY_BROKER_URL:
+    JOB_QUEUE_DIR = VAR_DIR / "queue"
+    (JOB_QUEUE_DIR / "control").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(JOB_QUEUE_DIR),
+        "data_folder_out": str(JOB_QUEUE_DIR),
+        "control_folder": str(JOB_QUEUE_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("JOINTLY_JOB_QUEUE", "jointly")
+CELERY_TASK_ALWAYS_EAGER = env_bool("JOINTLY_JOBS_EAGER", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# A running job on another machine with no heartbeat for this long is taken as dead (retryable).
+JOINTLY_JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOINTLY_JOB_HEARTBEAT_SECONDS", "15"))
+JOINTLY_JOB_STALE_SECONDS = int(os.environ.get("JOINTLY_JOB_STALE_SECONDS", "300"))
+
+# Shared by every web process and worker: Redis when configured, else a database table (created by
+# `migrate`), never per-process memory.
+JOINTLY_CACHE_URL = os.environ.get(
+    "JOINTLY_CACHE_URL",
+    JOINTLY_BROKER_URL if JOINTLY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+if JOINTLY_CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": JOINTLY_CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jointly_cache"}
+    }

@@ -8,9 +8,12 @@ IMPORT_NEEDS), like every other scoped record.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -25,6 +28,7 @@ from jointly.core import uploads
 from jointly.core.api import ScopedViewSet, VersionedModelSerializer
 from jointly.intentions.models import Intention
 from jointly.needs import benchmarking, importer, queries
+from jointly.needs import jobs as needs_jobs
 from jointly.needs.models import (
     ComparatorGroup,
     ImportLayout,
@@ -106,6 +110,35 @@ def _check_may_import(user: Any) -> None:
         raise PermissionDenied("Your role does not allow importing indicator values.")
 
 
+class QueuedImportSerializer(ImportLogSerializer):
+    job = serializers.IntegerField(help_text="The background job loading the file: GET /api/v1/jobs/{job}/")
+
+    class Meta(ImportLogSerializer.Meta):
+        fields = [*ImportLogSerializer.Meta.fields, "job"]
+
+
+def _in_background(size: int) -> bool:
+    from jointly.needs.views import SYNC_BELOW_BYTES
+
+    if getattr(settings, "JOINTLY_NEEDS_IMPORT_SYNC", False):
+        return False
+    return size >= getattr(settings, "JOINTLY_NEEDS_IMPORT_SYNC_BELOW", SYNC_BELOW_BYTES)
+
+
+def _enqueue(request: Request, upload: Any, data: dict[str, Any], partnership: Any) -> Response:
+    log = importer.start_log(
+        file_name=upload.name, layout=data["layout"], by=request.user, partnership=partnership
+    )
+    stored = needs_jobs.upload_dir() / f"{log.pk}-{uuid.uuid4().hex}.csv"
+    with stored.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job = needs_jobs.enqueue_import(log, stored, create_areas=data["create_areas"], by=request.user)
+    log.refresh_from_db()
+    body = {**ImportLogSerializer(log).data, "job": job.pk}
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": f"/api/v1/jobs/{job.pk}/"})
+
+
 class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicator values (read, filterable); ``POST import/`` loads a CSV with the same checks as the page."""
 
@@ -140,11 +173,17 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
         serializer_class=ImportRequestSerializer,
     )
+    @extend_schema(
+        responses={201: ImportLogSerializer, 202: QueuedImportSerializer, 400: ImportLogSerializer}
+    )
     def import_csv(self, request: Request) -> Response:
         """Load a CSV (whole or nothing). 201 with the import log, or 400 listing every problem.
 
+        A large file is loaded by a background job instead: 202 with the import log (pending) and
+        the job to follow at ``/api/v1/jobs/{job}/`` (its ``status``, ``percent`` and ``error``).
         413 for a body over ``JOINTLY_MAX_NEEDS_UPLOAD_BYTES``; 403, before the body is read, for a
-        caller who may import in no partnership."""
+        caller who may import in no partnership.
+        """
         _check_may_import(request.user)
         data = ImportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -156,6 +195,8 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         if not has_permission(request.user, Perm.IMPORT_NEEDS, partnership):
             raise PermissionDenied("Your role does not allow importing indicator values.")
         upload = data.validated_data["file"]
+        if _in_background(upload.size):
+            return _enqueue(request, upload, data.validated_data, partnership)
         log = importer.import_file(
             upload.file,
             data.validated_data["layout"],

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -645,26 +644,6 @@ def import_file(
     name = file_name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv")
     log = start_log(file_name=name, layout=layout, by=by, partnership=partnership)
     return run(log, source, progress=progress, create_areas=create_areas)
-
-
-def run_in_background(log: ImportLog, path: Path, *, create_areas: bool = False) -> threading.Thread:
-    """Run :func:`run` in a thread (the upload page polls the log); the stored upload is removed after."""
-
-    def work() -> None:
-        from django.db import close_old_connections
-
-        try:
-            run(log, path, create_areas=create_areas)
-        except Exception:  # noqa: BLE001 - already recorded on the log
-            pass
-        finally:
-            Path(path).unlink(missing_ok=True)
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=work, name=f"needs-import-{log.pk}", daemon=True)
-    thread.start()
-    return thread
 
 
 def problems_for_display(problems: list[dict[str, Any]]) -> list[str]:

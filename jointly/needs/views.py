@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,12 +17,14 @@ from django.utils.http import urlencode
 
 from jointly.accounts.permissions import Perm, has_permission
 from jointly.core import uploads
-from jointly.core.access import get_partnership
+from jointly.core.access import get_partnership, require
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
+from jointly.jobs import runner
 from jointly.needs import benchmarking, charts, importer, overlay, queries
+from jointly.needs import jobs as needs_jobs
 from jointly.needs.forms import ComparatorGroupForm, ImportForm, IndicatorForm, NeedsAssessmentForm
 from jointly.needs.models import (
     ComparatorGroup,
@@ -318,9 +320,7 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "needs-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return needs_jobs.upload_dir()
 
 
 @uploads.upload_view
@@ -342,8 +342,7 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
         log = importer.start_log(
             file_name=upload.name, layout=layout, by=request.user, partnership=partnership
         )
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.name).name)[-80:]
-        stored = _upload_dir() / f"{log.pk}-{uuid.uuid4().hex[:8]}-{safe}"
+        stored = _upload_dir() / f"{log.pk}-{uuid.uuid4().hex}.csv"  # no user text in the name
         with stored.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
@@ -356,7 +355,9 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
             finally:
                 stored.unlink(missing_ok=True)
         else:
-            importer.run_in_background(log, stored, create_areas=form.cleaned_data["create_areas"])
+            needs_jobs.enqueue_import(
+                log, stored, create_areas=form.cleaned_data["create_areas"], by=request.user
+            )
         return HttpResponseRedirect(reverse("needs:import_status", args=[slug, log.pk]))
     imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
     return render(
@@ -368,22 +369,28 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def import_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The import's outcome; while its job runs, htmx refreshes the panel in place. POST retries."""
     partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
     log = get_object_or_404(ImportLog.objects.select_related("uploaded_by"), pk=pk, partnership=partnership)
-    live = importer.LIVE_PROGRESS.get(log.pk)
-    if live and not log.finished:
-        log.progress, log.stage = live
-    response = render(
+    job = needs_jobs.job_for(log)
+    if request.method == "POST":
+        require(request, Perm.IMPORT_NEEDS, partnership)
+        if job is None or not runner.retry(job):
+            return HttpResponse("This import cannot be run again: load the file again.", status=409)
+        messages.success(request, "The import is queued to run again.")
+        return HttpResponseRedirect(request.path)
+    log.refresh_from_db()  # the job check may have just marked it stopped
+    if job is not None and not job.finished:
+        log.progress, log.stage = job.percent, job.message
+    running = not log.finished if job is None else not job.finished
+    return render(
         request,
-        "needs/import_status.html",
+        "needs/_import_panel.html" if request.headers.get("HX-Request") else "needs/import_status.html",
         _context(
-            request, partnership, log=log, problems=importer.problems_for_display(log.problems),
-            more=max(log.problem_count - len(log.problems), 0), running=not log.finished,
+            request, partnership, log=log, job=job, problems=importer.problems_for_display(log.problems),
+            more=max(log.problem_count - len(log.problems), 0), running=running,
         ),
     )  # fmt: skip
-    if not log.finished:
-        response["Refresh"] = "2"
-    return response
 
 
 # --- Comparator groups ------------------------------------------------------------------------------

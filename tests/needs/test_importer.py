@@ -228,13 +228,17 @@ def test_period_order_uses_years_and_quarters():
     assert order.tolist() == [20190000, 20170000, 20200300, 20200000, 0]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_background_import_records_progress_and_finishes(needs, csv_file, tmp_path):
-    path = csv_file(TEMPLATE_HEAD + "bf,E10000012,2031,,,1,10\n")
+def test_background_import_records_progress_and_finishes(needs, csv_file, settings, tmp_path):
+    from jointly.needs import jobs as needs_jobs
+
+    settings.VAR_DIR = tmp_path
+    path = needs_jobs.upload_dir() / "1-upload.csv"
+    path.write_bytes(csv_file(TEMPLATE_HEAD + "bf,E10000012,2031,,,1,10\n").read_bytes())
     log = importer.start_log(file_name="values.csv", layout="template", partnership=needs.w.p)
-    importer.run_in_background(log, path).join(timeout=60)
+    job = needs_jobs.enqueue_import(log, path)  # run eagerly in tests
     log.refresh_from_db()
     assert log.status == "done" and log.progress == 100
+    assert (job.status, job.done, job.total, job.attempts) == ("succeeded", 100, 100, 1)
     assert not path.exists()  # the stored upload is removed
 
 
