@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ASSETS := jointly/static/vendor/govuk/govuk-frontend.min.css
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets chromium lint format migrate demo clean bench
+.PHONY: run test setup assets chromium lint format migrate demo clean bench schemathesis
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ format: setup
 
 test: setup chromium lint
 	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The API against its OpenAPI document, as three roles, on a throwaway database (README "The API").
+schemathesis: setup
+	$(PY) scripts/schemathesis.py
 
 bench: setup
 	$(PY) bench/spc.py
