@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ASSETS := jointly/static/vendor/govuk/govuk-frontend.min.css
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets chromium lint check format migrate demo clean bench
+.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ format: setup
 
 test: setup chromium check
 	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The API against its OpenAPI document, as three roles, on a throwaway database (README "The API").
+schemathesis: setup
+	$(PY) scripts/schemathesis.py
 
 bench: setup
 	$(PY) bench/spc.py

@@ -190,9 +190,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jointly.core.api.JointlySchema",
+    # JSON only: no browsable HTML API (its forms listed other partnerships' records). ADR 0007.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "jointly.core.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "jointly.core.drf.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "jointly.core.api.exception_handler",
 }
@@ -202,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set (drf-spectacular otherwise names a set after each field using it).
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "jointly.intentions.models.Rag",
+        "LevelOfNeedEnum": "jointly.services.models.LevelOfNeed",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

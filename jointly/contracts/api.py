@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
@@ -156,6 +158,24 @@ class OcdsJSONParser(JSONParser):
             raise ParseError("; ".join(str(p) for p in exc.problems)) from exc
 
 
+class _OcdsReleaseResultSerializer(serializers.Serializer):
+    ocid = serializers.CharField()
+    id = serializers.CharField()
+    created = serializers.CharField(help_text="What was created (blank when nothing was)")
+    skipped = serializers.ListField(child=serializers.CharField())
+
+
+class OcdsImportResultSerializer(serializers.Serializer):
+    """Documents the answer of ``POST /api/v1/contracts/ocds-import/``."""
+
+    ok = serializers.BooleanField()
+    problems = serializers.ListField(child=serializers.CharField())
+    contracts_created = serializers.IntegerField()
+    procurements_created = serializers.IntegerField()
+    organisations_created = serializers.IntegerField()
+    releases = _OcdsReleaseResultSerializer(many=True)
+
+
 class ContractViewSet(ProviderScopedViewSet):
     queryset = Contract.objects.select_related(
         "partnership", "provider", "lead_commissioner", "coordinating_commissioner"
@@ -166,6 +186,17 @@ class ContractViewSet(ProviderScopedViewSet):
     serializer_class = ContractSerializer
     filterset_fields = ["partnership__slug", "status", "contract_type"]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("partnership", OpenApiTypes.STR, required=True, description="Partnership slug"),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, enum=["release", "record"], description="Default: release"
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description="An OCDS 1.1 release package (or record package with ``kind=record``) of the "
+        "partnership's contracts, as defined by the Open Contracting Data Standard schema.",
+    )
     @action(detail=False, methods=["get"], url_path="ocds")
     def ocds(self, request: Request) -> Response:
         """OCDS 1.1 release package (``?partnership=SLUG``, ``&kind=record`` for a record package)."""
@@ -193,6 +224,15 @@ class ContractViewSet(ProviderScopedViewSet):
         if not has_permission(user, self.write_perm, partnership):
             raise PermissionDenied("Your role does not allow changes here.")
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("partnership", OpenApiTypes.STR, required=True, description="Partnership slug")
+        ],
+        request={"application/json": OpenApiRequest(OpenApiTypes.OBJECT)},
+        responses={201: OcdsImportResultSerializer},
+        description="Import an OCDS 1.1 release package (JSON body): whole or nothing. A refused "
+        "package answers 400 with the same body as 201, ``ok`` false and the ``problems``.",
+    )
     @action(
         detail=False,
         methods=["post"],
@@ -314,9 +354,22 @@ class VariationSerializer(VersionedModelSerializer):
         return attrs
 
 
+@extend_schema_serializer(component_name="VariationDecision")
 class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(min_value=1)
+
+
+class VariationRefusalSerializer(serializers.Serializer):
+    """A 409 on approve/reject: ``status`` when the variation's state refuses it, ``detail`` when stale."""
+
+    status = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
+
+
+_DECIDE_SCHEMA = extend_schema(
+    request=DecisionSerializer, responses={200: VariationSerializer, 409: VariationRefusalSerializer}
+)
 
 
 class VariationViewSet(ProviderScopedViewSet):
@@ -346,11 +399,13 @@ class VariationViewSet(ProviderScopedViewSet):
         variation.refresh_from_db()
         return Response(VariationSerializer(variation, context=self.get_serializer_context()).data)
 
+    @_DECIDE_SCHEMA
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve a proposed variation (needs ``reason`` and the ``version`` you read)."""
         return self._decide(request, True)
 
+    @_DECIDE_SCHEMA
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject a proposed variation (needs ``reason`` and the ``version`` you read)."""

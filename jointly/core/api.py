@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.db import models as django_models
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from jointly.core.drf import JSONParser, Pagination  # noqa: F401 (the settings name them here too)
 from jointly.core.models import StaleEdit
+from jointly.core.validators import NoControlCharactersValidator
+
+logger = logging.getLogger("jointly.api")
 
 
 class Conflict(exceptions.APIException):
@@ -16,10 +29,123 @@ class Conflict(exceptions.APIException):
     default_code = "stale_edit"
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]):  # type: ignore[no-untyped-def]
+class BadParameter(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "A parameter or field is out of range or malformed."
+    default_code = "invalid"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """Every error inside an API view answers JSON: never an HTML page, never a traceback.
+
+    A bad parameter that only the database notices (a number out of range, a malformed value)
+    is the caller's mistake: 400. Anything else unexpected is a JSON 500 and is logged.
+    """
     if isinstance(exc, StaleEdit):
         exc = Conflict(str(exc))
-    return drf_exception_handler(exc, context)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, DataError | OverflowError | ValueError):
+        exc = BadParameter()
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        return response
+    set_rollback()
+    view = context.get("view")
+    # The exception's class, the view and where it happened: its message may hold submitted values.
+    where = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("API error %s in %s\n%s", type(exc).__name__, type(view).__name__ if view else "?", where)
+    return Response({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+class PlainTextField(serializers.CharField):
+    """Single-line text: refuses control characters, tabs and line breaks."""
+
+    multiline = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(NoControlCharactersValidator(multiline=self.multiline))
+
+
+class MultiLineTextField(PlainTextField):
+    """Multi-line text (descriptions, notes): tabs and line breaks allowed, other controls refused."""
+
+    multiline = True
+
+
+# Model text columns become the fields above in every API serializer built on the bases below.
+TEXT_FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    django_models.CharField: PlainTextField,
+    django_models.TextField: MultiLineTextField,
+}
+
+
+class JointlySchema(AutoSchema):
+    """drf-spectacular's schema plus what a client needs: error answers, and ``version`` on update."""
+
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        instance = force_instance(serializer)
+        if (
+            self.method in ("PUT", "PATCH")
+            and schema is not None
+            and is_serializer(instance)
+            and isinstance(instance, VersionedSerializerMixin)
+        ):
+            schema, required = {"allOf": [schema, {"required": ["version"]}]}, True
+        return schema, required
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation.setdefault("responses", {})
+        parameters = operation.get("parameters", [])
+        # A record named in the path, or a required lookup (``?partnership=SLUG``), may not exist.
+        has_path = any(p.get("in") == "path" or p.get("required") for p in parameters)
+        has_query = any(p.get("in") == "query" for p in parameters)
+        errors: dict[str, tuple[str, str]] = {}
+        if self.method != "GET" or has_query:
+            errors["400"] = ("ValidationErrors", "A parameter or a field is invalid: the messages say which.")
+        if {} not in operation.get("security", [{}]):
+            errors["401"] = ("ErrorDetail", "No valid credentials (token or session) were sent.")
+            errors["403"] = ("ErrorDetail", "Your role does not allow this here.")
+        if has_path:
+            errors["404"] = ("ErrorDetail", "No such record, or not one you may see.")
+        if self.method in ("PUT", "PATCH", "POST", "DELETE"):
+            errors["409"] = (
+                "ErrorDetail",
+                "The record changed since you read it (send the version you read), or its state refuses this.",
+            )
+        for code, (name, description) in errors.items():
+            if code not in responses:
+                ref = self._error_component(name)
+                responses[code] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": ref}},
+                }
+        return operation
+
+    def _error_component(self, name: str) -> dict[str, str]:
+        schemas = {
+            "ErrorDetail": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            },
+            "ValidationErrors": {
+                "description": "Messages by field name (``detail`` or ``non_field_errors`` for the request "
+                "as a whole), or a list of messages.",
+                "oneOf": [{"type": "object", "additionalProperties": {}}, {"type": "array", "items": {}}],
+            },
+        }
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schemas[name]
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
 
 
 class VersionedSerializerMixin(serializers.Serializer):
@@ -91,6 +217,8 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryK
 class VersionedModelSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     """Creates and updates through save_versioned, so the API refuses stale edits too."""
 
+    serializer_field_mapping = TEXT_FIELD_MAPPING
+
     def _split_m2m(self, data: dict[str, Any]) -> dict[str, Any]:
         m2m = {}
         for name in list(data):
@@ -129,6 +257,8 @@ class VersionedModelSerializer(VersionedSerializerMixin, serializers.ModelSerial
 
 class PlainModelSerializer(serializers.ModelSerializer):
     """For unversioned rows (links, decisions): no version field."""
+
+    serializer_field_mapping = TEXT_FIELD_MAPPING
 
 
 class ScopedViewSet(viewsets.ModelViewSet):

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from jointly.core.models import StaleEdit, VersionedModel, save_versioned
+from jointly.core.validators import NoControlCharactersValidator
 
 
 class GovUKFormMixin:
@@ -16,6 +17,10 @@ class GovUKFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[misc]
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
+            if isinstance(field, forms.CharField):
+                # Same rule as the API: no control characters; line breaks in multi-line text only.
+                multiline = isinstance(widget, forms.Textarea)
+                field.validators.append(NoControlCharactersValidator(multiline=multiline))
             css = ""
             if isinstance(widget, forms.Textarea):
                 css = "govuk-textarea"

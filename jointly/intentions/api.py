@@ -14,7 +14,7 @@ from jointly.core.api import (
     VersionedModelSerializer,
 )
 from jointly.intentions import actions
-from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 
@@ -45,6 +45,8 @@ class IntentionSerializer(VersionedModelSerializer):
     outcomes = ScopedPrimaryKeyRelatedField(
         many=True, queryset=Outcome.objects.all(), required=False, scope="framework__partnership"
     )
+    # Blank until a progress update gives a RAG: the document's enum says so.
+    current_rag = serializers.ChoiceField(choices=Rag.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Intention

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -287,11 +288,77 @@ class NeedsAssessmentViewSet(ScopedViewSet):
     filterset_fields = ["partnership__slug"]
 
 
+class _ProfileAreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _ProfileComparisonSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    comparator = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    result = serializers.CharField()
+
+
+class _ProfileSpreadSerializer(serializers.Serializer):
+    worst = serializers.FloatField()
+    q25 = serializers.FloatField()
+    q75 = serializers.FloatField()
+    best = serializers.FloatField()
+    areas = serializers.IntegerField()
+
+
+class _ProfileIndicatorSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    polarity = serializers.CharField()
+    sex = serializers.CharField()
+    age = serializers.CharField()
+    period = serializers.CharField(allow_null=True)
+    count = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    lower = serializers.FloatField(allow_null=True)
+    upper = serializers.FloatField(allow_null=True)
+    comparisons = _ProfileComparisonSerializer(many=True)
+    recent_trend = serializers.CharField()
+    spread = _ProfileSpreadSerializer(allow_null=True)
+
+
+class NeedsProfileSerializer(serializers.Serializer):
+    """Documents the answer of ``GET /api/v1/needs-profile/`` (built by hand in the view)."""
+
+    partnership = serializers.CharField()
+    area = _ProfileAreaSerializer()
+    level = serializers.ChoiceField(choices=benchmarking.LEVELS)
+    comparator_group = serializers.CharField(allow_null=True)
+    indicators = _ProfileIndicatorSerializer(many=True)
+
+
 class AreaProfileViewSet(viewsets.ViewSet):
     """``GET /api/v1/needs-profile/?partnership=SLUG&area=GSS&level=95|99.8&group=ID``: the area profile."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="needs_profile_retrieve",
+        parameters=[
+            OpenApiParameter("partnership", OpenApiTypes.STR, required=True, description="Partnership slug"),
+            OpenApiParameter(
+                "area", OpenApiTypes.STR, description="GSS code of one of its areas (default: the first)"
+            ),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                enum=list(benchmarking.LEVELS),
+                description="Confidence level of the comparisons (default 95)",
+            ),  # fmt: skip
+            OpenApiParameter("group", OpenApiTypes.INT, description="Comparator group id"),
+        ],
+        responses={200: NeedsProfileSerializer},
+    )
     def list(self, request: Request) -> Response:
         slug = request.query_params.get("partnership", "")
         partnership = get_object_or_404(visible_partnerships(request.user), slug=slug) if slug else None

@@ -38,7 +38,7 @@ def org_field(**kwargs: Any) -> serializers.SlugRelatedField:
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="gss_code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="gss_code", read_only=True, allow_null=True)
 
     class Meta:
         model = Area

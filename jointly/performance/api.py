@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -57,8 +58,8 @@ def visible(user: Any, prefix: str = "") -> Q:
 
 class KpiSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    contract = serializers.PrimaryKeyRelatedField(read_only=True)
-    service = serializers.PrimaryKeyRelatedField(read_only=True)
+    contract = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    service = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     outcomes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -211,6 +212,7 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(component_name="RemedialAction")
 class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RemedialAction

@@ -1,0 +1,47 @@
+"""Parser and pagination that DRF's settings name (apart from core/api.py: DRF imports them while it loads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, pagination, parsers
+
+from jointly.core.validators import find_control_character
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON bodies whose strings hold no control characters other than tab and line breaks.
+
+    The serializer fields refine this (single-line text refuses tabs and line breaks too); this
+    catches the fields that are declared by hand.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_control_characters(data)
+        return data
+
+
+def _refuse_control_characters(data: Any) -> None:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and find_control_character(item, multiline=True) is not None:
+            raise exceptions.ParseError(
+                "Text may not hold control characters (other than tab and line breaks)."
+            )
+
+
+class Pagination(pagination.LimitOffsetPagination):
+    """``?limit=`` and ``?offset=`` on every list, with ``count``; a page holds at most 500 rows.
+
+    A larger limit is cut to the cap; a negative, zero or malformed limit gives the default page.
+    """
+
+    default_limit = 100
+    max_limit = 500
