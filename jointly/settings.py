@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -157,6 +156,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in and tokens (see README "Signing in" and docs/adr/0007-signin-...).
+# People with these roles, and platform admins, must use a second factor (TOTP); their API tokens
+# may live at most JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS.
+JOINTLY_TWO_FACTOR_ROLES = ["partnership_admin"]
+JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS = int(os.environ.get("JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS", "8"))
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -186,7 +191,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jointly.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -189,3 +189,13 @@ class World:
         w.action = action(w.board)
         w.agreement = agreement(p, council, slug="s75")
         return w
+
+
+def api_token(user: User, name: str = "Test token") -> str:
+    """A new API token's secret for ``user`` (short-lived when the account must use two factors)."""
+    from django.utils import timezone
+
+    from jointly.accounts.models import ApiToken, token_max_lifetime
+
+    limit = token_max_lifetime(user)
+    return ApiToken.objects.issue(user, name, expires_at=None if limit is None else timezone.now() + limit)[1]

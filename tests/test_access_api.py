@@ -22,14 +22,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jointly.accounts.models import ApiToken, hash_token_secret
 from jointly.api_urls import router
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.models import Action, Agreement, Board, BoardMember, Decision, Meeting
 from tests import factories
+from tests.factories import api_token
 
 ROLES = ["viewer", "commissioner", "analyst", "finance", "partnership_admin", "provider"]
 ACTORS = [*ROLES, "outsider", "anonymous", "admin"]
@@ -104,7 +105,7 @@ def tokens(world: factories.World) -> dict[str, str]:
     for actor in ACTORS:
         user = user_for(world, actor)
         if user is not None:
-            result[actor] = Token.objects.create(user=user).key
+            result[actor] = api_token(user)
     return result
 
 
@@ -410,18 +411,23 @@ def test_api_openapi_document_lists_the_paths(world, tokens):
 def test_token_create_command_prints_a_token_that_authenticates(world):
     out = io.StringIO()
     call_command("token", "create", user="Commissioner@Alpha.test", stdout=out)
-    key = out.getvalue().strip()
-    assert key == Token.objects.get(user=world.users["commissioner"]).key
+    key = out.getvalue().strip().splitlines()[-1]
+    # Only a hash of the key is stored.
+    stored = ApiToken.objects.get(user=world.users["commissioner"])
+    assert stored.key_hash == hash_token_secret(key) and key not in {stored.key_hash, stored.prefix}
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get("/api/v1/intentions/")
     assert response.status_code == 200
     assert [row["reference"] for row in response.json()["results"]] == ["ALP-01"]
-    # Asking again gives the same token; revoking it stops it working.
+    # Asking again gives a second token (a key cannot be shown twice); revoking stops both working.
     again = io.StringIO()
     call_command("token", "create", user=world.users["commissioner"].email, stdout=again)
-    assert again.getvalue().strip() == key
+    second = again.getvalue().strip().splitlines()[-1]
+    assert second != key
     call_command("token", "revoke", user=world.users["commissioner"].email, stdout=io.StringIO())
+    assert client.get("/api/v1/intentions/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
     assert client.get("/api/v1/intentions/").status_code == 401
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jointly.partnerships.models import BoardMember
 from tests import factories
+from tests.factories import api_token
 
 
 def snapshot() -> dict[str, list]:
@@ -221,7 +221,7 @@ def test_form_bad_input_is_refused_with_message_and_writes_nothing(client, world
 def api(world: factories.World, actor: str) -> APIClient:
     client = APIClient()
     user = world.admin if actor == "admin" else world.users[actor]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jointly.partnerships.models import BoardMember
+from tests.factories import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_board_member_duplicate_or_outside_organisation_writes_nothing(world, cl
 def api(user):
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -6,11 +6,11 @@ import html
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jointly.core.models import StaleEdit, save_versioned
 from jointly.intentions.models import Intention
+from tests.factories import api_token
 
 STALE = "changed by someone else"
 
@@ -31,7 +31,7 @@ def edit_data(intention: Intention, version: int, **kw: object) -> dict:
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

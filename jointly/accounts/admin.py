@@ -1,8 +1,12 @@
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from jointly.accounts.models import Membership, User
+from jointly.accounts.models import ApiToken, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,3 +37,23 @@ class JointlyUserAdmin(UserAdmin):
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organisation", "partnership", "role"]
     list_filter = ["role"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed by name and prefix only; the secret is never stored, its hash never shown."""
+
+    list_display = ["name", "prefix", "user", "created", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    fields = ["user", "name", "prefix", "created", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a secret is shown once: people create tokens on their "Your API tokens" page
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = queryset.revoke()
+        self.message_user(request, f"Revoked {count} token(s).")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -48,6 +55,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``set_password`` leaves the new raw password in ``_password`` until the save; Django's own
+        # hash upgrade on sign-in clears it first, so only a real change revokes the tokens.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).revoke()
+
 
 class Membership(models.Model):
     """A person's role in an organisation.
@@ -91,3 +106,100 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Platform admins and people holding a role in ``JOINTLY_TWO_FACTOR_ROLES`` must use two factors."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    roles = getattr(settings, "JOINTLY_TWO_FACTOR_ROLES", [])
+    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def token_max_lifetime(user: Any) -> timedelta | None:
+    """The longest a token of ``user`` may live: short for people who must use two factors."""
+    if requires_two_factor(user):
+        return timedelta(hours=settings.JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS)
+    return None
+
+
+def hash_token_secret(secret: str) -> str:
+    """SHA-256 of a token secret, as stored. Secrets are 256-bit random, so a fast hash suffices."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+    def revoke(self) -> int:
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class ApiTokenManager(models.Manager["ApiToken"]):
+    def get_queryset(self) -> ApiTokenQuerySet:
+        return ApiTokenQuerySet(self.model, using=self._db)
+
+    def active(self) -> ApiTokenQuerySet:
+        return self.get_queryset().active()
+
+    def issue(self, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+        """Create a token and return it with its secret, which is never stored and never shown again."""
+        secret = secrets.token_urlsafe(32)
+        token = self.create(
+            user=user, name=name, prefix=secret[: ApiToken.PREFIX_LENGTH], key_hash=hash_token_secret(secret),
+            expires_at=expires_at,
+        )  # fmt: skip
+        return token, secret
+
+
+class ApiToken(models.Model):
+    """A person's API token (``Authorization: Token <secret>``). Only a hash of the secret is kept."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, help_text="The first characters, to recognise it by.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    public_fields = ("id", "prefix", "created", "expires_at", "last_used_at", "revoked_at")
+    personal_fields = ("user", "name", "key_hash")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "Active"
+
+    def within_lifetime_allowed(self) -> bool:
+        """False for a long-lived token of someone who must use two factors (it may not be used)."""
+        limit = token_max_lifetime(self.user)
+        if limit is None:
+            return True
+        # A minute's grace: the limit is checked against the creation time, set a moment later.
+        return self.expires_at is not None and self.expires_at - self.created <= limit + timedelta(minutes=1)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jointly.api_urls import router
 from jointly.performance import actions
 from jointly.performance import urls as perf_urls
 from jointly.performance.models import KpiReturn, PerformanceNotice, TurnTheCurve
+from tests.factories import api_token
 from tests.performance.conftest import Perf
 
 ROLES = ["viewer", "commissioner", "analyst", "finance", "partnership_admin", "provider"]
@@ -204,7 +204,7 @@ def test_api_lists_are_scoped_for_every_actor(perf, prefix):
         client = APIClient()
         user = user_for(perf, actor)
         if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
         response = client.get(f"/api/v1/{prefix}/?limit=1000")
         if actor == "anonymous":
             assert response.status_code == 401

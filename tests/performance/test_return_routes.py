@@ -8,11 +8,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jointly.performance import analysis, queries
 from jointly.performance.models import KpiReturn, ReturnComment, ReturnRevision
+from tests.factories import api_token
 from tests.performance.conftest import add_returns, contract, kpi
 
 BAD_ROWS = [
@@ -129,7 +129,7 @@ def api(perf):
     def client(role):
         c = APIClient()
         user = perf.w.users[role] if role != "outsider" else perf.w.outsider
-        c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        c.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
         return c
 
     return client

@@ -1,0 +1,53 @@
+"""Forms for a person's own account: API tokens, sign-in, two factors."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from jointly.accounts.models import User, token_max_lifetime
+from jointly.core.forms import GovUKFormMixin
+
+EXPIRY_CHOICES = [
+    ("7", "In 7 days"),
+    ("30", "In 30 days"),
+    ("90", "In 90 days"),
+    ("365", "In a year"),
+    ("never", "Never"),
+]
+
+
+class TokenForm(GovUKFormMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100, label="Name", help_text="What the token is for, e.g. 'Monthly returns upload'."
+    )
+    expires = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, initial="90")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        self.limit = token_max_lifetime(user)
+        super().__init__(*args, **kwargs)
+        if self.limit is not None:
+            hours = f"{self.limit.total_seconds() / 3600:g}"
+            self.fields["expires"].choices = [("short", f"In {hours} hours"), *EXPIRY_CHOICES]
+            self.fields["expires"].initial = "short"
+            self.fields[
+                "expires"
+            ].help_text = f"You must use two-factor sign-in, so your tokens can last at most {hours} hours."
+
+    def clean_expires(self) -> datetime | None:
+        value = self.cleaned_data["expires"]
+        now = timezone.now()
+        if value == "short" and self.limit is not None:
+            return now + self.limit
+        expires_at = None if value == "never" else now + timedelta(days=int(value))
+        if self.limit is not None and (expires_at is None or expires_at - now > self.limit):
+            hours = f"{self.limit.total_seconds() / 3600:g}"
+            raise forms.ValidationError(
+                f"You must use two-factor sign-in, so you cannot have a long-lived token. "
+                f"Choose a token that expires in {hours} hours."
+            )
+        return expires_at
