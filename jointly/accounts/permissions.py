@@ -9,10 +9,12 @@ partnerships a person may see at all is :func:`visible_partnerships`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
 
 from jointly.accounts.models import Membership, Role
 
@@ -50,12 +52,20 @@ class Perm(StrEnum):
 
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
-    Role.VIEWER: "Reads the partnership's plans, governance and reports.",
-    Role.COMMISSIONER: "Keeps intentions, milestones and progress current.",
-    Role.ANALYST: "Reads everything; loads and analyses data.",
-    Role.FINANCE: "Reads everything; keeps budgets (finance features).",
-    Role.PARTNERSHIP_ADMIN: "Runs the partnership: governance, agreements, frameworks, intentions.",
-    Role.PROVIDER: "A provider organisation's staff: sees the partnership and its outcomes only.",
+    Role.VIEWER: "Reads the partnership's plans, governance, contracts, services, needs and reports.",
+    Role.COMMISSIONER: (
+        "Keeps intentions, contracts, services and KPIs current; approves others' variations; "
+        "reviews providers' returns; imports needs data."
+    ),
+    Role.ANALYST: "Reads everything; imports and analyses needs data.",
+    Role.FINANCE: "Reads everything (the finance features are not built yet; until then, read-only).",
+    Role.PARTNERSHIP_ADMIN: (
+        "Runs the partnership: governance, agreements, frameworks, and everything a commissioner does."
+    ),
+    Role.PROVIDER: (
+        "A provider organisation's staff: sees the partnership, its outcomes and needs data, and only "
+        "its own organisation's contracts, services and KPIs; submits returns and answers queries."
+    ),
 }
 
 _READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
@@ -162,3 +172,171 @@ def provider_organisation_ids(user: Any, partnership: Partnership) -> set[int]:
         for org_id, only in qs.values_list("organisation_id", "partnership_id")
         if only is None or only == partnership.pk
     }
+
+
+# --- Scope: "all of the partnership's records, or only my organisation's" -----------------------
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a person may see of one partnership's provider-held records (contracts, services, KPIs).
+
+    ``organisation_ids`` is ``None`` when the person sees every record of the partnership, else
+    the organisations through which they act as a provider (their records only). Build it with
+    :func:`scope_for`; apply it with :meth:`filter` or :meth:`q`.
+    """
+
+    partnership_id: int
+    organisation_ids: frozenset[int] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.organisation_ids is None
+
+    def q(self, *provider_paths: str, partnership_path: str | None = None) -> Q:
+        """The filter this scope implies.
+
+        ``provider_paths`` are lookups from the model to the provider organisation (any one
+        matching is enough, e.g. ``"contract__provider", "service__provider"``);
+        ``partnership_path`` adds "in this partnership" when the queryset is not already limited.
+        """
+        q = Q(**{partnership_path: self.partnership_id}) if partnership_path else Q()
+        if self.organisation_ids is None:
+            return q
+        own = Q(pk__in=[])
+        for path in provider_paths or ("provider",):
+            own |= Q(**{f"{path}__in": sorted(self.organisation_ids)})
+        return q & own
+
+    def filter(
+        self, qs: QuerySet[M], *provider_paths: str, partnership_path: str | None = None
+    ) -> QuerySet[M]:
+        return qs.filter(self.q(*provider_paths, partnership_path=partnership_path))
+
+    def allows(self, *organisation_ids: int | None) -> bool:
+        """Is a record provided by one of ``organisation_ids`` within this scope?"""
+        if self.organisation_ids is None:
+            return True
+        return any(o in self.organisation_ids for o in organisation_ids if o is not None)
+
+
+def _provider_orgs_by_partnership(user: Any) -> dict[int, frozenset[int]]:
+    """``{partnership id: organisation ids}`` where ``user`` acts as a provider; one query, cached."""
+    cached = getattr(user, "_jointly_provider_orgs", None)
+    if cached is not None:
+        return cached
+    result: dict[int, set[int]] = {}
+    if user is not None and user.is_authenticated:
+        rows = Membership.objects.filter(user=user, role=Role.PROVIDER).values_list(
+            "organisation_id", "partnership_id", "organisation__partnership_memberships__partnership_id"
+        )
+        for org_id, only, partnership_id in rows:
+            if partnership_id is None or (only is not None and only != partnership_id):
+                continue
+            result.setdefault(partnership_id, set()).add(org_id)
+    frozen = {pid: frozenset(orgs) for pid, orgs in result.items()}
+    user._jointly_provider_orgs = frozen
+    return frozen
+
+
+def scope_for(
+    user: Any,
+    partnership: Partnership,
+    *,
+    every: Perm = Perm.VIEW_CONTRACTS,
+    own: Perm | None = Perm.VIEW_OWN_CONTRACTS,
+    superuser_bypass: bool = True,
+    message: str = "You do not have permission to see these records in this partnership.",
+) -> Scope:
+    """The scope of ``user`` in ``partnership``: everything with ``every``, their own with ``own``.
+
+    Raises ``PermissionDenied`` when the person holds neither (callers have already given
+    non-members a 404). ``superuser_bypass=False`` is for records a platform admin must not see
+    merely for being one (the model's policy says so).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(message)
+    if user.is_superuser and superuser_bypass:
+        return Scope(partnership.pk, None)
+    roles = roles_in(user, partnership)
+    perms: set[Perm] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
+    if every in perms:
+        return Scope(partnership.pk, None)
+    if own is not None and own in perms:
+        return Scope(partnership.pk, _provider_orgs_by_partnership(user).get(partnership.pk, frozenset()))
+    raise PermissionDenied(message)
+
+
+def scopes_for(
+    user: Any,
+    *,
+    every: Perm = Perm.VIEW_CONTRACTS,
+    own: Perm | None = Perm.VIEW_OWN_CONTRACTS,
+    superuser_bypass: bool = True,
+) -> list[Scope] | None:
+    """Every partnership's scope for ``user`` (``None`` = everything: a platform admin).
+
+    Costs at most two queries whatever the number of partnerships (memberships are cached).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser and superuser_bypass:
+        return None
+    result: list[Scope] = []
+    provider_orgs: dict[int, frozenset[int]] | None = None
+    for pid, roles in roles_by_partnership(user).items():
+        perms: set[Perm] = set()
+        for role in roles:
+            perms |= ROLE_PERMISSIONS[role]
+        if every in perms:
+            result.append(Scope(pid, None))
+        elif own is not None and own in perms:
+            if provider_orgs is None:
+                provider_orgs = _provider_orgs_by_partnership(user)
+            result.append(Scope(pid, provider_orgs.get(pid, frozenset())))
+    return result
+
+
+def scoped_q(
+    user: Any,
+    partnership_path: str,
+    *provider_paths: str,
+    every: Perm = Perm.VIEW_CONTRACTS,
+    own: Perm | None = Perm.VIEW_OWN_CONTRACTS,
+    superuser_bypass: bool = True,
+) -> Q:
+    """One filter for records across every partnership ``user`` may see (for API lists).
+
+    ``partnership_path`` leads from the model to its partnership (``"partnership"``,
+    ``"contract__partnership"``); ``provider_paths`` to the provider organisation.
+    """
+    scopes = scopes_for(user, every=every, own=own, superuser_bypass=superuser_bypass)
+    if scopes is None:
+        return Q()
+    full = [s.partnership_id for s in scopes if s.everything]
+    q = Q(**{f"{partnership_path}__in": full}) if full else Q(pk__in=[])
+    for s in scopes:
+        if not s.everything and s.organisation_ids:
+            q |= s.q(*provider_paths, partnership_path=partnership_path)
+    return q
+
+
+def visible_to(
+    user: Any,
+    qs: QuerySet[M],
+    partnership_path: str,
+    *provider_paths: str,
+    every: Perm = Perm.VIEW_CONTRACTS,
+    own: Perm | None = Perm.VIEW_OWN_CONTRACTS,
+    superuser_bypass: bool = True,
+) -> QuerySet[M]:
+    """``qs`` limited to what ``user`` may see across partnerships (see :func:`scoped_q`)."""
+    return qs.filter(
+        scoped_q(
+            user, partnership_path, *provider_paths, every=every, own=own, superuser_bypass=superuser_bypass
+        )
+    )

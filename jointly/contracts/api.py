@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_serializer
@@ -20,13 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from jointly.accounts.permissions import (
-    Perm,
-    has_permission,
-    partnerships_with,
-    provider_organisation_ids,
-    visible_partnerships,
-)
+from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
 from jointly.contracts import actions, exporting
 from jointly.contracts.models import (
     ConflictOfInterest,
@@ -40,14 +34,22 @@ from jointly.contracts.models import (
     VariationKind,
     VariationStatus,
 )
-from jointly.core import imports, uploads
-from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.core import imports, scoping, uploads
+from jointly.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 from jointly.services.models import Service
+
+_OWN = {"every": Perm.VIEW_CONTRACTS, "own": Perm.VIEW_OWN_CONTRACTS}
+scoping.register(Contract, "partnership", "provider", **_OWN)
+for _model in (FundingShare, Variation, ContractDocument, ContractSubcontractor):
+    scoping.register(_model, "contract__partnership", "contract__provider", **_OWN)
+scoping.register(ProcurementProject, "partnership", every=Perm.VIEW_CONTRACTS)
+scoping.register(ProcurementStage, "project__partnership", every=Perm.VIEW_CONTRACTS)
+scoping.register(ConflictOfInterest, "project__partnership", every=Perm.VIEW_CONTRACTS)
 
 
 def _current(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
@@ -64,11 +66,9 @@ class ContractSerializer(VersionedModelSerializer):
     provider = org_field(allow_null=True, required=False)
     lead_commissioner = org_field(allow_null=True, required=False)
     coordinating_commissioner = org_field(allow_null=True, required=False)
-    services = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Service.objects.all())
-    intentions = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Intention.objects.all()
-    )
-    outcomes = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Outcome.objects.all())
+    services = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Service.objects.all())
+    intentions = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Intention.objects.all())
+    outcomes = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Outcome.objects.all())
     current_value = serializers.SerializerMethodField()
     current_end_date = serializers.SerializerMethodField()
 
@@ -136,16 +136,8 @@ class ProviderScopedViewSet(ScopedViewSet):
 
     read_perm = Perm.VIEW_CONTRACTS
     write_perm = Perm.EDIT_CONTRACTS
-    provider_path = "provider_id"
-
-    def get_queryset(self) -> QuerySet:  # type: ignore[override]
-        user = self.request.user
-        full = partnerships_with(user, Perm.VIEW_CONTRACTS)
-        condition = Q(**{f"{self.partnership_path}__in": full})
-        for p in partnerships_with(user, Perm.VIEW_OWN_CONTRACTS).exclude(pk__in=full):
-            own = provider_organisation_ids(user, p)
-            condition |= Q(**{self.partnership_path: p, f"{self.provider_path}__in": own})
-        return self.base_queryset().filter(condition)
+    own_perm = Perm.VIEW_OWN_CONTRACTS
+    provider_paths = ("provider",)
 
 
 class OcdsJSONParser(JSONParser):
@@ -266,8 +258,8 @@ class ContractViewSet(ProviderScopedViewSet):
         return Response(body, status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST)
 
 
-def _contract_field() -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=Contract.objects.select_related("partnership"))
+def _contract_field() -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(queryset=Contract.objects.select_related("partnership"))
 
 
 class FundingShareSerializer(VersionedModelSerializer):
@@ -314,7 +306,7 @@ class FundingShareViewSet(ProviderScopedViewSet):
     queryset = FundingShare.objects.select_related("contract__partnership", "commissioner")
     serializer_class = FundingShareSerializer
     partnership_path = "contract__partnership"
-    provider_path = "contract__provider_id"
+    provider_paths = ("contract__provider",)
     filterset_fields = ["contract", "financial_year", "funding_stream"]
 
 
@@ -376,7 +368,7 @@ class VariationViewSet(ProviderScopedViewSet):
     queryset = Variation.objects.select_related("contract__partnership", "decided_by")
     serializer_class = VariationSerializer
     partnership_path = "contract__partnership"
-    provider_path = "contract__provider_id"
+    provider_paths = ("contract__provider",)
     filterset_fields = ["contract", "status", "kind"]
 
     def _decide(self, request: Request, approve: bool) -> Response:
@@ -424,7 +416,7 @@ class DocumentViewSet(ProviderScopedViewSet):
     queryset = ContractDocument.objects.select_related("contract__partnership")
     serializer_class = DocumentSerializer
     partnership_path = "contract__partnership"
-    provider_path = "contract__provider_id"
+    provider_paths = ("contract__provider",)
     filterset_fields = ["contract"]
 
 
@@ -456,7 +448,7 @@ class SubcontractorViewSet(ProviderScopedViewSet):
     queryset = ContractSubcontractor.objects.select_related("contract__partnership", "organisation")
     serializer_class = SubcontractorSerializer
     partnership_path = "contract__partnership"
-    provider_path = "contract__provider_id"
+    provider_paths = ("contract__provider",)
     filterset_fields = ["contract"]
 
 
@@ -466,11 +458,9 @@ class SubcontractorViewSet(ProviderScopedViewSet):
 class ProcurementSerializer(VersionedModelSerializer):
     partnership = partnership_field()
     lead_commissioner = org_field(allow_null=True, required=False)
-    intentions = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Intention.objects.all()
-    )
-    replaces = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Contract.objects.all())
-    resulting_contract = serializers.PrimaryKeyRelatedField(
+    intentions = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Intention.objects.all())
+    replaces = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Contract.objects.all())
+    resulting_contract = ScopedPrimaryKeyRelatedField(
         required=False, allow_null=True, queryset=Contract.objects.all()
     )
 
@@ -522,10 +512,8 @@ class ProcurementViewSet(ScopedViewSet):
     filterset_fields = ["partnership__slug", "status", "route"]
 
 
-def _project_field() -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(
-        queryset=ProcurementProject.objects.select_related("partnership")
-    )
+def _project_field() -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(queryset=ProcurementProject.objects.select_related("partnership"))
 
 
 class StageSerializer(VersionedModelSerializer):

@@ -174,7 +174,8 @@ from rest_framework import permissions as drf_permissions  # noqa: E402
 from rest_framework import viewsets  # noqa: E402
 from rest_framework.exceptions import PermissionDenied  # noqa: E402
 
-from jointly.accounts.permissions import Perm, has_permission, partnerships_with  # noqa: E402
+from jointly.accounts.permissions import Perm, has_permission, visible_to  # noqa: E402
+from jointly.core import scoping  # noqa: E402
 from jointly.core.models import VersionedModel, save_versioned  # noqa: E402
 
 
@@ -185,11 +186,12 @@ def follow(obj: Any, path: str) -> Any:
 
 
 class ScopedRelatedFieldMixin:
-    """A related field whose choices are limited to partnerships the caller may see.
+    """A related field whose choices are the records the caller may read.
 
-    ``scope`` is the lookup path from the related model to its partnership
-    ("" when the related model *is* a partnership). Unknown and invisible
-    objects get the same "does not exist" error, so nothing leaks.
+    The related model's policy (:mod:`jointly.core.scoping`) decides: its partnership, the read
+    permission there and, for provider-held records, the provider's own records only. Unknown
+    records and records outside the caller's scope get the same "does not exist" error, so
+    nothing leaks. ``scope`` (the old partnership path) is accepted and ignored.
     """
 
     def __init__(self, *args: Any, scope: str | None = None, **kwargs: Any) -> None:
@@ -199,11 +201,9 @@ class ScopedRelatedFieldMixin:
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()  # type: ignore[misc]
         request = self.context.get("request")  # type: ignore[attr-defined]
-        if self.scope is None or request is None:
+        if request is None:
             return qs
-        visible = partnerships_with(request.user, Perm.VIEW_PARTNERSHIP)
-        key = f"{self.scope}__in" if self.scope else "pk__in"
-        return qs.filter(**{key: visible}).distinct()
+        return scoping.visible(request.user, qs)
 
 
 class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
@@ -271,25 +271,66 @@ class ScopedViewSet(viewsets.ModelViewSet):
     read_perm: Perm = Perm.VIEW_PLANNING
     write_perm: Perm = Perm.EDIT_INTENTIONS
     partnership_path: str = "partnership"
+    own_perm: Perm | None = None
+    """With ``own_perm`` (and no ``read_perm``) a provider reads only its own records: those whose
+    ``provider_paths`` (lookups to the provider organisation) lead to its organisation."""
+    provider_paths: tuple[str, ...] = ()
     permission_classes = [drf_permissions.IsAuthenticated]
 
     def base_queryset(self) -> dj_models.QuerySet:
         return self.queryset.all()
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        allowed = partnerships_with(self.request.user, self.read_perm)
-        return self.base_queryset().filter(**{f"{self.partnership_path}__in": allowed})
+        return visible_to(
+            self.request.user,
+            self.base_queryset(),
+            self.partnership_path,
+            *self.provider_paths,
+            every=self.read_perm,
+            own=self.own_perm,
+        )
 
     def _check_write(self, partnership: Any) -> None:
         if not has_permission(self.request.user, self.write_perm, partnership):
             raise PermissionDenied("Your role does not allow changes here.")
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer:
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs and self.action in ("create", "update", "partial_update"):
+            self._check_write_before_validation(serializer)
+        return serializer
+
+    def _check_write_before_validation(self, serializer: serializers.BaseSerializer) -> None:
+        """Refuse a write the caller's role does not allow before any validation runs.
+
+        Validation messages would otherwise answer questions about records (clashing references,
+        contract dates) to people who may not change them. The target partnership comes from the
+        record being changed and from the request's own field leading to the partnership; a target
+        the caller cannot read fails that field's validation as "does not exist", like an unknown one.
+        """
+        if serializer.instance is not None:
+            self._check_write(self._home_of(serializer.instance))
+        first, _, rest = self.partnership_path.partition("__")
+        data = getattr(serializer, "initial_data", None)
+        field = serializer.fields.get(first) if isinstance(serializer, serializers.Serializer) else None
+        if not isinstance(data, dict) or first not in data or field is None or field.read_only:
+            return
+        try:
+            value = field.run_validation(data[first])
+        except (serializers.ValidationError, DjangoValidationError):
+            return  # reported by is_valid(), with the same message as for an unknown record
+        if value is not None:
+            self._check_write(follow(value, rest) if rest else value)
+
+    def _home_of(self, instance: Any) -> Any:
+        return instance if self.partnership_path == "pk" else follow(instance, self.partnership_path)
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         self._check_write(self._partnership_from(serializer.validated_data))
         serializer.save()
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
-        self._check_write(follow(serializer.instance, self.partnership_path))
+        self._check_write(self._home_of(serializer.instance))
         new_home = self._partnership_from(serializer.validated_data, default=None)
         if new_home is not None:
             self._check_write(new_home)

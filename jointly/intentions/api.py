@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from jointly.accounts.permissions import Perm
+from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -17,6 +19,11 @@ from jointly.intentions import actions
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
+
+scoping.register(Theme, "partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Intention, "partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Milestone, "intention__partnership", every=Perm.VIEW_PLANNING)
+scoping.register(ProgressUpdate, "intention__partnership", every=Perm.VIEW_PLANNING)
 
 
 class ThemeSerializer(PlainModelSerializer):

@@ -25,8 +25,13 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, partnerships_with, visible_partnerships
-from jointly.core import uploads
-from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.core import scoping, uploads
+from jointly.core.api import (
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    ScopedViewSet,
+    VersionedModelSerializer,
+)
 from jointly.intentions.models import Intention
 from jointly.needs import benchmarking, importer, queries
 from jointly.needs import jobs as needs_jobs
@@ -42,6 +47,10 @@ from jointly.needs.models import (
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import partnership_field
 from jointly.partnerships.models import Area
+
+scoping.reference(Indicator)
+scoping.register(ComparatorGroup, "partnership", every=Perm.VIEW_NEEDS)
+scoping.register(NeedsAssessment, "partnership", every=Perm.VIEW_NEEDS)
 
 
 def _may_read_needs(user: Any) -> bool:
@@ -213,10 +222,10 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ComparatorGroupSerializer(VersionedModelSerializer):
     partnership = partnership_field()
-    area = serializers.SlugRelatedField(
+    area = ScopedSlugRelatedField(
         slug_field="gss_code", queryset=Area.objects.all(), allow_null=True, required=False
     )
-    members = serializers.SlugRelatedField(slug_field="gss_code", queryset=Area.objects.all(), many=True)
+    members = ScopedSlugRelatedField(slug_field="gss_code", queryset=Area.objects.all(), many=True)
 
     class Meta:
         model = ComparatorGroup
@@ -247,16 +256,12 @@ class ComparatorGroupViewSet(ScopedViewSet):
 
 class NeedsAssessmentSerializer(VersionedModelSerializer):
     partnership = partnership_field()
-    area = serializers.SlugRelatedField(
+    area = ScopedSlugRelatedField(
         slug_field="gss_code", queryset=Area.objects.all(), allow_null=True, required=False
     )
-    indicators = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Indicator.objects.all(), required=False
-    )
-    outcomes = serializers.PrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
-    intentions = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Intention.objects.all(), required=False
-    )
+    indicators = ScopedPrimaryKeyRelatedField(many=True, queryset=Indicator.objects.all(), required=False)
+    outcomes = ScopedPrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
+    intentions = ScopedPrimaryKeyRelatedField(many=True, queryset=Intention.objects.all(), required=False)
 
     class Meta:
         model = NeedsAssessment

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from jointly.accounts.permissions import Perm
+from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -15,6 +16,10 @@ from jointly.core.api import (
 )
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.api import partnership_field
+
+scoping.register(Framework, "partnership", every=Perm.VIEW_PARTNERSHIP)
+scoping.register(Outcome, "framework__partnership", every=Perm.VIEW_PARTNERSHIP)
+scoping.register(OutcomeLink, "source__framework__partnership", every=Perm.VIEW_PARTNERSHIP)
 
 
 class FrameworkSerializer(VersionedModelSerializer):

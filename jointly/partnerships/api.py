@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from jointly.accounts.permissions import Perm
+from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -28,13 +29,22 @@ from jointly.partnerships.models import (
     Partnership,
 )
 
+scoping.reference(Area, Organisation, CommissioningFunction)
+scoping.register(Partnership, "", every=Perm.VIEW_PARTNERSHIP)
+scoping.register(Board, "partnership", every=Perm.VIEW_PLANNING)
+scoping.register(BoardMember, "board__partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Meeting, "board__partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Decision, "meeting__board__partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Action, "board__partnership", every=Perm.VIEW_PLANNING)
+scoping.register(Agreement, "partnership", every=Perm.VIEW_PLANNING)
+
 
 def partnership_field() -> ScopedSlugRelatedField:
     return ScopedSlugRelatedField(slug_field="slug", queryset=Partnership.objects.all(), scope="")
 
 
 def org_field(**kwargs: Any) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all(), **kwargs)
+    return ScopedSlugRelatedField(slug_field="slug", queryset=Organisation.objects.all(), **kwargs)
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -77,7 +87,7 @@ class MemberSerializer(serializers.Serializer):
 
 
 class PartnershipSerializer(VersionedModelSerializer):
-    areas = serializers.SlugRelatedField(
+    areas = ScopedSlugRelatedField(
         slug_field="gss_code", many=True, queryset=Area.objects.all(), required=False
     )
     members = MemberSerializer(many=True, read_only=True)
@@ -286,7 +296,7 @@ class AgreementSerializer(VersionedModelSerializer):
     partnership = partnership_field()
     host = org_field(allow_null=True, required=False)
     parties = org_field(many=True)
-    delegated_functions = serializers.SlugRelatedField(
+    delegated_functions = ScopedSlugRelatedField(
         slug_field="key", many=True, queryset=CommissioningFunction.objects.all(), required=False
     )
     review_status = serializers.SerializerMethodField()

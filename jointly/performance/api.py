@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,13 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from jointly.accounts.permissions import (
-    Perm,
-    has_permission,
-    partnerships_with,
-    provider_organisation_ids,
-    visible_partnerships,
-)
+from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
+from jointly.core import scoping
+from jointly.core.api import ScopedPrimaryKeyRelatedField
 from jointly.core.approvals import FourEyesError
 from jointly.performance import actions, queries
 from jointly.performance.models import (
@@ -41,19 +37,17 @@ from jointly.performance.models import (
     Route,
 )
 
-
-def visible(user: Any, prefix: str = "") -> Q:
-    """A filter on KPIs (through ``prefix``) to what ``user`` may read: every KPI of partnerships
-    where they see all contracts, and their own contracts' KPIs where they are a provider."""
-    full = list(partnerships_with(user, Perm.VIEW_CONTRACTS).values_list("pk", flat=True))
-    q = Q(**{f"{prefix}partnership__in": full})
-    for p in partnerships_with(user, Perm.VIEW_OWN_CONTRACTS).exclude(pk__in=full):
-        orgs = provider_organisation_ids(user, p)
-        q |= Q(**{f"{prefix}partnership": p}) & (
-            Q(**{f"{prefix}contract__provider_id__in": orgs})
-            | Q(**{f"{prefix}service__provider_id__in": orgs})
-        )
-    return q
+_OWN = {"every": Perm.VIEW_CONTRACTS, "own": Perm.VIEW_OWN_CONTRACTS}
+scoping.register(Kpi, "partnership", "contract__provider", "service__provider", **_OWN)
+scoping.register(KpiReturn, "kpi__partnership", "kpi__contract__provider", "kpi__service__provider", **_OWN)
+scoping.register(
+    ReturnComment,
+    "kpi_return__kpi__partnership",
+    "kpi_return__kpi__contract__provider",
+    "kpi_return__kpi__service__provider",
+    **_OWN,
+)
+scoping.register(PerformanceNotice, "contract__partnership", "contract__provider", **_OWN)
 
 
 class KpiSerializer(serializers.ModelSerializer):
@@ -78,7 +72,7 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Kpi]:
         return (
-            Kpi.objects.filter(visible(self.request.user))
+            scoping.visible(self.request.user, Kpi.objects.all())
             .select_related("partnership")
             .prefetch_related("outcomes")
             .order_by("partnership_id", "code")
@@ -124,7 +118,7 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[KpiReturn]:
         return (
-            KpiReturn.objects.filter(visible(self.request.user, "kpi__"))
+            scoping.visible(self.request.user, KpiReturn.objects.all())
             .select_related("kpi")
             .prefetch_related("revisions")
             .order_by("kpi_id", "period_start")
@@ -159,7 +153,7 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    kpi_return = serializers.PrimaryKeyRelatedField(queryset=KpiReturn.objects.all())
+    kpi_return = ScopedPrimaryKeyRelatedField(queryset=KpiReturn.objects.select_related("kpi__partnership"))
     author = serializers.CharField(source="author.display_name", read_only=True, default=None)
 
     class Meta:
@@ -179,7 +173,7 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[ReturnComment]:
         return (
-            ReturnComment.objects.filter(visible(self.request.user, "kpi_return__kpi__"))
+            scoping.visible(self.request.user, ReturnComment.objects.all())
             .select_related("author", "kpi_return")
             .order_by("created_on", "id")
         )
@@ -189,9 +183,7 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        ret = KpiReturn.objects.filter(visible(request.user, "kpi__"), pk=data["kpi_return"].pk).first()
-        if ret is None:
-            raise ValidationError({"kpi_return": "No such return."})
+        ret = data["kpi_return"]
         partnership = ret.kpi.partnership
         kind = data["kind"]
         if kind in (CommentKind.ACCEPT, CommentKind.QUERY):
@@ -244,13 +236,8 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["contract", "status"]
 
     def get_queryset(self) -> QuerySet[PerformanceNotice]:
-        user = self.request.user
-        full = partnerships_with(user, Perm.VIEW_CONTRACTS)
-        q = Q(contract__partnership__in=full)
-        for p in partnerships_with(user, Perm.VIEW_OWN_CONTRACTS).exclude(pk__in=full):
-            q |= Q(contract__partnership=p, contract__provider_id__in=provider_organisation_ids(user, p))
         return (
-            PerformanceNotice.objects.filter(q)
+            scoping.visible(self.request.user, PerformanceNotice.objects.all())
             .select_related("plan")
             .prefetch_related("kpis", "plan__actions", "escalations")
             .order_by("-issued_on", "-id")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,14 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from jointly.accounts.permissions import (
-    Perm,
-    has_permission,
-    partnerships_with,
-    provider_organisation_ids,
-    visible_partnerships,
+from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
+from jointly.core import scoping
+from jointly.core.api import (
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    ScopedViewSet,
+    VersionedModelSerializer,
 )
-from jointly.core.api import ScopedViewSet, VersionedModelSerializer
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
@@ -35,19 +35,19 @@ from jointly.services import queries, servicemap
 from jointly.services.forms import check_ages, name_taken
 from jointly.services.models import Service
 
+scoping.register(Service, "partnership", "provider", every=Perm.VIEW_CONTRACTS, own=Perm.VIEW_OWN_CONTRACTS)
+
 
 class ServiceSerializer(VersionedModelSerializer):
     partnership = partnership_field()
     provider = org_field(allow_null=True, required=False)
     commissioners = org_field(many=True, required=False)
-    areas = serializers.SlugRelatedField(
+    areas = ScopedSlugRelatedField(
         slug_field="gss_code", many=True, queryset=Area.objects.all(), required=False
     )
-    themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False)
-    intentions = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Intention.objects.all(), required=False
-    )
-    outcomes = serializers.PrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
+    themes = ScopedPrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False)
+    intentions = ScopedPrimaryKeyRelatedField(many=True, queryset=Intention.objects.all(), required=False)
+    outcomes = ScopedPrimaryKeyRelatedField(many=True, queryset=Outcome.objects.all(), required=False)
     contracts = serializers.SerializerMethodField(help_text="Ids of the contracts that pay for it")
 
     class Meta:
@@ -124,6 +124,8 @@ class ServiceViewSet(ScopedViewSet):
     serializer_class = ServiceSerializer
     read_perm = Perm.VIEW_CONTRACTS
     write_perm = Perm.EDIT_CONTRACTS
+    own_perm = Perm.VIEW_OWN_CONTRACTS
+    provider_paths = ("provider",)
     filterset_fields = ["partnership__slug", "level_of_need", "camhs_tier", "provider__slug"]
 
     def base_queryset(self) -> QuerySet[Service]:
@@ -131,14 +133,6 @@ class ServiceViewSet(ScopedViewSet):
         if queries.has_contracts():
             qs = qs.prefetch_related("contracts")
         return qs
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = self.request.user
-        full = partnerships_with(user, Perm.VIEW_CONTRACTS)
-        scope = Q(partnership__in=full)
-        for p in partnerships_with(user, Perm.VIEW_OWN_CONTRACTS).exclude(pk__in=full):
-            scope |= Q(partnership=p, provider_id__in=provider_organisation_ids(user, p))
-        return self.base_queryset().filter(scope)
 
 
 def map_json(smap: servicemap.ServiceMap) -> dict[str, Any]:
