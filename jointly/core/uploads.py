@@ -51,7 +51,7 @@ def too_large_message(limit: int) -> str:
 def refused_form(form: Form, message: str) -> Form:
     """An unbound form carrying ``message`` as its error (the body was never read)."""
     form.cleaned_data = {}
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]  # what full_clean() would set
     form.add_error(None, message)
     return form
 
