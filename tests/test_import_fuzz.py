@@ -22,6 +22,7 @@ from tests.needs.conftest import needs  # noqa: F401 - fixture
 
 FEW = settings(
     max_examples=15,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
