@@ -21,7 +21,7 @@ from jointly.performance import returns as rules
 from tests.needs.conftest import needs  # noqa: F401 - fixture
 
 FEW = settings(
-    max_examples=15,
+    max_examples=10,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
