@@ -16,7 +16,7 @@ from jointly.core.exports import safe_cell, write_csv, xlsx_bytes
 from jointly.core.imports import ImportRefused, Limits, Problem
 
 CORPUS = Path(__file__).parent / "corpus"
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def rows_of(content: bytes, name: str = "f.csv", **kw) -> tuple[imports.Table, list[imports.Row]]:

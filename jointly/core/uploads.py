@@ -51,7 +51,7 @@ def too_large_message(limit: int) -> str:
 def refused_form(form: Form, message: str) -> Form:
     """An unbound form carrying ``message`` as its error (the body was never read)."""
     form.cleaned_data = {}
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]  # what full_clean() would set
     form.add_error(None, message)
     return form
 
@@ -85,11 +85,12 @@ class RequestTooLarge(APIException):
 
 def guard_api_upload(request: Any, limit: int, *, check_role: Callable[[Any], None] | None = None) -> None:
     """Call from a view set's ``initial()`` for an upload action, before authentication parses
-    anything: 413 when the body is over ``limit`` (by ``Content-Length``); then, for a signed-in
-    (session) user, ``check_role(user)``, which raises (403/404) when the user may not upload.
-    A token user is checked by the action itself, before it touches ``request.data``."""
-    if body_too_large(request, limit):
-        raise RequestTooLarge(too_large_message(limit))
+    anything. For a signed-in (session) user, ``check_role(user)`` first, which raises (403/404)
+    when the user may not upload; then 413 when the body is over ``limit`` (by ``Content-Length``).
+    A token user is identified only by DRF's authentication: the action checks the role itself,
+    before it touches ``request.data``."""
     user = getattr(getattr(request, "_request", request), "user", None)
     if check_role is not None and user is not None and user.is_authenticated:
         check_role(user)
+    if body_too_large(request, limit):
+        raise RequestTooLarge(too_large_message(limit))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jointly.contracts import actions
+from jointly.core import imports
 from jointly.partnerships.models import Partnership
 
 
@@ -26,11 +26,12 @@ class Command(BaseCommand):
             raise CommandError(f"No partnership with slug {options['partnership']!r}.")
         path = Path(options["input"])
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            # The command line has no upload cap (its files are the operator's), but the same parser.
+            data = imports.load_json(path.read_bytes(), limits=imports.Limits(max_bytes=2**40))
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        except imports.ImportRefused as exc:
+            raise CommandError(f"{path}: " + "; ".join(str(p) for p in exc.problems)) from exc
         result = actions.import_ocds(partnership, data, by=None, source=f"OCDS import of {path.name}")
         for report in result.reports:
             self.stdout.write(f"{report.ocid}: {report.created or 'nothing created'}")
