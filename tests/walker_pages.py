@@ -40,6 +40,7 @@ from tests import factories
 from tests.performance.conftest import add_returns, kpi
 
 BETA = "ZZLEAKBETA"  # in every name, title and reference of the second partnership's records
+ALPHA = "ZZALPHAOWN"  # the same in the first partnership (which the outsider must not see)
 RIVAL = "ZZRIVAL"  # in every record of the other provider in the first partnership
 WALK_ROLES = [
     "viewer", "commissioner", "analyst", "finance", "partnership_admin", "provider", "outsider", "anonymous",
@@ -76,6 +77,14 @@ class Seeded:
     beta: Records
     indicator: Indicator
     alpha_area: Area
+
+    def markers(self, actor: str) -> tuple[str, ...]:
+        """Text that must appear on no page shown to ``actor``."""
+        if actor == "outsider":
+            return (ALPHA,)
+        if actor == "anonymous":
+            return (ALPHA, BETA)
+        return (BETA, RIVAL) if actor == "provider" else (BETA,)
 
     def foreign(self, model: type[Model], actor: str) -> list[Model]:
         """Records of ``model`` the actor must not be able to name: beta's, and the rival's for a provider."""
@@ -187,8 +196,9 @@ def seed(w: Any) -> Seeded:
     Organisation.objects.filter(pk=w.other_council.pk).update(name=f"{BETA} Council")
     w.other.name = f"{BETA} partnership"
     w.other.save()
-    alpha = _partnership_records(w, w.p, w.provider, w.ccg, "ALPHA")
+    alpha = _partnership_records(w, w.p, w.provider, w.ccg, ALPHA)
     rival = _provider_records(w.p, rival_org, w.council, RIVAL)
+    rival.add(rival_org)
     beta = _partnership_records(w, w.other, beta_provider, w.other_council, BETA)
     beta.add(w.other_council)
     return Seeded(w, alpha, rival, beta, indicator, alpha_area)
