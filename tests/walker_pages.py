@@ -134,6 +134,7 @@ def _partnership_records(
     board = factories.board(p, slug=f"{slug}-board", name=f"{tag} board")
     member = BoardMember.objects.create(board=board, name=f"{tag} chair")
     board_action = factories.action(board, description=f"{tag} action")
+    meeting = factories.meeting(board, title=f"{tag} meeting")
     agreement = factories.agreement(p, lead, slug=f"{slug}-s75", title=f"{tag} agreement")
     c = r.contract
     c.intentions.add(intention)
@@ -167,7 +168,7 @@ def _partnership_records(
     )
     log = ImportLog.objects.create(partnership=p, file_name=f"{tag}-values.csv", layout="template")
     r.add(
-        provider, lead, fw, outcome, theme, intention, milestone, progress, board, member, board_action,
+        provider, lead, fw, outcome, theme, intention, milestone, progress, board, member, board_action, meeting,
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log,
     )  # fmt: skip
     r.extra = {
