@@ -245,13 +245,14 @@ def scope_for(
     user: Any,
     partnership: Partnership,
     *,
-    every: Perm = Perm.VIEW_CONTRACTS,
+    every: Perm | None = Perm.VIEW_CONTRACTS,
     own: Perm | None = Perm.VIEW_OWN_CONTRACTS,
     superuser_bypass: bool = True,
     message: str = "You do not have permission to see these records in this partnership.",
 ) -> Scope:
     """The scope of ``user`` in ``partnership``: everything with ``every``, their own with ``own``.
 
+    ``every=None`` gives no one but a platform admin everything (e.g. submitting returns).
     Raises ``PermissionDenied`` when the person holds neither (callers have already given
     non-members a 404). ``superuser_bypass=False`` is for records a platform admin must not see
     merely for being one (the model's policy says so).
@@ -264,7 +265,7 @@ def scope_for(
     perms: set[Perm] = set()
     for role in roles:
         perms |= ROLE_PERMISSIONS[role]
-    if every in perms:
+    if every is not None and every in perms:
         return Scope(partnership.pk, None)
     if own is not None and own in perms:
         return Scope(partnership.pk, _provider_orgs_by_partnership(user).get(partnership.pk, frozenset()))

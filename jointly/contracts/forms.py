@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet, URLField
 
+from jointly.accounts.permissions import Scope
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -311,11 +312,14 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False)
     ends_before = forms.DateField(required=False, widget=forms.DateInput(), label="Ends on or before")
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, scope: Scope | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = Organisation.objects.filter(
-            contracts_provided__partnership=partnership
-        ).distinct()
+        providers = Organisation.objects.filter(contracts_provided__partnership=partnership)
+        if scope is not None:
+            providers = scope.filter(providers, "pk")
+        self.fields["provider"].queryset = providers.distinct()
         self.fields["lead"].queryset = commissioners(partnership)
         self.fields["theme"].queryset = Theme.objects.filter(partnership=partnership)
 

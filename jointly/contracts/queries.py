@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from jointly.accounts.permissions import Scope
 from jointly.contracts import terms
 from jointly.contracts.models import (
     ConflictOfInterest,
@@ -35,17 +36,15 @@ from jointly.performance.models import (
 CLOSED = (ContractStatus.ENDED, ContractStatus.DECOMMISSIONED)
 
 
-def contracts(partnership: Partnership, provider_ids: set[int] | None = None) -> QuerySet[Contract]:
-    """The partnership's contracts; ``provider_ids`` (a provider's organisations) narrows to theirs."""
+def contracts(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Contract]:
+    """The partnership's contracts; a provider's ``scope`` narrows them to its own."""
     qs = Contract.objects.filter(partnership=partnership)
-    if provider_ids is not None:
-        qs = qs.filter(provider_id__in=provider_ids)
-    return qs
+    return qs if scope is None else scope.filter(qs, "provider")
 
 
-def register(partnership: Partnership, provider_ids: set[int] | None = None) -> QuerySet[Contract]:
+def register(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Contract]:
     return (
-        contracts(partnership, provider_ids)
+        contracts(partnership, scope)
         .select_related("provider", "lead_commissioner", "coordinating_commissioner", "partnership")
         .prefetch_related(
             Prefetch("variations", queryset=Variation.objects.order_by("effective_date", "id")),
@@ -56,9 +55,9 @@ def register(partnership: Partnership, provider_ids: set[int] | None = None) -> 
     )
 
 
-def detail(partnership: Partnership, provider_ids: set[int] | None = None) -> QuerySet[Contract]:
+def detail(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Contract]:
     return (
-        contracts(partnership, provider_ids)
+        contracts(partnership, scope)
         .select_related("provider", "lead_commissioner", "coordinating_commissioner", "partnership")
         .prefetch_related(
             Prefetch(

@@ -7,14 +7,13 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jointly.accounts.permissions import Perm, has_permission, provider_organisation_ids
+from jointly.accounts.permissions import Perm, Scope
 from jointly.contracts import actions, exporting, queries, terms
 from jointly.contracts.forms import (
     ConflictForm,
@@ -42,7 +41,7 @@ from jointly.contracts.models import (
     VariationStatus,
 )
 from jointly.core import uploads
-from jointly.core.access import get_partnership
+from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
@@ -54,17 +53,7 @@ from jointly.partnerships.models import Partnership
 FORM = "partnerships/form.html"
 
 
-def contract_scope(request: HttpRequest, slug: str) -> tuple[Partnership, set[int] | None]:
-    """(partnership, provider organisation ids or None for everyone's contracts).
-
-    Outsiders get 404; members who may see no contracts get 403; providers see their own only.
-    """
-    partnership = get_partnership(request, slug, Perm.VIEW_PARTNERSHIP)
-    if has_permission(request.user, Perm.VIEW_CONTRACTS, partnership):
-        return partnership, None
-    if has_permission(request.user, Perm.VIEW_OWN_CONTRACTS, partnership):
-        return partnership, provider_organisation_ids(request.user, partnership)
-    raise PermissionDenied("You do not have permission to see contracts in this partnership.")
+NO_CONTRACTS = "You do not have permission to see contracts in this partnership."
 
 
 def _today(request: HttpRequest) -> dt.date:
@@ -75,9 +64,9 @@ def _today(request: HttpRequest) -> dt.date:
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, provider_ids = contract_scope(request, slug)
-    form = RegisterFilterForm(request.GET or None, partnership=partnership)
-    rows = queries.rows(form.apply(queries.register(partnership, provider_ids)))
+    partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
+    form = RegisterFilterForm(request.GET or None, partnership=partnership, scope=scope)
+    rows = queries.rows(form.apply(queries.register(partnership, scope)))
     fmt = request.GET.get("format")
     if fmt == "csv":
         return csv_response(f"{slug}-contracts.csv", exporting.HEADERS, exporting.register_rows(rows))
@@ -96,22 +85,22 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             form=form,
             rows=rows,
             query=query.urlencode(),
-            provider_view=provider_ids is not None,
+            provider_view=not scope.everything,
         ),
     )
 
 
 def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    partnership, provider_ids = contract_scope(request, slug)
-    contract = get_object_or_404(queries.detail(partnership, provider_ids), pk=pk)
-    return _render_detail(request, partnership, contract, provider_ids)
+    partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
+    contract = get_object_or_404(queries.detail(partnership, scope), pk=pk)
+    return _render_detail(request, partnership, contract, scope)
 
 
 def _render_detail(
     request: HttpRequest,
     partnership: Partnership,
     contract: Contract,
-    provider_ids: set[int] | None,
+    scope: Scope | None,
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
@@ -138,7 +127,7 @@ def _render_detail(
             funding=queries.funding_table(contract),
             history=history_for(contract),
             variation_history=queries.variation_history(contract),
-            provider_view=provider_ids is not None,
+            provider_view=scope is not None and not scope.everything,
             **extra,
         ),
         status=status,
@@ -255,9 +244,9 @@ def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int, dt.date]
 
 
 def expiry(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, provider_ids = contract_scope(request, slug)
+    partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     form, months, window, today = _expiry_params(request)
-    all_rows = queries.rows(queries.register(partnership, provider_ids))
+    all_rows = queries.rows(queries.register(partnership, scope))
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
         request,
@@ -265,17 +254,17 @@ def expiry(request: HttpRequest, slug: str) -> HttpResponse:
         partnership_context(
             request, partnership, form=form, months=months, window=window, today=today,
             expiring=queries.expiring(all_rows, today, months),
-            alignments=[] if provider_ids is not None else queries.alignments(all_rows, window),
-            provider_view=provider_ids is not None,
+            alignments=[] if not scope.everything else queries.alignments(all_rows, window),
+            provider_view=not scope.everything,
         ),
         status=status,
     )  # fmt: skip
 
 
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, provider_ids = contract_scope(request, slug)
+    partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     _form, _months, _window, today = _expiry_params(request)
-    all_rows = queries.rows(queries.register(partnership, provider_ids))
+    all_rows = queries.rows(queries.register(partnership, scope))
     return render(
         request,
         "contracts/timeline.html",

@@ -1,16 +1,15 @@
-"""Querysets for performance pages and the API (select/prefetch in one place), and provider scoping."""
+"""Querysets for performance pages and the API (select/prefetch in one place), narrowed by a scope."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from jointly.accounts.permissions import Perm, has_permission, provider_organisation_ids
+from jointly.accounts.permissions import Perm, Scope, scope_for
 from jointly.contracts.models import Contract
-from jointly.core.access import get_partnership
+from jointly.core.access import get_scope
 from jointly.partnerships.models import Partnership
 from jointly.performance.models import (
     Kpi,
@@ -21,45 +20,29 @@ from jointly.performance.models import (
     ReturnRevision,
 )
 
-
-def access(request: HttpRequest, slug: str) -> tuple[Partnership, set[int] | None]:
-    """The partnership and the provider scope of the person: ``None`` = every contract.
-
-    Non-members get 404; members who may see no contracts at all get 403; providers are scoped
-    to the contracts their organisations provide.
-    """
-    partnership = get_partnership(request, slug, Perm.VIEW_PARTNERSHIP)
-    return partnership, scope_for(request.user, partnership)
+KPI_PROVIDERS = ("contract__provider", "service__provider")
 
 
-def scope_for(user: Any, partnership: Partnership) -> set[int] | None:
-    if has_permission(user, Perm.VIEW_CONTRACTS, partnership):
-        return None
-    if has_permission(user, Perm.VIEW_OWN_CONTRACTS, partnership):
-        return provider_organisation_ids(user, partnership)
-    raise PermissionDenied("You do not have permission to see contract performance in this partnership.")
+def access(request: HttpRequest, slug: str) -> tuple[Partnership, Scope]:
+    """The partnership and the person's scope in it (see :func:`jointly.core.access.get_scope`)."""
+    return get_scope(
+        request, slug, message="You do not have permission to see contract performance in this partnership."
+    )
 
 
-def submit_scope(user: Any, partnership: Partnership) -> set[int] | None:
-    """Organisations whose contracts ``user`` may submit returns for (``None`` = any: superusers)."""
-    if not has_permission(user, Perm.SUBMIT_RETURNS, partnership):
-        raise PermissionDenied("Only the provider can submit returns.")
-    if user.is_superuser:
-        return None
-    return provider_organisation_ids(user, partnership)
+def submit_scope(user: Any, partnership: Partnership) -> Scope:
+    """The contracts ``user`` may submit returns for: a provider's own (everything for a platform
+    admin); ``PermissionDenied`` for anyone who may not submit returns."""
+    return scope_for(
+        user,
+        partnership,
+        every=None,
+        own=Perm.SUBMIT_RETURNS,
+        message="Only the provider can submit returns.",
+    )
 
 
-def scope_kpis(qs: QuerySet[Kpi], orgs: set[int] | None) -> QuerySet[Kpi]:
-    if orgs is None:
-        return qs
-    return qs.filter(Q(contract__provider_id__in=orgs) | Q(service__provider_id__in=orgs))
-
-
-def scope_contracts(qs: QuerySet[Contract], orgs: set[int] | None) -> QuerySet[Contract]:
-    return qs if orgs is None else qs.filter(provider_id__in=orgs)
-
-
-def kpis(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[Kpi]:
+def kpis(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Kpi]:
     """KPIs with what their status and valid span need (contract terms, service, outcomes)."""
     qs = (
         Kpi.objects.filter(partnership=partnership)
@@ -67,13 +50,12 @@ def kpis(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[Kpi
         .prefetch_related("contract__variations")
         .order_by("code")
     )
-    return scope_kpis(qs, orgs)
+    return qs if scope is None else scope.filter(qs, *KPI_PROVIDERS)
 
 
-def contracts(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[Contract]:
-    return scope_contracts(
-        Contract.objects.filter(partnership=partnership).select_related("provider", "partnership"), orgs
-    )
+def contracts(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Contract]:
+    qs = Contract.objects.filter(partnership=partnership).select_related("provider", "partnership")
+    return qs if scope is None else scope.filter(qs, "provider")
 
 
 def return_rows(kpi_qs: QuerySet[Kpi]) -> list[tuple]:
@@ -95,8 +77,8 @@ def submitted_rows(kpi_qs: QuerySet[Kpi]) -> list[tuple]:
     ]
 
 
-def kpi_detail(partnership: Partnership, orgs: set[int] | None) -> QuerySet[Kpi]:
-    return kpis(partnership, orgs).prefetch_related(
+def kpi_detail(partnership: Partnership, scope: Scope | None) -> QuerySet[Kpi]:
+    return kpis(partnership, scope).prefetch_related(
         "outcomes__framework",
         Prefetch(
             "returns",
@@ -112,7 +94,7 @@ def kpi_detail(partnership: Partnership, orgs: set[int] | None) -> QuerySet[Kpi]
     )
 
 
-def notices(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[PerformanceNotice]:
+def notices(partnership: Partnership, scope: Scope | None = None) -> QuerySet[PerformanceNotice]:
     qs = (
         PerformanceNotice.objects.filter(contract__partnership=partnership)
         .select_related("contract__partnership", "contract__provider", "plan")
@@ -122,13 +104,11 @@ def notices(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[
             "escalations__by",
         )
     )
-    return qs if orgs is None else qs.filter(contract__provider_id__in=orgs)
+    return qs if scope is None else scope.filter(qs, "contract__provider")
 
 
-def returns_for(partnership: Partnership, orgs: set[int] | None = None) -> QuerySet[KpiReturn]:
+def returns_for(partnership: Partnership, scope: Scope | None = None) -> QuerySet[KpiReturn]:
     qs = KpiReturn.objects.filter(kpi__partnership=partnership).select_related(
         "kpi__partnership", "kpi__contract", "kpi__service"
     )
-    if orgs is not None:
-        qs = qs.filter(Q(kpi__contract__provider_id__in=orgs) | Q(kpi__service__provider_id__in=orgs))
-    return qs
+    return qs if scope is None else scope.filter(qs, *(f"kpi__{path}" for path in KPI_PROVIDERS))

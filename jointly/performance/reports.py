@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jointly.accounts.permissions import Scope
 from jointly.performance import analysis, charts, queries
 from jointly.performance import returns as rules
 from jointly.performance.forecast import Forecast, forecast
@@ -224,9 +225,9 @@ class Pack:
     produced: dt.date
 
 
-def pack(partnership: Any, orgs: set[int] | None = None) -> Pack:
+def pack(partnership: Any, scope: Scope | None = None) -> Pack:
     """The performance section of the partnership's board pack, in a fixed number of queries."""
-    kpi_qs = queries.kpis(partnership, orgs)
+    kpi_qs = queries.kpis(partnership, scope)
     kpis = list(kpi_qs)
     statuses = analysis.statuses(kpis, queries.return_rows(kpi_qs))
     today = timezone.localdate()
@@ -235,7 +236,7 @@ def pack(partnership: Any, orgs: set[int] | None = None) -> Pack:
         statuses=analysis.worst_first(statuses),
         exceptions=analysis.exceptions(statuses),
         compliance=analysis.compliance(kpis, queries.submitted_rows(kpi_qs), today),
-        notices=list(queries.notices(partnership, orgs)),
+        notices=list(queries.notices(partnership, scope)),
         produced=today,
     )
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from jointly.accounts.permissions import Perm, has_permission
+from jointly.accounts.permissions import Perm, Scope, has_permission
 from jointly.core import uploads
 from jointly.core.access import get_partnership, require
 from jointly.core.approvals import FourEyesError
@@ -60,21 +60,21 @@ def _statuses(kpi_qs: QuerySet[Kpi]) -> list[analysis.KpiStatus]:
     return analysis.statuses(list(kpi_qs), queries.return_rows(kpi_qs))
 
 
-def _contract(partnership: Any, orgs: set[int] | None, contract_id: int) -> Any:
-    return get_object_or_404(queries.contracts(partnership, orgs), pk=contract_id)
+def _contract(partnership: Any, scope: Scope, contract_id: int) -> Any:
+    return get_object_or_404(queries.contracts(partnership, scope), pk=contract_id)
 
 
-def _kpi(partnership: Any, orgs: set[int] | None, code: str, qs: QuerySet[Kpi] | None = None) -> Kpi:
-    return get_object_or_404(qs if qs is not None else queries.kpis(partnership, orgs), code=code)
+def _kpi(partnership: Any, scope: Scope | None, code: str, qs: QuerySet[Kpi] | None = None) -> Kpi:
+    return get_object_or_404(qs if qs is not None else queries.kpis(partnership, scope), code=code)
 
 
 # --- Lists and summaries --------------------------------------------------------------------
 
 
 def kpi_list(request: HttpRequest, slug: str, contract_id: int | None = None) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    contract = _contract(partnership, orgs, contract_id) if contract_id else None
-    kpi_qs = queries.kpis(partnership, orgs)
+    partnership, scope = queries.access(request, slug)
+    contract = _contract(partnership, scope, contract_id) if contract_id else None
+    kpi_qs = queries.kpis(partnership, scope)
     if contract:
         kpi_qs = kpi_qs.filter(contract=contract)
     ctx = partnership_context(
@@ -82,16 +82,16 @@ def kpi_list(request: HttpRequest, slug: str, contract_id: int | None = None) ->
         partnership,
         contract=contract,
         statuses=_statuses(kpi_qs),
-        contracts=list(queries.contracts(partnership, orgs)) if contract is None else [],
-        notices=list(queries.notices(partnership, orgs).filter(contract=contract)) if contract else [],
+        contracts=list(queries.contracts(partnership, scope)) if contract is None else [],
+        notices=list(queries.notices(partnership, scope).filter(contract=contract)) if contract else [],
     )
     return render(request, "performance/kpi_list.html", ctx)
 
 
 def summary(request: HttpRequest, slug: str, contract_id: int | None = None) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    contract = _contract(partnership, orgs, contract_id) if contract_id else None
-    kpi_qs = queries.kpis(partnership, orgs)
+    partnership, scope = queries.access(request, slug)
+    contract = _contract(partnership, scope, contract_id) if contract_id else None
+    kpi_qs = queries.kpis(partnership, scope)
     if contract:
         kpi_qs = kpi_qs.filter(contract=contract)
     ctx = partnership_context(
@@ -101,16 +101,16 @@ def summary(request: HttpRequest, slug: str, contract_id: int | None = None) -> 
 
 
 def exceptions(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     ctx = partnership_context(
-        request, partnership, statuses=analysis.exceptions(_statuses(queries.kpis(partnership, orgs)))
+        request, partnership, statuses=analysis.exceptions(_statuses(queries.kpis(partnership, scope)))
     )
     return render(request, "performance/exceptions.html", ctx)
 
 
 def late(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    kpi_qs = queries.kpis(partnership, orgs)
+    partnership, scope = queries.access(request, slug)
+    kpi_qs = queries.kpis(partnership, scope)
     result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), timezone.localdate())
     ctx = partnership_context(request, partnership, compliance=result)
     return render(request, "performance/late.html", ctx)
@@ -119,15 +119,13 @@ def late(request: HttpRequest, slug: str) -> HttpResponse:
 def scorecard(
     request: HttpRequest, slug: str, contract_id: int | None = None, service_id: int | None = None
 ) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    kpi_qs = queries.kpis(partnership, orgs)
+    partnership, scope = queries.access(request, slug)
+    kpi_qs = queries.kpis(partnership, scope)
     if contract_id:
-        subject = _contract(partnership, orgs, contract_id)
+        subject = _contract(partnership, scope, contract_id)
         kpi_qs = kpi_qs.filter(contract=subject)
     else:
-        services = Service.objects.filter(partnership=partnership)
-        if orgs is not None:
-            services = services.filter(provider_id__in=orgs)
+        services = scope.filter(Service.objects.filter(partnership=partnership), "provider")
         subject = get_object_or_404(services, pk=service_id)
         kpi_qs = kpi_qs.filter(service=subject)
     statuses = _statuses(kpi_qs)
@@ -150,8 +148,8 @@ def _spc(kpi: Kpi, kpi_returns: list[KpiReturn]) -> Any:
 
 
 def kpi_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    kpi = _kpi(partnership, orgs, code, queries.kpi_detail(partnership, orgs))
+    partnership, scope = queries.access(request, slug)
+    kpi = _kpi(partnership, scope, code, queries.kpi_detail(partnership, scope))
     kpi_returns = list(kpi.returns.all())
     result = _spc(kpi, kpi_returns)
     status = analysis.statuses([kpi], [(kpi.pk, r.period_start, r.value, r.period) for r in kpi_returns])[0]
@@ -197,16 +195,16 @@ def kpi_form(request: HttpRequest, slug: str, code: str | None = None) -> HttpRe
 
 
 def _submittable(request: HttpRequest, partnership: Any, contract: Any) -> list[Kpi]:
-    orgs = queries.submit_scope(request.user, partnership)
-    if orgs is not None and contract.provider_id not in orgs:
+    scope = queries.submit_scope(request.user, partnership)
+    if not scope.allows(contract.provider_id):
         raise Http404("No such contract.")
-    return list(queries.kpis(partnership, orgs).filter(contract=contract))
+    return list(queries.kpis(partnership, scope).filter(contract=contract))
 
 
 def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
     """One period's returns for a provider's contract, all KPIs of that frequency at once."""
-    partnership, orgs = queries.access(request, slug)
-    contract = _contract(partnership, orgs, contract_id)
+    partnership, scope = queries.access(request, slug)
+    contract = _contract(partnership, scope, contract_id)
     kpis = _submittable(request, partnership, contract)
     frequency = request.GET.get("frequency") or request.POST.get("frequency") or rules.MONTHLY
     if frequency not in (rules.MONTHLY, rules.QUARTERLY, rules.ANNUAL):
@@ -282,8 +280,8 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
     """A CSV/XLSX file of returns: loads whole or not at all, listing every problem.
 
     The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
-    partnership, orgs = queries.access(request, slug)
-    contract = _contract(partnership, orgs, contract_id)
+    partnership, scope = queries.access(request, slug)
+    contract = _contract(partnership, scope, contract_id)
     kpis = _submittable(request, partnership, contract)
     limit = uploads.max_upload_bytes()
     if uploads.body_too_large(request, limit):
@@ -326,9 +324,9 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
 
 def upload_template(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
     """The returns file template: one row per KPI for the latest ended period, to fill in."""
-    partnership, orgs = queries.access(request, slug)
-    contract = _contract(partnership, orgs, contract_id)
-    kpis = list(queries.kpis(partnership, orgs).filter(contract=contract))
+    partnership, scope = queries.access(request, slug)
+    contract = _contract(partnership, scope, contract_id)
+    kpis = list(queries.kpis(partnership, scope).filter(contract=contract))
     today = timezone.localdate()
     rows = []
     for k in kpis:
@@ -343,9 +341,9 @@ def upload_template(request: HttpRequest, slug: str, contract_id: int) -> HttpRe
 
 def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A return's revisions and its accept/query thread; commissioners review, the provider replies."""
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     kpi_return = get_object_or_404(
-        queries.returns_for(partnership, orgs).prefetch_related(
+        queries.returns_for(partnership, scope).prefetch_related(
             "revisions__submitted_by", "comments__author"
         ),
         pk=pk,
@@ -401,9 +399,9 @@ def return_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def notice_new(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     require(request, Perm.REVIEW_RETURNS, partnership)
-    contract = _contract(partnership, orgs, contract_id)
+    contract = _contract(partnership, scope, contract_id)
     kpi_qs = queries.kpis(partnership).filter(contract=contract)
     initial = {"kpis": [k for k in kpi_qs if k.code in request.GET.getlist("kpi")]}
     form = NoticeForm(request.POST or None, kpis=kpi_qs, initial=initial)
@@ -428,13 +426,13 @@ def notice_new(request: HttpRequest, slug: str, contract_id: int) -> HttpRespons
     return render(request, "partnerships/form.html", ctx, status=400 if request.method == "POST" else 200)
 
 
-def _notice(partnership: Any, orgs: set[int] | None, pk: int) -> PerformanceNotice:
-    return get_object_or_404(queries.notices(partnership, orgs), pk=pk)
+def _notice(partnership: Any, scope: Scope, pk: int) -> PerformanceNotice:
+    return get_object_or_404(queries.notices(partnership, scope), pk=pk)
 
 
 def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    item = _notice(partnership, orgs, pk)
+    partnership, scope = queries.access(request, slug)
+    item = _notice(partnership, scope, pk)
     form = EscalationForm(request.POST or None)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
@@ -476,9 +474,9 @@ def _int(text: str | None) -> int | None:
 
 
 def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     require(request, Perm.REVIEW_RETURNS, partnership)
-    item = _notice(partnership, orgs, pk)
+    item = _notice(partnership, scope, pk)
     form = PlanForm(request.POST or None, instance=item.plan)
     return handle_versioned_form(
         request,
@@ -493,9 +491,9 @@ def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None = None) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     require(request, Perm.REVIEW_RETURNS, partnership)
-    item = _notice(partnership, orgs, pk)
+    item = _notice(partnership, scope, pk)
     plan: RemedialPlan = item.plan
     instance = get_object_or_404(RemedialAction, plan=plan, pk=action_id) if action_id else None
     form = ActionForm(request.POST or None, instance=instance, plan=plan)
@@ -518,8 +516,8 @@ def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None 
 
 
 def curve(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    kpi = _kpi(partnership, orgs, code)
+    partnership, scope = queries.access(request, slug)
+    kpi = _kpi(partnership, scope, code)
     report = reports.turn_the_curve(kpi)
     if request.GET.get("format") == "docx":
         response = HttpResponse(reports.curve_docx(report), content_type=DOCX)
@@ -530,9 +528,9 @@ def curve(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 def curve_form(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
+    partnership, scope = queries.access(request, slug)
     require(request, Perm.REVIEW_RETURNS, partnership)
-    kpi = _kpi(partnership, orgs, code)
+    kpi = _kpi(partnership, scope, code)
     instance = TurnTheCurve.objects.filter(kpi=kpi).first()
     form = TurnTheCurveForm(request.POST or None, instance=instance, kpi=kpi)
     url = reverse("performance:curve", args=[slug, kpi.code])
@@ -612,8 +610,8 @@ def indicator_curve_form(request: HttpRequest, slug: str, indicator_id: int, are
 
 
 def pack(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, orgs = queries.access(request, slug)
-    data = reports.pack(partnership, orgs)
+    partnership, scope = queries.access(request, slug)
+    data = reports.pack(partnership, scope)
     if request.GET.get("format") == "docx":
         response = HttpResponse(reports.pack_docx(data), content_type=DOCX)
         response["Content-Disposition"] = f'attachment; filename="{slug}-performance-pack.docx"'

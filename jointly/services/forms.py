@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from jointly.accounts.permissions import Scope
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
@@ -105,12 +106,14 @@ class ServiceFilterForm(GovUKFormMixin, forms.Form):
         label="CAMHS tier", choices=[("", "Any"), *CamhsTier.choices[1:]], required=False
     )
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, scope: Scope | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         orgs = member_organisations(partnership)
         self.fields["theme"].queryset = Theme.objects.filter(partnership=partnership)
         self.fields["area"].queryset = queries.scope_areas(partnership)
-        self.fields["provider"].queryset = orgs
+        self.fields["provider"].queryset = orgs if scope is None else scope.filter(orgs, "pk")
         self.fields["commissioner"].queryset = orgs.filter(kind__in=COMMISSIONER_KINDS)
         self.fields["age"].widget.attrs["class"] += " govuk-input--width-3"
 

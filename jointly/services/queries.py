@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
+from jointly.accounts.permissions import Scope
 from jointly.intentions.models import Theme
 from jointly.partnerships.models import Area, Partnership
 from jointly.services import servicemap
@@ -23,30 +23,26 @@ def has_contracts() -> bool:
     return True
 
 
-def scoped(partnership: Partnership, provider_ids: Iterable[int] | None = None) -> QuerySet[Service]:
-    """The partnership's services; for a provider (``provider_ids`` given) only its own."""
+def scoped(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Service]:
+    """The partnership's services; a provider's ``scope`` narrows them to its own."""
     qs = Service.objects.filter(partnership=partnership)
-    if provider_ids is not None:
-        qs = qs.filter(provider_id__in=list(provider_ids))
-    return qs
+    return qs if scope is None else scope.filter(qs, "provider")
 
 
-def listing(partnership: Partnership, provider_ids: Iterable[int] | None = None) -> QuerySet[Service]:
+def listing(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Service]:
     return (
-        scoped(partnership, provider_ids)
+        scoped(partnership, scope)
         .select_related("provider", "partnership")
         .prefetch_related("commissioners", "areas", "themes")
         .order_by("name", "pk")
     )
 
 
-def detail(partnership: Partnership, provider_ids: Iterable[int] | None = None) -> QuerySet[Service]:
+def detail(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Service]:
     related = ["commissioners", "areas", "themes", "intentions", "outcomes__framework"]
     if has_contracts():
         related.append("contracts")
-    return (
-        scoped(partnership, provider_ids).select_related("provider", "partnership").prefetch_related(*related)
-    )
+    return scoped(partnership, scope).select_related("provider", "partnership").prefetch_related(*related)
 
 
 def area_parents() -> dict[int, int | None]:

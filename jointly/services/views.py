@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from jointly.accounts.permissions import Perm, has_permission, provider_organisation_ids
-from jointly.core.access import get_partnership
+from jointly.accounts.permissions import Perm
+from jointly.core.access import get_partnership, get_scope
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
@@ -36,18 +35,7 @@ CELL_HEADERS = [
 ]  # fmt: skip
 
 
-def reader(request: HttpRequest, slug: str) -> tuple[Partnership, set[int] | None]:
-    """The partnership and, for a provider, the organisations whose services it may see.
-
-    Readers with VIEW_CONTRACTS see every service (``None``); providers see their own; other
-    members get 403 and people outside the partnership 404.
-    """
-    partnership = get_partnership(request, slug, Perm.VIEW_PARTNERSHIP)
-    if has_permission(request.user, Perm.VIEW_CONTRACTS, partnership):
-        return partnership, None
-    if has_permission(request.user, Perm.VIEW_OWN_CONTRACTS, partnership):
-        return partnership, provider_organisation_ids(request.user, partnership)
-    raise PermissionDenied("You do not have permission to see services in this partnership.")
+NO_SERVICES = "You do not have permission to see services in this partnership."
 
 
 def _names(items: Iterable[Any], attr: str = "name") -> str:
@@ -66,10 +54,10 @@ def _service_rows(services: Iterable[Service]) -> Iterator[list[Any]]:
 
 
 def service_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership, provider_ids = reader(request, slug)
-    form = ServiceFilterForm(request.GET or None, partnership=partnership)
+    partnership, scope = get_scope(request, slug, message=NO_SERVICES)
+    form = ServiceFilterForm(request.GET or None, partnership=partnership, scope=scope)
     services = form.apply(
-        queries.listing(partnership, provider_ids).prefetch_related("intentions", "outcomes__framework")
+        queries.listing(partnership, scope).prefetch_related("intentions", "outcomes__framework")
     )
     fmt = request.GET.get("format")
     if fmt == "csv":
@@ -84,14 +72,14 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
         "services/list.html",
         partnership_context(
             request, partnership, form=form, services=services, query=query.urlencode(),
-            provider_view=provider_ids is not None,
+            provider_view=not scope.everything,
         ),
     )  # fmt: skip
 
 
 def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    partnership, provider_ids = reader(request, slug)
-    service = get_object_or_404(queries.detail(partnership, provider_ids), pk=pk)
+    partnership, scope = get_scope(request, slug, message=NO_SERVICES)
+    service = get_object_or_404(queries.detail(partnership, scope), pk=pk)
     contracts = list(service.contracts.all()) if queries.has_contracts() else None
     return render(
         request,
@@ -103,8 +91,8 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    partnership, provider_ids = reader(request, slug)
-    service = get_object_or_404(queries.scoped(partnership, provider_ids), pk=pk)
+    partnership, scope = get_scope(request, slug, message=NO_SERVICES)
+    service = get_object_or_404(queries.scoped(partnership, scope), pk=pk)
     return render(
         request,
         "services/history.html",
