@@ -246,17 +246,22 @@ class FundingShareViewSet(ProviderScopedViewSet):
 class VariationSerializer(VersionedModelSerializer):
     contract = _contract_field()
     decided_by = serializers.SerializerMethodField()
+    proposed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Variation
         fields = [
             "id", "contract", "kind", "description", "value_change", "new_end_date", "effective_date",
-            "status", "decided_by", "decided_on", "reason", "version",
+            "status", "proposed_by", "decided_by", "decided_on", "reason", "version",
         ]  # fmt: skip
         read_only_fields = ["status", "decided_on", "reason"]
 
     def get_decided_by(self, obj: Variation) -> str | None:
         return obj.decided_by.display_name if obj.decided_by_id else None
+
+    def get_proposed_by(self, obj: Variation) -> str | None:
+        """Who proposed it (they cannot approve or reject it); null when not recorded."""
+        return obj.proposed_by.display_name if obj.proposed_by_id else None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -285,7 +290,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class VariationViewSet(ProviderScopedViewSet):
-    queryset = Variation.objects.select_related("contract__partnership", "decided_by")
+    queryset = Variation.objects.select_related("contract__partnership", "decided_by", "proposed_by")
     serializer_class = VariationSerializer
     partnership_path = "contract__partnership"
     provider_path = "contract__provider_id"

@@ -418,7 +418,7 @@ def _notice(partnership: Any, orgs: set[int] | None, pk: int) -> PerformanceNoti
 def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership, orgs = queries.access(request, slug)
     item = _notice(partnership, orgs, pk)
-    form = EscalationForm(request.POST or None)
+    form = EscalationForm(request.POST if request.POST.get("action") == "escalate" else None)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         require(request, Perm.REVIEW_RETURNS, partnership)
