@@ -38,7 +38,7 @@ from jointly.contracts.models import (
     VariationKind,
     VariationStatus,
 )
-from jointly.core.api import ScopedViewSet, VersionedModelSerializer
+from jointly.core.api import Conflict, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
 from jointly.intentions.models import Intention
@@ -295,6 +295,18 @@ class VariationViewSet(ProviderScopedViewSet):
     partnership_path = "contract__partnership"
     provider_path = "contract__provider_id"
     filterset_fields = ["contract", "status", "kind"]
+
+    def perform_destroy(self, instance: Variation) -> None:
+        """A proposal can be withdrawn (deleted); a decided variation is a record of someone's
+        decision and is kept (409)."""
+        if instance.status != VariationStatus.PROPOSED:
+            self._check_write(instance.contract.partnership)
+            raise Conflict(
+                f"This variation was {instance.get_status_display().lower()} and is kept as the record "
+                "of that decision. Nothing was deleted.",
+                code="protected",
+            )
+        super().perform_destroy(instance)
 
     def _decide(self, request: Request, approve: bool) -> Response:
         variation = self.get_object()
