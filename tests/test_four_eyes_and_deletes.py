@@ -359,3 +359,25 @@ def test_demo_variations_have_distinct_proposer_and_decider():
         )
     assert not Variation.objects.filter(proposed_by__isnull=True).exists()
     assert loader.load()["Variation updated"] == 0  # idempotent
+
+
+def test_api_decided_variation_is_kept_a_proposal_can_be_withdrawn(world, client_for):
+    c = make_contract(world.p, world.provider, world.ccg)
+    decided = Variation.objects.create(
+        contract=c, kind="scope", description="d", effective_date=dt.date(2014, 1, 1), status="approved"
+    )
+    proposal = Variation.objects.create(
+        contract=c, kind="scope", description="p", effective_date=dt.date(2014, 1, 1)
+    )
+    client = client_for(world.users["commissioner"])
+    r = client.delete(f"/api/v1/variations/{decided.pk}/")
+    assert r.status_code == 409
+    assert r.json() == {
+        "detail": "This variation was approved and is kept as the record of that decision. Nothing was deleted."
+    }
+    assert client_for(world.users["viewer"]).delete(f"/api/v1/variations/{decided.pk}/").status_code == 403
+    assert (
+        client_for(world.users["commissioner"]).delete(f"/api/v1/variations/{proposal.pk}/").status_code
+        == 204
+    )
+    assert list(Variation.objects.filter(contract=c)) == [decided]

@@ -35,7 +35,7 @@ from jointly.contracts.models import (
     VariationStatus,
 )
 from jointly.core import imports, scoping, uploads
-from jointly.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
+from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
 from jointly.intentions.models import Intention
@@ -313,17 +313,22 @@ class FundingShareViewSet(ProviderScopedViewSet):
 class VariationSerializer(VersionedModelSerializer):
     contract = _contract_field()
     decided_by = serializers.SerializerMethodField()
+    proposed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Variation
         fields = [
             "id", "contract", "kind", "description", "value_change", "new_end_date", "effective_date",
-            "status", "decided_by", "decided_on", "reason", "version",
+            "status", "proposed_by", "decided_by", "decided_on", "reason", "version",
         ]  # fmt: skip
         read_only_fields = ["status", "decided_on", "reason"]
 
     def get_decided_by(self, obj: Variation) -> str | None:
         return obj.decided_by.display_name if obj.decided_by_id else None
+
+    def get_proposed_by(self, obj: Variation) -> str | None:
+        """Who proposed it (they cannot approve or reject it); null when not recorded."""
+        return obj.proposed_by.display_name if obj.proposed_by_id else None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -365,11 +370,23 @@ _DECIDE_SCHEMA = extend_schema(
 
 
 class VariationViewSet(ProviderScopedViewSet):
-    queryset = Variation.objects.select_related("contract__partnership", "decided_by")
+    queryset = Variation.objects.select_related("contract__partnership", "decided_by", "proposed_by")
     serializer_class = VariationSerializer
     partnership_path = "contract__partnership"
     provider_paths = ("contract__provider",)
     filterset_fields = ["contract", "status", "kind"]
+
+    def perform_destroy(self, instance: Variation) -> None:
+        """A proposal can be withdrawn (deleted); a decided variation is a record of someone's
+        decision and is kept (409)."""
+        if instance.status != VariationStatus.PROPOSED:
+            self._check_write(instance.contract.partnership)
+            raise Conflict(
+                f"This variation was {instance.get_status_display().lower()} and is kept as the record "
+                "of that decision. Nothing was deleted.",
+                code="protected",
+            )
+        super().perform_destroy(instance)
 
     def _decide(self, request: Request, approve: bool) -> Response:
         variation = self.get_object()

@@ -51,9 +51,10 @@ def possible_proposers(
 ) -> set[int]:
     """The proposer (and ``also``: e.g. whoever last changed the proposal) if the proposer is
     known; otherwise everyone the record's history names (see module notes)."""
+    known = {i for i in also if i is not None}
     if proposed_by_id is not None:
-        return {proposed_by_id} | {i for i in also if i is not None}
-    return history_authors(record) if record is not None else {i for i in also if i is not None}
+        return {proposed_by_id} | known
+    return known | (history_authors(record) if record is not None else set())
 
 
 def check_four_eyes(

@@ -433,7 +433,7 @@ def _notice(partnership: Any, scope: Scope, pk: int) -> PerformanceNotice:
 def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership, scope = queries.access(request, slug)
     item = _notice(partnership, scope, pk)
-    form = EscalationForm(request.POST or None)
+    form = EscalationForm(request.POST if request.POST.get("action") == "escalate" else None)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         require(request, Perm.REVIEW_RETURNS, partnership)
