@@ -160,7 +160,7 @@ def _provided(
             contract=contract,
             commissioner=council,
             financial_year="2014/15",
-            funding_stream="council_general",
+            funding_stream="core",
             amount=Decimal("1000"),
         ),  # fmt: skip
         Variation: Variation.objects.create(
@@ -314,6 +314,9 @@ def normalise(body: bytes, *values: Any) -> str:
 
 
 def answer(response: Any, *values: Any) -> tuple[int, str]:
+    """Status and body; an error's body with the values sent replaced (messages may echo them)."""
+    if response.status_code < 400:
+        return response.status_code, response.content.decode("utf-8", "replace")
     return response.status_code, normalise(response.content, *values)
 
 
