@@ -97,3 +97,13 @@ def test_a_member_who_may_not_write_is_refused_before_any_uniqueness_check(seede
         "/api/v1/boards/", {"partnership": "alpha", "slug": "icb", "name": "Clash"}, format="json"
     )  # "icb" exists in alpha: the viewer gets 403, not "another board uses this slug"
     assert got.status_code == 403
+
+
+def test_a_reader_who_may_not_comment_is_refused_before_validation(seeded):
+    from jointly.performance.models import KpiReturn
+
+    ret = seeded.records["alpha"][KpiReturn]
+    got = _client(seeded.world.users["viewer"]).post(
+        "/api/v1/return-comments/", {"kpi_return": ret.pk, "kind": "accept", "text": " "}, format="json"
+    )
+    assert got.status_code == 403
