@@ -48,7 +48,7 @@ from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import partnership_field
 from jointly.partnerships.models import Area
 
-scoping.reference(Indicator)
+scoping.reference(Indicator, IndicatorValue)
 scoping.register(ComparatorGroup, "partnership", every=Perm.VIEW_NEEDS)
 scoping.register(NeedsAssessment, "partnership", every=Perm.VIEW_NEEDS)
 

@@ -181,6 +181,7 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """``kind``: ``accept`` or ``query`` (commissioners), ``reply`` (the provider)."""
         serializer = self.get_serializer(data=request.data)
+        self._check_role_before_validation(serializer)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         ret = data["kpi_return"]
@@ -202,6 +203,20 @@ class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         else:
             raise ValidationError({"kind": "Use accept, query or reply."})
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    def _check_role_before_validation(self, serializer: CommentSerializer) -> None:
+        """A reader who may neither review nor submit returns is refused before any validation."""
+        data = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
+        try:
+            ret = serializer.fields["kpi_return"].run_validation(data.get("kpi_return"))
+        except ValidationError:
+            return  # reported by is_valid(), like an unknown return
+        partnership = ret.kpi.partnership
+        if not any(has_permission(self.request.user, p, partnership) for p in _COMMENTERS):
+            raise PermissionDenied("Only commissioners and the provider comment on returns.")
+
+
+_COMMENTERS = (Perm.REVIEW_RETURNS, Perm.SUBMIT_RETURNS)
 
 
 @extend_schema_serializer(component_name="RemedialAction")
