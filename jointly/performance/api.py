@@ -138,8 +138,8 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         if not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
             raise PermissionDenied("Only the provider can submit returns.")
-        orgs = queries.submit_scope(request.user, partnership)
-        kpis = list(queries.kpis(partnership, orgs))
+        scope = queries.submit_scope(request.user, partnership)
+        kpis = list(queries.kpis(partnership, scope))
         rows = body.validated_data["rows"]
         clean, problems = actions.check(rows, kpis, first_row=1)
         if problems:
