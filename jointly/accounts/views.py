@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jointly.accounts.forms import TokenForm
+from jointly.accounts.forms import SignInForm, TokenForm
 from jointly.accounts.models import ApiToken
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
 
 
 def account(request: HttpRequest) -> HttpResponse:
