@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jointly.core",
     "jointly.accounts",
     "jointly.partnerships",
@@ -65,10 +67,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "jointly.accounts.twofactor.TwoFactorMiddleware",
     "jointly.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -112,6 +116,7 @@ LOGOUT_REDIRECT_URL = "login"
 # People with these roles, and platform admins, must use a second factor (TOTP); their API tokens
 # may live at most JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS.
 JOINTLY_TWO_FACTOR_ROLES = ["partnership_admin"]
+OTP_TOTP_ISSUER = "Jointly"
 JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS = int(os.environ.get("JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS", "8"))
 # Throttling: after this many failed sign-ins within the window, for one email address tried or from
 # one client address, sign-in is refused until the window has passed (counted in the database).
@@ -201,6 +206,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
+    "jointly.accounts.demo.load",
 ]
 
 # Reviews/notices falling due within this many days are flagged "due soon".

@@ -97,3 +97,25 @@ class GovUKSetPasswordForm(GovUKFormMixin, SetPasswordForm):
 
 class GovUKPasswordChangeForm(GovUKFormMixin, PasswordChangeForm):
     pass
+
+
+class CodeForm(GovUKFormMixin, forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        label="Code from your authenticator app",
+        help_text="The 6 digits your app shows now.",
+        error_messages={"invalid": "Enter the 6-digit code (numbers only)."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-5",
+            }
+        )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
