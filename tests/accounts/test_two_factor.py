@@ -45,7 +45,9 @@ def test_an_admin_without_a_device_must_set_one_up_before_anything_else(world):
     wrong = client.post(page["Location"], {"code": "000000" if code_for(device) != "000000" else "111111"})
     assert wrong.status_code == 400 and not TOTPDevice.objects.get(user=admin).confirmed
     # django-otp slows down guessing: a failure makes the next try wait; the test does not.
-    TOTPDevice.objects.filter(user=admin).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    TOTPDevice.objects.filter(user=admin).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
     done = client.post(page["Location"], {"code": code_for(device)})
     assert done.status_code == 302 and done["Location"] == "/p/alpha/"
     assert TOTPDevice.objects.get(user=admin).confirmed
