@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jointly.core",
     "jointly.accounts",
     "jointly.partnerships",
@@ -103,10 +105,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "jointly.accounts.twofactor.TwoFactorMiddleware",
     "jointly.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -160,7 +164,31 @@ LOGOUT_REDIRECT_URL = "login"
 # People with these roles, and platform admins, must use a second factor (TOTP); their API tokens
 # may live at most JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS.
 JOINTLY_TWO_FACTOR_ROLES = ["partnership_admin"]
+OTP_TOTP_ISSUER = "Jointly"
 JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS = int(os.environ.get("JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS", "8"))
+# Throttling: after this many failed sign-ins within the window, for one email address tried or from
+# one client address, sign-in is refused until the window has passed (counted in the database).
+AUTHENTICATION_BACKENDS = ["jointly.accounts.throttle.ThrottledModelBackend"]
+JOINTLY_SIGNIN_WINDOW_MINUTES = int(os.environ.get("JOINTLY_SIGNIN_WINDOW_MINUTES", "15"))
+JOINTLY_SIGNIN_ACCOUNT_LIMIT = int(os.environ.get("JOINTLY_SIGNIN_ACCOUNT_LIMIT", "5"))
+JOINTLY_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("JOINTLY_SIGNIN_ADDRESS_LIMIT", "30"))
+# Sessions last JOINTLY_SESSION_HOURS, optionally ending when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("JOINTLY_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("JOINTLY_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("JOINTLY_PASSWORD_RESET_HOURS", "2")) * 3600)
+# E-mail (password resets): printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("JOINTLY_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "JOINTLY_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("JOINTLY_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("JOINTLY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JOINTLY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JOINTLY_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("JOINTLY_EMAIL_FROM", "Jointly <no-reply@jointly.invalid>")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -249,6 +277,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
+    "jointly.accounts.demo.load",
 ]
 
 # Reviews/notices falling due within this many days are flagged "due soon".

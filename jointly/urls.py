@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from jointly.accounts import views as accounts_views
 from jointly.core.views_health import healthz
 from jointly.partnerships.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("login/", login_not_required(accounts_views.SignInView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("jointly.accounts.urls")),
+    path("account/", include("jointly.accounts.auth_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("jointly.api_urls")),

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from jointly.accounts.models import ApiToken, Membership, User
+from jointly.accounts.models import ApiToken, Membership, SignInAttempt, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,3 +57,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = queryset.revoke()
         self.message_user(request, f"Revoked {count} token(s).")
+
+
+@admin.register(SignInAttempt)
+class SignInAttemptAdmin(admin.ModelAdmin):
+    """The audit of password sign-ins: read only."""
+
+    list_display = ["when", "email", "outcome", "address"]
+    list_filter = ["outcome"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SignInAttempt | None = None) -> bool:
+        return False

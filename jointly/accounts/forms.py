@@ -6,9 +6,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils import timezone
 
 from jointly.accounts.models import User, token_max_lifetime
+from jointly.accounts.throttle import was_refused
 from jointly.core.forms import GovUKFormMixin
 
 EXPIRY_CHOICES = [
@@ -51,3 +59,63 @@ class TokenForm(GovUKFormMixin, forms.Form):
                 f"Choose a token that expires in {hours} hours."
             )
         return expires_at
+
+
+LOCKED_MESSAGE = (
+    "There have been too many failed attempts to sign in with this email address or from this place. "
+    "Wait {minutes} minutes and try again, or reset your password."
+)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; while throttled it says so, in words that do not reveal whether the
+    address has an account."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct email address and password.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if was_refused(self.request):
+                raise forms.ValidationError(
+                    LOCKED_MESSAGE.format(minutes=settings.JOINTLY_SIGNIN_WINDOW_MINUTES), code="locked"
+                ) from None
+            raise
+
+
+class GovUKPasswordResetForm(GovUKFormMixin, PasswordResetForm):
+    pass
+
+
+class GovUKSetPasswordForm(GovUKFormMixin, SetPasswordForm):
+    pass
+
+
+class GovUKPasswordChangeForm(GovUKFormMixin, PasswordChangeForm):
+    pass
+
+
+class CodeForm(GovUKFormMixin, forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        label="Code from your authenticator app",
+        help_text="The 6 digits your app shows now.",
+        error_messages={"invalid": "Enter the 6-digit code (numbers only)."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-5",
+            }
+        )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()

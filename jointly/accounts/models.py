@@ -203,3 +203,34 @@ class ApiToken(models.Model):
             return True
         # A minute's grace: the limit is checked against the creation time, set a moment later.
         return self.expires_at is not None and self.expires_at - self.created <= limit + timedelta(minutes=1)
+
+
+class SignInAttempt(models.Model):
+    """One sign-in with a password: the audit of failures, and what throttling counts.
+
+    The address is kept only as a keyed fingerprint (see ``jointly.accounts.throttle``): enough to
+    count attempts from one place, not to find who made them.
+    """
+
+    class Outcome(models.TextChoices):
+        FAILED = "failed", "Wrong email address or password"
+        REFUSED = "refused", "Refused: too many failures"
+        SUCCEEDED = "succeeded", "Signed in"
+
+    when = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField(max_length=254, db_index=True, help_text="The email address tried, lower case.")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(
+        max_length=16, blank=True, db_index=True, help_text="Keyed fingerprint of the address."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    public_fields = ("id", "when", "outcome")
+    personal_fields = ("email", "user", "address")
+
+    class Meta:
+        ordering = ["-when", "-id"]
+        verbose_name = "sign-in attempt"
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

@@ -9,13 +9,25 @@ from jointly.demo import loader
 
 class Command(BaseCommand):
     help = (
-        "Demo data: `jointly demo load` loads the demo partnerships; `jointly demo accounts` lists sign-ins."
+        "Demo data: `jointly demo load` loads the demo partnerships; `jointly demo accounts` lists sign-ins; "
+        "`jointly demo code EMAIL` prints a demo admin's current two-factor code."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["load", "accounts"])
+        parser.add_argument("action", choices=["load", "accounts", "code"])
+        parser.add_argument(
+            "email", nargs="?", help="for `code`: a demo account that uses two-factor sign-in"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "code":
+            from jointly.accounts.demo import current_code
+
+            try:
+                self.stdout.write(current_code(options["email"] or ""))
+            except LookupError as exc:
+                raise CommandError(str(exc)) from exc
+            return
         if options["action"] == "load":
             try:
                 stats = loader.load()
