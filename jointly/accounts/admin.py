@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from jointly.accounts.models import ApiToken, Membership, SignInAttempt, User
+from jointly.accounts.models import ApiToken, ApiTokenQuerySet, Membership, SignInAttempt, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,7 +27,7 @@ class JointlyUserAdmin(UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         obj.username = obj.email
         super().save_model(request, obj, form, change)
 
@@ -47,14 +46,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__email"]
     fields = ["user", "name", "prefix", "created", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "name", "prefix", "created", "expires_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a secret is shown once: people create tokens on their "Your API tokens" page
 
     @admin.action(description="Revoke the selected tokens")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+    def revoke(self, request: HttpRequest, queryset: ApiTokenQuerySet) -> None:
         count = queryset.revoke()
         self.message_user(request, f"Revoked {count} token(s).")
 

@@ -40,7 +40,9 @@ class TokenForm(GovUKFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if self.limit is not None:
             hours = f"{self.limit.total_seconds() / 3600:g}"
-            self.fields["expires"].choices = [("short", f"In {hours} hours"), *EXPIRY_CHOICES]
+            expires = self.fields["expires"]
+            assert isinstance(expires, forms.ChoiceField)
+            expires.choices = [("short", f"In {hours} hours"), *EXPIRY_CHOICES]
             self.fields["expires"].initial = "short"
             self.fields[
                 "expires"

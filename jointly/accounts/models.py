@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -39,9 +39,9 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = JointlyUserManager()
+    objects: ClassVar[JointlyUserManager] = JointlyUserManager()
 
     public_fields = (
         "is_staff", "is_active", "is_superuser", "date_joined", "last_login", "groups", "user_permissions",
@@ -58,7 +58,7 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # ``set_password`` leaves the new raw password in ``_password`` until the save; Django's own
         # hash upgrade on sign-in clears it first, so only a real change revokes the tokens.
-        password_changed = self._password is not None and self.pk is not None
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
             ApiToken.objects.filter(user=self).revoke()
@@ -141,12 +141,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-class ApiTokenManager(models.Manager["ApiToken"]):
-    def get_queryset(self) -> ApiTokenQuerySet:
-        return ApiTokenQuerySet(self.model, using=self._db)
-
-    def active(self) -> ApiTokenQuerySet:
-        return self.get_queryset().active()
+class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):  # type: ignore[misc]
+    """``ApiToken.objects``: the queryset's ``active()`` and ``revoke()``, and ``issue()``."""
 
     def issue(self, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
         """Create a token and return it with its secret, which is never stored and never shown again."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -96,7 +97,8 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     if requires_two_factor(request.user):
         messages.error(request, "Your role needs two-factor sign-in, so it cannot be turned off.")
         return redirect("accounts:account")
-    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+    user: Any = request.user  # the OTP middleware adds is_verified()
+    if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect("accounts:two_factor_verify")
     TOTPDevice.objects.filter(user=request.user).delete()
     messages.success(request, "Two-factor sign-in is turned off.")
@@ -106,16 +108,17 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 @never_cache
 def tokens(request: HttpRequest) -> HttpResponse:
     """List the person's tokens and create one; a new token's secret is shown on this answer only."""
-    form = TokenForm(request.POST or None, user=request.user)
+    user: Any = request.user  # signed in (LoginRequiredMiddleware)
+    form = TokenForm(request.POST or None, user=user)
     created = secret = None
     if request.method == "POST" and form.is_valid():
         created, secret = ApiToken.objects.issue(
-            request.user, form.cleaned_data["name"], expires_at=form.cleaned_data["expires"]
+            user, form.cleaned_data["name"], expires_at=form.cleaned_data["expires"]
         )
-        form = TokenForm(user=request.user)
+        form = TokenForm(user=user)
     context = {
         "form": form,
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": ApiToken.objects.filter(user=user),
         "created": created,
         "secret": secret,
         "submit_label": "Create token",

@@ -14,7 +14,7 @@ class GovUKFormMixin:
     """Adds GOV.UK Frontend classes to widgets so templates stay simple."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[misc]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(field, forms.CharField):

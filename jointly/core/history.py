@@ -29,7 +29,7 @@ HIDDEN_FIELDS = {"version", "modified_on", "modified_by", "created_on", "created
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        return str(getattr(model._meta.get_field(name), "verbose_name", name)).capitalize()
     except Exception:  # noqa: BLE001 - a field removed since the change was recorded
         return name
 
@@ -45,7 +45,7 @@ def _display(record: Any, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
+def history_for(instance: Any, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what and when. Two queries whatever the length.
 
     Many-to-many changes are shown where the model tracks them.

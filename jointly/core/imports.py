@@ -233,7 +233,7 @@ def check_utf8(source: IO[bytes]) -> None:
 
 def _csv_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
     check_utf8(source)
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="", errors="strict")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="", errors="strict")
     reader = csv.reader(text, strict=True)  # an unclosed quote is an error, not a silent merge
     number = 0
     while True:

@@ -67,10 +67,10 @@ def save_versioned(
     """
     model = type(instance)
     with transaction.atomic():
-        if instance.pk is not None and model.objects.filter(pk=instance.pk).exists():
+        if instance.pk is not None and model._default_manager.filter(pk=instance.pk).exists():
             if expected_version is None:
                 raise StaleEdit(instance)
-            bumped = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            bumped = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
                 version=F("version") + 1
             )
             if bumped != 1:

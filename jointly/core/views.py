@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +28,6 @@ def handle_versioned_form(
         except StaleEdit:
             return render(request, template, {**context, "form": form}, status=409)
         messages.success(request, success_message)
-        return HttpResponseRedirect(success_url or obj.get_absolute_url())
+        return HttpResponseRedirect(success_url or cast(Any, obj).get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form}, status=status)
