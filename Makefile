@@ -1,5 +1,6 @@
 # Jointly: one command runner for people and CI.
 #   make run    set everything up and serve http://127.0.0.1:8000 with the demo partnerships
+#               (DEBUG off, a development secret key made in var/; JOINTLY_DEBUG=true for debug pages)
 #   make test   set everything up and run ruff plus the whole test suite (incl. browser tests)
 SHELL := /bin/bash
 PYTHON ?= python3

@@ -50,8 +50,10 @@ def development_secret_key(var_dir: Path) -> str:
             os.link(draft, path)
         except FileExistsError:
             pass
+        except OSError:  # a file system without hard links: last writer wins, still never half-written
+            os.replace(draft, path)
         finally:
-            draft.unlink()
+            draft.unlink(missing_ok=True)
     key = path.read_text(encoding="ascii").strip()
     if not key:
         raise RuntimeError(f"{path} is empty: delete it to have a new development key made")

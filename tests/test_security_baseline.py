@@ -288,6 +288,7 @@ def test_api_docs_load_pinned_local_assets_without_inline_script(world, client_f
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
+    assert "<style" not in html and "style=" not in html
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
     assert scripts
     for attrs, body in scripts:

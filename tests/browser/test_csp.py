@@ -31,16 +31,18 @@ def watch(page) -> list[str]:
     page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => "
-        "console.error('Refused to ' + e.violatedDirective + ' ' + e.blockedURI));"
+        "console.error('Refused to ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile"
+        " + ':' + e.lineNumber + ' ' + e.sample));"
     )
     return seen
 
 
 def test_pages_admin_and_api_docs_log_no_csp_violation(people, new_page, sign_in):
     page = new_page()
+    page.set_default_timeout(60_000)  # the first request builds WhiteNoise's file list; CI machines are busy
     violations = watch(page)
 
-    page.goto("/login/")
+    page.goto("/login/", timeout=180_000)
     sign_in(page, people.admin.email, ADMIN_PASSWORD)
     for url in (
         "/",
