@@ -193,11 +193,20 @@ def redis_reachable() -> bool:
         return False
 
 
+def tidy_redis(queue: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    keys = [key for key in client.scan_iter(match="*") if queue.encode() in key]
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
-def test_a_worker_runs_jobs_from_redis(site):
-    env = site.env(
-        JOINTLY_BROKER_URL="redis://127.0.0.1:6379/15", JOINTLY_JOB_QUEUE=f"jointly-test-{uuid.uuid4().hex}"
-    )
+def test_a_worker_runs_jobs_from_redis(site, request):
+    queue = f"jointly-test-{uuid.uuid4().hex}"
+    env = site.env(JOINTLY_BROKER_URL="redis://127.0.0.1:6379/15", JOINTLY_JOB_QUEUE=queue)
+    request.addfinalizer(lambda: tidy_redis(queue))
     site.start("-m", "jointly.cli", "worker", "--concurrency", "1", env=env, name="redis-worker")
     source = site.base / "small.csv"
     source.write_text(HEAD + "".join(f"bf,E10000012,R{i},,,1,10\n" for i in range(5)))
