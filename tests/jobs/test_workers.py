@@ -107,6 +107,8 @@ def wait_for(what: Callable[[], Any], timeout: float = 300, every: float = 0.1) 
 def site(tmp_path_factory):
     site = Site(tmp_path_factory.mktemp("jobs-site"))
     site.token = json.loads(site.run("-m", "tests.jobs.procs", "seed").strip().splitlines()[-1])["token"]
+    # `migrate` also created the shared database cache's table.
+    assert site.query("SELECT name FROM sqlite_master WHERE name = 'jointly_cache'") == ("jointly_cache",)
     yield site
     site.stop_all()
 
