@@ -107,6 +107,8 @@ def wait_for(what: Callable[[], Any], timeout: float = 300, every: float = 0.1) 
 def site(tmp_path_factory):
     site = Site(tmp_path_factory.mktemp("jobs-site"))
     site.token = json.loads(site.run("-m", "tests.jobs.procs", "seed").strip().splitlines()[-1])["token"]
+    # `migrate` also created the shared database cache's table.
+    assert site.query("SELECT name FROM sqlite_master WHERE name = 'jointly_cache'") == ("jointly_cache",)
     yield site
     site.stop_all()
 
@@ -193,11 +195,20 @@ def redis_reachable() -> bool:
         return False
 
 
+def tidy_redis(queue: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    keys = [key for key in client.scan_iter(match="*") if queue.encode() in key]
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
-def test_a_worker_runs_jobs_from_redis(site):
-    env = site.env(
-        JOINTLY_BROKER_URL="redis://127.0.0.1:6379/15", JOINTLY_JOB_QUEUE=f"jointly-test-{uuid.uuid4().hex}"
-    )
+def test_a_worker_runs_jobs_from_redis(site, request):
+    queue = f"jointly-test-{uuid.uuid4().hex}"
+    env = site.env(JOINTLY_BROKER_URL="redis://127.0.0.1:6379/15", JOINTLY_JOB_QUEUE=queue)
+    request.addfinalizer(lambda: tidy_redis(queue))
     site.start("-m", "jointly.cli", "worker", "--concurrency", "1", env=env, name="redis-worker")
     source = site.base / "small.csv"
     source.write_text(HEAD + "".join(f"bf,E10000012,R{i},,,1,10\n" for i in range(5)))
