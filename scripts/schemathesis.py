@@ -112,11 +112,11 @@ def drop_database(admin_url: str | None) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
-def wait_for(url: str, timeout: float = 120) -> None:
+def wait_for(url: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(url, timeout=180) as response:  # noqa: S310 (loopback)
                 if response.status == 200:
                     return
         except OSError:

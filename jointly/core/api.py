@@ -12,6 +12,7 @@ from django.db import models as django_models
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -96,6 +97,12 @@ class JointlySchema(AutoSchema):
         ):
             schema, required = {"allOf": [schema, {"required": ["version"]}]}, True
         return schema, required
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        # Our plain ViewSets (service map, needs profile) answer ``list`` with one object.
+        if not isinstance(self.view, GenericAPIView):
+            return False
+        return super()._is_list_view(serializer)
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         operation = super().get_operation(*args, **kwargs)
