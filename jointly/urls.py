@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from jointly.core.api import api_not_found
 from jointly.core.views_health import healthz
 from jointly.partnerships.views import home
 
@@ -24,3 +25,5 @@ urlpatterns = [
     path("p/<slug:slug>/performance/", include("jointly.performance.urls")),
     path("p/<slug:slug>/needs/", include("jointly.needs.urls")),
 ]
+# Last: an address under /api/ that no route above matched answers JSON 404 (jointly.core.api).
+urlpatterns.append(re_path(r"^api/", api_not_found))

@@ -134,6 +134,18 @@ def test_a_filter_value_out_of_range_is_not_a_500(api: APIClient) -> None:
     assert response["Content-Type"] == "application/json"
 
 
+@pytest.mark.django_db
+def test_an_unmatched_api_address_is_a_json_404(api: APIClient) -> None:
+    for method, url in [("post", "/api/v1/variations/0.5/approve/"), ("get", "/api/v1/nothing-here/")]:
+        response = getattr(api, method)(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not found."}
+    response = api.get("/api/v1/intentions?limit=5")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/intentions/?limit=5"
+
+
 # --- Plain text --------------------------------------------------------------------------------
 
 

@@ -313,3 +313,27 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 return default
             raise serializers.ValidationError({first: "This field is required."})
         return follow(data[first], rest) if rest else data[first]
+
+
+# --- Unmatched API addresses ----------------------------------------------------------------------
+
+from django.contrib.auth.decorators import login_not_required  # noqa: E402
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse  # noqa: E402
+from django.urls import Resolver404, resolve  # noqa: E402
+
+
+@login_not_required
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any address under ``/api/`` that no route matches: a JSON 404, not the HTML page.
+
+    It comes last in the URLconf, so Django's slash-appending is done here for reads.
+    """
+    if not request.path.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": "Not found."}, status=404)
