@@ -215,7 +215,8 @@ def main() -> int:
                 "--output-truncate", "true",
                 *args.extra,
             ]  # fmt: skip
-            subprocess.run(command, env=env, cwd=ROOT, check=False)
+            # Run in the temporary folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+            subprocess.run(command, env=env, cwd=tmp, check=False)
             counts, fatal = summarise(next(report_dir.glob("*.ndjson")))
             print(f"-- {email}: failed checks by name: {dict(counts) or 'none'}")
             if fatal:
