@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from jointly.accounts import views as accounts_views
+from jointly.core.api import api_not_found
 from jointly.core.views_health import healthz
 from jointly.partnerships.views import home
 
@@ -33,3 +34,5 @@ handler400 = "jointly.core.views_errors.bad_request"
 handler403 = "jointly.core.views_errors.permission_denied"
 handler404 = "jointly.core.views_errors.page_not_found"
 handler500 = "jointly.core.views_errors.server_error"
+# Last: an address under /api/ that no route above matched answers JSON 404 (jointly.core.api).
+urlpatterns.append(re_path(r"^api/", api_not_found))

@@ -112,11 +112,11 @@ def drop_database(admin_url: str | None) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
-def wait_for(url: str, timeout: float = 120) -> None:
+def wait_for(url: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(url, timeout=180) as response:  # noqa: S310 (loopback)
                 if response.status == 200:
                     return
         except OSError:
@@ -215,7 +215,8 @@ def main() -> int:
                 "--output-truncate", "true",
                 *args.extra,
             ]  # fmt: skip
-            subprocess.run(command, env=env, cwd=ROOT, check=False)
+            # Run in the temporary folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+            subprocess.run(command, env=env, cwd=tmp, check=False)
             counts, fatal = summarise(next(report_dir.glob("*.ndjson")))
             print(f"-- {email}: failed checks by name: {dict(counts) or 'none'}")
             if fatal:

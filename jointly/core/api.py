@@ -12,6 +12,7 @@ from django.db import models as django_models
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -96,6 +97,12 @@ class JointlySchema(AutoSchema):
         ):
             schema, required = {"allOf": [schema, {"required": ["version"]}]}, True
         return schema, required
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        # Our plain ViewSets (service map, needs profile) answer ``list`` with one object.
+        if not isinstance(self.view, GenericAPIView):
+            return False
+        return super()._is_list_view(serializer)
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         operation = super().get_operation(*args, **kwargs)
@@ -354,3 +361,27 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 return default
             raise serializers.ValidationError({first: "This field is required."})
         return follow(data[first], rest) if rest else data[first]
+
+
+# --- Unmatched API addresses ----------------------------------------------------------------------
+
+from django.contrib.auth.decorators import login_not_required  # noqa: E402
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse  # noqa: E402
+from django.urls import Resolver404, resolve  # noqa: E402
+
+
+@login_not_required
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any address under ``/api/`` that no route matches: a JSON 404, not the HTML page.
+
+    It comes last in the URLconf, so Django's slash-appending is done here for reads.
+    """
+    if not request.path.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -23,6 +23,19 @@ class JSONParser(parsers.JSONParser):
 
 
 def _refuse_control_characters(data: Any) -> None:
+    """A 400 naming each top-level field whose value holds a control character."""
+    if isinstance(data, dict):
+        bad = {key: [_MESSAGE] for key, value in data.items() if _has_control(value) or _has_control(key)}
+        if bad:
+            raise exceptions.ValidationError(bad)
+    elif _has_control(data):
+        raise exceptions.ParseError(_MESSAGE)
+
+
+_MESSAGE = "Remove the control characters: text may hold tabs and line breaks, nothing else."
+
+
+def _has_control(data: Any) -> bool:
     stack = [data]
     while stack:
         item = stack.pop()
@@ -32,9 +45,8 @@ def _refuse_control_characters(data: Any) -> None:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, str) and find_control_character(item, multiline=True) is not None:
-            raise exceptions.ParseError(
-                "Text may not hold control characters (other than tab and line breaks)."
-            )
+            return True
+    return False
 
 
 class Pagination(pagination.LimitOffsetPagination):
