@@ -1,4 +1,4 @@
-"""The Celery application: ``celery -A jointly.celery worker`` (or ``jointly worker``). ADR 0007.
+"""The Celery application: ``celery -A jointly.celery worker`` (or ``jointly worker``). ADR 0012.
 
 Settings come from Django's (``CELERY_*``): Redis when ``JOINTLY_BROKER_URL`` is set, otherwise
 kombu's filesystem transport in ``var/queue`` (nothing to install; one machine only).

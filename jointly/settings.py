@@ -144,7 +144,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several writers (web workers, the job worker): WAL lets readers run beside a writer, the
     # timeout (seconds; SQLite's busy timeout) waits for a lock instead of failing, and IMMEDIATE
     # takes the write lock when a transaction begins, so two transactions never deadlock upgrading
-    # a read lock. ADR 0007-hardening-sqlite-concurrency.
+    # a read lock. ADR 0007.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -162,7 +162,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in and tokens (see README "Signing in" and docs/adr/0007-signin-...).
+# Sign-in and tokens (see README "Signing in" and docs/adr/0013-sign-in-and-tokens.md).
 # People with these roles, and platform admins, must use a second factor (TOTP); their API tokens
 # may live at most JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS.
 JOINTLY_TWO_FACTOR_ROLES = ["partnership_admin"]
@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "jointly.core.api.JointlySchema",
-    # JSON only: no browsable HTML API (its forms listed other partnerships' records). ADR 0007.
+    # JSON only: no browsable HTML API (its forms listed other partnerships' records). ADR 0009.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "jointly.core.drf.JSONParser",
@@ -303,7 +303,7 @@ JOINTLY_MAX_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_UPLOAD_BYTES", str(20
 JOINTLY_MAX_NEEDS_UPLOAD_BYTES = int(os.environ.get("JOINTLY_MAX_NEEDS_UPLOAD_BYTES", str(500 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# --- Background jobs and the shared cache (ADR 0007) ---------------------------------------------
+# --- Background jobs and the shared cache (ADR 0012) ---------------------------------------------
 # Jobs run in Celery workers; their status and progress live in jointly.jobs.Job rows. With
 # JOINTLY_BROKER_URL (redis://...) workers may run on any machine; without it, kombu's filesystem
 # transport in var/queue needs nothing installed (web and workers on one machine, as `make run`).

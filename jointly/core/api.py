@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -203,9 +203,9 @@ class ScopedRelatedFieldMixin:
 
     def __init__(self, *args: Any, scope: str | None = None, **kwargs: Any) -> None:
         self.scope = scope
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> Any:
         qs = super().get_queryset()  # type: ignore[misc]
         request = self.context.get("request")  # type: ignore[attr-defined]
         if request is None:
@@ -226,10 +226,14 @@ class VersionedModelSerializer(VersionedSerializerMixin, serializers.ModelSerial
 
     serializer_field_mapping = TEXT_FIELD_MAPPING
 
+    @property
+    def _model(self) -> Any:
+        return self.Meta.model
+
     def _split_m2m(self, data: dict[str, Any]) -> dict[str, Any]:
         m2m = {}
         for name in list(data):
-            field = self.Meta.model._meta.get_field(name) if name != "version" else None
+            field = self._model._meta.get_field(name) if name != "version" else None
             if field is not None and field.many_to_many:
                 m2m[name] = data.pop(name)
         return m2m
@@ -237,7 +241,7 @@ class VersionedModelSerializer(VersionedSerializerMixin, serializers.ModelSerial
     def create(self, validated_data: dict[str, Any]) -> Any:
         validated_data.pop("version", None)
         m2m = self._split_m2m(validated_data)
-        instance = self.Meta.model(**validated_data)
+        instance = self._model(**validated_data)
         with transaction.atomic():
             if isinstance(instance, VersionedModel):
                 save_versioned(instance, expected_version=None, by=self.context["request"].user)
@@ -285,9 +289,11 @@ class ScopedViewSet(viewsets.ModelViewSet):
     permission_classes = [drf_permissions.IsAuthenticated]
 
     def base_queryset(self) -> dj_models.QuerySet:
-        return self.queryset.all()
+        queryset = cast(Any, self).queryset  # a class attribute the stubs read as a manager descriptor
+        assert queryset is not None, f"{type(self).__name__} needs a queryset"
+        return queryset.all()
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> Any:
         return visible_to(
             self.request.user,
             self.base_queryset(),
@@ -332,11 +338,11 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def _home_of(self, instance: Any) -> Any:
         return instance if self.partnership_path == "pk" else follow(instance, self.partnership_path)
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         self._check_write(self._partnership_from(serializer.validated_data))
         serializer.save()
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         self._check_write(self._home_of(serializer.instance))
         new_home = self._partnership_from(serializer.validated_data, default=None)
         if new_home is not None:

@@ -1,4 +1,4 @@
-"""A background job: one row per piece of long work, holding its status and progress (ADR 0007).
+"""A background job: one row per piece of long work, holding its status and progress (ADR 0012).
 
 The queue (Celery) only carries the job's id; everything a page or the API shows about the job is
 read from this row, so any web process on any machine sees the same progress, and a job whose

@@ -1,4 +1,4 @@
-"""Real processes: a web server, workers, a filesystem queue and Redis (ADR 0007, issue 8 "done when").
+"""Real processes: a web server, workers, a filesystem queue and Redis (ADR 0012, issue 8 "done when").
 
 Every child process gets a SQLite test database of its own in ``tmp_path`` (migrated and seeded by a
 child process) and ``JOINTLY_VAR_DIR`` there too: none can reach the development database or queue.

@@ -1,4 +1,4 @@
-"""``jointly worker``: a Celery worker running Jointly's background jobs (ADR 0007)."""
+"""``jointly worker``: a Celery worker running Jointly's background jobs (ADR 0012)."""
 
 from __future__ import annotations
 
