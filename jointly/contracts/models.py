@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from jointly.contracts import terms
-from jointly.core.models import VersionedModel
+from jointly.core.models import VersionedModel, recorded_person
 
 FINANCIAL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -243,23 +242,10 @@ class Variation(VersionedModel):
     status = models.CharField(
         max_length=8, choices=VariationStatus.choices, default=VariationStatus.PROPOSED, editable=False
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="Who proposed it (they cannot approve or reject it); empty when not recorded",
+    proposed_by = recorded_person(
+        "Who proposed it (they cannot approve or reject it); empty when not recorded"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    decided_by = recorded_person()
     decided_on = models.DateField(null=True, blank=True, editable=False)
     reason = models.TextField("reason for the decision", blank=True, editable=False)
 

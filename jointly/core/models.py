@@ -105,3 +105,19 @@ def classified_fields(model: type[models.Model]) -> dict[str, str]:
         for name in getattr(model, attr, ()):
             result[name] = level
     return result
+
+
+def recorded_person(help_text: str = "") -> Any:
+    """A link to the person who did something (proposed, decided, agreed), kept when they leave.
+
+    Not editable in forms: set by the action that records it. Empty means "not recorded".
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text=help_text,
+    )

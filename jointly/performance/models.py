@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from jointly.core.models import VersionedModel
+from jointly.core.models import VersionedModel, recorded_person
 from jointly.performance import returns as rules
 
 
@@ -338,23 +338,8 @@ class RemedialPlan(VersionedModel):
     summary = models.TextField()
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     agreed_on = models.DateField(null=True, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="Who drafted it (they cannot agree it); empty when not recorded",
-    )
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    proposed_by = recorded_person("Who drafted it (they cannot agree it); empty when not recorded")
+    agreed_by = recorded_person()
 
     history = HistoricalRecords()
     public_fields = ("notice", "summary", "status", "agreed_on")
