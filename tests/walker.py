@@ -38,6 +38,7 @@ from jointly.contracts.models import (
 )
 from jointly.core.api import ScopedRelatedFieldMixin
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
+from jointly.jobs.models import Job
 from jointly.needs.models import ComparatorGroup, NeedsAssessment
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.models import (
@@ -128,6 +129,9 @@ def _owned(
         ComparatorGroup: ComparatorGroup.objects.create(partnership=p, name=f"Group {mark}"),
         NeedsAssessment: NeedsAssessment.objects.create(
             partnership=p, topic=f"Assessment {mark}", date=dt.date(2014, 1, 1), key_findings=mark
+        ),
+        Job: Job.objects.create(
+            kind="needs.import", partnership=p, status="failed", message=f"Job {mark}", error=f"Error {mark}"
         ),
     }
     records.update(_provided(p, council, provider, mark))

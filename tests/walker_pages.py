@@ -227,7 +227,7 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str, app_prefix: str) -
     routes: list[Route] = []
     for entry in resolver.url_patterns:
         pattern = entry.pattern
-        if not prefix and str(pattern).startswith(EXCLUDED_PREFIXES):
+        if not prefix and str(pattern).lstrip("^").startswith(EXCLUDED_PREFIXES):
             continue
         if not isinstance(pattern, RoutePattern):
             raise AssertionError(f"{prefix}{pattern}: the walker reads path() routes only; use path()")
@@ -288,7 +288,21 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "performance:notices/<pk>": a.notice.pk,
         "performance:actions/<action_id>": a.remedial_action.pk,
         "services:<pk>": a.service.pk,
+        "accounts:tokens/<pk>": _token_pk(s),
+        # A reset link for nobody: the page must answer "invalid link" without naming an account.
+        ":reset/<uidb64>": "MTIzNDU2Nzg",
+        ":reset/<token>": "set-password",
     }
+
+
+def _token_pk(s: Seeded) -> int:
+    """An API token of alpha's commissioner (the token pages are a person's own, not a partnership's)."""
+    from jointly.accounts.models import ApiToken
+
+    token = ApiToken.objects.filter(user=s.w.users["commissioner"]).first()
+    if token is None:
+        token = ApiToken.objects.issue(s.w.users["commissioner"], "Walker token ZZALPHAOWN")[0]
+    return token.pk
 
 
 def fill(route: Route, s: Seeded, fills: dict[str, Any] | None = None) -> str:

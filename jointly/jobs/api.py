@@ -17,9 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from jointly.accounts.permissions import has_permission, partnerships_with
+from jointly.accounts.permissions import Perm, has_permission, partnerships_with
+from jointly.core import scoping
 from jointly.jobs import registry, runner
 from jointly.jobs.models import Job
+
+# For related fields and filters elsewhere; this viewset's own rule is ``visible_jobs`` below
+# (the jobs you started, or a partnership's jobs of a kind your role may see).
+scoping.register(Job, "partnership", every=Perm.VIEW_NEEDS)
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -14,7 +14,13 @@ ADMIN_PASSWORD = "pw-12345-long"  # tests/factories.py World.build
 
 @pytest.fixture
 def people(transactional_db):
-    return factories.World.build()
+    from collections import Counter
+
+    from jointly.accounts import demo
+
+    world = factories.World.build()
+    demo.load(Counter())  # the platform admin (admin@jointly.test) signs in with the demo's second factor
+    return world
 
 
 def watch(page) -> list[str]:

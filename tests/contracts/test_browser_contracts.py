@@ -40,6 +40,8 @@ def test_contract_variation_and_timeline(live_server):
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     w = factories.World.build()
+    # A second commissioner decides (four eyes); partnership admins would need their second factor.
+    factories.membership(factories.user(email="second.commissioner@alpha.test"), w.council, "commissioner")
     run_in_own_thread(drive, live_server.url, w.provider.pk, w.council.pk)
 
 
@@ -69,12 +71,12 @@ def journey(page, base: str, provider_pk: int, council_pk: int) -> None:
     page.fill("#id_effective_date", "2026-01-01")
     page.click("button[type=submit]")
     contract_url = page.url.split("#")[0]
-    # four eyes: the proposer is told another person decides; a partnership admin approves
+    # four eyes: the proposer is told another person decides; a second commissioner approves
     assert "so another person must approve or reject it" in page.content()
     assert page.locator("select[name=decision]").count() == 0
     page.context.clear_cookies()
     page.goto(f"{base}/login/")
-    page.fill("input[name=username]", "partnership_admin@alpha.test")
+    page.fill("input[name=username]", "second.commissioner@alpha.test")
     page.fill("input[name=password]", "pw-12345-long")
     page.click("button:has-text('Sign in')")
     page.goto(contract_url)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jointly.performance.models import KpiReturn, PerformanceNotice
+from tests import factories
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -111,12 +112,12 @@ def review_and_raise_plan(browser, base_url: str, email: str) -> dict:
     page.wait_for_url("**/notices/*/#actions")
     seen["action_listed"] = "Run extra level 3 sessions" in page.content()
     notice_url = page.url.split("#")[0]
-    # four eyes: whoever drafted the plan cannot agree it; a partnership admin does
+    # four eyes: whoever drafted the plan cannot agree it; a second commissioner does
     page.get_by_role("button", name="Agree plan and close notice").click()
     page.wait_for_load_state()
     seen["own_agree"] = "so another person must agree it" in page.content()
     context.close()
-    context, page = open_as(browser, base_url, email.replace("commissioner", "partnership_admin"))
+    context, page = open_as(browser, base_url, "second.commissioner@alpha.test")
     page.goto(notice_url)
     page.get_by_role("button", name="Agree plan and close notice").click()
     page.wait_for_load_state()
@@ -130,6 +131,8 @@ def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
     transactional_db, perf, in_browser, live_server
 ):
     w = perf.w
+    # A second commissioner agrees the plan (four eyes); partnership admins would need a second factor.
+    factories.membership(factories.user(email="second.commissioner@alpha.test"), w.council, "commissioner")
     base = live_server.url
     before = KpiReturn.objects.count()
     url = f"/p/alpha/performance/contracts/{perf.contract.pk}/upload/"
