@@ -12,7 +12,6 @@ def seed() -> None:
     """Migrate the test database; a world with the needs indicators; print an API token."""
     django.setup()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from tests import factories
     from tests.needs.conftest import NeedsWorld
@@ -20,7 +19,7 @@ def seed() -> None:
     call_command("migrate", verbosity=0)
     world = factories.World.build()
     NeedsWorld.build(world)
-    print(json.dumps({"token": Token.objects.create(user=world.users["analyst"]).key}))
+    print(json.dumps({"token": factories.api_token(world.users["analyst"])}))
 
 
 def enqueue(source: str) -> None:
