@@ -146,6 +146,20 @@ def test_an_unmatched_api_address_is_a_json_404(api: APIClient) -> None:
     assert response["Location"] == "/api/v1/intentions/?limit=5"
 
 
+@pytest.mark.django_db
+def test_a_session_post_without_csrf_gets_json_not_the_html_refusal(world: factories.World) -> None:
+    """Schemathesis sends the session cookie the document allows: CSRF refusals stay JSON."""
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(world.users["commissioner"])
+    unmatched = browser.post("/api/v1/jobs/0.5/retry/")
+    assert unmatched.status_code == 404
+    assert unmatched["Content-Type"] == "application/json"
+    refused = browser.post("/api/v1/intentions/", _intention(), format="json")
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/json"
+    assert "CSRF" in refused.json()["detail"]
+
+
 # --- Plain text --------------------------------------------------------------------------------
 
 

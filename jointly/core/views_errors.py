@@ -46,6 +46,17 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception, template_name="404.html")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal (``CSRF_FAILURE_VIEW``): JSON under ``/api/``, the 403 page elsewhere."""
+    if is_api(request):
+        return JsonResponse(
+            {"detail": "CSRF check failed: send a token header instead of a session cookie."}, status=403
+        )
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return api_error(500)
