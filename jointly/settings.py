@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jointly.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,8 +138,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "jointly.wsgi.application"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Connections are closed after each request by default: the development server runs a thread per
+# request, and kept connections would pile up on PostgreSQL. `jointly serve --production` (a fixed
+# pool of gunicorn workers) keeps them for JOINTLY_DB_CONN_MAX_AGE seconds.
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'jointly.sqlite3'}", conn_max_age=60)
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'jointly.sqlite3'}",
+        conn_max_age=int(os.environ.get("JOINTLY_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several writers (web workers, the job worker): WAL lets readers run beside a writer, the
@@ -265,6 +273,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JOINTLY_LOG_LEVEL", "WARNING")},
+    # One JSON line per request, without personal data (jointly/core/requestlog.py).
+    "loggers": {
+        "jointly.requests": {"level": "INFO" if env_bool("JOINTLY_REQUEST_LOG", False) else "WARNING"},
+        # Django logs every 4xx with the address asked for ("Not Found: /..."), which can hold an
+        # e-mail address or a name: 4xx are counted by the request log instead; 5xx still logged.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Golden thread: functions ``(outcome, partnership, user) -> Section | None`` that add their

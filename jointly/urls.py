@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 
 from jointly.accounts import views as accounts_views
 from jointly.core.api import api_not_found
-from jointly.core.views_health import healthz
+from jointly.core.views_health import healthz, readyz
 from jointly.partnerships.views import home
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("jointly.accounts.urls")),
     path("account/", include("jointly.accounts.auth_urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("jointly.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

@@ -215,3 +215,46 @@ def test_a_worker_runs_jobs_from_redis(site, request):
     pk = int(site.run("-m", "tests.jobs.procs", "enqueue", str(source), env=env).strip().splitlines()[-1])
     wait_for(lambda: site.job(pk)[0] in ("succeeded", "failed"), timeout=300)
     assert site.job(pk)[0] == "succeeded" and site.values("R") == 5
+
+
+def test_serve_production_runs_gunicorn_workers_with_readiness_and_request_logs(site):
+    """`jointly serve --production`: gunicorn workers, static files with DEBUG off, /readyz, JSON logs."""
+    port = free_port()
+    serve = site.start(
+        "-m", "jointly.cli", "serve", "--production", "--no-worker", "--workers", "2", "--port", str(port),
+        name="production",
+    )  # fmt: skip
+    wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, timeout=300)
+    base = f"http://127.0.0.1:{port}"
+    with urlopen(f"{base}/readyz", timeout=60) as response:  # noqa: S310 - loopback
+        assert json.loads(response.read()) == {
+            "status": "ok",
+            "checks": {"database": "ok", "cache": "ok", "queue": "ok"},
+        }
+    with urlopen(f"{base}/static/vendor/htmx.min.js", timeout=60) as response:  # noqa: S310
+        assert response.status == 200
+    request = Request(f"{base}/api/v1/intentions/?search=someone%40example.org")
+    request.add_header("Authorization", f"Token {site.token}")
+    with urlopen(request, timeout=60) as response:  # noqa: S310
+        assert response.status == 200
+    log = site.base / f"production-{site.started.index(serve)}.log"
+    lines = wait_for(
+        lambda: (
+            [
+                json.loads(line)
+                for line in log.read_text().splitlines()
+                if line.startswith('{"event": "request"')
+            ]
+            if "/api/v1/intentions/" in log.read_text()
+            else None
+        ),
+        timeout=60,
+    )
+    assert {"method": "GET", "route": "/api/v1/intentions/", "status": 200, "auth": "token"}.items() <= (
+        next(line for line in lines if line["route"] == "/api/v1/intentions/").items()
+    )
+    assert "example.org" not in log.read_text()  # no query string, no address asked for
+    workers = subprocess.run(["pgrep", "-f", "-P", str(serve.pid)], capture_output=True, text=True)
+    assert workers.returncode == 0  # gunicorn's master runs under serve
+    os.killpg(serve.pid, signal.SIGTERM)
+    assert serve.wait(timeout=120) is not None
