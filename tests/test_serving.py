@@ -80,3 +80,37 @@ def test_an_api_route_is_logged_as_its_pattern(client, caplog) -> None:
         client.get(f"/api/v1/intentions/{world.intention.pk}/")
     routes = [json.loads(r.getMessage())["route"] for r in caplog.records if r.name == "jointly.requests"]
     assert routes == ["/api/v1/intentions/", "/api/v1/intentions/<pk>/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "kind"), [("/p/alpha/intentions/", "text/html"), ("/api/v1/intentions/", "application/json")]
+)
+def test_an_unreachable_database_is_a_503_and_pages_recover_when_it_returns(world, url, kind, monkeypatch):
+    """Issue 16 item 7: a plain message (no traceback), 503 with Retry-After, then normal service."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["commissioner"])
+    assert client.get(url).status_code == 200
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    with monkeypatch.context() as patch:
+        patch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+        down = client.get(url)
+    assert down.status_code == 503
+    assert down["Retry-After"] == "30"
+    assert down["Content-Type"].startswith(kind)
+    body = down.content.decode()
+    assert "Traceback" not in body and "5432" not in body and "OperationalError" not in body
+    if kind == "text/html":
+        assert "Sorry, the service is unavailable" in body
+    else:
+        assert down.json() == {
+            "detail": "The service is unavailable: its database cannot be reached. Try again later."
+        }
+    assert client.get(url).status_code == 200  # back as soon as the database answers

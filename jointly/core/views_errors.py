@@ -6,7 +6,11 @@ or the URL patterns, whatever ``DEBUG`` says for the rest of the site.
 
 from __future__ import annotations
 
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -17,6 +21,7 @@ API_MESSAGES = {
     403: "You do not have permission to perform this action.",
     404: "Not found.",
     500: "A server error occurred.",
+    503: "The service is unavailable: its database cannot be reached. Try again later.",
 }
 
 
@@ -57,7 +62,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return django_csrf_failure(request, reason)
 
 
+def database_unreachable() -> bool:
+    """Whether the error being handled is the database not answering (not a bug in a query)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DatabaseError) and "connect" in str(error).lower()
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if database_unreachable():
+        # 503 says "try again": a load balancer or client retries, and the page says what happened.
+        if is_api(request):
+            response: HttpResponse = api_error(503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     if is_api(request):
         return api_error(500)
     # Rendered without a request context (as Django does), so a failing context processor or
