@@ -231,8 +231,12 @@ def main() -> int:
                     print(f"   {line}")
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.terminate()  # serve stops its job worker too, after the worker's current job
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         drop_database(admin_url)
         if args.keep:
             print(f"== kept {tmp}")
