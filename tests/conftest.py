@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.instances import instance  # noqa: F401 - fixture: a Jointly of its own in child processes
 
 
 @pytest.fixture
