@@ -241,7 +241,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["jointly.core.filters.ScopedFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "jointly.core.filters.ScopedFilterBackend",
+        "jointly.core.filters.PartnershipFilterBackend",
+    ],
     "DEFAULT_PAGINATION_CLASS": "jointly.core.drf.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "jointly.core.api.exception_handler",

@@ -291,3 +291,41 @@ def test_updates_document_version_as_required(schema: dict[str, Any]) -> None:
         assert {"required": ["version"]} in body["content"]["application/json"]["schema"]["allOf"]
     create = schema["paths"]["/api/v1/intentions/"]["post"]["requestBody"]["content"]["application/json"]
     assert create["schema"]["$ref"].endswith("/IntentionRequest")
+
+
+# --- Lists filter by partnership (issue 16 item 5) -----------------------------------------------
+
+
+def test_every_list_of_partnership_records_documents_the_partnership_filter(schema: dict[str, Any]) -> None:
+    missing = [
+        f"/api/v1/{prefix}/"
+        for prefix, viewset, _ in router.registry
+        if getattr(viewset, "partnership_path", None) and issubclass(viewset, GenericViewSet)
+        if "partnership"
+        not in {p["name"] for p in schema["paths"][f"/api/v1/{prefix}/"]["get"].get("parameters", [])}
+    ]
+    assert missing == []
+    assert {"/api/v1/boards/", "/api/v1/meetings/", "/api/v1/kpi-returns/"} <= {
+        path
+        for path, ops in schema["paths"].items()
+        if any(p["name"] == "partnership" for p in ops.get("get", {}).get("parameters", []))
+    }
+
+
+@pytest.mark.django_db
+def test_boards_and_meetings_filter_by_partnership(world: factories.World) -> None:
+    beta_board = factories.board(world.other, slug="beta-board", name="Beta board")
+    alpha_meeting, beta_meeting = factories.meeting(world.board), factories.meeting(beta_board)
+    client = APIClient()
+    client.force_authenticate(world.admin)  # a platform administrator reads every partnership
+    boards = client.get("/api/v1/boards/?partnership=alpha").json()["results"]
+    assert [b["id"] for b in boards] == [world.board.pk]
+    meetings = client.get("/api/v1/meetings/?partnership=beta").json()["results"]
+    assert [m["id"] for m in meetings] == [beta_meeting.pk]
+    assert alpha_meeting.pk in [m["id"] for m in client.get("/api/v1/meetings/").json()["results"]]
+    # An outsider naming a partnership it cannot see gets what an unknown slug gets: nothing.
+    outsider = APIClient()
+    outsider.force_authenticate(world.outsider)
+    for slug in ("alpha", "no-such-partnership"):
+        answer = outsider.get(f"/api/v1/meetings/?partnership={slug}")
+        assert (answer.status_code, answer.json()["results"]) == (200, [])

@@ -29,3 +29,35 @@ class ScopedFilterBackend(DjangoFilterBackend):
                 base = f.get_queryset(request)
                 f.queryset = scoping.visible(request.user, base)
         return filterset
+
+
+class PartnershipFilterBackend:
+    """``?partnership=SLUG`` on every list of partnership records (issue 16 item 5).
+
+    It follows the viewset's ``partnership_path``, so lists of boards' meetings, a contract's
+    variations or a KPI's returns filter by partnership like intentions do. A slug the caller
+    cannot see (another partnership's, or none) gives an empty list, exactly like an unknown one.
+    """
+
+    param = "partnership"
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        slug = request.query_params.get(self.param)
+        path = getattr(view, "partnership_path", None)
+        if not slug or path is None:
+            return queryset
+        lookup = "slug" if path == "pk" else f"{path}__slug"
+        return queryset.filter(**{lookup: slug})
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        if getattr(view, "partnership_path", None) is None:
+            return []
+        return [
+            {
+                "name": self.param,
+                "in": "query",
+                "required": False,
+                "description": "Only records of this partnership (its slug, e.g. `essex`).",
+                "schema": {"type": "string"},
+            }
+        ]

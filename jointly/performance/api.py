@@ -67,6 +67,7 @@ class KpiSerializer(serializers.ModelSerializer):
 
 
 class KpiViewSet(viewsets.ReadOnlyModelViewSet):
+    partnership_path = "partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
     serializer_class = KpiSerializer
     filterset_fields = ["partnership__slug", "contract", "service", "quadrant", "frequency"]
 
@@ -113,6 +114,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    partnership_path = "kpi__partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
     serializer_class = ReturnSerializer
     filterset_fields = ["kpi", "period", "status", "kpi__partnership__slug"]
 
@@ -168,6 +170,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    partnership_path = (
+        "kpi_return__kpi__partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
+    )
     serializer_class = CommentSerializer
     filterset_fields = ["kpi_return", "kind"]
 
@@ -247,6 +252,9 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+    partnership_path = (
+        "contract__partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
+    )
     serializer_class = NoticeSerializer
     filterset_fields = ["contract", "status"]
 
