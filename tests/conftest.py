@@ -6,6 +6,9 @@ import pytest
 
 from tests import factories
 
+# The one Playwright harness (browser, new_page, sign_in, csp_violations): see tests/browser_harness.py.
+pytest_plugins = ["tests.browser_harness"]
+
 
 @pytest.fixture
 def world(db):

@@ -265,7 +265,7 @@ def test_detail_shows_funding_ring_fence_and_derived_value(cw, client_for):
 
 def test_expiry_notice_and_alignment(cw, client_for):
     w = cw.w
-    from tests.contracts.conftest import contract
+    from tests.factories import contract
 
     today = dt.date.today()
     a = contract(w.p, w.provider, w.council, reference="ALIGN-A", start_date=today,
@@ -289,7 +289,7 @@ def test_expiry_notice_and_alignment(cw, client_for):
 def test_pipeline_shows_joint_opportunities(cw, client_for):
     w = cw.w
     from jointly.contracts.models import ProcurementStage
-    from tests.contracts.conftest import project
+    from tests.factories import project
 
     p2 = project(w.p, w.ccg, reference="PRJ-2", title="CCG project")
     p2.intentions.add(w.intention)

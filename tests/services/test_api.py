@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from jointly.services.models import Service
 from tests import factories as f
-from tests.services.factories import service
+from tests.factories import service
 
 READERS = ["viewer", "commissioner", "analyst", "finance", "partnership_admin"]
 
