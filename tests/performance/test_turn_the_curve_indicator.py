@@ -45,7 +45,7 @@ def test_members_who_may_view_needs_see_the_page(nw, client_for, role):
 def test_outsiders_get_404_and_anonymous_are_sent_to_sign_in(nw, client_for):
     assert client_for(nw.w.outsider).get(url(nw)).status_code == 404
     assert client_for(nw.w.outsider).get(url(nw, edit=True)).status_code == 404
-    assert client_for(None).get(url(nw)).status_code in (302, 404)
+    assert client_for(None).get(url(nw)).status_code == 302
 
 
 def test_unknown_indicator_or_area_outside_the_partnership_is_404(nw, client_for):
