@@ -259,6 +259,18 @@ class World:
         return w
 
 
+def edited_elsewhere(instance: Any, **changes: Any) -> int:
+    """Save ``instance`` (with ``changes``) as someone else would, through ``save_versioned``, and
+    return the version it had before: a real stale version for stale-edit tests."""
+    from jointly.core.models import save_versioned
+
+    stale = instance.version
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    save_versioned(instance, expected_version=stale)
+    return stale
+
+
 def api_token(user: User, name: str = "Test token") -> str:
     """A new API token's secret for ``user`` (short-lived when the account must use two factors)."""
     from django.utils import timezone

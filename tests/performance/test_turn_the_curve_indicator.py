@@ -93,8 +93,8 @@ def test_bad_horizon_writes_nothing(nw, client_for, horizon):
 def test_stale_edit_writes_nothing(nw, client_for):
     client = client_for(nw.w.users["commissioner"])
     client.post(url(nw, edit=True), PLAN)
-    plan = TurnTheCurve.objects.get()
-    response = client.post(url(nw, edit=True), {**PLAN, "story": "Late", "version": plan.version - 1})
+    seen = factories.edited_elsewhere(TurnTheCurve.objects.get())
+    response = client.post(url(nw, edit=True), {**PLAN, "story": "Late", "version": seen})
     assert response.status_code == 409
     assert TurnTheCurve.objects.get().story == "Damp homes"
 
