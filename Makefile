@@ -12,14 +12,23 @@ PYTEST_ARGS ?=
 # CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its SQLite leg).
 CHECK ?= 1
 
-.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis
+.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis lock
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+# requirements.lock pins the whole tree (runtime + development tools) with hashes: every download is
+# checked. Change requirements*.txt, then `make lock`.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin requirements.lock from requirements*.txt with pip-tools, in a throwaway venv (never .venv).
+lock:
+	rm -rf var/piptools && $(PYTHON) -m venv var/piptools
+	var/piptools/bin/pip install --quiet pip-tools
+	var/piptools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file=requirements.lock requirements-dev.txt
+	rm -rf var/piptools
 
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -54,6 +63,7 @@ lint: setup
 
 # Conventions as checks (see docs/DEVELOPING.md): lint, import contracts, migrations, types.
 check: lint
+	$(PY) scripts/check_lock.py
 	PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports
 	$(VENV)/bin/jointly makemigrations --check --dry-run
 	PYTHONPATH=$(CURDIR) $(VENV)/bin/mypy

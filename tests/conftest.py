@@ -7,6 +7,9 @@ import pytest
 from tests import factories
 from tests.instances import instance  # noqa: F401 - fixture: a Jointly of its own in child processes
 
+# The one Playwright harness (browser, new_page, sign_in, csp_violations): see tests/browser_harness.py.
+pytest_plugins = ["tests.browser_harness"]
+
 
 @pytest.fixture
 def world(db):

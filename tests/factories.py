@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from jointly.accounts.models import Membership, Role, User
+from jointly.contracts.models import Contract, ProcurementProject, Variation
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.models import (
@@ -21,6 +23,8 @@ from jointly.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
+from jointly.performance.models import Kpi
+from jointly.services.models import Service
 
 _seq = itertools.count(1)
 
@@ -134,6 +138,70 @@ def agreement(p: Partnership, host: Organisation, **kw: Any) -> Agreement:
     return a
 
 
+def contract(p: Partnership, provider: Organisation, lead: Organisation | None = None, **kw: Any) -> Contract:
+    """A council contract for 2013/14–2014/15 worth £100,000 (pass ``**LONG_RUNNING`` for returns tests)."""
+    i = n()
+    return Contract.objects.create(
+        partnership=p, provider=provider, lead_commissioner=lead,
+        **{"reference": f"C-{i}", "title": f"Contract {i}", "contract_type": "council",
+           "start_date": dt.date(2013, 4, 1), "end_date": dt.date(2015, 3, 31),
+           "value": Decimal("100000"), **kw},
+    )  # fmt: skip
+
+
+LONG_RUNNING: dict[str, Any] = {
+    "contract_type": "nhs_standard",
+    "start_date": dt.date(2021, 1, 1),
+    "end_date": dt.date(2030, 12, 31),
+    "value": None,
+}
+"""Terms of a contract that runs through every period the KPI-return tests submit (2021–2030)."""
+
+
+def variation(c: Contract, **kw: Any) -> Variation:
+    return Variation.objects.create(
+        contract=c, **{"kind": "value", "description": "More capacity", "value_change": Decimal("5000"),
+                       "effective_date": dt.date(2014, 1, 1), **kw},
+    )  # fmt: skip
+
+
+def project(p: Partnership, lead: Organisation, **kw: Any) -> ProcurementProject:
+    i = n()
+    return ProcurementProject.objects.create(
+        partnership=p, lead_commissioner=lead,
+        **{"reference": f"P-{i}", "title": f"Project {i}", "route": "pa23_open", **kw},
+    )  # fmt: skip
+
+
+def kpi(c: Contract | None, **kw: Any) -> Kpi:
+    i = n()
+    defaults = {
+        "code": f"K{i}",
+        "name": f"KPI {i}",
+        "measure": "percentage",
+        "unit": "%",
+        "target": 95,
+        "tolerance": 2,
+        "direction": "increase",
+        "frequency": "monthly",
+        "quadrant": "how_well",
+    }
+    return Kpi.objects.create(**{"contract": c, **defaults, **kw})
+
+
+def service(p: Partnership, *, themes=(), areas=(), commissioners=(), **kw: Any) -> Service:
+    s = Service.objects.create(
+        partnership=p, **{"name": f"Service {n()}", "level_of_need": "universal", **kw}
+    )
+    if themes:
+        s.themes.set(themes)
+    if areas:
+        s.areas.set(areas)
+    if commissioners:
+        s.commissioners.set(commissioners)
+    return s
+
+
 ROLES = [r.value for r in Role]
 
 
@@ -189,6 +257,18 @@ class World:
         w.action = action(w.board)
         w.agreement = agreement(p, council, slug="s75")
         return w
+
+
+def edited_elsewhere(instance: Any, **changes: Any) -> int:
+    """Save ``instance`` (with ``changes``) as someone else would, through ``save_versioned``, and
+    return the version it had before: a real stale version for stale-edit tests."""
+    from jointly.core.models import save_versioned
+
+    stale = instance.version
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    save_versioned(instance, expected_version=stale)
+    return stale
 
 
 def api_token(user: User, name: str = "Test token") -> str:

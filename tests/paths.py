@@ -13,3 +13,4 @@ SHARED = Path(os.environ.get("JOINTLY_SHARED_DIR", ROOT.parent / "shared"))
 REFERENCE = SHARED / "reference"
 PHE_METHODS = REFERENCE / "phe_indicator_methods"
 SPC_REFERENCE = REFERENCE / "spc_making_data_count"
+OCDS = SHARED / "standards" / "ocds"

@@ -27,9 +27,10 @@ from jointly.performance.models import (
 )
 from jointly.services.models import Service
 from tests import factories
-from tests.contracts.conftest import contract as make_contract
-from tests.contracts.conftest import project as make_project
-from tests.performance.conftest import add_returns, kpi
+from tests.factories import contract as make_contract
+from tests.factories import kpi
+from tests.factories import project as make_project
+from tests.performance.conftest import add_returns
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from jointly.accounts.permissions import Perm, scope_for, scopes_for, visible_to
 from jointly.contracts.models import Contract
 from tests import factories
-from tests.contracts.conftest import contract
+from tests.factories import contract
 
 
 @pytest.fixture

@@ -37,7 +37,8 @@ from jointly.performance import actions
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, RemedialAction
 from jointly.services.models import Service
 from tests import factories
-from tests.performance.conftest import add_returns, kpi
+from tests.factories import kpi
+from tests.performance.conftest import add_returns
 
 BETA = "ZZLEAKBETA"  # in every name, title and reference of the second partnership's records
 ALPHA = "ZZALPHAOWN"  # the same in the first partnership (which the outsider must not see)

@@ -3,8 +3,10 @@
 A person's roles come from their memberships: a role held in an organisation
 applies in every partnership that organisation is a member of (or in the one
 partnership the membership names). Platform admins (superusers) may do
-everything. Views and the API both ask :func:`has_permission`; the set of
-partnerships a person may see at all is :func:`visible_partnerships`.
+everything, except where a model's scope policy says otherwise (``superuser_bypass``).
+Views and the API both ask :func:`has_permission`; the set of partnerships a
+person may see at all is :func:`visible_partnerships`; "all of the partnership's
+records, or only my organisation's" is :func:`scope_for` (a :class:`Scope`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class Perm(StrEnum):
     VIEW_CONTRACTS = "view_contracts"
     """See every contract, service, procurement and the service map of the partnership."""
     VIEW_OWN_CONTRACTS = "view_own_contracts"
-    """A provider: see only the contracts (and their KPIs) where its organisation is the provider."""
+    """A provider: see only the contracts, services and KPIs (with their returns) its organisation provides."""
     EDIT_CONTRACTS = "edit_contracts"
     """Create and change contracts, variations, services and procurement projects."""
     APPROVE_VARIATIONS = "approve_variations"
@@ -58,13 +60,17 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
         "reviews providers' returns; imports needs data."
     ),
     Role.ANALYST: "Reads everything; imports and analyses needs data.",
-    Role.FINANCE: "Reads everything (the finance features are not built yet; until then, read-only).",
+    Role.FINANCE: (
+        "Reads the partnership's plans, governance, contracts (with their values and funding shares), "
+        "services, needs and reports; changes nothing (no finance features are built yet)."
+    ),
     Role.PARTNERSHIP_ADMIN: (
         "Runs the partnership: governance, agreements, frameworks, and everything a commissioner does."
     ),
     Role.PROVIDER: (
         "A provider organisation's staff: sees the partnership, its outcomes and needs data, and only "
-        "its own organisation's contracts, services and KPIs; submits returns and answers queries."
+        "its own organisation's contracts, services and KPIs; submits KPI returns for them and answers "
+        "commissioners' queries. Never sees intentions or governance (they may reveal procurement plans)."
     ),
 }
 

@@ -288,7 +288,7 @@ def _xlsx_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list
     _xlsx_check(source, limits)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable or hostile workbook gets the same answer
+    except Exception as exc:  # any unreadable or hostile workbook gets the same answer
         raise refuse("The file could not be read as an Excel workbook (not a readable .xlsx file).") from exc
     try:
         if not wb.worksheets:
@@ -302,7 +302,7 @@ def _xlsx_records(source: IO[bytes], limits: Limits) -> Iterator[tuple[int, list
                 return
             except ImportRefused:
                 raise
-            except Exception as exc:  # noqa: BLE001 - entities, broken XML, bad cell types alike
+            except Exception as exc:  # entities, broken XML, bad cell types alike
                 raise refuse(
                     "The workbook's first sheet could not be read (damaged, or it uses XML entities).",
                     row=number + 1,

@@ -600,7 +600,7 @@ def run(
         report(0.3, "Saving values")
         created, updated = write(prepared, log, lambda f, s: report(0.3 + 0.7 * f, s, commit=False))
         return _finish(log, created=created, updated=updated)
-    except Exception as exc:  # noqa: BLE001 - recorded on the log, then re-raised
+    except Exception as exc:  # recorded on the log, then re-raised
         problems.add(None, "", f"the load stopped and nothing was saved: {exc.__class__.__name__}")
         _finish(log, problems=problems)
         raise

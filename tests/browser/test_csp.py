@@ -23,30 +23,10 @@ def people(transactional_db):
     return world
 
 
-def watch(page) -> list[str]:
-    """Collect CSP violations as Chromium reports them (console errors and the DOM event)."""
-    seen: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            seen.append(msg.text)
-            if msg.type == "error" and ("Content Security Policy" in msg.text or "Refused to" in msg.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => "
-        "console.error('Refused to ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile"
-        " + ':' + e.lineNumber + ' ' + e.sample));"
-    )
-    return seen
-
-
-def test_pages_admin_and_api_docs_log_no_csp_violation(people, new_page, sign_in):
+def test_pages_admin_and_api_docs_log_no_csp_violation(people, new_page, sign_in, csp_violations):
     page = new_page()
     page.set_default_timeout(60_000)  # the first request builds WhiteNoise's file list; CI machines are busy
-    violations = watch(page)
+    violations = csp_violations(page)
 
     page.goto("/login/", timeout=180_000)
     sign_in(page, people.admin.email, ADMIN_PASSWORD)

@@ -18,31 +18,7 @@ from jointly.contracts.models import (
     Variation,
 )
 from tests import factories
-
-
-def contract(p: Any, provider: Any, lead: Any, **kw: Any) -> Contract:
-    i = factories.n()
-    return Contract.objects.create(
-        partnership=p, provider=provider, lead_commissioner=lead,
-        **{"reference": f"C-{i}", "title": f"Contract {i}", "contract_type": "council",
-           "start_date": dt.date(2013, 4, 1), "end_date": dt.date(2015, 3, 31),
-           "value": Decimal("100000"), **kw},
-    )  # fmt: skip
-
-
-def variation(c: Contract, **kw: Any) -> Variation:
-    return Variation.objects.create(
-        contract=c, **{"kind": "value", "description": "More capacity", "value_change": Decimal("5000"),
-                       "effective_date": dt.date(2014, 1, 1), **kw},
-    )  # fmt: skip
-
-
-def project(p: Any, lead: Any, **kw: Any) -> ProcurementProject:
-    i = factories.n()
-    return ProcurementProject.objects.create(
-        partnership=p, lead_commissioner=lead,
-        **{"reference": f"P-{i}", "title": f"Project {i}", "route": "pa23_open", **kw},
-    )  # fmt: skip
+from tests.factories import contract, project, variation
 
 
 @dataclass

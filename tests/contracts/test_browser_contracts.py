@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
-
-def run_in_own_thread(func, *args):
-    """Run Playwright's sync API in a fresh thread: another browser test may already hold a
-    session-wide Playwright loop in this thread, and the sync API refuses to nest in it."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(func, *args).result(timeout=300)
-
-
-def drive(base: str, provider_pk: int, council_pk: int) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        try:
-            page = browser.new_context().new_page()
-            page.set_default_timeout(20_000)
-            journey(page, base, provider_pk, council_pk)
-        finally:
-            browser.close()
-
-
-def test_contract_variation_and_timeline(live_server):
+def test_contract_variation_and_timeline(new_page):
     from tests import factories
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     w = factories.World.build()
     # A second commissioner decides (four eyes); partnership admins would need their second factor.
     factories.membership(factories.user(email="second.commissioner@alpha.test"), w.council, "commissioner")
-    run_in_own_thread(drive, live_server.url, w.provider.pk, w.council.pk)
+    journey(new_page(), "", w.provider.pk, w.council.pk)  # the page's base URL is the live server
 
 
 def journey(page, base: str, provider_pk: int, council_pk: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,10 +13,11 @@ from django.urls import reverse
 from jointly.contracts import actions, exporting, ocds
 from jointly.contracts.models import Contract, ProcurementProject
 from jointly.partnerships.models import Organisation
+from tests import paths
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "standards" / "ocds" / "examples"
+EXAMPLES = paths.OCDS / "examples"
 CF = EXAMPLES / "contracts_finder_2025-01-23_health_social_care_children.release-package.json"
 
 

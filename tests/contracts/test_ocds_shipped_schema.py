@@ -14,11 +14,12 @@ from django.core.management import call_command
 
 from jointly.contracts import ocds
 from jointly.contracts.models import Contract
+from tests.paths import OCDS
 
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(settings.BASE_DIR).resolve()
-SHARED_SCHEMA = PROJECT.parent / "shared" / "standards" / "ocds" / "schema"
+SHARED_SCHEMA = OCDS / "schema"
 
 
 @pytest.fixture

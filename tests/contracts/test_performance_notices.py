@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jointly.performance import actions
 from jointly.performance.models import ActionStatus, NoticeStatus, PlanStatus, RemedialAction
-from tests.performance.conftest import contract, kpi
+from tests.factories import LONG_RUNNING, contract, kpi
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def url(c):
 
 
 def test_open_notices_shown_with_kpis_and_due_actions(world, client_for):
-    c = contract(world.p, world.provider)
+    c = contract(world.p, world.provider, **LONG_RUNNING)
     n, k = notice(c, world.admin, actions_due=2, actions_done=3)
     withdrawn, wk = notice(c, world.admin)
     withdrawn.status = NoticeStatus.WITHDRAWN
@@ -58,7 +58,7 @@ def test_open_notices_shown_with_kpis_and_due_actions(world, client_for):
 
 
 def test_no_notices(world, client_for):
-    c = contract(world.p, world.provider)
+    c = contract(world.p, world.provider, **LONG_RUNNING)
     response = client_for(world.users["viewer"]).get(url(c))
     assert "No open performance notices." in response.content.decode()
 
@@ -68,14 +68,14 @@ def test_provider_cannot_see_other_providers_contract_or_notices(world, client_f
 
     other = factories.organisation(slug="other-trust", name="Other Trust", kind="nhs_trust")
     factories.member(world.p, other, "provider")
-    c = contract(world.p, other)
+    c = contract(world.p, other, **LONG_RUNNING)
     notice(c, world.admin)
     assert client_for(world.users["provider"]).get(url(c)).status_code == 404
     assert client_for(world.outsider).get(url(c)).status_code == 404
 
 
 def test_detail_query_count_constant_as_notices_grow(world, client_for):
-    c = contract(world.p, world.provider)
+    c = contract(world.p, world.provider, **LONG_RUNNING)
     client = client_for(world.users["commissioner"])
     notice(c, world.admin)
     client.get(url(c))

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jointly.contracts.models import ProcurementStage
 from tests import factories
-from tests.contracts.conftest import contract, project, variation
+from tests.factories import contract, project, variation
 
 pytestmark = pytest.mark.django_db
 

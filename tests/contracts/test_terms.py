@@ -10,7 +10,7 @@ import pytest
 
 from jointly.contracts import terms
 from jointly.contracts.models import validate_financial_year
-from tests.contracts.conftest import contract, variation
+from tests.factories import contract, variation
 
 
 @dataclass

@@ -134,7 +134,7 @@ def post_file(url: str, token: str, path: Path) -> dict[str, Any]:
     request = Request(url, data=b"".join(parts), method="POST")
     request.add_header("Authorization", f"Token {token}")
     request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
-    with urlopen(request, timeout=300) as response:  # noqa: S310 - our own loopback server
+    with urlopen(request, timeout=300) as response:  # our own loopback server
         assert response.status == 202
         return json.loads(response.read())
 

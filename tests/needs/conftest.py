@@ -11,7 +11,6 @@ import pytest
 from jointly.needs.importer import compute_values
 from jointly.needs.models import ComparatorGroup, Indicator, IndicatorValue
 from jointly.partnerships.models import Area
-from tests import factories as f
 
 PERIODS = ["2014/15", "2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
 
@@ -114,7 +113,3 @@ def csv_file(tmp_path):
         return path
 
     return write
-
-
-def new_area(**kw) -> Area:
-    return f.area(**kw)

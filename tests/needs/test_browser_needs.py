@@ -6,36 +6,17 @@ area profile and follow a "worse than England" indicator to its gap with evidenc
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 PASSWORD = "pw-12345-long"
 HEAD = "indicator,area_code,period,sex,age,count,denominator\n"
 
 
-def run_in_own_thread(func, *args):
-    """Run Playwright's sync API in a fresh thread: another browser test may already hold a
-    session-wide Playwright loop in this thread, and the sync API refuses to nest in it."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(func, *args).result(timeout=300)
-
-
-def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(needs, live_server, tmp_path, settings):
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed")
+def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(
+    needs, new_page, sign_in, tmp_path, settings
+):
     from jointly.needs.models import ImportLog, IndicatorValue
 
     settings.JOINTLY_NEEDS_IMPORT_SYNC = True
@@ -55,7 +36,9 @@ def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(needs, liv
     rows = [f"asthma,E10000012,{p},,,{300 + 40 * t},100000" for t, p in enumerate(periods)]
     good.write_text(HEAD + "\n".join([*rows, "bf,E10000012,2019/20,,,3000,10000"]) + "\n")
 
-    run_in_own_thread(journey, live_server.url, analyst.email, bad, good, needs.asthma.pk)
+    page = new_page()
+    sign_in(page, analyst.email, PASSWORD)
+    journey(page, bad, good, needs.asthma.pk)
 
     # The bad file saved nothing; the good one saved exactly its seven rows.
     assert list(ImportLog.objects.order_by("pk").values_list("status", "problem_count")) == [
@@ -65,58 +48,41 @@ def test_import_then_profile_shows_worse_than_england_linked_to_a_gap(needs, liv
     assert IndicatorValue.objects.filter(area=needs.county).count() == 7
 
 
-def journey(base: str, email: str, bad: Path, good: Path, asthma_pk: int) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def journey(page, bad, good, asthma_pk: int) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(base_url=base).new_page()
-            page.set_default_timeout(20_000)
-            page.goto("/login/")
-            page.fill("#id_username", email)
-            page.fill("#id_password", PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(lambda url: "/login/" not in url)
+    # A file with errors: every problem listed by row and column, nothing saved.
+    page.goto("/p/alpha/needs/import/")
+    page.get_by_label("Template CSV (counts and denominators)").check()
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="Check and load").click()
+    expect(page.locator("h2.govuk-error-summary__title")).to_contain_text("Nothing was saved: 3 problems")
+    problems = page.locator("#import-problems li")
+    expect(problems).to_have_count(3)
+    expect(problems.nth(0)).to_contain_text("row 2, column 'count': 'many' is not a number")
+    expect(problems.nth(1)).to_contain_text("row 3, column 'area_code': unknown area code 'E99999999'")
+    expect(problems.nth(2)).to_contain_text(
+        "row 4, column 'count': count 900 is more than the denominator 100"
+    )
 
-            # A file with errors: every problem listed by row and column, nothing saved.
-            page.goto("/p/alpha/needs/import/")
-            page.get_by_label("Template CSV (counts and denominators)").check()
-            page.set_input_files("#id_file", str(bad))
-            page.get_by_role("button", name="Check and load").click()
-            expect(page.locator("h2.govuk-error-summary__title")).to_contain_text(
-                "Nothing was saved: 3 problems"
-            )
-            problems = page.locator("#import-problems li")
-            expect(problems).to_have_count(3)
-            expect(problems.nth(0)).to_contain_text("row 2, column 'count': 'many' is not a number")
-            expect(problems.nth(1)).to_contain_text(
-                "row 3, column 'area_code': unknown area code 'E99999999'"
-            )
-            expect(problems.nth(2)).to_contain_text(
-                "row 4, column 'count': count 900 is more than the denominator 100"
-            )
+    # A good file.
+    page.get_by_role("link", name="Load another file").click()
+    page.get_by_label("Template CSV (counts and denominators)").check()
+    page.set_input_files("#id_file", str(good))
+    page.get_by_role("button", name="Check and load").click()
+    expect(page.locator("#import-message")).to_contain_text("Loaded 7 row(s): 7 new, 0 updated.")
 
-            # A good file.
-            page.get_by_role("link", name="Load another file").click()
-            page.get_by_label("Template CSV (counts and denominators)").check()
-            page.set_input_files("#id_file", str(good))
-            page.get_by_role("button", name="Check and load").click()
-            expect(page.locator("#import-message")).to_contain_text("Loaded 7 row(s): 7 new, 0 updated.")
-
-            # The area profile: asthma admissions worse than England, linked to the gap with evidence.
-            page.get_by_role("link", name="Open the area profile").click()
-            row = page.locator(f"#indicator-{asthma_pk}")
-            expect(row).to_contain_text("Worse than England")
-            expect(row).to_contain_text("Increasing and getting worse")
-            expect(row.locator("svg circle")).to_have_attribute("fill", "#d4351c")
-            gap_link = row.locator("a.jointly-gap-link")
-            expect(gap_link).to_contain_text("Gap with evidence")
-            gap_link.click()
-            card = page.locator(".govuk-summary-card").filter(has_text="Early help · Additional · Shire")
-            expect(card).to_be_visible()
-            expect(card).to_contain_text("Admissions for asthma")
-            expect(card).to_contain_text("than England")
-            assert "#gap-" in page.url
-        finally:
-            browser.close()
+    # The area profile: asthma admissions worse than England, linked to the gap with evidence.
+    page.get_by_role("link", name="Open the area profile").click()
+    row = page.locator(f"#indicator-{asthma_pk}")
+    expect(row).to_contain_text("Worse than England")
+    expect(row).to_contain_text("Increasing and getting worse")
+    expect(row.locator("svg circle")).to_have_attribute("fill", "#d4351c")
+    gap_link = row.locator("a.jointly-gap-link")
+    expect(gap_link).to_contain_text("Gap with evidence")
+    gap_link.click()
+    card = page.locator(".govuk-summary-card").filter(has_text="Early help · Additional · Shire")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Admissions for asthma")
+    expect(card).to_contain_text("than England")
+    assert "#gap-" in page.url

@@ -69,7 +69,7 @@ def test_servicemap_cells_whole_partnership_and_extra():
 
 @pytest.mark.django_db
 def test_partnership_gaps_from_the_database(needs):
-    from tests.services.factories import service
+    from tests.factories import service
 
     w = needs.w
     service(w.p, themes=[w.theme], areas=[needs.county], level_of_need="universal")

@@ -13,34 +13,7 @@ from jointly.performance import actions
 from jointly.performance import returns as rules
 from jointly.performance.models import Kpi, Route
 from tests import factories
-
-
-def contract(p: Any, provider: Any, **kw: Any) -> Contract:
-    i = factories.n()
-    defaults = {
-        "reference": f"C-{i}",
-        "title": f"Contract {i}",
-        "contract_type": "nhs_standard",
-        "start_date": dt.date(2021, 1, 1),
-        "end_date": dt.date(2030, 12, 31),
-    }
-    return Contract.objects.create(partnership=p, provider=provider, **{**defaults, **kw})
-
-
-def kpi(c: Contract | None, **kw: Any) -> Kpi:
-    i = factories.n()
-    defaults = {
-        "code": f"K{i}",
-        "name": f"KPI {i}",
-        "measure": "percentage",
-        "unit": "%",
-        "target": 95,
-        "tolerance": 2,
-        "direction": "increase",
-        "frequency": "monthly",
-        "quadrant": "how_well",
-    }
-    return Kpi.objects.create(**{"contract": c, **defaults, **kw})
+from tests.factories import LONG_RUNNING, contract, kpi
 
 
 def add_returns(k: Kpi, values: list[float], start: dt.date = dt.date(2022, 1, 1), by: Any = None) -> None:
@@ -81,9 +54,9 @@ def perf(world) -> Perf:
     w = world
     other_provider = factories.organisation(slug="other-trust", name="Other Trust", kind="nhs_trust")
     factories.member(w.p, other_provider, "provider")
-    c = contract(w.p, w.provider, reference="ALP-C1", title="Community health")
-    oc = contract(w.p, other_provider, reference="ALP-C2", title="Ambulance")
-    bc = contract(w.other, w.other_council, reference="BET-C1")
+    c = contract(w.p, w.provider, **LONG_RUNNING, reference="ALP-C1", title="Community health")
+    oc = contract(w.p, other_provider, **LONG_RUNNING, reference="ALP-C2", title="Ambulance")
+    bc = contract(w.other, w.other_council, **LONG_RUNNING, reference="BET-C1")
     k = kpi(c, code="SG-L3", name="Safeguarding training level 3")
     k.outcomes.add(w.outcome)
     ck = kpi(

@@ -1,59 +1,20 @@
 """Browser journey: a provider's returns file with two bad rows, then fixed; the commissioner sees
 the new points and icons and raises a remedial action plan.
 
-Playwright (sync API) drives the system's Debian Chromium against pytest-django's live server.
+Playwright drives Debian's Chromium through the shared harness (tests/browser_harness.py).
 """
 
 from __future__ import annotations
-
-import os
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from jointly.performance.models import KpiReturn, PerformanceNotice
 from tests import factories
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 PASSWORD = "pw-12345-long"
 
 BAD = b"kpi,period,numerator,denominator,reason\nSG-L3,2023-04,96,100,\nSG-L3,2023-05,lots,100,\nSG-L3,2023-06,120,100,\n"
 GOOD = b"kpi,period,numerator,denominator,reason\nSG-L3,2023-04,96,100,\nSG-L3,2023-05,94,100,\nSG-L3,2023-06,80,100,\n"
-
-
-@pytest.fixture
-def in_browser():
-    """``in_browser(fn, *args)`` runs ``fn(browser, *args)`` on a thread of its own.
-
-    Playwright's sync API refuses to start in a thread where another Playwright (such as the
-    session-wide one of tests/browser/) is already running, so this test keeps its own on a
-    dedicated thread; only that thread touches browser objects, the test thread checks the database.
-    """
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed")
-    pool = ThreadPoolExecutor(max_workers=1)
-    state = {}
-
-    def start() -> None:
-        state["pw"] = sync_api.sync_playwright().start()
-        state["browser"] = state["pw"].chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-
-    def stop() -> None:
-        state["browser"].close()
-        state["pw"].stop()
-
-    pool.submit(start).result()
-    yield lambda fn, *args: pool.submit(fn, state["browser"], *args).result()
-    pool.submit(stop).result()
-    pool.shutdown()
 
 
 def open_as(browser, base_url: str, email: str):
@@ -128,7 +89,7 @@ def review_and_raise_plan(browser, base_url: str, email: str) -> dict:
 
 @pytest.mark.browser
 def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
-    transactional_db, perf, in_browser, live_server
+    transactional_db, perf, browser, live_server
 ):
     w = perf.w
     # A second commissioner agrees the plan (four eyes); partnership admins would need a second factor.
@@ -137,7 +98,7 @@ def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
     before = KpiReturn.objects.count()
     url = f"/p/alpha/performance/contracts/{perf.contract.pk}/upload/"
 
-    bad = in_browser(upload, base, w.users["provider"].email, url, BAD)
+    bad = upload(browser, base, w.users["provider"].email, url, BAD)
     assert "there are 2 problems" in bad["summary"]
     assert bad["problems"][0].startswith("row 3, column numerator") and "not a number" in bad["problems"][0]
     assert (
@@ -146,11 +107,11 @@ def test_provider_upload_then_commissioner_sees_icons_and_raises_a_plan(
     )
     assert KpiReturn.objects.count() == before  # the good first row was not saved either
 
-    good = in_browser(upload, base, w.users["provider"].email, url, GOOD)
+    good = upload(browser, base, w.users["provider"].email, url, GOOD)
     assert good["url"].endswith(f"/contracts/{perf.contract.pk}/") and "Loaded 3 returns" in good["html"]
     assert KpiReturn.objects.count() == before + 3
 
-    seen = in_browser(review_and_raise_plan, base, w.users["commissioner"].email)
+    seen = review_and_raise_plan(browser, base, w.users["commissioner"].email)
     assert "80%" in seen["headline"] and "2023-06" in seen["headline"]
     assert seen["icons"] == [
         "Special cause variation: concern (lower values)",

@@ -15,7 +15,8 @@ from jointly.performance.forecast import forecast
 from jointly.performance.models import Kpi, KpiReturn
 from jointly.stats.spc import spc_series
 from tests import factories
-from tests.performance.conftest import add_returns, contract, kpi
+from tests.factories import LONG_RUNNING, contract, kpi
+from tests.performance.conftest import add_returns
 
 
 @pytest.fixture
@@ -27,8 +28,9 @@ def demo_contracts(db):
     for spec in demo.KPIS:
         if spec.contract not in made:
             made[spec.contract] = contract(
-                p, org, reference=spec.contract, start_date=dt.date(2013, 4, 1), end_date=dt.date(2016, 3, 31)
-            )
+                p, org, **{**LONG_RUNNING, "start_date": dt.date(2013, 4, 1), "end_date": dt.date(2016, 3, 31)},
+                reference=spec.contract,
+            )  # fmt: skip
     return made
 
 

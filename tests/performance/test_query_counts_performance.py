@@ -9,14 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from jointly.performance import actions
 from jointly.services.models import Service
 from tests import factories
-from tests.performance.conftest import add_returns, contract, kpi
+from tests.factories import LONG_RUNNING, contract, kpi
+from tests.performance.conftest import add_returns
 
 N = 2
 
 
 def grow(perf, k: int) -> None:
     for i in range(k):
-        for c in (perf.contract, contract(perf.w.p, perf.w.provider)):
+        for c in (perf.contract, contract(perf.w.p, perf.w.provider, **LONG_RUNNING)):
             q = kpi(c, quadrant=["how_much", "how_well", "better_off"][i % 3])
             q.outcomes.add(perf.w.outcome)
             add_returns(q, [90 + (j % 5) for j in range(14)])

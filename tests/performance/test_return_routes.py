@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from jointly.performance import analysis, queries
 from jointly.performance.models import KpiReturn, ReturnComment, ReturnRevision
-from tests.factories import api_token
-from tests.performance.conftest import add_returns, contract, kpi
+from tests.factories import LONG_RUNNING, api_token, contract, kpi
+from tests.performance.conftest import add_returns
 
 BAD_ROWS = [
     ("NOPE", "2023-06", "1", "2", "", "kpi"),  # unknown KPI
@@ -212,7 +212,7 @@ def test_accept_query_and_reply_in_one_thread_on_pages_and_api(perf, client_for,
 
 
 def test_late_and_missing_returns_are_tracked_against_the_due_date(perf, client_for):
-    c = contract(perf.w.p, perf.w.provider, start_date=dt.date(2022, 1, 1))
+    c = contract(perf.w.p, perf.w.provider, **{**LONG_RUNNING, "start_date": dt.date(2022, 1, 1)})
     k = kpi(c, code="Q-LATE", frequency="quarterly", due_days=30)
     add_returns(k, [90.0], start=dt.date(2022, 1, 1))  # 2022-Q1 submitted "now": late
     kpi_qs = queries.kpis(perf.w.p).filter(pk=k.pk)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from jointly.services.models import Service
 from tests import factories as f
-from tests.services.factories import service
+from tests.factories import service
 
 READERS = ["viewer", "commissioner", "analyst", "finance", "partnership_admin"]
 EDITORS = ["commissioner", "partnership_admin"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories as f
-from tests.services.factories import service
+from tests.factories import service
 
 N = 3
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             from jointly.jobs.management.commands.worker import worker_command
 
             preexec = _die_with_parent if sys.platform.startswith("linux") else None
-            worker = subprocess.Popen(worker_command(), preexec_fn=preexec)  # noqa: S603 - our own command
+            worker = subprocess.Popen(worker_command(), preexec_fn=preexec)  # our own command
         # SIGTERM (e.g. from a process manager) ends serve like Ctrl-C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, _interrupt)
         try:
