@@ -602,7 +602,11 @@ class Agreement(Provenance, VersionedModel):
         return duties
 
     def problems(self, parties: list[Organisation] | None = None) -> dict[str, str]:
-        """Legal consistency checks shared by the form, the API and ``clean()``."""
+        """Legal consistency checks shared by the form, the API and the demo loader.
+
+        ``parties`` are the parties as they will be saved (a form or API edit may change
+        them); named bodies (host, delegating body, payer...) must be among them.
+        """
         errors: dict[str, str] = {}
         if parties is None:
             parties = list(self.parties.all()) if self.pk else []
@@ -623,10 +627,15 @@ class Agreement(Provenance, VersionedModel):
             )
         if self.pool_manager_id and self.fund_type != FundType.POOLED:
             errors["pool_manager"] = "Only a pooled fund has a pool manager."
-        for name in ("host", "pool_manager", "delegated_by", "delegated_to", "transfer_from", "transfer_to"):
+        roles = {
+            "host": "host", "pool_manager": "pool manager", "delegated_by": "delegating body",
+            "delegated_to": "body the functions are delegated to", "transfer_from": "payer",
+            "transfer_to": "receiver",
+        }  # fmt: skip
+        for name, role in roles.items():
             org = getattr(self, name)
             if org is not None and parties and org.pk not in party_ids:
-                errors[name] = f"{org.name} must be one of the parties."
+                errors[name] = f"The {role} must be one of the parties."
         if (self.delegated_by_id or self.delegated_to_id) and self.delegated_by_id == self.delegated_to_id:
             errors["delegated_to"] = "A body cannot delegate functions to itself."
         if self.managing_board_id and self.managing_board.partnership_id != self.partnership_id:
@@ -650,10 +659,3 @@ class Agreement(Provenance, VersionedModel):
             ):
                 errors["transfer_to"] = "Under Section 76 a local authority pays an NHS body."
         return errors
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        errors = self.problems()
-        if errors:
-            raise ValidationError(errors)
