@@ -324,7 +324,9 @@ def test_progress_report_page_marks_illustrative_ratings(client, world):
     world.progress.save()
     client.force_login(world.users["viewer"])
     html = client.get(f"/p/alpha/intentions/report/?period={world.progress.period}").content.decode()
-    assert 'id="illustrative-note"' in html and "jointly-illustrative" in html
+    assert 'id="illustrative-note"' in html
+    assert "govuk-tag--yellow jointly-illustrative" in html  # a tag in the row, not the page-wide notice
+    assert "Some values here are illustrative" not in html
 
 
 # --- data migrations ------------------------------------------------------------------------------
