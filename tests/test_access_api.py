@@ -28,7 +28,15 @@ from jointly.accounts.models import ApiToken, hash_token_secret
 from jointly.api_urls import router
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
-from jointly.partnerships.models import Action, Agreement, Board, BoardMember, Decision, Meeting
+from jointly.partnerships.models import (
+    Action,
+    Agreement,
+    Board,
+    BoardMember,
+    Decision,
+    Meeting,
+    ReportingLine,
+)
 from tests import factories
 from tests.factories import api_token
 
@@ -55,6 +63,8 @@ class Extra:
     outcome2: Outcome
     link: OutcomeLink
     beta: dict[str, Any]
+    line: ReportingLine | None = None
+    trust: Board | None = None
 
 
 @pytest.fixture
@@ -87,7 +97,11 @@ def extra(world: factories.World) -> Extra:
         "milestones": factories.milestone(b_int),
         "progress": factories.progress(b_int),
         "partnerships": o,
+        "reporting-lines": ReportingLine.objects.create(
+            board=b_board, to_board=factories.board(o, slug="beta-trust"), cadence="annual"
+        ),
     }
+    committee = factories.board(world.p, slug="committee", name="Committee")
     return Extra(
         meeting,
         Decision.objects.create(meeting=meeting, text="Agreed the plan"),
@@ -96,6 +110,8 @@ def extra(world: factories.World) -> Extra:
         outcome2,
         link,
         beta,
+        line=ReportingLine.objects.create(board=world.board, to_board=committee, cadence="annual"),
+        trust=factories.board(world.p, slug="trust", name="Children's Trust"),
     )
 
 
@@ -172,7 +188,13 @@ ENDPOINTS = [
             "partnership": "alpha", "slug": "mou", "kind": "mou", "title": "MOU",
             "host": "alpha-council", "parties": ["alpha-council", "alpha-ccg"],
         },
-        update=lambda w, e: versioned(w.agreement, fund_type="pooled"),
+        update=lambda w, e: versioned(w.agreement, fund_type="pooled", flexibilities=["pooled_fund"]),
+    ),
+    Endpoint(
+        "reporting-lines", ReportingLine, PLANNING, EDIT_GOVERNANCE, lambda w, e: e.line,
+        create=lambda w, e: {"board": w.board.pk, "to_board": e.trust.pk, "cadence": "regular"},
+        update=lambda w, e: versioned(e.line, cadence="as_requested"),
+        partnership_of=lambda obj: obj.board.partnership,
     ),
     Endpoint(
         "frameworks", Framework, READ, EDIT_OUTCOMES, lambda w, e: w.framework,

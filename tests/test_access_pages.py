@@ -20,7 +20,7 @@ import pytest
 from django.db import transaction
 from django.urls import get_resolver
 
-from jointly.partnerships.models import BoardMember
+from jointly.partnerships.models import BoardMember, ReportingLine
 from tests import factories
 
 ROLES = ["viewer", "commissioner", "analyst", "finance", "partnership_admin", "provider"]
@@ -68,6 +68,8 @@ class Extra:
     beta_board: Any
     other_board: Any
     board_member: Any
+    third_board: Any
+    reporting_line: Any
 
 
 @pytest.fixture
@@ -75,12 +77,17 @@ def extra(world: factories.World) -> Extra:
     fw2 = factories.framework(world.p, slug="plan", name="Partnership plan")
     beta_fw = factories.framework(world.other, slug="beta-hwb")
     factories.outcome(beta_fw, code="9")
+    other_board = factories.board(world.p, slug="sub-group", name="Sub group")
     return Extra(
         outcome2=factories.outcome(fw2, code="A", title="Children are safe"),
         beta_intention=factories.intention(world.other, world.other_council, reference="BETA-01"),
         beta_board=factories.board(world.other, slug="beta-board"),
-        other_board=factories.board(world.p, slug="sub-group", name="Sub group"),
+        other_board=other_board,
         board_member=BoardMember.objects.create(board=world.board, name="Director of Children's Services"),
+        third_board=factories.board(world.p, slug="trust", name="Children's Trust"),
+        reporting_line=ReportingLine.objects.create(
+            board=world.board, to_board=other_board, cadence="annual"
+        ),
     )
 
 
@@ -183,6 +190,28 @@ PAGES = [
     Page(
         "member_remove",
         lambda w, e: f"/p/alpha/boards/icb/members/{e.board_member.pk}/",
+        EDIT_GOVERNANCE,
+        post=lambda w, e: {"remove": "1"},
+    ),
+    Page(
+        "line_new",
+        lambda w, e: "/p/alpha/boards/icb/lines/new/",
+        EDIT_GOVERNANCE,
+        post=lambda w, e: {"to_board": e.third_board.pk, "cadence": "as_requested"},
+    ),
+    Page(
+        "line_edit",
+        lambda w, e: f"/p/alpha/boards/icb/lines/{e.reporting_line.pk}/",
+        EDIT_GOVERNANCE,
+        post=lambda w, e: {
+            "to_board": e.other_board.pk,
+            "cadence": "regular",
+            "version": e.reporting_line.version,
+        },
+    ),
+    Page(
+        "line_remove",
+        lambda w, e: f"/p/alpha/boards/icb/lines/{e.reporting_line.pk}/",
         EDIT_GOVERNANCE,
         post=lambda w, e: {"remove": "1"},
     ),
@@ -335,6 +364,7 @@ MISSING = [
     Page("board_unknown", lambda w, e: "/p/alpha/boards/no-such-board/", PLANNING, ok=404),
     Page("board_of_other_partnership", lambda w, e: "/p/alpha/boards/beta-board/", PLANNING, ok=404),
     Page("agreement_unknown", lambda w, e: "/p/alpha/agreements/no-such/", PLANNING, ok=404),
+    Page("line_of_other_board", lambda w, e: f"/p/alpha/boards/sub-group/lines/{e.reporting_line.pk}/", EDIT_GOVERNANCE, ok=404),
     Page("action_of_other_board", lambda w, e: f"/p/alpha/boards/sub-group/actions/{w.action.pk}/", EDIT_GOVERNANCE, ok=404),
     Page("intention_of_other_partnership", lambda w, e: "/p/alpha/intentions/BETA-01/", PLANNING, ok=404),
     Page("intention_edit_unknown", lambda w, e: "/p/alpha/intentions/NOPE/edit/", EDIT_INTENTIONS, ok=404),
@@ -388,7 +418,7 @@ def test_page_get_gives_expected_status_for_every_actor(client, world, extra, pa
     check(statuses_for(client, world, "get", url), page.expected(), url)
 
 
-FORM_PAGES = [p for p in PAGES if p.post is not None and p.name != "member_remove"]
+FORM_PAGES = [p for p in PAGES if p.post is not None and p.name not in ("member_remove", "line_remove")]
 POST_PAGES = [p for p in PAGES if p.post is not None]
 
 
@@ -418,6 +448,7 @@ def test_every_page_route_is_in_the_table():
             "detail": "partnership_detail", "edit": "partnership_edit", "governance": "governance",
             "board_new": "board_new", "board": "board", "board_edit": "board_edit",
             "member_new": "member_new", "member_edit": "member_edit",
+            "line_new": "line_new", "line_edit": "line_edit",
             "meeting_new": "meeting_new", "action_new": "action_new", "action_edit": "action_edit",
             "agreement_new": "agreement_new", "agreement": "agreement", "agreement_edit": "agreement_edit",
         },

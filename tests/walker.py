@@ -50,6 +50,7 @@ from jointly.partnerships.models import (
     Meeting,
     Organisation,
     Partnership,
+    ReportingLine,
 )
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, ReturnComment
 from jointly.services.models import Service
@@ -116,6 +117,12 @@ def _owned(
         Decision: Decision.objects.create(meeting=meeting, text=f"Decision {mark}"),
         Action: factories.action(board, description=f"Action {mark}"),
         Agreement: factories.agreement(p, council, slug=f"agr-{mark.lower()}", title=f"Agreement {mark}"),
+        ReportingLine: ReportingLine.objects.create(
+            board=board,
+            to_board=factories.board(p, slug=f"trust-{mark.lower()}", name=f"Trust {mark}"),
+            cadence="annual",
+            notes=f"Line {mark}",
+        ),
         ProcurementProject: proj,
         ProcurementStage: ProcurementStage.objects.create(
             project=proj, stage="tender", planned_date=dt.date(2013, 9, 1), notes=f"Stage {mark}"

@@ -32,7 +32,7 @@ from jointly.contracts.models import (
 )
 from jointly.needs.models import ComparatorGroup, ImportLog, Indicator, NeedsAssessment
 from jointly.outcomes.models import Outcome
-from jointly.partnerships.models import Area, BoardMember, Organisation, Partnership
+from jointly.partnerships.models import Area, BoardMember, Organisation, Partnership, ReportingLine
 from jointly.performance import actions
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, RemedialAction
 from jointly.services.models import Service
@@ -134,6 +134,8 @@ def _partnership_records(
     progress = factories.progress(intention, narrative=f"{tag} progress")
     board = factories.board(p, slug=f"{slug}-board", name=f"{tag} board")
     member = BoardMember.objects.create(board=board, name=f"{tag} chair")
+    trust = factories.board(p, slug=f"{slug}-trust", name=f"{tag} trust")
+    line = ReportingLine.objects.create(board=board, to_board=trust, cadence="annual", notes=f"{tag} line")
     board_action = factories.action(board, description=f"{tag} action")
     meeting = factories.meeting(board, title=f"{tag} meeting")
     agreement = factories.agreement(p, lead, slug=f"{slug}-s75", title=f"{tag} agreement")
@@ -170,6 +172,7 @@ def _partnership_records(
     log = ImportLog.objects.create(partnership=p, file_name=f"{tag}-values.csv", layout="template")
     r.add(
         provider, lead, fw, outcome, theme, intention, milestone, progress, board, member, board_action, meeting,
+        trust, line,
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log,
     )  # fmt: skip
     r.extra = {
@@ -278,6 +281,7 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "outcomes:<pk>": made[Outcome][0].pk,
         "partnerships:boards/<board_slug>": a.extra["board"].slug,
         "partnerships:members/<member_id>": made[BoardMember][0].pk,
+        "partnerships:lines/<line_id>": made[ReportingLine][0].pk,
         "partnerships:actions/<action_id>": a.made[type(a.extra["board"].actions.first())][0].pk,
         "partnerships:agreements/<agreement_slug>": a.extra["agreement"].slug,
         "performance:kpis/<code>": a.kpi.code,

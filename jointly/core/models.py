@@ -121,3 +121,37 @@ def recorded_person(help_text: str = "") -> Any:
         editable=False,
         help_text=help_text,
     )
+
+
+ILLUSTRATIVE_SOURCE = "illustrative"
+
+
+class Provenance(models.Model):
+    """Where a record's values came from: a source paper, or invented for the demo.
+
+    ``illustrative`` is true when the record carries values that no source gives
+    (invented but plausible, to fill a paper's silence, never to contradict it);
+    ``source`` says truthfully where the record came from, e.g. "seed 001, table
+    'Risk log'" or "illustrative". Pages show both with ``includes/illustrative.html``.
+    """
+
+    illustrative = models.BooleanField(
+        default=False, help_text="Some values are invented for the demo: no source paper gives them"
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text='Where this record came from, e.g. "seed 004, §2.3"'
+    )
+
+    provenance_fields = ("illustrative", "source")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def provenance_label(self) -> str:
+        """One line for exports: 'illustrative (seed 002)', 'seed 004, §2.3' or ''."""
+        if self.illustrative:
+            if self.source and self.source != ILLUSTRATIVE_SOURCE:
+                return f"illustrative ({self.source})"
+            return ILLUSTRATIVE_SOURCE
+        return self.source

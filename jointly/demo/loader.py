@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from jointly.partnerships.models import (
     Organisation,
     Partnership,
     PartnershipMember,
+    ReportingLine,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -54,6 +56,17 @@ def read_data(data_dir: Path = DATA_DIR) -> dict[str, list[dict[str, Any]]]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _money(value: str | None) -> Decimal | None:
+    """Money is written as a string in the data files (never a JSON float)."""
+    return Decimal(value).quantize(Decimal("0.01")) if value not in (None, "") else None
+
+
+def provenance(record: dict[str, Any], default_source: str) -> dict[str, Any]:
+    """``illustrative`` and ``source`` for a record: its own ``source``, else its paper's."""
+    illustrative = bool(record.get("illustrative"))
+    return {"illustrative": illustrative, "source": record.get("source") or default_source}
 
 
 def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:
@@ -82,17 +95,28 @@ def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:
         for m in p.get("members", []):
             if m["organisation"] not in orgs:
                 problems.append(f"partnership {p['slug']}: unknown organisation {m['organisation']}")
+    board_keys = {(b["partnership"], b["slug"]) for b in data.get("boards", [])}
     for b in data.get("boards", []):
         for m in b.get("members", []):
             if m.get("organisation") and m["organisation"] not in orgs:
                 problems.append(f"board {b['slug']}: unknown organisation {m['organisation']}")
+        for line in b.get("reporting_lines", []):
+            if (b["partnership"], line["to"]) not in board_keys:
+                problems.append(f"board {b['slug']}: reports to unknown board {line['to']}")
+            if line["to"] == b.get("reports_to"):
+                problems.append(f"board {b['slug']}: {line['to']} is already its principal line")
     for a in data.get("agreements", []):
         for f in a.get("delegated_functions", []):
             if f not in functions:
                 problems.append(f"agreement {a['slug']}: unknown function {f}")
-        for o in [a.get("host"), *a.get("parties", [])]:
+        named = ("host", "pool_manager", "delegated_by", "delegated_to", "transfer_from", "transfer_to")
+        for o in [*(a.get(k) for k in named), *a.get("parties", [])]:
             if o and o not in orgs:
                 problems.append(f"agreement {a['slug']}: unknown organisation {o}")
+        if a.get("managing_board") and (a["partnership"], a["managing_board"]) not in board_keys:
+            problems.append(f"agreement {a['slug']}: unknown board {a['managing_board']}")
+        if isinstance(a.get("transfer_amount"), float):
+            problems.append(f"agreement {a['slug']}: write money as a string, not a float")
     for link in data.get("outcome_links", []):
         for end in ("from", "to"):
             if tuple(link[end]) not in outcome_keys:
@@ -138,6 +162,8 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
         functions[f["key"]] = upsert(CommissioningFunction, stats, {"key": f["key"]},
                                      {"label": f["label"], "stage": f["stage"]})  # fmt: skip
     partnerships: dict[str, Partnership] = {}
+    # The paper each partnership's records come from, unless a record names its own source.
+    paper = {p["slug"]: p.get("source", "") for p in data.get("partnerships", [])}
     for p in data.get("partnerships", []):
         obj = upsert(
             Partnership, stats, {"slug": p["slug"]},
@@ -186,18 +212,23 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
             Board, stats, {"partnership": p, "slug": b["slug"]},
             {"name": b["name"], "kind": b.get("kind", "board"), "purpose": b.get("purpose", ""),
              "duties": "\n".join(b.get("duties", [])), "chair": b.get("chair") or "",
-             "quorum": b.get("quorum") or "", "meeting_frequency": b.get("meeting_frequency") or "as_required"},
+             "quorum": b.get("quorum") or "", "meeting_frequency": b.get("meeting_frequency") or "as_required",
+             "reporting_cadence": b.get("reporting_cadence") or "", **provenance(b, paper[b["partnership"]])},
         )  # fmt: skip
     for b in data.get("boards", []):
         board = boards[(b["partnership"], b["slug"])]
         parent = boards.get((b["partnership"], b.get("reports_to") or ""))
         upsert(Board, stats, {"pk": board.pk}, {"reports_to": parent})
+        for line in b.get("reporting_lines", []):
+            upsert(ReportingLine, stats, {"board": board, "to_board": boards[(b["partnership"], line["to"])]},
+                   {"cadence": line.get("cadence") or "", "notes": line.get("notes") or "",
+                    **provenance(line, paper[b["partnership"]])})  # fmt: skip
         for m in b.get("members", []):
             upsert(BoardMember, stats, {"board": board, "name": m["name"]},
                    {"organisation": orgs.get(m.get("organisation") or ""), "role": m.get("role") or "member"})  # fmt: skip
         for mt in b.get("meetings", []):
             meeting = upsert(Meeting, stats, {"board": board, "date": _date(mt["date"]), "title": mt["title"]},
-                             {"notes": mt.get("notes", "")})  # fmt: skip
+                             {"notes": mt.get("notes", ""), **provenance(mt, paper[b["partnership"]])})  # fmt: skip
             for text in mt.get("decisions", []):
                 upsert(Decision, stats, {"meeting": meeting, "text": text}, {})
             for a in mt.get("actions", []):
@@ -207,15 +238,27 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
     for a in data.get("agreements", []):
         agreement = upsert(
             Agreement, stats, {"partnership": partnerships[a["partnership"]], "slug": a["slug"]},
-            {"kind": a["kind"], "title": a["title"], "host": orgs.get(a.get("host") or ""),
-             "fund_type": a.get("fund_type", "none"),
+            {"kind": a["kind"], "legal_bases": a.get("legal_bases", []), "title": a["title"],
+             "host": orgs.get(a.get("host") or ""), "flexibilities": a.get("flexibilities", []),
+             "delegated_by": orgs.get(a.get("delegated_by") or ""),
+             "delegated_to": orgs.get(a.get("delegated_to") or ""),
+             "pool_manager": orgs.get(a.get("pool_manager") or ""),
+             "managing_board": boards.get((a["partnership"], a.get("managing_board") or "")),
+             "fund_type": a.get("fund_type", "none"), "transfer_amount": _money(a.get("transfer_amount")),
+             "transfer_from": orgs.get(a.get("transfer_from") or ""),
+             "transfer_to": orgs.get(a.get("transfer_to") or ""),
+             "transfer_purpose": a.get("transfer_purpose", ""),
              "services_in_scope": "\n".join(a.get("services_in_scope", [])),
              "services_out_of_scope": "\n".join(a.get("services_out_of_scope", [])),
              "start_date": _date(a["start_date"]), "review_date": _date(a.get("review_date")),
-             "end_date": _date(a.get("end_date")), "illustrative": bool(a.get("illustrative"))},
+             "end_date": _date(a.get("end_date")), "sources_disagree": "\n".join(a.get("sources_disagree", [])),
+             **provenance(a, paper[a["partnership"]])},
         )  # fmt: skip
         set_m2m(agreement.parties, [orgs[o] for o in a.get("parties", [])])
         set_m2m(agreement.delegated_functions, [functions[f] for f in a.get("delegated_functions", [])])
+        wrong = agreement.problems([orgs[o] for o in a.get("parties", [])])
+        if wrong:
+            raise DemoDataError([f"agreement {a['slug']}: {k}: {v}" for k, v in wrong.items()])
     for i in data.get("intentions", []):
         p = partnerships[i["partnership"]]
         intention = upsert(
@@ -227,7 +270,8 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
              "lead_commissioner": orgs.get(i.get("lead_commissioner") or ""),
              "coordinating_commissioner": orgs.get(i.get("coordinating_commissioner") or ""),
              "stage": i.get("stage") or "plan", "start_date": _date(i.get("start_date")),
-             "end_date": _date(i.get("end_date")), "illustrative": bool(i.get("illustrative"))},
+             "end_date": _date(i.get("end_date")), "outcomes_inferred": bool(i.get("outcomes_inferred")),
+             **provenance(i, paper[i["partnership"]])},
         )  # fmt: skip
         set_m2m(intention.partner_commissioners, [orgs[o] for o in i.get("partner_commissioners", [])])
         set_m2m(intention.providers_affected, [orgs[o] for o in i.get("providers_affected", [])])
@@ -235,12 +279,15 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
         set_m2m(intention.outcomes, [outcomes[tuple(k)] for k in i.get("outcomes", [])])
         for m in i.get("milestones", []):
             upsert(Milestone, stats, {"intention": intention, "title": m["title"]},
-                   {"due_date": _date(m["due_date"]), "completed_on": _date(m.get("completed_on"))})  # fmt: skip
+                   {"due_date": _date(m["due_date"]), "completed_on": _date(m.get("completed_on")),
+                    **provenance(m, paper[i["partnership"]])})  # fmt: skip
         latest = ""
         for pr in sorted(i.get("progress", []), key=lambda x: x["period"]):
             upsert(ProgressUpdate, stats, {"intention": intention, "period": pr["period"]},
                    {"rag": pr["rag"], "narrative": pr["narrative"], "author": pr.get("author") or "",
-                    "date": _date(pr.get("date")) or dt.date.today()})  # fmt: skip
+                    "date": _date(pr.get("date")) or dt.date.today(),
+                    "rag_illustrative": bool(pr.get("rag_illustrative") or pr.get("illustrative")),
+                    **provenance(pr, paper[i["partnership"]])})  # fmt: skip
             latest = pr["rag"]
         upsert(Intention, stats, {"pk": intention.pk}, {"current_rag": latest})
     if with_users:

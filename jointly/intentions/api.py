@@ -62,8 +62,8 @@ class IntentionSerializer(VersionedModelSerializer):
             "benefits_users", "benefits_staff", "benefits_organisation", "metrics",
             "expected_outcome", "integrated", "lead_commissioner", "partner_commissioners",
             "coordinating_commissioner", "providers_affected", "themes", "outcomes", "stage",
-            "sro", "lead_officer", "start_date", "end_date", "current_rag", "illustrative",
-            "version",
+            "sro", "lead_officer", "start_date", "end_date", "current_rag", "illustrative", "source",
+            "outcomes_inferred", "version",
         ]  # fmt: skip
         read_only_fields = ["current_rag"]
         validators: list[Any] = []
@@ -127,7 +127,9 @@ class MilestoneSerializer(VersionedModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "intention", "title", "due_date", "completed_on", "status", "version"]
+        fields = [
+            "id", "intention", "title", "due_date", "completed_on", "status", "illustrative", "source", "version",
+        ]  # fmt: skip
 
 
 class MilestoneViewSet(ScopedViewSet):
@@ -142,7 +144,10 @@ class ProgressSerializer(VersionedModelSerializer):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["id", "intention", "period", "rag", "narrative", "author", "date", "version"]
+        fields = [
+            "id", "intention", "period", "rag", "narrative", "author", "date", "illustrative",
+            "rag_illustrative", "source", "version",
+        ]  # fmt: skip
         validators: list[Any] = []
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

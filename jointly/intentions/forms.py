@@ -27,7 +27,7 @@ class IntentionForm(VersionedModelForm):
             "benefits_staff", "benefits_organisation", "metrics", "expected_outcome",
             "integrated", "lead_commissioner", "partner_commissioners",
             "coordinating_commissioner", "providers_affected", "themes", "outcomes", "stage",
-            "sro", "lead_officer", "start_date", "end_date",
+            "sro", "lead_officer", "start_date", "end_date", "outcomes_inferred", "illustrative", "source",
         ]  # fmt: skip
         widgets = {
             "start_date": forms.DateInput(),
@@ -78,7 +78,7 @@ class IntentionForm(VersionedModelForm):
 class MilestoneForm(VersionedModelForm):
     class Meta:
         model = Milestone
-        fields = ["title", "due_date", "completed_on"]
+        fields = ["title", "due_date", "completed_on", "illustrative", "source"]
         widgets = {"due_date": forms.DateInput(), "completed_on": forms.DateInput()}
 
     def __init__(self, *args: Any, intention: Intention, **kwargs: Any) -> None:
@@ -89,7 +89,16 @@ class MilestoneForm(VersionedModelForm):
 class ProgressForm(VersionedModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["period", "rag", "narrative", "author", "date"]
+        fields = [
+            "period",
+            "rag",
+            "narrative",
+            "author",
+            "date",
+            "illustrative",
+            "rag_illustrative",
+            "source",
+        ]
         widgets = {"date": forms.DateInput()}
 
     def __init__(self, *args: Any, intention: Intention, **kwargs: Any) -> None:

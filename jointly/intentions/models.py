@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from jointly.core.models import VersionedModel
+from jointly.core.models import Provenance, VersionedModel
 from jointly.partnerships.models import CommissioningStage
 
 PERIOD_RE = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -62,7 +62,7 @@ class Theme(models.Model):
         return self.name
 
 
-class Intention(VersionedModel):
+class Intention(Provenance, VersionedModel):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="intentions"
     )
@@ -117,7 +117,10 @@ class Intention(VersionedModel):
     current_rag = models.CharField(
         "RAG", max_length=8, choices=Rag.choices, blank=True, help_text="From the latest progress"
     )
-    illustrative = models.BooleanField(default=False)
+    outcomes_inferred = models.BooleanField(
+        "links to outcomes inferred", default=False,
+        help_text="The paper does not link this intention to the outcomes: we inferred the links",
+    )  # fmt: skip
 
     history = HistoricalRecords(m2m_fields=[partner_commissioners, providers_affected, themes, outcomes])
     public_fields = (
@@ -125,7 +128,7 @@ class Intention(VersionedModel):
         "benefits_staff", "benefits_organisation", "metrics", "expected_outcome", "integrated",
         "lead_commissioner", "partner_commissioners", "coordinating_commissioner",
         "providers_affected", "themes", "outcomes", "stage", "start_date", "end_date",
-        "current_rag", "illustrative",
+        "current_rag", "illustrative", "source", "outcomes_inferred",
     )  # fmt: skip
     personal_fields = ("sro", "lead_officer")
 
@@ -152,14 +155,14 @@ class Intention(VersionedModel):
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
 
 
-class Milestone(VersionedModel):
+class Milestone(Provenance, VersionedModel):
     intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="milestones")
     title = models.CharField(max_length=300)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
-    public_fields = ("intention", "title", "due_date", "completed_on")
+    public_fields = ("intention", "title", "due_date", "completed_on", "illustrative", "source")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -178,7 +181,7 @@ class Milestone(VersionedModel):
         return "overdue" if self.is_overdue() else "due"
 
 
-class ProgressUpdate(VersionedModel):
+class ProgressUpdate(Provenance, VersionedModel):
     """A quarterly progress statement with its RAG rating."""
 
     intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="progress")
@@ -187,9 +190,23 @@ class ProgressUpdate(VersionedModel):
     narrative = models.TextField()
     author = models.CharField(max_length=200, help_text="Name or post")
     date = models.DateField(default=timezone.localdate)
+    rag_illustrative = models.BooleanField(
+        "RAG illustrative",
+        default=False,
+        help_text="The paper gives no rating: this RAG is invented for the demo",
+    )
 
     history = HistoricalRecords()
-    public_fields = ("intention", "period", "rag", "narrative", "date")
+    public_fields = (
+        "intention",
+        "period",
+        "rag",
+        "narrative",
+        "date",
+        "illustrative",
+        "source",
+        "rag_illustrative",
+    )
     personal_fields = ("author",)
 
     class Meta:
@@ -200,3 +217,10 @@ class ProgressUpdate(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.intention.reference} {self.period} {self.rag}"
+
+    @property
+    def illustrative_label(self) -> str:
+        """What of this update is invented: 'narrative and RAG', 'RAG' or ''."""
+        if self.illustrative:
+            return "narrative and RAG"
+        return "RAG" if self.rag_illustrative else ""

@@ -67,6 +67,11 @@ class ProgressReport:
     def due_count(self) -> int:
         return sum(len(r.due) for r in self.rows)
 
+    @property
+    def illustrative_count(self) -> int:
+        """Rows whose rating or narrative is invented for the demo."""
+        return sum(1 for r in self.rows if r.update and r.update.illustrative_label)
+
 
 def current_period(today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
@@ -138,7 +143,7 @@ def build(partnership: Partnership, period: str, timeline_quarters: int = 8) -> 
 
 CSV_HEADERS = [
     "reference", "title", "lead_commissioner", "integrated", "stage", "rag", "rag_period",
-    "progress", "milestones_due", "milestones_missed", "sro",
+    "progress", "milestones_due", "milestones_missed", "sro", "illustrative",
 ]  # fmt: skip
 
 
@@ -159,6 +164,7 @@ def csv_rows(report: ProgressReport) -> list[list[object]]:
                 "; ".join(f"{m.title} ({m.due_date:%Y-%m-%d})" for m in r.due),
                 "; ".join(f"{m.title} ({m.due_date:%Y-%m-%d})" for m in r.missed),
                 i.sro,
+                r.update.illustrative_label if r.update else "",
             ]
         )
     return out
@@ -238,9 +244,13 @@ def render_docx(report: ProgressReport) -> bytes:
         cells[1].text = f"{lead}\n{r.intention.sro}".strip()
         rag = r.update.rag if r.update else ""
         cells[2].text = rag.capitalize() if rag else "Not rated"
+        if r.update and r.update.illustrative_label:
+            cells[2].text += " (illustrative)"
         if rag:
             shade(cells[2], RAG_FILL[rag])
         narrative = r.update.narrative if r.update else "No update received."
+        if r.update and r.update.illustrative:
+            narrative = f"(Illustrative) {narrative}"
         if r.stale and r.update:
             narrative = f"(Latest update, {r.update.period}) {narrative}"
         cells[3].text = narrative
@@ -250,6 +260,11 @@ def render_docx(report: ProgressReport) -> bytes:
             lines.append(f"{m.title} ({m.due_date:%-d %b %Y}): {state}")
         cells[4].text = "\n".join(lines) or "None due"
 
+    if report.illustrative_count:
+        doc.add_paragraph(
+            f"{report.illustrative_count} of the ratings or progress statements above are marked "
+            "illustrative: the source papers do not give them."
+        )
     doc.add_heading("3.2 Indicative timeline", level=2)
     tl = doc.add_table(rows=1, cols=1 + len(report.timeline_quarters))
     tl.style = "Table Grid"

@@ -17,6 +17,7 @@ from jointly.core.api import (
     VersionedModelSerializer,
 )
 from jointly.partnerships.models import (
+    KIND_BASIS,
     Action,
     Agreement,
     Area,
@@ -24,9 +25,12 @@ from jointly.partnerships.models import (
     BoardMember,
     CommissioningFunction,
     Decision,
+    Flexibility,
+    LegalBasis,
     Meeting,
     Organisation,
     Partnership,
+    ReportingLine,
 )
 
 scoping.reference(Area, Organisation, CommissioningFunction)
@@ -37,6 +41,7 @@ scoping.register(Meeting, "board__partnership", every=Perm.VIEW_PLANNING)
 scoping.register(Decision, "meeting__board__partnership", every=Perm.VIEW_PLANNING)
 scoping.register(Action, "board__partnership", every=Perm.VIEW_PLANNING)
 scoping.register(Agreement, "partnership", every=Perm.VIEW_PLANNING)
+scoping.register(ReportingLine, "board__partnership", every=Perm.VIEW_PLANNING)
 
 
 def partnership_field() -> ScopedSlugRelatedField:
@@ -165,18 +170,70 @@ class BoardMemberViewSet(ScopedViewSet):
     filterset_fields = ["board"]
 
 
+class ReportingLineSerializer(VersionedModelSerializer):
+    """A further reporting line of a board (its principal line is the board's ``reports_to``)."""
+
+    board = ScopedPrimaryKeyRelatedField(queryset=Board.objects.all(), scope="partnership")
+    to_board = ScopedPrimaryKeyRelatedField(queryset=Board.objects.all(), scope="partnership")
+
+    class Meta:
+        model = ReportingLine
+        fields = ["id", "board", "to_board", "cadence", "notes", "illustrative", "source", "version"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        board = attrs.get("board") or getattr(self.instance, "board", None)
+        target = attrs.get("to_board") or getattr(self.instance, "to_board", None)
+        if board is None or target is None:
+            return attrs
+        if target.pk == board.pk:
+            raise serializers.ValidationError({"to_board": "A board cannot report to itself."})
+        if target.partnership_id != board.partnership_id:
+            raise serializers.ValidationError({"to_board": "Must be a board of the same partnership."})
+        if board.reports_to_id == target.pk:
+            raise serializers.ValidationError(
+                {"to_board": "This is already the board's principal reporting line."}
+            )
+        clash = ReportingLine.objects.filter(board=board, to_board=target)
+        if self.instance:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"to_board": "The board already reports to this one."})
+        return attrs
+
+
+class ReportingLineReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingLine
+        fields = ["id", "to_board", "cadence", "notes", "illustrative", "source"]
+
+
+class ReportingLineViewSet(ScopedViewSet):
+    """Further reporting lines of boards, each with its cadence."""
+
+    queryset = ReportingLine.objects.select_related("board__partnership", "to_board")
+    serializer_class = ReportingLineSerializer
+    read_perm = Perm.VIEW_PLANNING
+    write_perm = Perm.EDIT_GOVERNANCE
+    partnership_path = "board__partnership"
+    filterset_fields = ["board", "to_board", "cadence"]
+
+
 class BoardSerializer(VersionedModelSerializer):
     partnership = partnership_field()
     reports_to = ScopedPrimaryKeyRelatedField(
         queryset=Board.objects.all(), allow_null=True, required=False, scope="partnership"
     )
     members = BoardMemberSerializer(many=True, read_only=True)
+    reporting_lines = ReportingLineReadSerializer(many=True, read_only=True)
 
     class Meta:
         model = Board
         fields = [
             "id", "partnership", "slug", "name", "kind", "purpose", "duties", "chair", "quorum",
-            "meeting_frequency", "reports_to", "members", "version",
+            "meeting_frequency", "reports_to", "reporting_cadence", "reporting_lines", "members",
+            "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
 
@@ -192,6 +249,10 @@ class BoardSerializer(VersionedModelSerializer):
                 if node.pk == self.instance.pk:
                     raise serializers.ValidationError({"reports_to": "That would make a reporting loop."})
                 node = node.reports_to
+            if self.instance.reporting_lines.filter(to_board=reports_to).exists():
+                raise serializers.ValidationError(
+                    {"reports_to": "It already reports there along another line: remove that line first."}
+                )
         slug = attrs.get("slug", getattr(self.instance, "slug", None))
         clash = Board.objects.filter(partnership=partnership, slug=slug)
         if self.instance:
@@ -202,7 +263,9 @@ class BoardSerializer(VersionedModelSerializer):
 
 
 class BoardViewSet(ScopedViewSet):
-    queryset = Board.objects.select_related("partnership").prefetch_related("members__organisation")
+    queryset = Board.objects.select_related("partnership").prefetch_related(
+        "members__organisation", "reporting_lines"
+    )
     serializer_class = BoardSerializer
     read_perm = Perm.VIEW_PLANNING
     write_perm = Perm.EDIT_GOVERNANCE
@@ -238,7 +301,7 @@ class MeetingSerializer(PlainModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "board", "date", "title", "notes", "decisions"]
+        fields = ["id", "board", "date", "title", "notes", "illustrative", "source", "decisions"]
 
 
 class MeetingViewSet(ScopedViewSet):
@@ -294,24 +357,50 @@ class ActionViewSet(ScopedViewSet):
 
 class AgreementSerializer(VersionedModelSerializer):
     partnership = partnership_field()
+    legal_bases = serializers.ListField(
+        child=serializers.ChoiceField(choices=LegalBasis.choices), required=False,
+        help_text="Sections of the NHS Act 2006 it is made under; several at once for 'Section 75/256'",
+    )  # fmt: skip
+    flexibilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Flexibility.choices), required=False,
+        help_text="Section 75 flexibilities used",
+    )  # fmt: skip
     host = org_field(allow_null=True, required=False)
     parties = org_field(many=True)
+    delegated_by = org_field(allow_null=True, required=False)
+    delegated_to = org_field(allow_null=True, required=False)
     delegated_functions = ScopedSlugRelatedField(
         slug_field="key", many=True, queryset=CommissioningFunction.objects.all(), required=False
     )
+    pool_manager = org_field(allow_null=True, required=False)
+    managing_board = ScopedPrimaryKeyRelatedField(
+        queryset=Board.objects.all(), allow_null=True, required=False, scope="partnership"
+    )
+    transfer_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, required=False, min_value=0, coerce_to_string=True
+    )
+    transfer_from = org_field(allow_null=True, required=False)
+    transfer_to = org_field(allow_null=True, required=False)
     review_status = serializers.SerializerMethodField()
+    reporting_duties = serializers.SerializerMethodField()
 
     class Meta:
         model = Agreement
         fields = [
-            "id", "partnership", "slug", "kind", "title", "host", "parties", "delegated_functions",
-            "fund_type", "services_in_scope", "services_out_of_scope", "start_date",
-            "review_date", "end_date", "illustrative", "review_status", "version",
+            "id", "partnership", "slug", "kind", "legal_bases", "title", "host", "parties",
+            "flexibilities", "delegated_by", "delegated_to", "delegated_functions", "pool_manager",
+            "managing_board", "fund_type", "transfer_amount", "transfer_from", "transfer_to",
+            "transfer_purpose", "services_in_scope", "services_out_of_scope", "start_date",
+            "review_date", "end_date", "sources_disagree", "illustrative", "source", "review_status",
+            "reporting_duties", "version",
         ]  # fmt: skip
         validators: list[Any] = []
 
     def get_review_status(self, obj: Agreement) -> str:
         return obj.review_status()
+
+    def get_reporting_duties(self, obj: Agreement) -> list[str]:
+        return obj.reporting_duties()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -340,17 +429,28 @@ class AgreementSerializer(VersionedModelSerializer):
             errors["parties"] = "Not members of this partnership: " + ", ".join(outside)
         if host is not None and host.pk not in member_ids:
             errors["host"] = f"{host.name} is not a member of this partnership."
-        elif host is not None and host not in parties:
-            errors["host"] = "The host must be one of the parties."
+        implied = KIND_BASIS.get(current("kind"))
+        bases = list(current("legal_bases") or [])
+        if implied and implied not in bases:  # a Section 75 agreement is made under s75
+            attrs["legal_bases"] = [implied.value, *bases]
+        probe = Agreement(partnership=partnership)
+        for name in ("kind", "legal_bases", "flexibilities", "fund_type", "transfer_amount", "managing_board",
+                     "host", "delegated_by", "delegated_to", "pool_manager", "transfer_from", "transfer_to"):  # fmt: skip
+            value = current(name)
+            if name in ("legal_bases", "flexibilities"):
+                value = list(value or [])
+            setattr(probe, name, "none" if name == "fund_type" and value is None else value)
+        for name, message in probe.problems(parties).items():
+            errors.setdefault(name, message)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
 
 class AgreementViewSet(ScopedViewSet):
-    queryset = Agreement.objects.select_related("partnership", "host").prefetch_related(
-        "parties", "delegated_functions"
-    )
+    queryset = Agreement.objects.select_related(
+        "partnership", "host", "delegated_by", "delegated_to", "pool_manager", "transfer_from", "transfer_to"
+    ).prefetch_related("parties", "delegated_functions")
     serializer_class = AgreementSerializer
     read_perm = Perm.VIEW_PLANNING
     write_perm = Perm.EDIT_GOVERNANCE

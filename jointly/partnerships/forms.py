@@ -6,14 +6,18 @@ from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.partnerships.models import (
+    KIND_BASIS,
     Action,
     Agreement,
     Board,
     BoardMember,
     CommissioningFunction,
+    Flexibility,
+    LegalBasis,
     Meeting,
     Organisation,
     Partnership,
+    ReportingLine,
 )
 
 
@@ -22,7 +26,7 @@ class BoardForm(VersionedModelForm):
         model = Board
         fields = [
             "name", "slug", "kind", "purpose", "duties", "chair", "quorum",
-            "meeting_frequency", "reports_to",
+            "meeting_frequency", "reports_to", "reporting_cadence", "illustrative", "source",
         ]  # fmt: skip
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
@@ -52,6 +56,42 @@ class BoardForm(VersionedModelForm):
                 raise forms.ValidationError("That would make a reporting loop.")
             seen.add(node.pk)
             node = node.reports_to
+        if (
+            target is not None
+            and self.instance.pk
+            and self.instance.reporting_lines.filter(to_board=target).exists()
+        ):
+            raise forms.ValidationError(
+                "It already reports there along another line: remove that line first, or keep it as it is."
+            )
+        return target
+
+
+class ReportingLineForm(VersionedModelForm):
+    """A further line along which a board reports, with its cadence."""
+
+    class Meta:
+        model = ReportingLine
+        fields = ["to_board", "cadence", "notes", "illustrative", "source"]
+        labels = {"to_board": "Reports to"}
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.board = board
+        self.fields["to_board"].queryset = Board.objects.filter(partnership=board.partnership).exclude(
+            pk=board.pk
+        )
+
+    def clean_to_board(self) -> Board:
+        target = self.cleaned_data["to_board"]
+        board = self.instance.board
+        if board.reports_to_id == target.pk:
+            raise forms.ValidationError("This is already the board's principal reporting line.")
+        clash = ReportingLine.objects.filter(board=board, to_board=target)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("The board already reports to this one.")
         return target
 
 
@@ -83,7 +123,7 @@ class MeetingForm(GovUKFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["date", "title", "notes"]
+        fields = ["date", "title", "notes", "illustrative", "source"]
         widgets = {"date": forms.DateInput()}
 
 
@@ -101,12 +141,23 @@ class ActionForm(VersionedModelForm):
 
 
 class AgreementForm(VersionedModelForm):
+    legal_bases = forms.MultipleChoiceField(
+        choices=LegalBasis.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every section it is made under (a 'Section 75/256' agreement ticks both).",
+    )  # fmt: skip
+    flexibilities = forms.MultipleChoiceField(
+        choices=Flexibility.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Section 75 only.",
+    )  # fmt: skip
+
     class Meta:
         model = Agreement
         fields = [
-            "title", "slug", "kind", "host", "parties", "delegated_functions", "fund_type",
-            "services_in_scope", "services_out_of_scope", "start_date", "review_date",
-            "end_date", "illustrative",
+            "title", "slug", "kind", "legal_bases", "host", "parties", "flexibilities",
+            "delegated_by", "delegated_to", "delegated_functions", "pool_manager", "managing_board",
+            "fund_type", "transfer_amount", "transfer_from", "transfer_to", "transfer_purpose",
+            "services_in_scope", "services_out_of_scope", "start_date", "review_date", "end_date",
+            "sources_disagree", "illustrative", "source",
         ]  # fmt: skip
         widgets = {
             "start_date": forms.DateInput(),
@@ -116,13 +167,16 @@ class AgreementForm(VersionedModelForm):
             "delegated_functions": forms.CheckboxSelectMultiple(),
         }
 
+    ORG_FIELDS = ("host", "delegated_by", "delegated_to", "pool_manager", "transfer_from", "transfer_to")
+
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
         members = Organisation.objects.filter(partnership_memberships__partnership=partnership)
-        self.fields["host"].queryset = members
-        self.fields["parties"].queryset = members
+        for name in (*self.ORG_FIELDS, "parties"):
+            self.fields[name].queryset = members
         self.fields["delegated_functions"].queryset = CommissioningFunction.objects.all()
+        self.fields["managing_board"].queryset = Board.objects.filter(partnership=partnership)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -140,9 +194,23 @@ class AgreementForm(VersionedModelForm):
             self.add_error("end_date", "The end date must be on or after the start date.")
         if start and review and review < start:
             self.add_error("review_date", "The review date must be on or after the start date.")
-        host, parties = data.get("host"), data.get("parties")
-        if host and parties is not None and host not in parties:
-            self.add_error("host", "The host must be one of the parties.")
+        implied = KIND_BASIS.get(data.get("kind"))
+        if implied and "legal_bases" in data and implied not in data["legal_bases"]:
+            data["legal_bases"] = [
+                implied.value,
+                *data["legal_bases"],
+            ]  # a Section 75 agreement is made under s75
+        parties = data.get("parties")
+        if parties is None:
+            return data
+        probe = Agreement(partnership=self.instance.partnership, kind=self.instance.kind)
+        for name in ("kind", "legal_bases", "flexibilities", "fund_type", "transfer_amount",
+                     "managing_board", *self.ORG_FIELDS):  # fmt: skip
+            if name in data:
+                setattr(probe, name, data[name])
+        for name, message in probe.problems(list(parties)).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         return data
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from jointly.core.models import VersionedModel
+from jointly.core.models import Provenance, VersionedModel
 
 
 class AreaType(models.TextChoices):
@@ -185,8 +188,23 @@ class MeetingFrequency(models.TextChoices):
     AS_REQUIRED = "as_required", "As required"
 
 
-class Board(VersionedModel):
-    """A board or group, with its terms of reference."""
+class ReportingCadence(models.TextChoices):
+    """How often a board reports along a reporting line (blank: the paper does not say)."""
+
+    MONTHLY = "monthly", "Monthly"
+    EVERY_OTHER_MONTH = "every_other_month", "Every other month"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annually"
+    AS_REQUESTED = "as_requested", "As requested"
+    REGULAR = "regular", "Regularly (no set interval)"
+
+
+class Board(Provenance, VersionedModel):
+    """A board or group, with its terms of reference.
+
+    ``reports_to`` is its principal line of accountability (the tree of the governance
+    diagram); further lines, each with its own cadence, are :class:`ReportingLine` rows.
+    """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
     slug = models.SlugField(max_length=80)
@@ -202,11 +220,15 @@ class Board(VersionedModel):
     reports_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reporting_groups"
     )
+    reporting_cadence = models.CharField(
+        max_length=20, choices=ReportingCadence.choices, blank=True,
+        help_text="How often it reports to the board it reports to (blank: not stated)",
+    )  # fmt: skip
 
     history = HistoricalRecords()
     public_fields = (
         "partnership", "slug", "name", "kind", "purpose", "duties", "quorum",
-        "meeting_frequency", "reports_to",
+        "meeting_frequency", "reports_to", "reporting_cadence", "illustrative", "source",
     )  # fmt: skip
     personal_fields = ("chair",)
 
@@ -223,6 +245,71 @@ class Board(VersionedModel):
     @property
     def duty_list(self) -> list[str]:
         return [line.strip() for line in self.duties.splitlines() if line.strip()]
+
+    def all_reporting_lines(self) -> list[ReportingLineView]:
+        """Every line this board reports along: the principal one first, then the others."""
+        lines = []
+        if self.reports_to_id:
+            lines.append(
+                ReportingLineView(self.reports_to, self.reporting_cadence,
+                                  self.get_reporting_cadence_display(), True, "", self)
+            )  # fmt: skip
+        for line in self.reporting_lines.all():
+            lines.append(
+                ReportingLineView(line.to_board, line.cadence, line.get_cadence_display(), False,
+                                  line.notes, line)
+            )  # fmt: skip
+        return lines
+
+
+@dataclass
+class ReportingLineView:
+    """One reporting line as pages show it (principal or additional)."""
+
+    to_board: Board
+    cadence: str
+    cadence_label: str
+    principal: bool
+    notes: str
+    record: Any
+
+
+class ReportingLine(Provenance, VersionedModel):
+    """A further line along which a board reports, besides its principal ``reports_to``."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="reporting_lines")
+    to_board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="reporting_lines_in")
+    cadence = models.CharField(
+        max_length=20, choices=ReportingCadence.choices, blank=True, help_text="Blank: the paper does not say"
+    )
+    notes = models.CharField(max_length=300, blank=True, help_text="What is reported, e.g. an annual report")
+
+    history = HistoricalRecords()
+    public_fields = ("id", "board", "to_board", "cadence", "notes", "illustrative", "source")
+
+    class Meta:
+        ordering = ["board", "to_board__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "to_board"], name="reporting_line_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(board=models.F("to_board")), name="reporting_line_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} → {self.to_board}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not (self.board_id and self.to_board_id):
+            return
+        if self.board_id == self.to_board_id:
+            raise ValidationError({"to_board": "A board cannot report to itself."})
+        if self.to_board.partnership_id != self.board.partnership_id:
+            raise ValidationError({"to_board": "Must be a board of the same partnership."})
+        if self.board.reports_to_id == self.to_board_id:
+            raise ValidationError({"to_board": "This is already the board's principal reporting line."})
 
 
 class BoardMember(models.Model):
@@ -244,14 +331,14 @@ class BoardMember(models.Model):
         return self.name
 
 
-class Meeting(models.Model):
+class Meeting(Provenance, models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    public_fields = ("id", "board", "date", "title", "notes")
+    public_fields = ("id", "board", "date", "title", "notes", "illustrative", "source")
 
     class Meta:
         ordering = ["-date"]
@@ -310,8 +397,44 @@ class Action(VersionedModel):
 class AgreementKind(models.TextChoices):
     SECTION_75 = "section_75", "Section 75 partnership agreement"
     SECTION_256 = "section_256", "Section 256 agreement"
+    SECTION_76 = "section_76", "Section 76 agreement"
     MOU = "mou", "Memorandum of understanding"
     INFORMATION_SHARING = "information_sharing", "Information-sharing agreement"
+    BUSINESS_TRANSFER = "business_transfer", "Business transfer agreement"
+    COLLABORATIVE = "collaborative", "Collaborative agreement"
+    SOCIAL_IMPACT_BOND = "social_impact_bond", "Social impact bond"
+    JOINTLY_FUNDED_POST = "jointly_funded_post", "Jointly funded post"
+
+
+class LegalBasis(models.TextChoices):
+    """Sections of the NHS Act 2006 an agreement is made under (several may apply at once)."""
+
+    SECTION_75 = "section_75", "Section 75 (partnership arrangements)"
+    SECTION_76 = "section_76", "Section 76 (local authority payments to the NHS)"
+    SECTION_256 = "section_256", "Section 256 (NHS payments to local authorities)"
+
+
+class Flexibility(models.TextChoices):
+    """The Section 75 flexibilities (NHS Bodies and Local Authorities Partnership Arrangements)."""
+
+    POOLED_FUND = "pooled_fund", "Pooled fund"
+    LEAD_COMMISSIONING = "lead_commissioning", "Lead commissioning"
+    INTEGRATED_PROVISION = "integrated_provision", "Integrated provision"
+
+
+# The legal basis each statutory kind implies.
+KIND_BASIS = {
+    AgreementKind.SECTION_75: LegalBasis.SECTION_75,
+    AgreementKind.SECTION_256: LegalBasis.SECTION_256,
+    AgreementKind.SECTION_76: LegalBasis.SECTION_76,
+}
+NHS_KINDS = {
+    OrganisationKind.CCG,
+    OrganisationKind.ICB,
+    OrganisationKind.NHS_ENGLAND,
+    OrganisationKind.NHS_TRUST,
+}
+COUNCIL_KINDS = {OrganisationKind.COUNCIL, OrganisationKind.DISTRICT_COUNCIL, OrganisationKind.PUBLIC_HEALTH}
 
 
 class FundType(models.TextChoices):
@@ -320,29 +443,97 @@ class FundType(models.TextChoices):
     NONE = "none", "No fund"
 
 
-class Agreement(VersionedModel):
+def _check_choice_list(value: Any, choices: type[models.TextChoices]) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list):
+        raise ValidationError("Must be a list.")
+    unknown = [v for v in value if v not in choices.values]
+    if unknown:
+        raise ValidationError(f"Not a known value: {', '.join(map(str, unknown))}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each value may appear only once.")
+
+
+def validate_legal_bases(value: Any) -> None:
+    """A JSON list of distinct :class:`LegalBasis` values."""
+    _check_choice_list(value, LegalBasis)
+
+
+def validate_flexibilities(value: Any) -> None:
+    """A JSON list of distinct :class:`Flexibility` values."""
+    _check_choice_list(value, Flexibility)
+
+
+class Agreement(Provenance, VersionedModel):
+    """A legal or working agreement between partners (Section 75, 256, 76, MoU, ...).
+
+    ``kind`` is what the agreement is; ``legal_bases`` the sections of the NHS Act 2006
+    it is made under, several at once where the paper says so ("Section 75/256").
+    """
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agreements")
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=24, choices=AgreementKind.choices)
+    legal_bases = models.JSONField(
+        default=list, blank=True, validators=[validate_legal_bases],
+        help_text="Sections of the NHS Act 2006 it is made under, e.g. [\"section_75\", \"section_256\"]",
+    )  # fmt: skip
     title = models.CharField(max_length=300)
     host = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     parties = models.ManyToManyField(Organisation, related_name="agreements")
+    flexibilities = models.JSONField(
+        default=list, blank=True, validators=[validate_flexibilities],
+        help_text="Section 75 flexibilities used: pooled_fund, lead_commissioning, integrated_provision",
+    )  # fmt: skip
+    delegated_by = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The body whose functions are delegated",
+    )  # fmt: skip
+    delegated_to = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The body that exercises them",
+    )  # fmt: skip
     delegated_functions = models.ManyToManyField(CommissioningFunction, blank=True)
+    pool_manager = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Pooled fund manager (pooled funds only)",
+    )  # fmt: skip
+    managing_board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_agreements",
+        help_text="The board that manages the agreement",
+    )  # fmt: skip
     fund_type = models.CharField(max_length=10, choices=FundType.choices, default=FundType.NONE)
+    transfer_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="Section 256/76: the sum transferred, in pounds",
+    )  # fmt: skip
+    transfer_from = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Section 256/76: the body that pays",
+    )  # fmt: skip
+    transfer_to = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Section 256/76: the body that receives",
+    )  # fmt: skip
+    transfer_purpose = models.TextField(blank=True, help_text="Section 256/76: what the money is for")
     services_in_scope = models.TextField(blank=True, help_text="One service per line.")
     services_out_of_scope = models.TextField(blank=True, help_text="One service per line.")
     start_date = models.DateField(null=True, blank=True, help_text="Empty while proposed")
     review_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    illustrative = models.BooleanField(
-        default=False, help_text="Demo values not taken from a source document"
+    sources_disagree = models.TextField(
+        blank=True,
+        help_text="Where the source papers contradict themselves about this agreement, what each part says",
     )
 
     history = HistoricalRecords(m2m_fields=[parties, delegated_functions])
     public_fields = (
-        "partnership", "slug", "kind", "title", "host", "parties", "delegated_functions",
-        "fund_type", "services_in_scope", "services_out_of_scope", "start_date", "review_date",
-        "end_date", "illustrative",
+        "partnership", "slug", "kind", "legal_bases", "title", "host", "parties", "flexibilities",
+        "delegated_by", "delegated_to", "delegated_functions", "pool_manager", "managing_board",
+        "fund_type", "transfer_amount", "transfer_from", "transfer_to", "transfer_purpose",
+        "services_in_scope", "services_out_of_scope", "start_date", "review_date", "end_date",
+        "sources_disagree", "illustrative", "source",
     )  # fmt: skip
 
     class Meta:
@@ -354,6 +545,10 @@ class Agreement(VersionedModel):
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="agreement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(transfer_amount__isnull=True) | models.Q(transfer_amount__gte=0),
+                name="agreement_transfer_not_negative",
             ),
         ]
 
@@ -381,3 +576,86 @@ class Agreement(VersionedModel):
     @property
     def out_of_scope_list(self) -> list[str]:
         return [s.strip() for s in self.services_out_of_scope.splitlines() if s.strip()]
+
+    @property
+    def legal_bases_labels(self) -> list[str]:
+        return [LegalBasis(b).label for b in self.legal_bases if b in LegalBasis.values]
+
+    @property
+    def flexibility_labels(self) -> list[str]:
+        return [Flexibility(f).label for f in self.flexibilities if f in Flexibility.values]
+
+    @property
+    def legal_bases_short(self) -> str:
+        """'Section 75/256', as the papers write it."""
+        numbers = [b.split("_")[1] for b in self.legal_bases]
+        return f"Section {'/'.join(numbers)}" if numbers else ""
+
+    def reporting_duties(self) -> list[str]:
+        """Reporting the partnership arrangements regulations require, in words (RESOLUTIONS 19)."""
+        duties = []
+        if self.pool_manager_id:
+            duties.append(f"{self.pool_manager} (pool manager) reports to the partners quarterly and yearly.")
+        by, to = self.delegated_by, self.delegated_to
+        if by and to and to.kind in COUNCIL_KINDS and by.kind in NHS_KINDS:
+            duties.append(f"{to} exercises NHS functions for {by} and reports to it quarterly and yearly.")
+        return duties
+
+    def problems(self, parties: list[Organisation] | None = None) -> dict[str, str]:
+        """Legal consistency checks shared by the form, the API and the demo loader.
+
+        ``parties`` are the parties as they will be saved (a form or API edit may change
+        them); named bodies (host, delegating body, payer...) must be among them.
+        """
+        errors: dict[str, str] = {}
+        if parties is None:
+            parties = list(self.parties.all()) if self.pk else []
+        party_ids = {o.pk for o in parties}
+        bases = list(self.legal_bases or [])
+        flex = list(self.flexibilities or [])
+        implied = KIND_BASIS.get(self.kind)
+        if implied and implied not in bases:
+            errors["legal_bases"] = f"A {self.get_kind_display()} is made under {LegalBasis(implied).label}."
+        if flex and LegalBasis.SECTION_75 not in bases:
+            errors["flexibilities"] = "Flexibilities are used only under Section 75."
+        pooled = Flexibility.POOLED_FUND in flex
+        if pooled and self.fund_type != FundType.POOLED:
+            errors["fund_type"] = "The agreement uses a pooled fund: the fund type must be 'Pooled fund'."
+        if self.fund_type == FundType.POOLED and not pooled and LegalBasis.SECTION_75 in bases:
+            errors["flexibilities"] = (
+                "A pooled fund under Section 75 is the 'pooled fund' flexibility: tick it."
+            )
+        if self.pool_manager_id and self.fund_type != FundType.POOLED:
+            errors["pool_manager"] = "Only a pooled fund has a pool manager."
+        roles = {
+            "host": "host", "pool_manager": "pool manager", "delegated_by": "delegating body",
+            "delegated_to": "body the functions are delegated to", "transfer_from": "payer",
+            "transfer_to": "receiver",
+        }  # fmt: skip
+        for name, role in roles.items():
+            org = getattr(self, name)
+            if org is not None and parties and org.pk not in party_ids:
+                errors[name] = f"The {role} must be one of the parties."
+        if (self.delegated_by_id or self.delegated_to_id) and self.delegated_by_id == self.delegated_to_id:
+            errors["delegated_to"] = "A body cannot delegate functions to itself."
+        if self.managing_board_id and self.managing_board.partnership_id != self.partnership_id:
+            errors["managing_board"] = "Must be a board of the same partnership."
+        money = self.transfer_amount is not None or self.transfer_from_id or self.transfer_to_id
+        transfer_bases = {LegalBasis.SECTION_256, LegalBasis.SECTION_76} & set(bases)
+        if money and not transfer_bases:
+            errors["transfer_amount"] = "A transfer of money is made under Section 256 or Section 76."
+        if self.transfer_amount is not None and self.transfer_amount < Decimal("0"):
+            errors["transfer_amount"] = "Must not be negative."
+        if self.transfer_from_id and self.transfer_to_id:
+            payer, payee = self.transfer_from, self.transfer_to
+            if payer.pk == payee.pk:
+                errors["transfer_to"] = "The payer and the receiver must differ."
+            elif transfer_bases == {LegalBasis.SECTION_256} and not (
+                payer.kind in NHS_KINDS and payee.kind in COUNCIL_KINDS
+            ):
+                errors["transfer_to"] = "Under Section 256 an NHS body pays a local authority."
+            elif transfer_bases == {LegalBasis.SECTION_76} and not (
+                payer.kind in COUNCIL_KINDS and payee.kind in NHS_KINDS
+            ):
+                errors["transfer_to"] = "Under Section 76 a local authority pays an NHS body."
+        return errors

@@ -21,8 +21,9 @@ from jointly.partnerships.forms import (
     BoardMemberForm,
     MeetingForm,
     PartnershipForm,
+    ReportingLineForm,
 )
-from jointly.partnerships.models import Action, Agreement, Board, BoardMember, Decision
+from jointly.partnerships.models import Action, Agreement, Board, BoardMember, Decision, ReportingLine
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,7 +62,13 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     board_list = list(queries.boards(partnership))
     boxes, edges, width, height = diagram.layout(
-        [(b.pk, b.name, b.reports_to_id, b.get_absolute_url()) for b in board_list]
+        [(b.pk, b.name, b.reports_to_id, b.get_absolute_url()) for b in board_list],
+        extra=[
+            (b.pk, line.to_board_id, line.get_cadence_display())
+            for b in board_list
+            for line in b.reporting_lines.all()
+        ],
+        labels={b.pk: b.get_reporting_cadence_display() for b in board_list if b.reporting_cadence},
     )
     today = timezone.localdate()
     actions = list(
@@ -174,6 +181,29 @@ def agreement_form(request: HttpRequest, slug: str, agreement_slug: str | None =
                                     heading=f"Edit {instance.title}" if instance else "Add an agreement",
                                     cancel_url=partnership.get_absolute_url()),
         success_message="Agreement saved.",
+    )  # fmt: skip
+
+
+def reporting_line_form(
+    request: HttpRequest, slug: str, board_slug: str, line_id: int | None = None
+) -> HttpResponse:
+    """Add, change or (POST with ``remove``) remove a further reporting line of a board."""
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    obj = get_object_or_404(Board, partnership=partnership, slug=board_slug)
+    instance = get_object_or_404(ReportingLine, board=obj, pk=line_id) if line_id else None
+    if request.method == "POST" and instance is not None and "remove" in request.POST:
+        instance.delete()
+        messages.success(request, f"Reporting line to {instance.to_board.name} removed.")
+        return redirect(obj.get_absolute_url() + "#reporting-lines")
+    form = ReportingLineForm(request.POST or None, instance=instance, board=obj)
+    return handle_versioned_form(
+        request, form, template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership, cancel_url=obj.get_absolute_url(),
+            heading=f"Edit a reporting line of {obj.name}" if instance else f"Add a reporting line for {obj.name}",
+            removable=instance is not None,
+        ),
+        success_message="Reporting line saved.", success_url=obj.get_absolute_url() + "#reporting-lines",
     )  # fmt: skip
 
 
