@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
-from jointly.contracts import actions, exporting
+from jointly.contracts import actions, exporting, rules
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -38,6 +38,7 @@ from jointly.core import imports, scoping, uploads
 from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
+from jointly.core.rules import current
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
@@ -53,12 +54,7 @@ scoping.register(ConflictOfInterest, "project__partnership", every=Perm.VIEW_CON
 
 
 def _current(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
-    if name in attrs:
-        return attrs[name]
-    if serializer.instance is None:
-        return None
-    value = getattr(serializer.instance, name)
-    return list(value.all()) if hasattr(value, "all") else value
+    return current(attrs, serializer.instance, name)
 
 
 class ContractSerializer(VersionedModelSerializer):
@@ -121,11 +117,7 @@ class ContractSerializer(VersionedModelSerializer):
         if value is not None and value < 0:
             errors["value"] = "The value cannot be negative."
         ref = (_current(self, attrs, "reference") or "").strip()
-        clash = Contract.objects.filter(partnership=partnership, reference=ref)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["reference"] = "Another contract in this partnership has this reference."
+        errors.update(rules.contract_reference(partnership, ref, self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -288,15 +280,8 @@ class FundingShareSerializer(VersionedModelSerializer):
             and _current(self, attrs, "funding_stream") != "public_health_grant"
         ):
             errors["ring_fenced_public_health"] = "Only Public Health grant money can be ring-fenced PH."
-        clash = FundingShare.objects.filter(
-            contract=contract, commissioner=commissioner,
-            financial_year=_current(self, attrs, "financial_year"),
-            funding_stream=_current(self, attrs, "funding_stream"),
-        )  # fmt: skip
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["financial_year"] = "This commissioner already has a share from this stream in this year."
+        year, stream = _current(self, attrs, "financial_year"), _current(self, attrs, "funding_stream")
+        errors.update(rules.funding_share(contract, commissioner, year, stream, instance=self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -449,15 +434,8 @@ class SubcontractorSerializer(VersionedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         contract, org = _current(self, attrs, "contract"), _current(self, attrs, "organisation")
-        if org.pk == contract.provider_id:
-            raise serializers.ValidationError(
-                {"organisation": "The lead provider is not its own sub-contractor."}
-            )
-        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"organisation": "Already a sub-contractor."})
+        if problems := rules.subcontractor(contract, org, self.instance):
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -507,13 +485,9 @@ class ProcurementSerializer(VersionedModelSerializer):
         value = _current(self, attrs, "estimated_value")
         if value is not None and value < 0:
             errors["estimated_value"] = "Cannot be negative."
-        clash = ProcurementProject.objects.filter(
-            partnership=partnership, reference=_current(self, attrs, "reference")
+        errors.update(
+            rules.procurement_reference(partnership, _current(self, attrs, "reference"), self.instance)
         )
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["reference"] = "Another procurement project in this partnership has this reference."
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -543,13 +517,9 @@ class StageSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        clash = ProcurementStage.objects.filter(
-            project=_current(self, attrs, "project"), stage=_current(self, attrs, "stage")
-        )
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"stage": "This project already has that stage."})
+        project, stage = _current(self, attrs, "project"), _current(self, attrs, "stage")
+        if problems := rules.procurement_stage(project, stage, self.instance):
+            raise serializers.ValidationError(problems)
         return attrs
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet, URLField
 
 from jointly.accounts.permissions import Scope
+from jointly.contracts import rules
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -23,6 +24,7 @@ from jointly.contracts.models import (
 )
 from jointly.core import imports, uploads
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import add_to_form, raise_for
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import COMMISSIONER_KINDS, Organisation, Partnership
@@ -83,11 +85,7 @@ class ContractForm(VersionedModelForm):
         ref = self.cleaned_data["reference"].strip()
         if not ref:
             raise forms.ValidationError("Enter a reference.")
-        clash = Contract.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another contract in this partnership has this reference.")
+        raise_for(rules.contract_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
@@ -127,15 +125,9 @@ class FundingShareForm(VersionedModelForm):
             self.add_error(
                 "ring_fenced_public_health", "Only money from the Public Health grant can be ring-fenced PH."
             )
-        key = {k: data.get(k) for k in ("commissioner", "financial_year", "funding_stream")}
-        if all(key.values()):
-            clash = FundingShare.objects.filter(contract=self.instance.contract, **key)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                raise forms.ValidationError(
-                    "This commissioner already has a share from this stream in this year: edit that one."
-                )
+        key = [data.get(k) for k in ("commissioner", "financial_year", "funding_stream")]
+        if all(key):
+            add_to_form(self, rules.funding_share(self.instance.contract, *key, instance=self.instance))
         return data
 
 
@@ -210,14 +202,7 @@ class SubcontractorForm(VersionedModelForm):
 
     def clean_organisation(self) -> Organisation:
         org = self.cleaned_data["organisation"]
-        contract = self.instance.contract
-        if org.pk == contract.provider_id:
-            raise forms.ValidationError("The lead provider is not its own sub-contractor.")
-        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This organisation is already a sub-contractor.")
+        raise_for(rules.subcontractor(self.instance.contract, org, self.instance), "organisation")
         return org
 
 
@@ -241,11 +226,7 @@ class ProcurementForm(VersionedModelForm):
 
     def clean_reference(self) -> str:
         ref = self.cleaned_data["reference"].strip()
-        clash = ProcurementProject.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another procurement project in this partnership has this reference.")
+        raise_for(rules.procurement_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
@@ -271,11 +252,7 @@ class StageForm(VersionedModelForm):
 
     def clean_stage(self) -> str:
         stage = self.cleaned_data["stage"]
-        clash = ProcurementStage.objects.filter(project=self.instance.project, stage=stage)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This project already has that stage: edit it instead.")
+        raise_for(rules.procurement_stage(self.instance.project, stage, self.instance), "stage")
         return stage
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import raise_for
+from jointly.intentions import rules
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import (
@@ -53,13 +55,7 @@ class IntentionForm(VersionedModelForm):
 
     def clean_reference(self) -> str:
         ref = self.cleaned_data["reference"].strip()
-        clash = Intention.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another intention in this partnership has this reference.")
-        if "/" in ref or not ref:
-            raise forms.ValidationError("Use letters, numbers and hyphens only.")
+        raise_for(rules.intention_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
@@ -98,11 +94,7 @@ class ProgressForm(VersionedModelForm):
 
     def clean_period(self) -> str:
         period = self.cleaned_data["period"].strip().upper()
-        clash = ProgressUpdate.objects.filter(intention=self.instance.intention, period=period)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(f"There is already an update for {period}: edit that one instead.")
+        raise_for(rules.progress_period(self.instance.intention, period, self.instance), "period")
         return period
 
 
