@@ -35,6 +35,7 @@ from jointly.performance.forms import (
     NoticeForm,
     PlanForm,
     ReplyForm,
+    ReturnsGridForm,
     ReviewForm,
     TurnTheCurveForm,
     UploadForm,
@@ -221,48 +222,19 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     current = {
         r.kpi_id: r for r in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis], period=period.label)
     }
-    problems: list[rules.Problem] = []
-    values: dict[str, dict[str, str]] = {}
-    if request.method == "POST":
-        rows, row_kpis = [], []
-        for k in kpis:
-            cells = {c: request.POST.get(f"{c}-{k.pk}", "") for c in ("numerator", "denominator", "reason")}
-            values[k.code] = cells
-            if any(v.strip() for v in cells.values()):
-                rows.append({"kpi": k.code, "period": period.label, **cells})
-                row_kpis.append(k)
-        if not rows:
-            problems = [rules.Problem(0, "", "enter at least one KPI's figures")]
+    grid = ReturnsGridForm(
+        request.POST if request.method == "POST" else None, kpis=kpis, period=period.label, existing=current
+    )
+    if grid.is_valid():
+        try:
+            actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
+        except StaleEdit:
+            grid.problems = [rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")]
         else:
-            clean, problems = actions.check(rows, kpis, first_row=0)
-            problems = [
-                rules.Problem(0, p.column, f"{row_kpis[p.row].code}: {p.message}")
-                if p.row < len(row_kpis)
-                else p
-                for p in problems
-            ]
-            if not problems:
-                try:
-                    actions.submit_returns(clean, kpis, by=request.user, route=Route.WEB)
-                except StaleEdit:
-                    problems = [
-                        rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")
-                    ]
-                else:
-                    messages.success(request, f"Returns for {period.label} saved ({len(clean)}).")
-                    return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
-    rows_out = []
-    for k in kpis:
-        existing = current.get(k.pk)
-        cells = values.get(k.code) or {
-            "numerator": "" if existing is None else f"{existing.numerator.normalize():f}",
-            "denominator": ""
-            if existing is None or existing.denominator is None
-            else f"{existing.denominator.normalize():f}",
-            "reason": "",
-        }
-        errors = [p.message for p in problems if p.message.startswith(f"{k.code}: ")]
-        rows_out.append({"kpi": k, "cells": cells, "existing": existing, "errors": errors})
+            messages.success(request, f"Returns for {period.label} saved ({len(grid.clean_rows)}).")
+            return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
+    problems = grid.problems
+    rows_out = grid.rows()
     ctx = partnership_context(
         request,
         partnership,
