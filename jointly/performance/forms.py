@@ -123,27 +123,29 @@ class EscalationForm(GovUKFormMixin, forms.Form):
 
 
 class TurnTheCurveForm(VersionedModelForm):
-    class Meta:
-        model = TurnTheCurve
-        fields = ["story", "partners", "what_works", "action_plan", "horizon"]
-
-    def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.kpi = kpi
-
-
-class IndicatorCurveForm(VersionedModelForm):
-    """The turn-the-curve plan of a population indicator in one of the partnership's areas."""
+    """The turn-the-curve plan of a KPI, or of a population indicator in one of the partnership's
+    areas (give ``kpi``, or ``partnership``, ``indicator`` and ``area``)."""
 
     class Meta:
         model = TurnTheCurve
         fields = ["story", "partners", "what_works", "action_plan", "horizon"]
 
-    def __init__(self, *args: Any, partnership: Any, indicator: Any, area: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kpi: Kpi | None = None,
+        partnership: Any = None,
+        indicator: Any = None,
+        area: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.partnership = partnership
-        self.instance.indicator = indicator
-        self.instance.area = area
+        if kpi is not None:
+            self.instance.kpi = kpi
+        else:
+            self.instance.partnership = partnership
+            self.instance.indicator = indicator
+            self.instance.area = area
 
     def clean_horizon(self) -> int:
         horizon = self.cleaned_data["horizon"]
