@@ -1,15 +1,17 @@
-"""Server-rendered, accessible SVG charts for KPIs: SPC (XmR), forecast, icons (no Django import,
-no inline script or style).
+"""Geometry for the KPI charts: SPC (XmR), forecast "if nothing changes", variation and assurance
+icons (no Django import).
 
-Every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that says in words what
-it shows; pages put a data table next to it (:func:`spc_table`). Colours come from CSS classes in
-``jointly/static/jointly/jointly.css`` (the content security policy forbids inline styles):
+Like every chart in Jointly, these functions compute what to draw (coordinates, formatted as
+the SVG will show them, and the words of ``<title>`` and ``<desc>``) and a template draws it
+(``jointly/templates/charts/*.svg``, through :mod:`jointly.performance.charts`), so Django's
+escaping applies to every text. Every chart is an ``<svg role="img">`` with a ``<title>`` and a
+``<desc>`` that says in words what it shows; pages put a data table next to it
+(:func:`spc_table`). Colours come from CSS classes in ``jointly/static/jointly/jointly.css`` (the
+content security policy forbids inline styles):
 
 - ``jointly-spc-point--improvement`` / ``--concern`` / ``--neutral`` / ``--common``: the points,
   by their Making Data Count point type;
 - ``jointly-spc-mean``, ``jointly-spc-limit``, ``jointly-spc-target``, ``jointly-spc-line``.
-
-Everything is escaped here, so the returned markup is safe to mark safe in a template.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from html import escape
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -75,25 +77,38 @@ class _Scale:
         return MARGIN_TOP + span * (1 - (v - self.low) / (self.high - self.low))
 
 
-def _axes(scale: _Scale, labels: Sequence[str], unit: str) -> list[str]:
-    out = ['<g class="jointly-chart-axis" aria-hidden="true">']
-    for t in scale.ticks:
-        y = scale.y(t)
-        out.append(
-            f'<line class="jointly-chart-grid" x1="{MARGIN_LEFT}" x2="{scale.width - MARGIN_RIGHT}" '
-            f'y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="jointly-chart-label" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
-            f'text-anchor="end">{escape(fmt(t, unit))}</text>'
-        )
+def _f(value: float) -> str:
+    """A drawing coordinate as written in the SVG (one decimal place)."""
+    return f"{value:.1f}"
+
+
+@dataclass
+class Axes:
+    """Grid lines with their value labels (``grid``: y, label y, text) and period labels along the
+    bottom (``labels``: x, text)."""
+
+    left: int
+    right: int
+    label_x: int
+    label_y: int
+    grid: list[tuple[str, str, str]]
+    labels: list[tuple[str, str]]
+
+
+def _axes(scale: _Scale, labels: Sequence[str], unit: str) -> Axes:
+    grid = [(_f(scale.y(t)), _f(scale.y(t) + 4), fmt(t, unit)) for t in scale.ticks]
     step = max(1, math.ceil(len(labels) / 8))
-    for i, label in enumerate(labels):
-        if i % step == 0 or i == len(labels) - 1:
-            out.append(
-                f'<text class="jointly-chart-label" x="{scale.x(i):.1f}" y="{scale.height - MARGIN_BOTTOM + 18}" '
-                f'text-anchor="middle">{escape(label)}</text>'
-            )
-    out.append("</g>")
-    return out
+    shown = [
+        (_f(scale.x(i)), label) for i, label in enumerate(labels) if i % step == 0 or i == len(labels) - 1
+    ]
+    return Axes(
+        MARGIN_LEFT,
+        scale.width - MARGIN_RIGHT,
+        MARGIN_LEFT - 6,
+        scale.height - MARGIN_BOTTOM + 18,
+        grid,
+        shown,
+    )
 
 
 def _segments(xs: Sequence[float], ys: Sequence[float], groups: Sequence[int]) -> str:
@@ -119,7 +134,56 @@ def period_label(day: dt.date, frequency: str = "monthly") -> str:
     return day.strftime("%b %Y")
 
 
-def spc_svg(
+@dataclass
+class Point:
+    cx: str
+    cy: str
+    label: str
+    css: str = "common"
+
+
+@dataclass
+class LegendItem:
+    css: str
+    shape: str  # "line" or "dot"
+    text: str
+    x: int
+
+
+@dataclass
+class Chart:
+    """What an SPC or forecast template draws."""
+
+    chart_id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    axes: Axes | None = None
+    paths: list[tuple[str, str]] = field(default_factory=list)  # (css class, path) under the points
+    band: str = ""  # the forecast's prediction interval (polygon points)
+    forecast_line: str = ""
+    target_y: str = ""
+    line: str = ""  # the values
+    points: list[Point] = field(default_factory=list)
+    radius: int = 4
+    legend: list[LegendItem] = field(default_factory=list)
+    legend_y: int = 0
+
+    @property
+    def title_id(self) -> str:
+        return f"{self.chart_id}-title"
+
+    @property
+    def desc_id(self) -> str:
+        return f"{self.chart_id}-desc"
+
+    @property
+    def empty(self) -> bool:
+        return self.axes is None
+
+
+def spc_chart(
     result: SpcResult,
     *,
     title: str,
@@ -128,16 +192,11 @@ def spc_svg(
     chart_id: str = "spc",
     width: int = WIDTH,
     height: int = HEIGHT,
-) -> str:
+) -> Chart:
     """An XmR chart: the values, mean, process limits, target, and special-cause points coloured."""
     n = len(result.dates)
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     if n == 0:
-        return (
-            f'<svg class="jointly-chart" role="img" aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {width} 60">'
-            f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">No values yet.</desc>'
-            f'<text class="jointly-chart-label" x="10" y="30">No values yet.</text></svg>'
-        )
+        return Chart(chart_id, title, "No values yet.", width, 60)
     values = np.asarray(result.values, dtype=float)
     candidates = [values, result.lpl, result.upl]
     if result.target is not None:
@@ -165,36 +224,27 @@ def spc_svg(
         + ASSURANCE_LABELS.get(result.assurance_icon or "", "No assurance assessment (no target)")
         + "."
     )
-    out = [
-        f'<svg class="jointly-chart" role="img" aria-labelledby="{title_id} {desc_id}" '
-        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(desc)}</desc>',
-    ]
-    out += _axes(scale, labels, unit)
-    out.append(f'<path class="jointly-spc-limit" d="{_segments(xs, ys(result.upl), groups)}"/>')
-    out.append(f'<path class="jointly-spc-limit" d="{_segments(xs, ys(result.lpl), groups)}"/>')
-    out.append(f'<path class="jointly-spc-mean" d="{_segments(xs, ys(result.mean), groups)}"/>')
-    if result.target is not None:
-        ty = scale.y(result.target)
-        out.append(
-            f'<line class="jointly-spc-target" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-            f'y1="{ty:.1f}" y2="{ty:.1f}"/>'
-        )
-    out.append(f'<path class="jointly-spc-line" d="{_segments(xs, ys(values), [0] * n)}"/>')
+    points = []
     for i in range(n):
         kind = result.point_type[i]
         label = f"{labels[i]}: {fmt(float(values[i]), unit)} ({POINT_LABELS.get(kind, kind)})"
-        out.append(
-            f'<circle class="jointly-spc-point jointly-spc-point--{POINT_CLASS.get(kind, "common")}" '
-            f'cx="{xs[i]:.1f}" cy="{scale.y(float(values[i])):.1f}" r="4"><title>{escape(label)}</title></circle>'
-        )
-    out.append(_legend(width, height, result.target is not None))
-    out.append("</svg>")
-    return "".join(out)
+        points.append(Point(_f(xs[i]), _f(scale.y(float(values[i]))), label, POINT_CLASS.get(kind, "common")))
+    return Chart(
+        chart_id, title, desc, width, height, _axes(scale, labels, unit),
+        paths=[
+            ("jointly-spc-limit", _segments(xs, ys(result.upl), groups)),
+            ("jointly-spc-limit", _segments(xs, ys(result.lpl), groups)),
+            ("jointly-spc-mean", _segments(xs, ys(result.mean), groups)),
+        ],
+        target_y=_f(scale.y(result.target)) if result.target is not None else "",
+        line=_segments(xs, ys(values), [0] * n),
+        points=points,
+        legend=_legend(result.target is not None),
+        legend_y=height - 10,
+    )  # fmt: skip
 
 
-def _legend(width: int, height: int, with_target: bool) -> str:
+def _legend(with_target: bool) -> list[LegendItem]:
     items = [
         ("jointly-spc-mean", "line", "Mean"),
         ("jointly-spc-limit", "line", "Process limits"),
@@ -206,18 +256,11 @@ def _legend(width: int, height: int, with_target: bool) -> str:
         ("jointly-spc-point--concern", "dot", "Concern"),
         ("jointly-spc-point--common", "dot", "Common cause"),
     ]
-    y = height - 10
-    out = ['<g class="jointly-chart-legend" aria-hidden="true">']
-    x = MARGIN_LEFT
+    out, x = [], MARGIN_LEFT
     for css, shape, text in items:
-        if shape == "line":
-            out.append(f'<line class="{css}" x1="{x}" x2="{x + 18}" y1="{y - 4}" y2="{y - 4}"/>')
-        else:
-            out.append(f'<circle class="jointly-spc-point {css}" cx="{x + 9}" cy="{y - 4}" r="4"/>')
-        out.append(f'<text class="jointly-chart-label" x="{x + 24}" y="{y}">{escape(text)}</text>')
+        out.append(LegendItem(css, shape, text, x))
         x += 34 + 7 * len(text)
-    out.append("</g>")
-    return "".join(out)
+    return out
 
 
 def spc_table(result: SpcResult, unit: str = "", frequency: str = "monthly") -> list[dict[str, str]]:
@@ -239,7 +282,7 @@ def spc_table(result: SpcResult, unit: str = "", frequency: str = "monthly") -> 
     return rows
 
 
-def forecast_svg(
+def forecast_chart(
     history_labels: Sequence[str],
     history: Sequence[float],
     future_labels: Sequence[str],
@@ -254,13 +297,12 @@ def forecast_svg(
     chart_id: str = "forecast",
     width: int = WIDTH,
     height: int = HEIGHT,
-) -> str:
+) -> Chart:
     """History and the forecast "if nothing changes", with its prediction interval as a band."""
     h = np.asarray(history, dtype=float)
     p, lo, hi = (np.asarray(a, dtype=float) for a in (predicted, lower, upper))
     labels = list(history_labels) + list(future_labels)
     n = len(labels)
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [h[np.isfinite(h)], lo, hi] + ([np.array([target])] if target is not None else [])
     finite = np.concatenate([a for a in parts if len(a)]) if any(len(a) for a in parts) else np.array([0.0])
     low, high = float(finite.min()), float(finite.max())
@@ -279,47 +321,36 @@ def forecast_svg(
         + (f"; target {fmt(target, unit)}" if target is not None else "")
         + "."
     )
-    out = [
-        f'<svg class="jointly-chart" role="img" aria-labelledby="{title_id} {desc_id}" '
-        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(desc)}</desc>',
-    ]
-    out += _axes(scale, labels, unit)
+    chart = Chart(chart_id, title, desc, width, height, _axes(scale, labels, unit), radius=3)
     if len(p):
         top = [f"{scale.x(start + i):.1f},{scale.y(v):.1f}" for i, v in enumerate(hi)]
         bottom = [f"{scale.x(start + i):.1f},{scale.y(v):.1f}" for i, v in reversed(list(enumerate(lo)))]
-        out.append(f'<polygon class="jointly-forecast-band" points="{" ".join(top + bottom)}"/>')
+        chart.band = " ".join(top + bottom)
         joined = [(start - 1, h[-1])] if len(h) and np.isfinite(h[-1]) else []
         pts = joined + [(start + i, v) for i, v in enumerate(p)]
-        out.append(
-            '<path class="jointly-forecast-line" d="'
-            + " ".join(
-                f"{'M' if k == 0 else 'L'}{scale.x(i):.1f},{scale.y(v):.1f}" for k, (i, v) in enumerate(pts)
-            )
-            + '"/>'
+        chart.forecast_line = " ".join(
+            f"{'M' if k == 0 else 'L'}{scale.x(i):.1f},{scale.y(v):.1f}" for k, (i, v) in enumerate(pts)
         )
     if target is not None:
-        ty = scale.y(target)
-        out.append(
-            f'<line class="jointly-spc-target" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-            f'y1="{ty:.1f}" y2="{ty:.1f}"/>'
-        )
+        chart.target_y = _f(scale.y(target))
     xs = [scale.x(i) for i in range(len(h))]
-    out.append(
-        f'<path class="jointly-spc-line" d="{_segments(xs, [scale.y(v) if np.isfinite(v) else math.nan for v in h], [0] * len(h))}"/>'
-    )
-    for i, v in enumerate(h):
-        if np.isfinite(v):
-            out.append(
-                f'<circle class="jointly-spc-point jointly-spc-point--common" cx="{xs[i]:.1f}" '
-                f'cy="{scale.y(v):.1f}" r="3"><title>{escape(labels[i])}: {escape(fmt(float(v), unit))}</title></circle>'
-            )
-    out.append("</svg>")
-    return "".join(out)
+    chart.line = _segments(xs, [scale.y(v) if np.isfinite(v) else math.nan for v in h], [0] * len(h))
+    chart.points = [
+        Point(_f(xs[i]), _f(scale.y(v)), f"{labels[i]}: {fmt(float(v), unit)}")
+        for i, v in enumerate(h)
+        if np.isfinite(v)
+    ]
+    return chart
 
 
-def icon_svg(kind: str, name: str | None) -> str:
+@dataclass
+class Icon:
+    css: str
+    letter: str
+    label: str
+
+
+def icon(kind: str, name: str | None) -> Icon:
     """A small badge for a variation (``kind="variation"``) or assurance icon, with its label.
 
     The shape differs as well as the colour (letters H/L, P/F/?), so it does not rely on colour.
@@ -340,8 +371,4 @@ def icon_svg(kind: str, name: str | None) -> str:
             "fail": ("fail", "F"),
             "inconsistent": ("inconsistent", "?"),
         }.get(name or "", ("none", "–"))
-    return (
-        f'<svg class="jointly-icon jointly-icon--{css}" role="img" aria-label="{escape(label)}" '
-        f'viewBox="0 0 32 32" width="32" height="32"><title>{escape(label)}</title>'
-        f'<circle cx="16" cy="16" r="14"/><text x="16" y="21" text-anchor="middle">{escape(letter)}</text></svg>'
-    )
+    return Icon(css, letter, label)
