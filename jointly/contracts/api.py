@@ -31,7 +31,6 @@ from jointly.contracts.models import (
     ProcurementProject,
     ProcurementStage,
     Variation,
-    VariationKind,
     VariationStatus,
 )
 from jointly.core import imports, scoping, uploads
@@ -104,15 +103,15 @@ class ContractSerializer(VersionedModelSerializer):
                 errors[name] = f"The {name} must belong to this partnership."
         if any(o.framework.partnership_id != partnership.pk for o in _current(self, attrs, "outcomes") or []):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
-        start, end = _current(self, attrs, "start_date"), _current(self, attrs, "end_date")
-        if start and end and end < start:
-            errors["end_date"] = "Must be on or after the start date."
-        if bool(_current(self, attrs, "extension_count")) != bool(_current(self, attrs, "extension_months")):
-            errors["extension_months"] = "Give both the number of extensions and their length, or neither."
-        if _current(self, attrs, "efficiency_percent") is not None and not _current(
-            self, attrs, "efficiency_from"
-        ):
-            errors["efficiency_from"] = "Say from when the efficiency requirement applies."
+        names = (
+            "start_date",
+            "end_date",
+            "extension_count",
+            "extension_months",
+            "efficiency_percent",
+            "efficiency_from",
+        )
+        errors.update(rules.contract_terms(*(_current(self, attrs, n) for n in names)))
         value = _current(self, attrs, "value")
         if value is not None and value < 0:
             errors["value"] = "The value cannot be negative."
@@ -273,13 +272,8 @@ class FundingShareSerializer(VersionedModelSerializer):
         commissioner = _current(self, attrs, "commissioner")
         if not contract.partnership.members.filter(organisation=commissioner).exists():
             errors["commissioner"] = f"{commissioner.name} is not a member of this partnership."
-        if _current(self, attrs, "amount") < 0:
-            errors["amount"] = "A funding share cannot be negative."
-        if (
-            _current(self, attrs, "ring_fenced_public_health")
-            and _current(self, attrs, "funding_stream") != "public_health_grant"
-        ):
-            errors["ring_fenced_public_health"] = "Only Public Health grant money can be ring-fenced PH."
+        names = ("amount", "ring_fenced_public_health", "funding_stream")
+        errors.update(rules.funding_amount(*(_current(self, attrs, n) for n in names)))
         year, stream = _current(self, attrs, "financial_year"), _current(self, attrs, "funding_stream")
         errors.update(rules.funding_share(contract, commissioner, year, stream, instance=self.instance))
         if errors:
@@ -317,20 +311,13 @@ class VariationSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        if self.instance is not None and self.instance.status != VariationStatus.PROPOSED:
-            raise serializers.ValidationError({"status": "A decided variation cannot be changed."})
+        if problems := rules.variation_open(self.instance):
+            raise serializers.ValidationError(problems)
         if self.instance is not None and "contract" in attrs and attrs["contract"] != self.instance.contract:
             raise serializers.ValidationError({"contract": "A variation cannot move to another contract."})
         contract = _current(self, attrs, "contract")
-        kind = _current(self, attrs, "kind")
-        errors = {}
-        if kind == VariationKind.VALUE and _current(self, attrs, "value_change") is None:
-            errors["value_change"] = "A value variation needs the value change."
-        new_end = _current(self, attrs, "new_end_date")
-        if kind == VariationKind.TERM and new_end is None:
-            errors["new_end_date"] = "A term variation needs the new end date."
-        if new_end is not None and new_end < contract.start_date:
-            errors["new_end_date"] = "The new end date must be after the contract starts."
+        kind, value, new_end = (_current(self, attrs, n) for n in ("kind", "value_change", "new_end_date"))
+        errors = rules.variation_terms(contract, kind, value, new_end)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -84,16 +84,14 @@ class IntentionSerializer(VersionedModelSerializer):
             outside = [o.name for o in current(name) or [] if o.pk not in member_ids]
             if outside:
                 errors[name] = "Not members of this partnership: " + ", ".join(outside)
-        lead = current("lead_commissioner")
-        if lead is not None and lead in (current("partner_commissioners") or []):
-            errors["partner_commissioners"] = "The lead commissioner is not also a partner."
+        errors.update(
+            rules.intention_partners(current("lead_commissioner"), current("partner_commissioners"))
+        )
         if any(t.partnership_id != partnership.pk for t in current("themes") or []):
             errors["themes"] = "Themes must belong to this partnership."
         if any(o.framework.partnership_id != partnership.pk for o in current("outcomes") or []):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
-        start, end = current("start_date"), current("end_date")
-        if start and end and end < start:
-            errors["end_date"] = "Must be on or after the start date."
+        errors.update(rules.intention_dates(current("start_date"), current("end_date")))
         errors.update(rules.intention_reference(partnership, current("reference"), self.instance))
         if errors:
             raise serializers.ValidationError(errors)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
-from jointly.core.rules import raise_for
+from jointly.core.rules import add_to_form, raise_for
 from jointly.intentions import rules
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
@@ -60,12 +60,9 @@ class IntentionForm(VersionedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
+        add_to_form(self, rules.intention_dates(data.get("start_date"), data.get("end_date")))
         lead, partners = data.get("lead_commissioner"), data.get("partner_commissioners")
-        if lead and partners and lead in partners:
-            self.add_error("partner_commissioners", "The lead commissioner is not also a partner.")
+        add_to_form(self, rules.intention_partners(lead, partners))
         if data.get("integrated") is False and partners:
             self.add_error("integrated", "A single-partner intention has no partner commissioners.")
         return data

@@ -6,12 +6,27 @@ Each uniqueness rule is backed by a constraint on the model (``intention_unique_
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from jointly.core.rules import Problems, unique
 from jointly.intentions.models import Intention, ProgressUpdate
 from jointly.partnerships.models import Partnership
 
 REFERENCE_TAKEN = "Another intention in this partnership has this reference."
 REFERENCE_FORM = "Use letters, numbers and hyphens only."
+END_BEFORE_START = "The end date must be on or after the start date."
+LEAD_AS_PARTNER = "The lead commissioner is not also a partner."
+
+
+def intention_dates(start: dt.date | None, end: dt.date | None) -> Problems:
+    """An intention ends on or after it starts (also a database check)."""
+    return {"end_date": END_BEFORE_START} if start and end and end < start else {}
+
+
+def intention_partners(lead: Any, partners: Any) -> Problems:
+    """The lead commissioner is not listed again among the partner commissioners."""
+    return {"partner_commissioners": LEAD_AS_PARTNER} if lead and partners and lead in partners else {}
 
 
 def intention_reference(
