@@ -1,8 +1,8 @@
 """Each model's rules live in one place (``<app>/rules.py``) and refuse the same way through its
 form and through the API: same field, same words, nothing written.
 
-One case per uniqueness rule that used to be written twice, once in a form and again in a
-serializer, in different words.
+One case per rule that used to be written twice, once in a form and again in a serializer, in
+different words (the eight uniqueness rules first).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from jointly.contracts import rules as contract_rules
 from jointly.contracts.models import ContractSubcontractor, FundingShare, ProcurementStage
 from jointly.core.rules import current, unique
 from jointly.intentions import rules as intention_rules
+from jointly.intentions.models import Intention
 from jointly.needs import rules as needs_rules
 from jointly.needs.models import ComparatorGroup
 from jointly.outcomes import rules as outcome_rules
@@ -108,6 +109,27 @@ def comparator_group(w: factories.World) -> tuple:
             "name", needs_rules.GROUP_NAME_TAKEN)  # fmt: skip
 
 
+def ring_fence(w: factories.World) -> tuple:
+    c = contract(w.p, w.provider, w.ccg)
+    data = {"commissioner": w.council.pk, "financial_year": "2014/15", "funding_stream": "core",
+            "amount": "500", "ring_fenced_public_health": True}  # fmt: skip
+    return (f"/p/alpha/contracts/{c.pk}/funding/new/", {**data, "ring_fenced_public_health": "on"},
+            "/api/v1/funding-shares/", {**data, "contract": c.pk, "commissioner": "alpha-council"},
+            "ring_fenced_public_health", contract_rules.RING_FENCE_NOT_PH)  # fmt: skip
+
+
+def intention_dates(w: factories.World) -> tuple:
+    data = {
+        "reference": "ALP-02",
+        "title": "Short breaks",
+        "start_date": "2014-04-01",
+        "end_date": "2014-01-01",
+    }
+    return ("/p/alpha/intentions/new/", {**data, "stage": "plan", "integrated": "on", "lead_commissioner": w.council.pk},
+            "/api/v1/intentions/", {**data, "partnership": "alpha", "lead_commissioner": "alpha-council"},
+            "end_date", intention_rules.END_BEFORE_START)  # fmt: skip
+
+
 CASES = [
     Case("board_slug", "partnership_admin", board),
     Case("agreement_slug", "partnership_admin", agreement),
@@ -117,11 +139,13 @@ CASES = [
     Case("subcontractor", "commissioner", subcontractor),
     Case("procurement_stage", "commissioner", stage),
     Case("comparator_group_name", "analyst", comparator_group),
+    Case("funding_ring_fenced_public_health", "commissioner", ring_fence),
+    Case("intention_end_before_start", "partnership_admin", intention_dates),
 ]
 
 
 def counts() -> tuple[int, ...]:
-    models = (Board, FundingShare, ContractSubcontractor, ProcurementStage, ComparatorGroup)
+    models = (Board, FundingShare, ContractSubcontractor, ProcurementStage, ComparatorGroup, Intention)
     return tuple(m.objects.count() for m in models)
 
 
