@@ -100,6 +100,19 @@ def _map_link(partnership: Partnership, gap: overlay.EvidencedGap) -> str | None
     return f"{url}?{urlencode(params)}"
 
 
+def _curve_link(partnership: Partnership, row: benchmarking.ProfileRow, area: Area | None) -> str | None:
+    """A link to "turn the curve" for the indicator in the area, where an app offers that page (the
+    performance app does; needs never imports it)."""
+    if area is None:
+        return None
+    try:
+        return reverse(
+            "performance:indicator_curve", args=[partnership.slug, row.indicator.pk, area.gss_code]
+        )
+    except Exception:  # noqa: BLE001 - no app offers the page
+        return None
+
+
 # --- Index -----------------------------------------------------------------------------------------
 
 
@@ -150,7 +163,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         return xlsx_response(name, "Area profile", benchmarking.PROFILE_EXPORT_HEADERS, data)
     for gap in gaps:
         gap.map_url = _map_link(partnership, gap)
-    spines = [(row, charts.spine(row)) for row in rows]
+    spines = [(row, charts.spine(row), _curve_link(partnership, row, sel.area)) for row in rows]
     return render(
         request,
         "needs/profile.html",
