@@ -33,7 +33,7 @@ def current(data: Mapping[str, Any], instance: Model | None, name: str) -> Any:
         return data[name]
     if instance is None:
         return None
-    value = getattr(instance, name, None)
+    value: Any = getattr(instance, name, None)
     return list(value.all()) if hasattr(value, "all") else value
 
 
