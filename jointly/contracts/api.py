@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
-from jointly.contracts import actions, exporting
+from jointly.contracts import actions, exporting, rules
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -31,13 +31,13 @@ from jointly.contracts.models import (
     ProcurementProject,
     ProcurementStage,
     Variation,
-    VariationKind,
     VariationStatus,
 )
 from jointly.core import imports, scoping, uploads
 from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
+from jointly.core.rules import current
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
@@ -53,12 +53,7 @@ scoping.register(ConflictOfInterest, "project__partnership", every=Perm.VIEW_CON
 
 
 def _current(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
-    if name in attrs:
-        return attrs[name]
-    if serializer.instance is None:
-        return None
-    value = getattr(serializer.instance, name)
-    return list(value.all()) if hasattr(value, "all") else value
+    return current(attrs, serializer.instance, name)
 
 
 class ContractSerializer(VersionedModelSerializer):
@@ -108,24 +103,20 @@ class ContractSerializer(VersionedModelSerializer):
                 errors[name] = f"The {name} must belong to this partnership."
         if any(o.framework.partnership_id != partnership.pk for o in _current(self, attrs, "outcomes") or []):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
-        start, end = _current(self, attrs, "start_date"), _current(self, attrs, "end_date")
-        if start and end and end < start:
-            errors["end_date"] = "Must be on or after the start date."
-        if bool(_current(self, attrs, "extension_count")) != bool(_current(self, attrs, "extension_months")):
-            errors["extension_months"] = "Give both the number of extensions and their length, or neither."
-        if _current(self, attrs, "efficiency_percent") is not None and not _current(
-            self, attrs, "efficiency_from"
-        ):
-            errors["efficiency_from"] = "Say from when the efficiency requirement applies."
+        names = (
+            "start_date",
+            "end_date",
+            "extension_count",
+            "extension_months",
+            "efficiency_percent",
+            "efficiency_from",
+        )
+        errors.update(rules.contract_terms(*(_current(self, attrs, n) for n in names)))
         value = _current(self, attrs, "value")
         if value is not None and value < 0:
             errors["value"] = "The value cannot be negative."
         ref = (_current(self, attrs, "reference") or "").strip()
-        clash = Contract.objects.filter(partnership=partnership, reference=ref)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["reference"] = "Another contract in this partnership has this reference."
+        errors.update(rules.contract_reference(partnership, ref, self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -281,22 +272,10 @@ class FundingShareSerializer(VersionedModelSerializer):
         commissioner = _current(self, attrs, "commissioner")
         if not contract.partnership.members.filter(organisation=commissioner).exists():
             errors["commissioner"] = f"{commissioner.name} is not a member of this partnership."
-        if _current(self, attrs, "amount") < 0:
-            errors["amount"] = "A funding share cannot be negative."
-        if (
-            _current(self, attrs, "ring_fenced_public_health")
-            and _current(self, attrs, "funding_stream") != "public_health_grant"
-        ):
-            errors["ring_fenced_public_health"] = "Only Public Health grant money can be ring-fenced PH."
-        clash = FundingShare.objects.filter(
-            contract=contract, commissioner=commissioner,
-            financial_year=_current(self, attrs, "financial_year"),
-            funding_stream=_current(self, attrs, "funding_stream"),
-        )  # fmt: skip
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["financial_year"] = "This commissioner already has a share from this stream in this year."
+        names = ("amount", "ring_fenced_public_health", "funding_stream")
+        errors.update(rules.funding_amount(*(_current(self, attrs, n) for n in names)))
+        year, stream = _current(self, attrs, "financial_year"), _current(self, attrs, "funding_stream")
+        errors.update(rules.funding_share(contract, commissioner, year, stream, instance=self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -332,20 +311,13 @@ class VariationSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        if self.instance is not None and self.instance.status != VariationStatus.PROPOSED:
-            raise serializers.ValidationError({"status": "A decided variation cannot be changed."})
+        if problems := rules.variation_open(self.instance):
+            raise serializers.ValidationError(problems)
         if self.instance is not None and "contract" in attrs and attrs["contract"] != self.instance.contract:
             raise serializers.ValidationError({"contract": "A variation cannot move to another contract."})
         contract = _current(self, attrs, "contract")
-        kind = _current(self, attrs, "kind")
-        errors = {}
-        if kind == VariationKind.VALUE and _current(self, attrs, "value_change") is None:
-            errors["value_change"] = "A value variation needs the value change."
-        new_end = _current(self, attrs, "new_end_date")
-        if kind == VariationKind.TERM and new_end is None:
-            errors["new_end_date"] = "A term variation needs the new end date."
-        if new_end is not None and new_end < contract.start_date:
-            errors["new_end_date"] = "The new end date must be after the contract starts."
+        kind, value, new_end = (_current(self, attrs, n) for n in ("kind", "value_change", "new_end_date"))
+        errors = rules.variation_terms(contract, kind, value, new_end)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -449,15 +421,8 @@ class SubcontractorSerializer(VersionedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         contract, org = _current(self, attrs, "contract"), _current(self, attrs, "organisation")
-        if org.pk == contract.provider_id:
-            raise serializers.ValidationError(
-                {"organisation": "The lead provider is not its own sub-contractor."}
-            )
-        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"organisation": "Already a sub-contractor."})
+        if problems := rules.subcontractor(contract, org, self.instance):
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -507,13 +472,9 @@ class ProcurementSerializer(VersionedModelSerializer):
         value = _current(self, attrs, "estimated_value")
         if value is not None and value < 0:
             errors["estimated_value"] = "Cannot be negative."
-        clash = ProcurementProject.objects.filter(
-            partnership=partnership, reference=_current(self, attrs, "reference")
+        errors.update(
+            rules.procurement_reference(partnership, _current(self, attrs, "reference"), self.instance)
         )
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["reference"] = "Another procurement project in this partnership has this reference."
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -543,13 +504,9 @@ class StageSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        clash = ProcurementStage.objects.filter(
-            project=_current(self, attrs, "project"), stage=_current(self, attrs, "stage")
-        )
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"stage": "This project already has that stage."})
+        project, stage = _current(self, attrs, "project"), _current(self, attrs, "stage")
+        if problems := rules.procurement_stage(project, stage, self.instance):
+            raise serializers.ValidationError(problems)
         return attrs
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jointly.contracts import ocds, queries
+from jointly.contracts import ocds, planning, queries
 from jointly.partnerships.models import Partnership
 
 HEADERS = [
@@ -22,7 +22,7 @@ PIPELINE_HEADERS = [
 ]  # fmt: skip
 
 
-def register_rows(rows: list[queries.ContractRow]) -> Iterator[list[Any]]:
+def register_rows(rows: list[planning.ContractRow]) -> Iterator[list[Any]]:
     for r in rows:
         c = r.contract
         yield [
@@ -38,7 +38,7 @@ def register_rows(rows: list[queries.ContractRow]) -> Iterator[list[Any]]:
         ]  # fmt: skip
 
 
-def pipeline_rows(rows: list[queries.PipelineRow]) -> Iterator[list[Any]]:
+def pipeline_rows(rows: list[planning.PipelineRow]) -> Iterator[list[Any]]:
     for r in rows:
         p = r.project
         yield [

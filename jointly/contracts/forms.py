@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet, URLField
 
 from jointly.accounts.permissions import Scope
+from jointly.contracts import rules
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -19,10 +20,10 @@ from jointly.contracts.models import (
     ProcurementProject,
     ProcurementStage,
     Variation,
-    VariationKind,
 )
 from jointly.core import imports, uploads
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import add_to_form, raise_for
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import COMMISSIONER_KINDS, Organisation, Partnership
@@ -83,24 +84,20 @@ class ContractForm(VersionedModelForm):
         ref = self.cleaned_data["reference"].strip()
         if not ref:
             raise forms.ValidationError("Enter a reference.")
-        clash = Contract.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another contract in this partnership has this reference.")
+        raise_for(rules.contract_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
-        if bool(data.get("extension_count")) != bool(data.get("extension_months")):
-            self.add_error(
-                "extension_months", "Give both the number of extensions and their length, or neither."
-            )
-        if data.get("efficiency_percent") is not None and not data.get("efficiency_from"):
-            self.add_error("efficiency_from", "Say from when the efficiency requirement applies.")
+        names = (
+            "start_date",
+            "end_date",
+            "extension_count",
+            "extension_months",
+            "efficiency_percent",
+            "efficiency_from",
+        )
+        add_to_form(self, rules.contract_terms(*(data.get(n) for n in names)))
         lead, coord = data.get("lead_commissioner"), data.get("coordinating_commissioner")
         provider = data.get("provider")
         if provider is not None and provider in (lead, coord):
@@ -120,22 +117,11 @@ class FundingShareForm(VersionedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        amount = data.get("amount")
-        if amount is not None and amount < 0:
-            self.add_error("amount", "A funding share cannot be negative.")
-        if data.get("ring_fenced_public_health") and data.get("funding_stream") != "public_health_grant":
-            self.add_error(
-                "ring_fenced_public_health", "Only money from the Public Health grant can be ring-fenced PH."
-            )
-        key = {k: data.get(k) for k in ("commissioner", "financial_year", "funding_stream")}
-        if all(key.values()):
-            clash = FundingShare.objects.filter(contract=self.instance.contract, **key)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                raise forms.ValidationError(
-                    "This commissioner already has a share from this stream in this year: edit that one."
-                )
+        names = ("amount", "ring_fenced_public_health", "funding_stream")
+        add_to_form(self, rules.funding_amount(*(data.get(n) for n in names)))
+        key = [data.get(k) for k in ("commissioner", "financial_year", "funding_stream")]
+        if all(key):
+            add_to_form(self, rules.funding_share(self.instance.contract, *key, instance=self.instance))
         return data
 
 
@@ -153,16 +139,9 @@ class VariationForm(VersionedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.instance.pk and self.instance.status != "proposed":
-            raise forms.ValidationError("A decided variation cannot be changed: propose a new one.")
-        contract = self.instance.contract
+        raise_for(rules.variation_open(self.instance), "status")
         kind, value, new_end = data.get("kind"), data.get("value_change"), data.get("new_end_date")
-        if kind == VariationKind.VALUE and value is None:
-            self.add_error("value_change", "A value variation needs the value change.")
-        if kind == VariationKind.TERM and new_end is None:
-            self.add_error("new_end_date", "A term variation needs the new end date.")
-        if new_end is not None and new_end < contract.start_date:
-            self.add_error("new_end_date", "The new end date must be after the contract starts.")
+        add_to_form(self, rules.variation_terms(self.instance.contract, kind, value, new_end))
         if value is not None and value == 0:
             self.add_error("value_change", "A value change of zero changes nothing: leave it blank.")
         return data
@@ -210,14 +189,7 @@ class SubcontractorForm(VersionedModelForm):
 
     def clean_organisation(self) -> Organisation:
         org = self.cleaned_data["organisation"]
-        contract = self.instance.contract
-        if org.pk == contract.provider_id:
-            raise forms.ValidationError("The lead provider is not its own sub-contractor.")
-        clash = ContractSubcontractor.objects.filter(contract=contract, organisation=org)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This organisation is already a sub-contractor.")
+        raise_for(rules.subcontractor(self.instance.contract, org, self.instance), "organisation")
         return org
 
 
@@ -241,11 +213,7 @@ class ProcurementForm(VersionedModelForm):
 
     def clean_reference(self) -> str:
         ref = self.cleaned_data["reference"].strip()
-        clash = ProcurementProject.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another procurement project in this partnership has this reference.")
+        raise_for(rules.procurement_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
@@ -271,11 +239,7 @@ class StageForm(VersionedModelForm):
 
     def clean_stage(self) -> str:
         stage = self.cleaned_data["stage"]
-        clash = ProcurementStage.objects.filter(project=self.instance.project, stage=stage)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This project already has that stage: edit it instead.")
+        raise_for(rules.procurement_stage(self.instance.project, stage, self.instance), "stage")
         return stage
 
 

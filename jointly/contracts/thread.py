@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from jointly.accounts.permissions import Perm, has_permission
-from jointly.contracts import queries
+from jointly.contracts import planning
 from jointly.contracts.models import Contract, Variation
 from jointly.intentions.models import Intention
 from jointly.outcomes.models import Outcome
@@ -37,7 +37,7 @@ def section(outcome: Outcome, partnership: Partnership, user: Any) -> Section | 
     rows = []
     for contract in contracts:
         current = contract.current_terms()
-        row = queries.ContractRow(contract, current, current.end_date, current.end_date)
+        row = planning.ContractRow(contract, current, current.end_date, current.end_date)
         direct = any(o.pk == outcome.pk for o in contract.outcomes.all())
         rows.append((row, direct, [i.reference for i in contract.serving]))
     return Section("Contracts", "contracts/_thread.html", {"rows": rows})

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jointly.accounts.permissions import Perm, Scope
-from jointly.contracts import actions, exporting, queries, terms
+from jointly.contracts import actions, exporting, planning, queries, terms
 from jointly.contracts.forms import (
     ConflictForm,
     ContractForm,
@@ -66,7 +66,7 @@ def _today(request: HttpRequest) -> dt.date:
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     form = RegisterFilterForm(request.GET or None, partnership=partnership, scope=scope)
-    rows = queries.rows(form.apply(queries.register(partnership, scope)))
+    rows = planning.rows(form.apply(queries.register(partnership, scope)))
     fmt = request.GET.get("format")
     if fmt == "csv":
         return csv_response(f"{slug}-contracts.csv", exporting.HEADERS, exporting.register_rows(rows))
@@ -246,15 +246,15 @@ def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int, dt.date]
 def expiry(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     form, months, window, today = _expiry_params(request)
-    all_rows = queries.rows(queries.register(partnership, scope))
+    all_rows = planning.rows(queries.register(partnership, scope))
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
         request,
         "contracts/expiry.html",
         partnership_context(
             request, partnership, form=form, months=months, window=window, today=today,
-            expiring=queries.expiring(all_rows, today, months),
-            alignments=[] if not scope.everything else queries.alignments(all_rows, window),
+            expiring=planning.expiring(all_rows, today, months),
+            alignments=[] if not scope.everything else planning.alignments(all_rows, window),
             provider_view=not scope.everything,
         ),
         status=status,
@@ -264,11 +264,11 @@ def expiry(request: HttpRequest, slug: str) -> HttpResponse:
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     _form, _months, _window, today = _expiry_params(request)
-    all_rows = queries.rows(queries.register(partnership, scope))
+    all_rows = planning.rows(queries.register(partnership, scope))
     return render(
         request,
         "contracts/timeline.html",
-        partnership_context(request, partnership, chart=queries.timeline(all_rows, today), today=today),
+        partnership_context(request, partnership, chart=planning.timeline(all_rows, today), today=today),
     )
 
 
@@ -277,7 +277,7 @@ def timeline(request: HttpRequest, slug: str) -> HttpResponse:
 
 def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
-    rows = queries.pipeline_rows(queries.procurements(partnership))
+    rows = planning.pipeline_rows(queries.procurements(partnership))
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         body = exporting.pipeline_rows(rows)
@@ -288,8 +288,8 @@ def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "contracts/pipeline.html",
         partnership_context(
-            request, partnership, groups=queries.group_by_quarter(rows),
-            opportunities=queries.joint_opportunities(rows),
+            request, partnership, groups=planning.group_by_quarter(rows),
+            opportunities=planning.joint_opportunities(rows),
         ),
     )  # fmt: skip
 

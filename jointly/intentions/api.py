@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from rest_framework import serializers
 
 from jointly.accounts.permissions import Perm
+from jointly.core import rules as core_rules
 from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
@@ -15,7 +17,7 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
-from jointly.intentions import actions
+from jointly.intentions import actions, rules
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
@@ -70,15 +72,7 @@ class IntentionSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-
-        def current(name: str) -> Any:
-            if name in attrs:
-                return attrs[name]
-            if self.instance is None:
-                return None
-            value = getattr(self.instance, name)
-            return list(value.all()) if hasattr(value, "all") else value
-
+        current = partial(core_rules.current, attrs, self.instance)
         partnership = current("partnership")
         errors: dict[str, str] = {}
         member_ids = set(partnership.members.values_list("organisation_id", flat=True))
@@ -90,24 +84,15 @@ class IntentionSerializer(VersionedModelSerializer):
             outside = [o.name for o in current(name) or [] if o.pk not in member_ids]
             if outside:
                 errors[name] = "Not members of this partnership: " + ", ".join(outside)
-        lead = current("lead_commissioner")
-        if lead is not None and lead in (current("partner_commissioners") or []):
-            errors["partner_commissioners"] = "The lead commissioner is not also a partner."
+        errors.update(
+            rules.intention_partners(current("lead_commissioner"), current("partner_commissioners"))
+        )
         if any(t.partnership_id != partnership.pk for t in current("themes") or []):
             errors["themes"] = "Themes must belong to this partnership."
         if any(o.framework.partnership_id != partnership.pk for o in current("outcomes") or []):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
-        start, end = current("start_date"), current("end_date")
-        if start and end and end < start:
-            errors["end_date"] = "Must be on or after the start date."
-        ref = current("reference")
-        clash = Intention.objects.filter(partnership=partnership, reference=ref)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["reference"] = "Another intention in this partnership has this reference."
-        if ref and "/" in ref:
-            errors["reference"] = "Use letters, numbers and hyphens only."
+        errors.update(rules.intention_dates(current("start_date"), current("end_date")))
+        errors.update(rules.intention_reference(partnership, current("reference"), self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -152,13 +137,10 @@ class ProgressSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        intention = attrs.get("intention", getattr(self.instance, "intention", None))
-        period = attrs.get("period", getattr(self.instance, "period", None))
-        clash = ProgressUpdate.objects.filter(intention=intention, period=period)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"period": f"There is already an update for {period}."})
+        intention = core_rules.current(attrs, self.instance, "intention")
+        period = core_rules.current(attrs, self.instance, "period")
+        if problems := rules.progress_period(intention, period, self.instance):
+            raise serializers.ValidationError(problems)
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Any:

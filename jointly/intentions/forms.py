@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import add_to_form, raise_for
+from jointly.intentions import rules
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import (
@@ -53,23 +55,14 @@ class IntentionForm(VersionedModelForm):
 
     def clean_reference(self) -> str:
         ref = self.cleaned_data["reference"].strip()
-        clash = Intention.objects.filter(partnership=self.instance.partnership, reference=ref)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another intention in this partnership has this reference.")
-        if "/" in ref or not ref:
-            raise forms.ValidationError("Use letters, numbers and hyphens only.")
+        raise_for(rules.intention_reference(self.instance.partnership, ref, self.instance), "reference")
         return ref
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
+        add_to_form(self, rules.intention_dates(data.get("start_date"), data.get("end_date")))
         lead, partners = data.get("lead_commissioner"), data.get("partner_commissioners")
-        if lead and partners and lead in partners:
-            self.add_error("partner_commissioners", "The lead commissioner is not also a partner.")
+        add_to_form(self, rules.intention_partners(lead, partners))
         if data.get("integrated") is False and partners:
             self.add_error("integrated", "A single-partner intention has no partner commissioners.")
         return data
@@ -107,11 +100,7 @@ class ProgressForm(VersionedModelForm):
 
     def clean_period(self) -> str:
         period = self.cleaned_data["period"].strip().upper()
-        clash = ProgressUpdate.objects.filter(intention=self.instance.intention, period=period)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(f"There is already an update for {period}: edit that one instead.")
+        raise_for(rules.progress_period(self.instance.intention, period, self.instance), "period")
         return period
 
 

@@ -32,8 +32,9 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.core.rules import current
 from jointly.intentions.models import Intention
-from jointly.needs import benchmarking, importer, queries
+from jointly.needs import benchmarking, importer, queries, rules
 from jointly.needs import jobs as needs_jobs
 from jointly.needs.models import (
     ComparatorGroup,
@@ -234,15 +235,11 @@ class ComparatorGroupSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
-        name = attrs.get("name", getattr(self.instance, "name", None))
-        clash = ComparatorGroup.objects.filter(partnership=partnership, name=name)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError(
-                {"name": "This partnership already has a group with this name."}
-            )
+        partnership = current(attrs, self.instance, "partnership")
+        if problems := rules.comparator_group_name(
+            partnership, current(attrs, self.instance, "name"), self.instance
+        ):
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -272,7 +269,7 @@ class NeedsAssessmentSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        partnership = current(attrs, self.instance, "partnership")
         errors: dict[str, str] = {}
         if any(o.framework.partnership_id != partnership.pk for o in attrs.get("outcomes", [])):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from jointly.charts.profile import css_for
 from jointly.needs import queries
 from jointly.needs.models import (
     DEFAULT_AGE,
@@ -26,9 +27,6 @@ from jointly.needs.models import (
 )
 from jointly.partnerships.models import Area
 from jointly.stats.benchmark import (
-    BETTER,
-    HIGHER,
-    LOWER,
     NOT_COMPARED,
     SIMILAR,
     WORSE,
@@ -70,12 +68,6 @@ class Comparison:
         if self.result == SIMILAR:
             return f"similar to {self.comparator}"
         return f"{self.result} than {self.comparator}"
-
-
-def css_for(result: str) -> str:
-    return {
-        BETTER: "better", WORSE: "worse", SIMILAR: "similar", HIGHER: "higher", LOWER: "lower",
-    }.get(result, "none")  # fmt: skip
 
 
 @dataclass

@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import raise_for
 from jointly.core.uploads import max_upload_bytes, too_large_message
 from jointly.intentions.models import Intention, Theme
+from jointly.needs import rules
 from jointly.needs.models import ComparatorGroup, ImportLayout, Indicator, NeedsAssessment
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, Partnership
@@ -79,11 +81,7 @@ class ComparatorGroupForm(VersionedModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        clash = ComparatorGroup.objects.filter(partnership=self.partnership, name=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This partnership already has a comparator group with this name.")
+        raise_for(rules.comparator_group_name(self.partnership, name, self.instance), "name")
         return name
 
 

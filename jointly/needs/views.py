@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +23,7 @@ from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
 from jointly.jobs import runner
 from jointly.needs import benchmarking, charts, importer, overlay, queries
+from jointly.needs import funnel as needs_funnel
 from jointly.needs import jobs as needs_jobs
 from jointly.needs.forms import ComparatorGroupForm, ImportForm, IndicatorForm, NeedsAssessmentForm
 from jointly.needs.models import (
@@ -34,7 +34,6 @@ from jointly.needs.models import (
     ValueType,
 )
 from jointly.partnerships.models import Area, Partnership
-from jointly.stats import funnels
 
 SYNC_BELOW_BYTES = 2 * 1024 * 1024
 
@@ -101,6 +100,19 @@ def _map_link(partnership: Partnership, gap: overlay.EvidencedGap) -> str | None
     return f"{url}?{urlencode(params)}"
 
 
+def _curve_link(partnership: Partnership, row: benchmarking.ProfileRow, area: Area | None) -> str | None:
+    """A link to "turn the curve" for the indicator in the area, where an app offers that page (the
+    performance app does; needs never imports it)."""
+    if area is None:
+        return None
+    try:
+        return reverse(
+            "performance:indicator_curve", args=[partnership.slug, row.indicator.pk, area.gss_code]
+        )
+    except Exception:  # noqa: BLE001 - no app offers the page
+        return None
+
+
 # --- Index -----------------------------------------------------------------------------------------
 
 
@@ -151,7 +163,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         return xlsx_response(name, "Area profile", benchmarking.PROFILE_EXPORT_HEADERS, data)
     for gap in gaps:
         gap.map_url = _map_link(partnership, gap)
-    spines = [(row, charts.spine(row)) for row in rows]
+    spines = [(row, charts.spine(row), _curve_link(partnership, row, sel.area)) for row in rows]
     return render(
         request,
         "needs/profile.html",
@@ -220,15 +232,12 @@ def compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-FUNNEL_TYPES = {ValueType.PROPORTION, ValueType.CRUDE_RATE, ValueType.DSR}
-
-
 def funnel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
     indicator = _indicator(pk)
     sel = _select(request, partnership)
     context = _context(request, partnership, sel, indicator=indicator, chart=None, points=[], period=None)
-    if indicator.value_type not in FUNNEL_TYPES or sel.area is None:
+    if indicator.value_type not in needs_funnel.FUNNEL_TYPES or sel.area is None:
         context["unsupported"] = True
         return render(request, "needs/funnel.html", context)
     row = benchmarking.trend(indicator, sel.area, level=sel.level)
@@ -241,34 +250,19 @@ def funnel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context["period"] = row.latest.period
     if len(values) < 2:
         return render(request, "needs/funnel.html", context)
-    x = np.array([v.count for v in values], dtype=float)
-    n = np.array([np.nan if v.denominator is None else v.denominator for v in values], dtype=float)
-    m = indicator.multiplier
-    if indicator.value_type == ValueType.PROPORTION:
-        table = funnels.proportion_funnel_table(x, n, m)
-        significance = funnels.proportion_significance(x, n)
-        pop = table["Population"].to_numpy()
-        limits = {f"{b}_{lv}": list(zip(pop, table[f"{b}_{lv}_limit"], strict=True))
-                  for b in ("lower", "upper") for lv in ("2s", "3s")}  # fmt: skip
-        xs, ys = n, x / n * m
-    else:
-        kind = "dsr" if indicator.value_type == ValueType.DSR else "crude"
-        rates = np.array([np.nan if v.value is None else v.value for v in values], dtype=float)
-        den = None if kind == "dsr" else n
-        table = funnels.rate_funnel_table(x, rates, kind, 1, m, den)
-        significance = funnels.rate_significance(x, rates, kind, m, den)
-        ys, xs = funnels.rate_funnel_points(x, rates, kind, 1, m, den)
-        limits = {f"{b}_{lv}": list(zip(table[f"{b}_{lv}_population_1_year"], table[f"{b}_{lv}_limit"], strict=True))
-                  for b in ("lower", "upper") for lv in ("2s", "3s")}  # fmt: skip
-    baseline = float(table["baseline"].iat[0])
+    plot = needs_funnel.funnel(
+        indicator.value_type, [v.count for v in values], [v.denominator for v in values],
+        [v.value for v in values], indicator.multiplier,
+    )  # fmt: skip
+    baseline = plot.baseline
     points = [
         {"area": v.area, "x": float(a), "y": float(b), "significance": str(s), "own": v.area_id == sel.area.pk,
          "value": v.value, "count": v.count, "denominator": v.denominator}
-        for v, a, b, s in zip(values, xs, ys, significance, strict=True)
+        for v, a, b, s in zip(values, plot.xs, plot.ys, plot.significance, strict=True)
     ]  # fmt: skip
     context.update(
-        chart=charts.funnel_chart(points, limits, baseline), points=points, baseline=baseline,
-        statistic=str(table["statistic"].iat[0]),
+        chart=charts.funnel_chart(points, plot.limits, baseline), points=points, baseline=baseline,
+        statistic=plot.statistic,
     )  # fmt: skip
     return render(request, "needs/funnel.html", context)
 

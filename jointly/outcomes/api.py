@@ -14,6 +14,8 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.core.rules import current
+from jointly.outcomes import rules
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.api import partnership_field
 
@@ -32,15 +34,11 @@ class FrameworkSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
-        slug = attrs.get("slug", getattr(self.instance, "slug", None))
-        clash = Framework.objects.filter(partnership=partnership, slug=slug)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError(
-                {"slug": "Another framework in this partnership uses this slug."}
-            )
+        partnership = current(attrs, self.instance, "partnership")
+        if problems := rules.framework_slug(
+            partnership, current(attrs, self.instance, "slug"), self.instance
+        ):
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -69,7 +67,7 @@ class OutcomeSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        framework = attrs.get("framework", getattr(self.instance, "framework", None))
+        framework = current(attrs, self.instance, "framework")
         parent = attrs.get("parent")
         errors = {}
         if parent is not None:
@@ -81,12 +79,7 @@ class OutcomeSerializer(VersionedModelSerializer):
                     errors["parent"] = "An outcome cannot sit under itself."
                     break
                 node = node.parent
-        code = attrs.get("code", getattr(self.instance, "code", None))
-        clash = Outcome.objects.filter(framework=framework, code=code)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["code"] = "Another outcome in this framework has this code."
+        errors.update(rules.outcome_code(framework, current(attrs, self.instance, "code"), self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -118,8 +111,8 @@ class OutcomeLinkSerializer(PlainModelSerializer):
             raise serializers.ValidationError(
                 {"target": "Both outcomes must belong to the same partnership."}
             )
-        if OutcomeLink.objects.filter(source=source, target=target).exists():
-            raise serializers.ValidationError({"target": "That link already exists."})
+        if problems := rules.link_target(source, target):
+            raise serializers.ValidationError(problems)
         return attrs
 
 

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
-from jointly.outcomes.models import Framework, Outcome, OutcomeLink
+from jointly.core.rules import raise_for
+from jointly.outcomes import rules
+from jointly.outcomes.models import Framework, Outcome
 
 
 class OutcomeForm(VersionedModelForm):
@@ -24,11 +26,7 @@ class OutcomeForm(VersionedModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        clash = Outcome.objects.filter(framework=self.instance.framework, code=code)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another outcome in this framework already has this code.")
+        raise_for(rules.outcome_code(self.instance.framework, code, self.instance), "code")
         return code
 
     def clean_parent(self) -> Outcome | None:
@@ -59,6 +57,5 @@ class OutcomeLinkForm(GovUKFormMixin, forms.Form):
 
     def clean_target(self) -> Outcome:
         target = self.cleaned_data["target"]
-        if OutcomeLink.objects.filter(source=self.source, target=target).exists():
-            raise forms.ValidationError("That link already exists.")
+        raise_for(rules.link_target(self.source, target), "target")
         return target

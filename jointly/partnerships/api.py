@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from jointly.accounts.permissions import Perm
+from jointly.core import rules as core_rules
 from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
@@ -16,6 +18,7 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.partnerships import rules
 from jointly.partnerships.models import (
     KIND_BASIS,
     Action,
@@ -253,12 +256,10 @@ class BoardSerializer(VersionedModelSerializer):
                 raise serializers.ValidationError(
                     {"reports_to": "It already reports there along another line: remove that line first."}
                 )
-        slug = attrs.get("slug", getattr(self.instance, "slug", None))
-        clash = Board.objects.filter(partnership=partnership, slug=slug)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"slug": "Another board in this partnership uses this slug."})
+        if problems := rules.board_slug(
+            partnership, core_rules.current(attrs, self.instance, "slug"), self.instance
+        ):
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -404,10 +405,7 @@ class AgreementSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-
-        def current(name: str) -> Any:
-            return attrs[name] if name in attrs else getattr(self.instance, name, None)
-
+        current = partial(core_rules.current, attrs, self.instance)
         start, end, review = current("start_date"), current("end_date"), current("review_date")
         errors = {}
         if start and end and end < start:
@@ -415,12 +413,7 @@ class AgreementSerializer(VersionedModelSerializer):
         if start and review and review < start:
             errors["review_date"] = "Must be on or after the start date."
         partnership = current("partnership")
-        slug = current("slug")
-        clash = Agreement.objects.filter(partnership=partnership, slug=slug)
-        if self.instance:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            errors["slug"] = "Another agreement in this partnership uses this slug."
+        errors.update(rules.agreement_slug(partnership, current("slug"), self.instance))
         host, parties = current("host"), current("parties")
         parties = list(parties.all()) if hasattr(parties, "all") else list(parties or [])
         member_ids = set(partnership.members.values_list("organisation_id", flat=True))

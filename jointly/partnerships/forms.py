@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import raise_for
+from jointly.partnerships import rules
 from jointly.partnerships.models import (
     KIND_BASIS,
     Action,
@@ -39,11 +41,7 @@ class BoardForm(VersionedModelForm):
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
-        clash = Board.objects.filter(partnership=self.instance.partnership, slug=slug)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another board in this partnership already uses this slug.")
+        raise_for(rules.board_slug(self.instance.partnership, slug, self.instance), "slug")
         return slug
 
     def clean_reports_to(self) -> Board | None:
@@ -180,11 +178,7 @@ class AgreementForm(VersionedModelForm):
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
-        clash = Agreement.objects.filter(partnership=self.instance.partnership, slug=slug)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another agreement in this partnership already uses this slug.")
+        raise_for(rules.agreement_slug(self.instance.partnership, slug, self.instance), "slug")
         return slug
 
     def clean(self) -> dict[str, Any]:

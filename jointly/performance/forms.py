@@ -8,6 +8,7 @@ from django import forms
 
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
 from jointly.core.uploads import max_upload_bytes, too_large_message
+from jointly.performance import returns
 from jointly.performance.models import Kpi, PlanStatus, RemedialAction, RemedialPlan, TurnTheCurve
 
 
@@ -122,30 +123,109 @@ class EscalationForm(GovUKFormMixin, forms.Form):
 
 
 class TurnTheCurveForm(VersionedModelForm):
-    class Meta:
-        model = TurnTheCurve
-        fields = ["story", "partners", "what_works", "action_plan", "horizon"]
-
-    def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.kpi = kpi
-
-
-class IndicatorCurveForm(VersionedModelForm):
-    """The turn-the-curve plan of a population indicator in one of the partnership's areas."""
+    """The turn-the-curve plan of a KPI, or of a population indicator in one of the partnership's
+    areas (give ``kpi``, or ``partnership``, ``indicator`` and ``area``)."""
 
     class Meta:
         model = TurnTheCurve
         fields = ["story", "partners", "what_works", "action_plan", "horizon"]
 
-    def __init__(self, *args: Any, partnership: Any, indicator: Any, area: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kpi: Kpi | None = None,
+        partnership: Any = None,
+        indicator: Any = None,
+        area: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.partnership = partnership
-        self.instance.indicator = indicator
-        self.instance.area = area
+        if kpi is not None:
+            self.instance.kpi = kpi
+        else:
+            self.instance.partnership = partnership
+            self.instance.indicator = indicator
+            self.instance.area = area
 
     def clean_horizon(self) -> int:
         horizon = self.cleaned_data["horizon"]
         if not 1 <= horizon <= 20:
             raise forms.ValidationError("Project between 1 and 20 periods ahead.")
         return horizon
+
+
+class _Cell(forms.CharField):
+    """One cell of the returns grid, passed to the returns rules as typed (they check it)."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False, strip=False)
+        self.validators = []  # the returns rules judge every cell, as for an uploaded file
+
+
+class ReturnsGridForm(forms.Form):
+    """One period's returns for a contract: a row of cells (numerator, denominator, reason) per
+    KPI, named ``<cell>-<kpi pk>``. Validated by the same rules as an uploaded file
+    (``actions.check``); a row left blank is not a return. After ``is_valid()``, ``clean_rows``
+    holds what to submit and ``problems`` every problem (messages start with the KPI's code)."""
+
+    CELLS = ("numerator", "denominator", "reason")
+
+    def __init__(
+        self, data: Any = None, *, kpis: list[Kpi], period: str, existing: dict[int, Any] | None = None
+    ) -> None:
+        super().__init__(data)
+        self.kpis, self.period, self.existing = kpis, period, existing or {}
+        self.clean_rows: list[Any] = []
+        self.problems: list[returns.Problem] = []
+        for k in kpis:
+            for cell in self.CELLS:
+                self.fields[f"{cell}-{k.pk}"] = _Cell()
+
+    def cells(self, kpi: Kpi) -> dict[str, str]:
+        """The cells as typed (bound) or as last returned (unbound)."""
+        if self.is_bound:
+            return {c: self.data.get(f"{c}-{kpi.pk}", "") for c in self.CELLS}
+        existing = self.existing.get(kpi.pk)
+        return {
+            "numerator": "" if existing is None else f"{existing.numerator.normalize():f}",
+            "denominator": ""
+            if existing is None or existing.denominator is None
+            else f"{existing.denominator.normalize():f}",
+            "reason": "",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        from jointly.performance import actions
+
+        data = super().clean()
+        rows, row_kpis = [], []
+        for k in self.kpis:
+            cells = self.cells(k)
+            if any(v.strip() for v in cells.values()):
+                rows.append({"kpi": k.code, "period": self.period, **cells})
+                row_kpis.append(k)
+        if not rows:
+            self.problems = [returns.Problem(0, "", "enter at least one KPI's figures")]
+        else:
+            self.clean_rows, problems = actions.check(rows, self.kpis, first_row=0)
+            self.problems = [
+                returns.Problem(0, p.column, f"{row_kpis[p.row].code}: {p.message}")
+                if p.row < len(row_kpis)
+                else p
+                for p in problems
+            ]
+        if self.problems:
+            raise forms.ValidationError("The returns have problems.")
+        return data
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per KPI for the template: the KPI, its cells, what was returned and its errors."""
+        return [
+            {
+                "kpi": k,
+                "cells": self.cells(k),
+                "existing": self.existing.get(k.pk),
+                "errors": [p.message for p in self.problems if p.message.startswith(f"{k.code}: ")],
+            }
+            for k in self.kpis
+        ]

@@ -56,33 +56,49 @@ class CurveReport:
         ]
 
 
+def _forecast(
+    report: CurveReport, future_labels: Any, *, title: str, unit: str, target: float | None = None
+) -> CurveReport:
+    """Add the forecast "if nothing changes" (and its chart) to ``report``, when it has at least
+    three values; ``future_labels(horizon)`` names the periods ahead."""
+    horizon = report.plan.horizon if report.plan else 12
+    if sum(1 for v in report.values if not math.isnan(v)) >= 3:
+        report.forecast = forecast(report.values, horizon=horizon)
+        report.future_labels = future_labels(horizon)
+        report.svg = charts.forecast_svg(
+            report.labels,
+            report.values,
+            report.future_labels,
+            report.forecast.predicted,
+            report.forecast.lower,
+            report.forecast.upper,
+            title=f"{title}: history and forecast if nothing changes",
+            unit=unit,
+            target=target,
+        )
+    else:
+        report.note = "At least three values are needed for a forecast."
+    return report
+
+
 def turn_the_curve(kpi: Kpi) -> CurveReport:
+    """Turn the curve for a KPI's returns."""
     plan = TurnTheCurve.objects.filter(kpi=kpi).first()
     rows = list(kpi.returns.order_by("period_start").values_list("period_start", "value"))
     labels = [charts.period_label(d, kpi.frequency) for d, _ in rows]
     values = [v for _, v in rows]
     report = CurveReport(kpi=kpi, plan=plan, labels=labels, values=values)
-    horizon = plan.horizon if plan else 12
-    if len(values) >= 3:
-        report.forecast = forecast(values, horizon=horizon)
-        period = rules.period_of(rows[-1][0], kpi.frequency)
+
+    def future_labels(horizon: int) -> list[str]:
+        period, found = rules.period_of(rows[-1][0], kpi.frequency), []
         for _ in range(horizon):
             period = rules.next_period(period)
-            report.future_labels.append(charts.period_label(period.start, kpi.frequency))
-        report.svg = charts.forecast_svg(
-            labels,
-            values,
-            report.future_labels,
-            report.forecast.predicted,
-            report.forecast.lower,
-            report.forecast.upper,
-            title=f"{kpi.code} {kpi.name}: history and forecast if nothing changes",
-            unit=kpi.unit,
-            target=kpi.target_float,
-        )
-    else:
-        report.note = "At least three values are needed for a forecast."
-    return report
+            found.append(charts.period_label(period.start, kpi.frequency))
+        return found
+
+    return _forecast(
+        report, future_labels, title=f"{kpi.code} {kpi.name}", unit=kpi.unit, target=kpi.target_float
+    )
 
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -119,23 +135,12 @@ def indicator_curve(partnership: Any, indicator: Any, area: Any) -> CurveReport:
     labels = [v.period for v in series]
     values = [math.nan if v.value is None else v.value for v in series]
     report = CurveReport(kpi=None, plan=plan, labels=labels, values=values, indicator=indicator, area=area)
-    horizon = plan.horizon if plan else 12
-    if sum(1 for v in values if not math.isnan(v)) >= 3:
-        report.forecast = forecast(values, horizon=horizon)
-        report.future_labels = next_period_labels(labels[-1], horizon)
-        report.svg = charts.forecast_svg(
-            labels,
-            values,
-            report.future_labels,
-            report.forecast.predicted,
-            report.forecast.lower,
-            report.forecast.upper,
-            title=f"{indicator.name}, {area.name}: history and forecast if nothing changes",
-            unit=indicator.unit,
-        )
-    else:
-        report.note = "At least three values are needed for a forecast."
-    return report
+    return _forecast(
+        report,
+        lambda horizon: next_period_labels(labels[-1], horizon),
+        title=f"{indicator.name}, {area.name}",
+        unit=indicator.unit,
+    )
 
 
 def _doc():  # type: ignore[no-untyped-def]

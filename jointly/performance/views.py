@@ -30,11 +30,11 @@ from jointly.performance import returns as rules
 from jointly.performance.forms import (
     ActionForm,
     EscalationForm,
-    IndicatorCurveForm,
     KpiForm,
     NoticeForm,
     PlanForm,
     ReplyForm,
+    ReturnsGridForm,
     ReviewForm,
     TurnTheCurveForm,
     UploadForm,
@@ -221,48 +221,19 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     current = {
         r.kpi_id: r for r in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis], period=period.label)
     }
-    problems: list[rules.Problem] = []
-    values: dict[str, dict[str, str]] = {}
-    if request.method == "POST":
-        rows, row_kpis = [], []
-        for k in kpis:
-            cells = {c: request.POST.get(f"{c}-{k.pk}", "") for c in ("numerator", "denominator", "reason")}
-            values[k.code] = cells
-            if any(v.strip() for v in cells.values()):
-                rows.append({"kpi": k.code, "period": period.label, **cells})
-                row_kpis.append(k)
-        if not rows:
-            problems = [rules.Problem(0, "", "enter at least one KPI's figures")]
+    grid = ReturnsGridForm(
+        request.POST if request.method == "POST" else None, kpis=kpis, period=period.label, existing=current
+    )
+    if grid.is_valid():
+        try:
+            actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
+        except StaleEdit:
+            grid.problems = [rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")]
         else:
-            clean, problems = actions.check(rows, kpis, first_row=0)
-            problems = [
-                rules.Problem(0, p.column, f"{row_kpis[p.row].code}: {p.message}")
-                if p.row < len(row_kpis)
-                else p
-                for p in problems
-            ]
-            if not problems:
-                try:
-                    actions.submit_returns(clean, kpis, by=request.user, route=Route.WEB)
-                except StaleEdit:
-                    problems = [
-                        rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")
-                    ]
-                else:
-                    messages.success(request, f"Returns for {period.label} saved ({len(clean)}).")
-                    return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
-    rows_out = []
-    for k in kpis:
-        existing = current.get(k.pk)
-        cells = values.get(k.code) or {
-            "numerator": "" if existing is None else f"{existing.numerator.normalize():f}",
-            "denominator": ""
-            if existing is None or existing.denominator is None
-            else f"{existing.denominator.normalize():f}",
-            "reason": "",
-        }
-        errors = [p.message for p in problems if p.message.startswith(f"{k.code}: ")]
-        rows_out.append({"kpi": k, "cells": cells, "existing": existing, "errors": errors})
+            messages.success(request, f"Returns for {period.label} saved ({len(grid.clean_rows)}).")
+            return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
+    problems = grid.problems
+    rows_out = grid.rows()
     ctx = partnership_context(
         request,
         partnership,
@@ -512,19 +483,57 @@ def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None 
     )
 
 
-# --- Turn the curve -------------------------------------------------------------------------
+# --- Turn the curve: of a KPI, or of a population indicator in one of the partnership's areas ----
+
+
+def _curve_page(
+    request: HttpRequest,
+    partnership: Any,
+    report: reports.CurveReport,
+    filename: str,
+    edit_url: str,
+    **ctx: Any,
+) -> HttpResponse:
+    """The page (or, with ``?format=docx``, the Word document) of a turn-the-curve report."""
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(reports.curve_docx(report, partnership), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context = partnership_context(
+        request,
+        partnership,
+        report=report,
+        chart=mark_safe(report.svg),  # noqa: S308 - charts escapes everything it writes
+        **ctx,
+    )
+    if context.pop("can_edit_curve"):
+        context["edit_url"] = edit_url
+    return render(request, "performance/curve.html", context)
+
+
+def _curve_form(
+    request: HttpRequest, partnership: Any, form: TurnTheCurveForm, heading: str, url: str
+) -> HttpResponse:
+    return handle_versioned_form(
+        request,
+        form,
+        template="partnerships/form.html",
+        context=partnership_context(
+            request, partnership, heading=f"Turn the curve: {heading}", cancel_url=url
+        ),
+        success_message="Turn-the-curve plan saved.",
+        success_url=url,
+    )
 
 
 def curve(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     partnership, scope = queries.access(request, slug)
     kpi = _kpi(partnership, scope, code)
-    report = reports.turn_the_curve(kpi)
-    if request.GET.get("format") == "docx":
-        response = HttpResponse(reports.curve_docx(report), content_type=DOCX)
-        response["Content-Disposition"] = f'attachment; filename="{slug}-{kpi.code}-turn-the-curve.docx"'
-        return response
-    ctx = partnership_context(request, partnership, kpi=kpi, report=report, chart=mark_safe(report.svg))  # noqa: S308
-    return render(request, "performance/curve.html", ctx)
+    return _curve_page(
+        request, partnership, reports.turn_the_curve(kpi), f"{slug}-{kpi.code}-turn-the-curve.docx",
+        reverse("performance:curve_edit", args=[slug, kpi.code]), kpi=kpi,
+        can_edit_curve=has_permission(request.user, Perm.REVIEW_RETURNS, partnership),
+    )  # fmt: skip
 
 
 def curve_form(request: HttpRequest, slug: str, code: str) -> HttpResponse:
@@ -533,20 +542,9 @@ def curve_form(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     kpi = _kpi(partnership, scope, code)
     instance = TurnTheCurve.objects.filter(kpi=kpi).first()
     form = TurnTheCurveForm(request.POST or None, instance=instance, kpi=kpi)
-    url = reverse("performance:curve", args=[slug, kpi.code])
-    return handle_versioned_form(
-        request,
-        form,
-        template="partnerships/form.html",
-        context=partnership_context(
-            request, partnership, heading=f"Turn the curve: {kpi.code}", cancel_url=url
-        ),
-        success_message="Turn-the-curve plan saved.",
-        success_url=url,
+    return _curve_form(
+        request, partnership, form, kpi.code, reverse("performance:curve", args=[slug, kpi.code])
     )
-
-
-# --- Turn the curve for a population indicator in one of the partnership's areas -----------------
 
 
 def _indicator_area(partnership: Any, indicator_id: int, area_gss: str) -> tuple[Any, Any]:
@@ -566,22 +564,12 @@ def _may_edit_indicator_curve(user: Any, partnership: Any) -> bool:
 def indicator_curve(request: HttpRequest, slug: str, indicator_id: int, area_gss: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
     indicator, area = _indicator_area(partnership, indicator_id, area_gss)
-    report = reports.indicator_curve(partnership, indicator, area)
-    if request.GET.get("format") == "docx":
-        response = HttpResponse(reports.curve_docx(report, partnership), content_type=DOCX)
-        name = f"{slug}-{indicator.code}-{area.gss_code}-turn-the-curve.docx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    ctx = partnership_context(
-        request,
-        partnership,
-        indicator=indicator,
-        area=area,
-        report=report,
-        chart=mark_safe(report.svg),  # noqa: S308 - charts escapes everything it writes
-        can_edit_curve=_may_edit_indicator_curve(request.user, partnership),
-    )
-    return render(request, "performance/curve_indicator.html", ctx)
+    return _curve_page(
+        request, partnership, reports.indicator_curve(partnership, indicator, area),
+        f"{slug}-{indicator.code}-{area.gss_code}-turn-the-curve.docx",
+        reverse("performance:indicator_curve_edit", args=[slug, indicator.pk, area.gss_code]),
+        indicator=indicator, area=area, can_edit_curve=_may_edit_indicator_curve(request.user, partnership),
+    )  # fmt: skip
 
 
 def indicator_curve_form(request: HttpRequest, slug: str, indicator_id: int, area_gss: str) -> HttpResponse:
@@ -590,20 +578,11 @@ def indicator_curve_form(request: HttpRequest, slug: str, indicator_id: int, are
         raise PermissionDenied("You may not edit turn-the-curve plans in this partnership.")
     indicator, area = _indicator_area(partnership, indicator_id, area_gss)
     instance = TurnTheCurve.objects.filter(partnership=partnership, indicator=indicator, area=area).first()
-    form = IndicatorCurveForm(
+    form = TurnTheCurveForm(
         request.POST or None, instance=instance, partnership=partnership, indicator=indicator, area=area
     )
     url = reverse("performance:indicator_curve", args=[slug, indicator.pk, area.gss_code])
-    return handle_versioned_form(
-        request,
-        form,
-        template="partnerships/form.html",
-        context=partnership_context(
-            request, partnership, heading=f"Turn the curve: {indicator.name}, {area.name}", cancel_url=url
-        ),
-        success_message="Turn-the-curve plan saved.",
-        success_url=url,
-    )
+    return _curve_form(request, partnership, form, f"{indicator.name}, {area.name}", url)
 
 
 # --- The partnership's performance pack -----------------------------------------------------

@@ -6,6 +6,7 @@ Routes (registered by :func:`register`): ``/api/v1/services/`` and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
+from jointly.core import rules as core_rules
 from jointly.core import scoping
 from jointly.core.api import (
     ScopedPrimaryKeyRelatedField,
@@ -31,8 +33,7 @@ from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 from jointly.partnerships.models import Area
-from jointly.services import queries, servicemap
-from jointly.services.forms import check_ages, name_taken
+from jointly.services import queries, rules, servicemap
 from jointly.services.models import Service
 
 scoping.register(Service, "partnership", "provider", every=Perm.VIEW_CONTRACTS, own=Perm.VIEW_OWN_CONTRACTS)
@@ -68,15 +69,7 @@ class ServiceSerializer(VersionedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-
-        def current(name: str) -> Any:
-            if name in attrs:
-                return attrs[name]
-            if self.instance is None:
-                return None
-            value = getattr(self.instance, name)
-            return list(value.all()) if hasattr(value, "all") else value
-
+        current = partial(core_rules.current, attrs, self.instance)
         partnership = current("partnership")
         errors: dict[str, str] = {}
         member_ids = set(partnership.members.values_list("organisation_id", flat=True))
@@ -99,16 +92,12 @@ class ServiceSerializer(VersionedModelSerializer):
         age_min = current("age_min")
         age_max = current("age_max")
         errors.update(
-            check_ages(
+            rules.check_ages(
                 0 if age_min is None else age_min,
                 Service._meta.get_field("age_max").default if age_max is None else age_max,
             )
         )
-        name = current("name") or ""
-        if not name.strip():
-            errors["name"] = "Enter the service's name."
-        elif name_taken(partnership, name, self.instance):
-            errors["name"] = "Another service in this partnership has this name."
+        errors.update(rules.service_name(partnership, current("name") or "", self.instance))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -9,36 +9,16 @@ from django.db.models import Q, QuerySet
 
 from jointly.accounts.permissions import Scope
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
+from jointly.core.rules import raise_for
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import COMMISSIONER_KINDS, Area, Organisation, Partnership
-from jointly.services import queries
+from jointly.services import queries, rules
 from jointly.services.models import CamhsTier, LevelOfNeed, Service
-
-MAX_AGE = 25
 
 
 def member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
     return Organisation.objects.filter(partnership_memberships__partnership=partnership).distinct()
-
-
-def check_ages(age_min: int | None, age_max: int | None) -> dict[str, str]:
-    """Problems with an age range, by field (shared by the form and the API)."""
-    errors: dict[str, str] = {}
-    if age_min is not None and age_min > MAX_AGE:
-        errors["age_min"] = f"Ages run from 0 to {MAX_AGE}."
-    if age_max is not None and age_max > MAX_AGE:
-        errors["age_max"] = f"Ages run from 0 to {MAX_AGE}."
-    if age_min is not None and age_max is not None and age_min > age_max and not errors:
-        errors["age_max"] = "The oldest age must be the same as or more than the youngest."
-    return errors
-
-
-def name_taken(partnership: Partnership, name: str, instance: Service | None) -> bool:
-    clash = Service.objects.filter(partnership=partnership, name__iexact=name.strip())
-    if instance is not None and instance.pk:
-        clash = clash.exclude(pk=instance.pk)
-    return clash.exists()
 
 
 class ServiceForm(VersionedModelForm):
@@ -78,15 +58,12 @@ class ServiceForm(VersionedModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Enter the service's name.")
-        if name_taken(self.instance.partnership, name, self.instance):
-            raise forms.ValidationError("Another service in this partnership has this name.")
+        raise_for(rules.service_name(self.instance.partnership, name, self.instance), "name")
         return name
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for name, message in check_ages(data.get("age_min"), data.get("age_max")).items():
+        for name, message in rules.check_ages(data.get("age_min"), data.get("age_max")).items():
             if name not in self.errors:
                 self.add_error(name, message)
         return data
@@ -101,7 +78,7 @@ class ServiceFilterForm(GovUKFormMixin, forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False)
     provider = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
     commissioner = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
-    age = forms.IntegerField(label="Serves age", required=False, min_value=0, max_value=MAX_AGE)
+    age = forms.IntegerField(label="Serves age", required=False, min_value=0, max_value=rules.MAX_AGE)
     camhs_tier = forms.ChoiceField(
         label="CAMHS tier", choices=[("", "Any"), *CamhsTier.choices[1:]], required=False
     )
@@ -149,7 +126,7 @@ class MapFilterForm(GovUKFormMixin, forms.Form):
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(), required=False, empty_label="All areas", to_field_name="gss_code"
     )
-    age = forms.IntegerField(label="Serves age", required=False, min_value=0, max_value=MAX_AGE)
+    age = forms.IntegerField(label="Serves age", required=False, min_value=0, max_value=rules.MAX_AGE)
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
