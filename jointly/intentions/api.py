@@ -15,8 +15,9 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.core.fields import canonical
 from jointly.intentions import actions
-from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
+from jointly.intentions.models import QUARTER, Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 
@@ -144,6 +145,10 @@ class ProgressSerializer(VersionedModelSerializer):
         model = ProgressUpdate
         fields = ["id", "intention", "period", "rag", "narrative", "author", "date", "version"]
         validators: list[Any] = []
+
+    def validate_period(self, value: str) -> str:
+        """Any spelling of a financial quarter, stored canonical (``2013/14 Q2``)."""
+        return canonical(value, QUARTER)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -96,7 +96,7 @@ class PartnershipSerializer(VersionedModelSerializer):
         model = Partnership
         fields = [
             "slug", "name", "description", "population_group", "age_min", "age_max", "areas",
-            "members", "version",
+            "reference_date", "members", "version",
         ]  # fmt: skip
         read_only_fields = ["slug"]
 

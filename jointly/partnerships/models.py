@@ -102,9 +102,19 @@ class Partnership(VersionedModel):
     age_min = models.PositiveSmallIntegerField(default=0)
     age_max = models.PositiveSmallIntegerField(default=25)
     areas = models.ManyToManyField(Area, blank=True, related_name="partnerships")
+    reference_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Statuses are computed as at this date instead of today when browsing the partnership "
+            "(e.g. the date of the paper a demo partnership comes from). Empty: today."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[areas])
-    public_fields = ("slug", "name", "description", "population_group", "age_min", "age_max", "areas")
+    public_fields = (
+        "slug", "name", "description", "population_group", "age_min", "age_max", "areas", "reference_date",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
