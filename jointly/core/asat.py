@@ -45,3 +45,10 @@ def as_at_for(request: HttpRequest, partnership: Any, period: periods.Period | N
         return asked
     today = today_for(partnership)
     return periods.default_as_at(period, today) if period is not None else today
+
+
+def for_serializer(context: dict[str, Any], partnership: Any) -> dt.date:
+    """The as-at date of an API answer: the request's ``?as_at=``, else the partnership's today."""
+    request = context.get("request")
+    asked = requested_as_at(request) if request is not None else None
+    return asked or today_for(partnership)

@@ -381,9 +381,8 @@ class RemedialAction(VersionedModel):
     def __str__(self) -> str:
         return self.description[:60]
 
-    @property
-    def overdue(self) -> bool:
-        return self.status != ActionStatus.DONE and self.due_date < timezone.localdate()
+    def is_overdue(self, as_at: dt.date) -> bool:
+        return self.status != ActionStatus.DONE and self.due_date < as_at
 
 
 class Escalation(models.Model):

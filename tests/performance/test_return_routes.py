@@ -214,11 +214,16 @@ def test_accept_query_and_reply_in_one_thread_on_pages_and_api(perf, client_for,
 def test_late_and_missing_returns_are_tracked_against_the_due_date(perf, client_for):
     c = contract(perf.w.p, perf.w.provider, start_date=dt.date(2022, 1, 1))
     k = kpi(c, code="Q-LATE", frequency="quarterly", due_days=30)
-    add_returns(k, [90.0], start=dt.date(2022, 1, 1))  # 2021/22 Q4 submitted "now": late
+    add_returns(k, [90.0], start=dt.date(2022, 1, 1))  # 2021/22 Q4, due 30 April 2022
+    KpiReturn.objects.filter(kpi=k).update(first_submitted_on=dt.datetime(2022, 6, 1, 10, tzinfo=dt.UTC))
     kpi_qs = queries.kpis(perf.w.p).filter(pk=k.pk)
     result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), dt.date(2022, 12, 1))
     assert [o.period.label for o in result.late] == ["2021/22 Q4"]
-    assert [o.period.label for o in result.missing] == ["2022/23 Q1", "2022/23 Q2"]  # Q3 due 30 Oct
+    assert [o.period.label for o in result.missing] == ["2022/23 Q1", "2022/23 Q2"]  # Q3 due 30 Jan
     assert result.missing[0].due == dt.date(2022, 7, 30)
+    assert result.missing[0].days_late == (dt.date(2022, 12, 1) - dt.date(2022, 7, 30)).days
+    # As at 15 May 2022 the Q4 return had not arrived: it was missing then, 15 days overdue.
+    before = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), dt.date(2022, 5, 15))
+    assert [(o.period.label, o.days_late) for o in before.missing] == [("2021/22 Q4", 15)] and not before.late
     page = client_for(perf.w.users["viewer"]).get("/p/alpha/performance/late/").content.decode()
     assert "Q-LATE" in page and "Submitted late" in page
