@@ -47,3 +47,15 @@ def test_progress_periods_become_financial_quarters_and_back():
         assert periods == ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"]
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_kpi_return_relabelling_is_exact_for_quarters_and_leaves_months_and_calendar_years():
+    from importlib import import_module
+
+    mig = import_module("jointly.performance.migrations.0004_financial_periods_periods")
+    assert mig.to_financial("2024-Q1") == "2023/24 Q4"  # January to March 2024
+    assert mig.to_financial("2023-Q2") == "2023/24 Q1"
+    assert mig.to_financial("2024-03") == "2024-03"  # monthly returns stay by calendar month
+    assert mig.to_financial("2024") == "2024"  # a calendar year is not a financial year: kept
+    for old in ("2024-Q1", "2023-Q2", "2023-Q3", "2023-Q4"):
+        assert mig.to_calendar(mig.to_financial(old)) == old
