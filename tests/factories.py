@@ -102,7 +102,8 @@ def milestone(i: Intention, **kw: Any) -> Milestone:
 
 def progress(i: Intention, **kw: Any) -> ProgressUpdate:
     return ProgressUpdate.objects.create(
-        intention=i, **{"period": "2013-Q3", "rag": "green", "narrative": "On track.", "author": "SRO", **kw}
+        intention=i,
+        **{"period": "2013/14 Q2", "rag": "green", "narrative": "On track.", "author": "SRO", **kw},
     )
 
 

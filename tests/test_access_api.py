@@ -236,7 +236,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "progress", ProgressUpdate, PLANNING, EDIT_INTENTIONS, lambda w, e: w.progress,
-        create=lambda w, e: {"intention": w.intention.pk, "period": "2014-Q1", "rag": "amber", "narrative": "Slipping", "author": "SRO"},
+        create=lambda w, e: {"intention": w.intention.pk, "period": "2013/14 Q4", "rag": "amber", "narrative": "Slipping", "author": "SRO"},
         update=lambda w, e: versioned(w.progress, rag="red"),
         partnership_of=lambda obj: obj.intention.partnership,
     ),

@@ -297,15 +297,15 @@ PAGES = [
     ),
     Page("intention_import", lambda w, e: "/p/alpha/intentions/import/", EDIT_INTENTIONS),
     Page("intention_import_template", lambda w, e: "/p/alpha/intentions/import/?template=1", EDIT_INTENTIONS),
-    Page("progress_report", lambda w, e: "/p/alpha/intentions/report/?period=2013-Q3", PLANNING),
+    Page("progress_report", lambda w, e: "/p/alpha/intentions/report/?period=2013/14-Q2", PLANNING),
     Page(
         "progress_report_csv",
-        lambda w, e: "/p/alpha/intentions/report/?period=2013-Q3&format=csv",
+        lambda w, e: "/p/alpha/intentions/report/?period=2013/14-Q2&format=csv",
         PLANNING,
     ),
     Page(
         "progress_report_docx",
-        lambda w, e: "/p/alpha/intentions/report/?period=2013-Q3&format=docx",
+        lambda w, e: "/p/alpha/intentions/report/?period=2013/14-Q2&format=docx",
         PLANNING,
     ),
     Page("intention_detail", lambda w, e: "/p/alpha/intentions/ALP-01/", PLANNING),
@@ -337,7 +337,7 @@ PAGES = [
         lambda w, e: "/p/alpha/intentions/ALP-01/progress/new/",
         EDIT_INTENTIONS,
         post=lambda w, e: {
-            "period": "2014-Q1",
+            "period": "2013/14 Q4",
             "rag": "amber",
             "narrative": "Slipping.",
             "author": "SRO",
@@ -349,7 +349,7 @@ PAGES = [
         lambda w, e: f"/p/alpha/intentions/ALP-01/progress/{w.progress.pk}/",
         EDIT_INTENTIONS,
         post=lambda w, e: {
-            "period": "2013-Q3",
+            "period": "2013/14 Q2",
             "rag": "red",
             "narrative": "Late.",
             "author": "SRO",
@@ -369,7 +369,7 @@ MISSING = [
     Page("intention_of_other_partnership", lambda w, e: "/p/alpha/intentions/BETA-01/", PLANNING, ok=404),
     Page("intention_edit_unknown", lambda w, e: "/p/alpha/intentions/NOPE/edit/", EDIT_INTENTIONS, ok=404),
     Page("milestone_unknown", lambda w, e: "/p/alpha/intentions/ALP-01/milestones/999999/", EDIT_INTENTIONS, ok=404),
-    Page("progress_report_bad_period", lambda w, e: "/p/alpha/intentions/report/?period=2013-Q5", PLANNING, ok=404),
+    Page("progress_report_bad_period", lambda w, e: "/p/alpha/intentions/report/?period=2013-Q5", PLANNING, ok=400),
     Page("framework_unknown", lambda w, e: "/p/alpha/outcomes/no-such/", READ, ok=404),
     Page("outcome_of_other_framework_edit", lambda w, e: f"/p/alpha/outcomes/hwb/{e.outcome2.pk}/edit/", EDIT_OUTCOMES, ok=404),
     Page(

@@ -80,11 +80,11 @@ def test_a_provider_cannot_reference_another_providers_contract(seeded):
 
 
 def test_a_provider_learns_nothing_of_progress_on_intentions_it_cannot_read(seeded):
-    intention = seeded.world.intention  # has progress for 2013-Q3
+    intention = seeded.world.intention  # has progress for 2013/14 Q2
     client = _client(seeded.world.users["provider"])
     got = client.post(
         "/api/v1/progress/",
-        {"intention": intention.pk, "period": "2013-Q3", "rag": "red", "narrative": "x", "author": "x"},
+        {"intention": intention.pk, "period": "2013/14 Q2", "rag": "red", "narrative": "x", "author": "x"},
         format="json",
     )
     assert got.status_code == 400

@@ -119,3 +119,50 @@ def test_a_dash_that_could_be_a_month_is_a_month_unless_a_year_is_asked_for():
     assert parse("2011-12").text == "2011-12" and parse("2011-12").kind == Kind.MONTH
     assert parse("2011-12", Kind.FINANCIAL_YEAR).text == "2011/12"
     assert parse("2012-13").kind == Kind.FINANCIAL_YEAR
+
+
+def test_31_march_and_1_april_fall_in_different_years_quarters_and_labels():
+    last, first = D(2014, 3, 31), D(2014, 4, 1)
+    assert (
+        periods.financial_year_of(last).text == "2013/14"
+        and periods.financial_year_of(first).text == "2014/15"
+    )
+    assert periods.financial_quarter_of(last).label == "Quarter 4 2013/14 (1 January to 31 March 2014)"
+    assert periods.financial_quarter_of(first).label == "Quarter 1 2014/15 (1 April to 30 June 2014)"
+    assert (periods.financial_month_number(last), periods.financial_month_number(first)) == (12, 1)
+    assert parse("2013/14").contains(last) and not parse("2013/14").contains(first)
+    assert parse("2013/14 Q4").next() == parse("2014/15 Q1")
+    assert parse("2014/15 Q1").previous() == parse("2013/14 Q4")
+
+
+def test_q4_spans_the_calendar_year_end():
+    q4 = parse("2013/14 Q4")
+    assert (q4.start, q4.end) == (D(2014, 1, 1), D(2014, 3, 31))
+    assert q4.financial_year_start == 2013 and q4.start.year == 2014
+    assert [m.text for m in q4.months()] == ["2014-01", "2014-02", "2014-03"]
+    assert all(periods.financial_quarter_of(m.start) == q4 for m in q4.months())
+    q3 = parse("2013/14 Q3")  # October-December: the calendar year ends inside the financial year
+    assert q3.end == D(2013, 12, 31) and q3.next() == q4
+    assert parse("2013/14").months()[-1].text == "2014-03" and len(parse("2013/14").months()) == 12
+
+
+def test_read_financial_quarter_takes_the_spellings_and_notes_the_old_calendar_form():
+    for text in ("2013/14-Q2", "2013/14 Q2", "Q2 2013/14", "2013-14 Q2"):
+        assert periods.read_financial_quarter(text) == (parse("2013/14 Q2"), "")
+    quarter, note = periods.read_financial_quarter("2013-Q3")
+    assert quarter.text == "2013/14 Q2" and "July to September 2013" in note and "2013/14 Q2" in note
+    quarter, note = periods.read_financial_quarter("2014-Q1")  # January-March 2014
+    assert quarter.text == "2013/14 Q4" and note
+    with pytest.raises(PeriodError, match="not a financial quarter"):
+        periods.read_financial_quarter("2013/14")
+    with pytest.raises(PeriodError):
+        periods.read_financial_quarter("2013-Q5")
+
+
+def test_default_as_at_is_the_period_end_or_today_while_it_runs():
+    q2 = parse("2013/14 Q2")
+    assert periods.default_as_at(q2, D(2026, 12, 4)) == D(2013, 9, 30)
+    assert periods.default_as_at(q2, D(2013, 9, 30)) == D(2013, 9, 30)
+    assert periods.default_as_at(q2, D(2013, 8, 15)) == D(2013, 8, 15)
+    assert periods.default_as_at(parse("2013/14 Q4"), D(2014, 4, 1)) == D(2014, 3, 31)
+    assert parse_as_at("2014-03") == D(2014, 3, 31) and parse_as_at("2016-02") == D(2016, 2, 29)

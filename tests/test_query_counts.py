@@ -21,7 +21,7 @@ _period = itertools.count(0)
 
 def next_period() -> str:
     i = next(_period)
-    return f"{2000 + i // 4}-Q{i % 4 + 1}"
+    return f"{2000 + i // 4}/{(2001 + i // 4) % 100:02d} Q{i % 4 + 1}"
 
 
 def grow(w, k: int) -> None:
@@ -48,8 +48,8 @@ def grow(w, k: int) -> None:
             i.outcomes.add(served, top)
             f.milestone(i, due_date=dt.date(2013, 8, 1))
             f.milestone(i, due_date=dt.date(2013, 12, 1), completed_on=dt.date(2013, 11, 1))
-            f.progress(i, period="2013-Q2", rag="amber")
-            f.progress(i, period="2013-Q3", rag="red")
+            f.progress(i, period="2013/14 Q1", rag="amber")
+            f.progress(i, period="2013/14 Q2", rag="red")
         unlinked = f.intention(p, org, sro="Someone")  # serves no outcome
         unlinked.partner_commissioners.add(w.ccg)
         # The detail page's intention grows too.
@@ -79,9 +79,9 @@ PAGES = {
     "intention register": "/p/alpha/intentions/",
     "intention register csv": "/p/alpha/intentions/?format=csv",
     "intention detail": "/p/alpha/intentions/ALP-01/",
-    "progress report": "/p/alpha/intentions/report/?period=2013-Q3",
-    "progress report csv": "/p/alpha/intentions/report/?period=2013-Q3&format=csv",
-    "progress report docx": "/p/alpha/intentions/report/?period=2013-Q3&format=docx",
+    "progress report": "/p/alpha/intentions/report/?period=2013/14-Q2",
+    "progress report csv": "/p/alpha/intentions/report/?period=2013/14-Q2&format=csv",
+    "progress report docx": "/p/alpha/intentions/report/?period=2013/14-Q2&format=docx",
     "outcome golden thread": "/p/alpha/outcomes/o/{outcome}/",
     "outcomes index": "/p/alpha/outcomes/",
     "framework": "/p/alpha/outcomes/hwb/",

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from jointly.core import periods  # pure (no Django): the one period model
 from jointly.charts.axes import fmt, nice_ticks
 from jointly.stats.spc import SpcResult
 
@@ -127,10 +128,11 @@ def _segments(xs: Sequence[float], ys: Sequence[float], groups: Sequence[int]) -
 
 
 def period_label(day: dt.date, frequency: str = "monthly") -> str:
+    """A chart label: ``May 2014`` (monthly), ``2014/15 Q1`` (financial quarter), ``2014/15`` (year)."""
     if frequency == "quarterly":
-        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+        return periods.financial_quarter_of(day).text
     if frequency == "annual":
-        return str(day.year)
+        return periods.financial_year_of(day).text
     return day.strftime("%b %Y")
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from jointly.core import periods
+
 APPROVED = "approved"
 
 
@@ -84,10 +86,9 @@ def latest_possible_end(end_date: dt.date, extension_count: int, extension_month
 
 def financial_year(day: dt.date) -> str:
     """'2014/15' for any day from 1 April 2014 to 31 March 2015."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+    return periods.financial_year_of(day).text
 
 
 def quarter_label(day: dt.date) -> str:
-    """Calendar quarter, e.g. '2014-Q2'."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    """The financial quarter holding ``day``, e.g. '2014/15 Q1' for any day of April to June 2014."""
+    return periods.financial_quarter_of(day).text

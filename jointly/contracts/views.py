@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jointly.accounts.permissions import Perm, Scope
@@ -43,6 +42,7 @@ from jointly.contracts.models import (
 from jointly.core import uploads
 from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError
+from jointly.core.asat import today_for
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
@@ -56,8 +56,9 @@ FORM = "partnerships/form.html"
 NO_CONTRACTS = "You do not have permission to see contracts in this partnership."
 
 
-def _today(request: HttpRequest) -> dt.date:
-    return timezone.localdate()
+def _today(request: HttpRequest, partnership: Partnership) -> dt.date:
+    """The partnership's "today" (its reference date, else the real date); see core.asat."""
+    return today_for(partnership)
 
 
 # --- register and detail --------------------------------------------------------------------------
@@ -233,9 +234,9 @@ def decide_variation(request: HttpRequest, slug: str, pk: int, variation_pk: int
 # --- expiry, alignment and timeline -----------------------------------------------------------------
 
 
-def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int, dt.date]:
+def _expiry_params(request: HttpRequest, partnership: Partnership) -> tuple[ExpiryForm, int, int, dt.date]:
     form = ExpiryForm(request.GET or None)
-    months, window, as_at = 12, 6, _today(request)
+    months, window, as_at = 12, 6, _today(request, partnership)
     if request.GET and form.is_valid():
         months = form.cleaned_data["months"] or months
         window = form.cleaned_data["window"] if form.cleaned_data["window"] is not None else window
@@ -245,7 +246,7 @@ def _expiry_params(request: HttpRequest) -> tuple[ExpiryForm, int, int, dt.date]
 
 def expiry(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
-    form, months, window, today = _expiry_params(request)
+    form, months, window, today = _expiry_params(request, partnership)
     all_rows = planning.rows(queries.register(partnership, scope))
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
@@ -263,7 +264,7 @@ def expiry(request: HttpRequest, slug: str) -> HttpResponse:
 
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
-    _form, _months, _window, today = _expiry_params(request)
+    _form, _months, _window, today = _expiry_params(request, partnership)
     all_rows = planning.rows(queries.register(partnership, scope))
     return render(
         request,

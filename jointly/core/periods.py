@@ -406,3 +406,33 @@ def parse_as_at(text: str) -> dt.date:
         if 1 <= mo <= 12:
             return _last_day(y, mo)
     raise PeriodError(f"'{_excerpt(s)}' is not a date: write YYYY-MM-DD (or YYYY-MM for a month's last day)")
+
+
+def read_financial_quarter(text: str) -> tuple[Period, str]:
+    """A financial quarter typed by a person, and a note when the old calendar form was used.
+
+    ``2013/14-Q2``, ``"2013/14 Q2"`` and the other spellings :func:`parse` reads give the
+    quarter and an empty note; the old calendar form ``2013-Q3`` (July to September 2013) gives
+    ``2013/14 Q2`` and a note saying so. Anything else raises :class:`PeriodError`.
+    """
+    found = parse(text)
+    if found.kind == Kind.FINANCIAL_QUARTER:
+        return found, ""
+    if found.kind == Kind.CALENDAR_QUARTER:
+        quarter = found.to_financial_quarter()
+        note = (
+            f"'{_excerpt(text)}' is read as the calendar quarter {found.start:%B} to "
+            f"{found.end:%B %Y}, which is financial quarter {quarter.text}; "
+            f"write {quarter.text} from now on."
+        )
+        return quarter, note
+    raise PeriodError(
+        f"'{_excerpt(text)}' is a {found.kind.replace('_', ' ')}, not a financial quarter "
+        "(expected e.g. 2013/14 Q2)"
+    )
+
+
+def default_as_at(period: Period, today: dt.date) -> dt.date:
+    """The date a report on ``period`` is computed at by default: the period's last day once it
+    has ended, otherwise ``today`` (a current or future period is reported as it stands)."""
+    return min(today, period.end)

@@ -169,7 +169,8 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
             Partnership, stats, {"slug": p["slug"]},
             {"name": p["name"], "description": p.get("description", ""),
              "population_group": p.get("population_group") or "Children, young people and families",
-             "age_min": p.get("age_min") or 0, "age_max": p.get("age_max") or 25},
+             "age_min": p.get("age_min") or 0, "age_max": p.get("age_max") or 25,
+             "reference_date": _date(p.get("reference_date"))},
         )  # fmt: skip
         partnerships[p["slug"]] = obj
         set_m2m(obj.areas, [areas[c] for c in p.get("areas", []) if c in areas])
@@ -285,7 +286,7 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
         for pr in sorted(i.get("progress", []), key=lambda x: x["period"]):
             upsert(ProgressUpdate, stats, {"intention": intention, "period": pr["period"]},
                    {"rag": pr["rag"], "narrative": pr["narrative"], "author": pr.get("author") or "",
-                    "date": _date(pr.get("date")) or dt.date.today(),
+                    "date": _date(pr.get("date")) or p.reference_date or dt.date.today(),
                     "rag_illustrative": bool(pr.get("rag_illustrative") or pr.get("illustrative")),
                     **provenance(pr, paper[i["partnership"]])})  # fmt: skip
             latest = pr["rag"]

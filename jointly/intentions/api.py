@@ -17,8 +17,9 @@ from jointly.core.api import (
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.core.fields import canonical
 from jointly.intentions import actions, rules
-from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Rag, Theme
+from jointly.intentions.models import QUARTER, Intention, Milestone, ProgressUpdate, Rag, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 
@@ -134,6 +135,10 @@ class ProgressSerializer(VersionedModelSerializer):
             "rag_illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
+
+    def validate_period(self, value: str) -> str:
+        """Any spelling of a financial quarter, stored canonical (``2013/14 Q2``)."""
+        return canonical(value, QUARTER)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

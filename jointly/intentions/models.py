@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,32 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from jointly.core import periods
+from jointly.core.fields import PeriodField, PeriodValidator
 from jointly.core.models import Provenance, VersionedModel
 from jointly.partnerships.models import CommissioningStage
 
-PERIOD_RE = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-def parse_period(period: str) -> tuple[int, int]:
-    """'2013-Q3' -> (2013, 3). Calendar quarters. Raises ValueError."""
-    match = PERIOD_RE.match(period.strip())
-    if not match:
-        raise ValueError(f"{period!r} is not a quarter like 2013-Q3")
-    return int(match.group(1)), int(match.group(2))
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
-    end_month = 3 * quarter
-    end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(days=1)
-    return start, end
+QUARTER = periods.Kind.FINANCIAL_QUARTER
 
 
 def validate_period(value: str) -> None:
-    try:
-        parse_period(value)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    """A financial quarter in any spelling :func:`periods.parse` reads (stored as ``2013/14 Q2``).
+
+    The old calendar form ``2013-Q3`` is refused with the financial quarter it means."""
+    PeriodValidator(QUARTER)(value)
 
 
 class Rag(models.TextChoices):
@@ -170,22 +156,31 @@ class Milestone(Provenance, VersionedModel):
     def __str__(self) -> str:
         return self.title
 
-    def is_overdue(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.completed_on is None and self.due_date < today
+    def is_overdue(self, as_at: dt.date) -> bool:
+        """Not done by ``as_at`` and due before it (a milestone due on ``as_at`` is not overdue yet)."""
+        return self.due_date < as_at and (self.completed_on is None or self.completed_on > as_at)
 
-    @property
-    def status(self) -> str:
-        if self.completed_on:
+    def is_missed(self, as_at: dt.date) -> bool:
+        """Overdue as at ``as_at``, or done after its due date by then."""
+        late = self.completed_on is not None and self.due_date < self.completed_on <= as_at
+        return late or self.is_overdue(as_at)
+
+    def status_at(self, as_at: dt.date) -> str:
+        """'done', 'done late', 'overdue' or 'due' as things stood on ``as_at``.
+
+        Completion recorded after ``as_at`` is not yet known on that date."""
+        if self.completed_on is not None and self.completed_on <= as_at:
             return "done late" if self.completed_on > self.due_date else "done"
-        return "overdue" if self.is_overdue() else "due"
+        return "overdue" if self.is_overdue(as_at) else "due"
 
 
 class ProgressUpdate(Provenance, VersionedModel):
     """A quarterly progress statement with its RAG rating."""
 
     intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="progress")
-    period = models.CharField(max_length=7, validators=[validate_period], help_text="e.g. 2013-Q3")
+    period = PeriodField(
+        kind=QUARTER, max_length=10, help_text="Financial quarter, e.g. 2013/14 Q2 (Q1 = April to June)"
+    )
     rag = models.CharField("RAG", max_length=8, choices=Rag.choices)
     narrative = models.TextField()
     author = models.CharField(max_length=200, help_text="Name or post")

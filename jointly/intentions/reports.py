@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from jointly.intentions.models import (
-    Intention,
-    Milestone,
-    ProgressUpdate,
-    parse_period,
-    quarter_bounds,
-)
+from jointly.core import periods
+from jointly.core.periods import Period
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate
 from jointly.partnerships.models import Partnership
 
 
@@ -42,13 +38,25 @@ class TimelineRow:
 @dataclass
 class ProgressReport:
     partnership: Partnership
-    period: str
-    start: dt.date
-    end: dt.date
+    quarter: Period
+    as_at: dt.date
     rows: list[Row]
     rag_counts: dict[str, int]
     timeline_quarters: list[str] = field(default_factory=list)
     timeline: list[TimelineRow] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        """The canonical text of the financial quarter, e.g. ``2013/14 Q2``."""
+        return self.quarter.text
+
+    @property
+    def start(self) -> dt.date:
+        return self.quarter.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.quarter.end
 
     @property
     def title(self) -> str:
@@ -56,8 +64,12 @@ class ProgressReport:
 
     @property
     def period_label(self) -> str:
-        year, q = parse_period(self.period)
-        return f"quarter {q} {year} ({self.start:%-d %B} to {self.end:%-d %B %Y})"
+        """As a board paper writes it: ``Quarter 2 2013/14 (1 July to 30 September 2013)``."""
+        return self.quarter.label
+
+    @property
+    def as_at_label(self) -> str:
+        return f"As at {self.as_at.day} {self.as_at:%B %Y}"
 
     @property
     def missed_count(self) -> int:
@@ -73,25 +85,33 @@ class ProgressReport:
         return sum(1 for r in self.rows if r.update and r.update.illustrative_label)
 
 
-def current_period(today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    def milestone_state(self, milestone: Milestone) -> str:
+        """'missed', 'met' or 'due' as at the report's date."""
+        if milestone.is_missed(self.as_at):
+            return "missed"
+        if milestone.completed_on is not None and milestone.completed_on <= self.as_at:
+            return "met"
+        return "due"
 
 
-def _quarter_of(d: dt.date) -> str:
-    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+def current_period(today: dt.date) -> str:
+    """The financial quarter holding ``today`` (pass the partnership's "today", see core.asat)."""
+    return periods.financial_quarter_of(today).text
 
 
-def _shift(period: str, n: int) -> str:
-    year, q = parse_period(period)
-    index = year * 4 + (q - 1) + n
-    return f"{index // 4}-Q{index % 4 + 1}"
+def build(
+    partnership: Partnership,
+    period: str | Period,
+    timeline_quarters: int = 8,
+    *,
+    as_at: dt.date,
+) -> ProgressReport:
+    """Assemble the report on one financial quarter, as at ``as_at``, in three queries.
 
-
-def build(partnership: Partnership, period: str, timeline_quarters: int = 8) -> ProgressReport:
-    """Assemble the report in three queries, however many intentions there are."""
-    year, q = parse_period(period)
-    start, end = quarter_bounds(year, q)
+    Milestones are judged as things stood on ``as_at`` (one completed after it is not yet done);
+    the progress shown is the quarter's own update (written after the quarter ends, as a board
+    report is) or, failing that, the latest earlier one."""
+    quarter = period if isinstance(period, Period) else periods.parse(period, periods.Kind.FINANCIAL_QUARTER)
     intentions = list(
         Intention.objects.filter(partnership=partnership)
         .select_related("lead_commissioner", "partnership")
@@ -99,51 +119,44 @@ def build(partnership: Partnership, period: str, timeline_quarters: int = 8) -> 
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch(
                 "progress",
-                queryset=ProgressUpdate.objects.filter(period__lte=period).order_by("-period", "-date"),
+                queryset=ProgressUpdate.objects.filter(period__lte=quarter.text).order_by("-period", "-date"),
             ),
         )
         .order_by("reference")
     )
-    today = timezone.localdate()
     rows: list[Row] = []
     for intention in intentions:
         updates = list(intention.progress.all())
         update = updates[0] if updates else None
         milestones = list(intention.milestones.all())
-        due = [m for m in milestones if start <= m.due_date <= end]
+        due = [m for m in milestones if quarter.contains(m.due_date)]
         # Late, or still not done after its due date (one due later this quarter is not missed yet).
-        missed = [
-            m
-            for m in due
-            if (m.completed_on is not None and m.completed_on > m.due_date)
-            or (m.completed_on is None and m.due_date < today)
-        ]
-        rows.append(Row(intention, update, due, missed, bool(update and update.period != period)))
+        missed = [m for m in due if m.is_missed(as_at)]
+        rows.append(Row(intention, update, due, missed, bool(update and update.period != quarter.text)))
     counts = Counter(r.update.rag if r.update else "none" for r in rows)
-    quarters = [_shift(period, i) for i in range(-1, timeline_quarters - 1)]
+    quarters = [quarter.shift(i) for i in range(-1, timeline_quarters - 1)]
     timeline = []
     for intention in intentions:
         cells: list[list[Milestone]] = [[] for _ in quarters]
         for m in intention.milestones.all():
-            key = _quarter_of(m.due_date)
-            if key in quarters:
-                cells[quarters.index(key)].append(m)
+            for index, q in enumerate(quarters):
+                if q.contains(m.due_date):
+                    cells[index].append(m)
         timeline.append(TimelineRow(intention, cells))
     return ProgressReport(
         partnership=partnership,
-        period=period,
-        start=start,
-        end=end,
+        quarter=quarter,
+        as_at=as_at,
         rows=rows,
         rag_counts={k: counts.get(k, 0) for k in ("red", "amber", "green", "none")},
-        timeline_quarters=quarters,
+        timeline_quarters=[q.text for q in quarters],
         timeline=timeline,
     )
 
 
 CSV_HEADERS = [
     "reference", "title", "lead_commissioner", "integrated", "stage", "rag", "rag_period",
-    "progress", "milestones_due", "milestones_missed", "sro", "illustrative",
+    "progress", "milestones_due", "milestones_missed", "sro", "illustrative", "period", "as_at",
 ]  # fmt: skip
 
 
@@ -165,6 +178,8 @@ def csv_rows(report: ProgressReport) -> list[list[object]]:
                 "; ".join(f"{m.title} ({m.due_date:%Y-%m-%d})" for m in r.missed),
                 i.sro,
                 r.update.illustrative_label if r.update else "",
+                report.period,
+                report.as_at.isoformat(),
             ]
         )
     return out
@@ -200,13 +215,13 @@ def render_docx(report: ProgressReport) -> bytes:
 
     doc.add_heading(report.partnership.name, level=0)
     doc.add_paragraph(f"Report on progress of commissioning intentions: {report.period_label}")
-    doc.add_paragraph(f"Produced {timezone.localdate():%-d %B %Y} from Jointly.")
+    doc.add_paragraph(f"{report.as_at_label}. Produced {timezone.localdate():%-d %B %Y} from Jointly.")
 
     c = report.rag_counts
     doc.add_heading("1. Summary", level=1)
     doc.add_paragraph(
-        f"The partnership has {len(report.rows)} commissioning intentions. At the end of the "
-        f"quarter {c['green']} were rated green, {c['amber']} amber and {c['red']} red; "
+        f"The partnership has {len(report.rows)} commissioning intentions. "
+        f"{report.as_at_label}, {c['green']} were rated green, {c['amber']} amber and {c['red']} red; "
         f"{c['none']} had no progress rating. {report.due_count} milestones fell due in the "
         f"quarter, of which {report.missed_count} were missed or completed late."
     )
@@ -256,7 +271,7 @@ def render_docx(report: ProgressReport) -> bytes:
         cells[3].text = narrative
         lines = []
         for m in r.due:
-            state = "missed" if m in r.missed else "met" if m.completed_on else "due"
+            state = report.milestone_state(m)
             lines.append(f"{m.title} ({m.due_date:%-d %b %Y}): {state}")
         cells[4].text = "\n".join(lines) or "None due"
 

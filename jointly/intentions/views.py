@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from jointly.accounts.permissions import Perm
-from jointly.core import uploads
+from jointly.core import periods, uploads
 from jointly.core.access import get_partnership
+from jointly.core.asat import as_at_for, today_for
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.forms import GovUKFormMixin
 from jointly.core.history import history_for
@@ -22,7 +24,7 @@ from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
 from jointly.intentions import actions, importer, queries, reports
 from jointly.intentions.forms import IntentionForm, MilestoneForm, ProgressForm, RegisterFilterForm
-from jointly.intentions.models import Intention, Milestone, ProgressUpdate, parse_period
+from jointly.intentions.models import Intention, Milestone, ProgressUpdate
 
 EXPORT_HEADERS = [
     "reference", "title", "integrated", "lead_commissioner", "partner_commissioners",
@@ -68,11 +70,16 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 def detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     intention = get_object_or_404(queries.detail(partnership), reference=reference)
+    as_at = as_at_for(request, partnership)
+    milestones = [(m, m.status_at(as_at)) for m in intention.milestones.all()]
     return render(
         request,
         "intentions/detail.html",
-        partnership_context(request, partnership, intention=intention, history=history_for(intention)),
-    )
+        partnership_context(
+            request, partnership, intention=intention, milestones=milestones, as_at=as_at,
+            history=history_for(intention),
+        ),
+    )  # fmt: skip
 
 
 def intention_form(request: HttpRequest, slug: str, reference: str | None = None) -> HttpResponse:
@@ -109,7 +116,11 @@ def progress_form(request: HttpRequest, slug: str, reference: str, pk: int | Non
     partnership = get_partnership(request, slug, Perm.EDIT_INTENTIONS)
     intention = get_object_or_404(Intention, partnership=partnership, reference=reference)
     instance = get_object_or_404(ProgressUpdate, intention=intention, pk=pk) if pk else None
-    initial = {} if instance else {"period": reports.current_period(), "author": request.user.display_name}
+    initial = (
+        {}
+        if instance
+        else {"period": reports.current_period(today_for(partnership)), "author": request.user.display_name}
+    )
     form = ProgressForm(request.POST or None, instance=instance, intention=intention, initial=initial)
     ctx = partnership_context(
         request, partnership, form=form, cancel_url=intention.get_absolute_url(),
@@ -126,34 +137,41 @@ def progress_form(request: HttpRequest, slug: str, reference: str, pk: int | Non
 
 
 def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report on one financial quarter (``?period=2013/14 Q2``), as at ``?as_at=`` or, by
+    default, the quarter's last day (today, the partnership's, while the quarter runs)."""
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
-    period = request.GET.get("period") or reports.current_period()
+    today = today_for(partnership)
+    text = request.GET.get("period") or reports.current_period(today)
     try:
-        parse_period(period)
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
-    report = reports.build(partnership, period)
+        quarter = periods.parse(text, periods.Kind.FINANCIAL_QUARTER)
+    except periods.PeriodError as exc:
+        raise BadRequest(str(exc)) from exc
+    as_at = as_at_for(request, partnership, quarter)
+    report = reports.build(partnership, quarter, as_at=as_at)
     fmt = request.GET.get("format")
+    stem = f"{slug}-progress-{quarter.text.replace('/', '-').replace(' ', '-')}-as-at-{as_at.isoformat()}"
     if fmt == "csv":
-        return csv_response(f"{slug}-progress-{period}.csv", reports.CSV_HEADERS, reports.csv_rows(report))
+        return csv_response(f"{stem}.csv", reports.CSV_HEADERS, reports.csv_rows(report))
     if fmt == "docx":
         response = HttpResponse(
             reports.render_docx(report),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
-        response["Content-Disposition"] = f'attachment; filename="{slug}-progress-{period}.docx"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
         return response
-    periods = sorted(
+    choices = sorted(
         set(
             ProgressUpdate.objects.filter(intention__partnership=partnership).values_list("period", flat=True)
         )
-        | {reports.current_period()},
+        | {reports.current_period(today), quarter.text},
         reverse=True,
     )
     return render(
         request,
         "intentions/progress_report.html",
-        partnership_context(request, partnership, report=report, periods=periods),
+        partnership_context(
+            request, partnership, report=report, periods=choices, as_at_asked=request.GET.get("as_at", "")
+        ),
     )
 
 

@@ -9,8 +9,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from jointly.accounts.permissions import Perm
+from jointly.core import asat, scoping
 from jointly.core import rules as core_rules
-from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -104,7 +104,7 @@ class PartnershipSerializer(VersionedModelSerializer):
         model = Partnership
         fields = [
             "slug", "name", "description", "population_group", "age_min", "age_max", "areas",
-            "members", "version",
+            "reference_date", "members", "version",
         ]  # fmt: skip
         read_only_fields = ["slug"]
 
@@ -336,7 +336,8 @@ class ActionSerializer(VersionedModelSerializer):
         ]
 
     def get_overdue(self, obj: Action) -> bool:
-        return obj.is_overdue()
+        """Overdue as at ``?as_at=`` or the partnership's "today" (see core.asat)."""
+        return obj.is_overdue(asat.for_serializer(self.context, obj.board.partnership))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -398,7 +399,8 @@ class AgreementSerializer(VersionedModelSerializer):
         validators: list[Any] = []
 
     def get_review_status(self, obj: Agreement) -> str:
-        return obj.review_status()
+        """As at ``?as_at=`` or the partnership's "today" (see core.asat)."""
+        return obj.review_status(asat.for_serializer(self.context, obj.partnership))
 
     def get_reporting_duties(self, obj: Agreement) -> list[str]:
         return obj.reporting_duties()

@@ -211,7 +211,8 @@ class AgreementForm(VersionedModelForm):
 class PartnershipForm(VersionedModelForm):
     class Meta:
         model = Partnership
-        fields = ["name", "description", "population_group", "age_min", "age_max"]
+        fields = ["name", "description", "population_group", "age_min", "age_max", "reference_date"]
+        widgets = {"reference_date": forms.DateInput()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from jointly.core.models import Provenance, VersionedModel
@@ -105,9 +104,19 @@ class Partnership(VersionedModel):
     age_min = models.PositiveSmallIntegerField(default=0)
     age_max = models.PositiveSmallIntegerField(default=25)
     areas = models.ManyToManyField(Area, blank=True, related_name="partnerships")
+    reference_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Statuses are computed as at this date instead of today when browsing the partnership "
+            "(e.g. the date of the paper a demo partnership comes from). Empty: today."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[areas])
-    public_fields = ("slug", "name", "description", "population_group", "age_min", "age_max", "areas")
+    public_fields = (
+        "slug", "name", "description", "population_group", "age_min", "age_max", "areas", "reference_date",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
@@ -389,9 +398,9 @@ class Action(VersionedModel):
     def __str__(self) -> str:
         return self.description[:80]
 
-    def is_overdue(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.status != ActionStatus.DONE and self.due_date < today
+    def is_overdue(self, as_at: dt.date) -> bool:
+        """Not done and due before ``as_at`` (the partnership's "today", see core.asat)."""
+        return self.status != ActionStatus.DONE and self.due_date < as_at
 
 
 class AgreementKind(models.TextChoices):
@@ -558,11 +567,11 @@ class Agreement(Provenance, VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:agreement", args=[self.partnership.slug, self.slug])
 
-    def review_status(self, today: dt.date | None = None) -> str:
-        """'overdue', 'due soon' (within JOINTLY_DUE_SOON_DAYS) or ''."""
+    def review_status(self, as_at: dt.date) -> str:
+        """'overdue', 'due soon' (within JOINTLY_DUE_SOON_DAYS) or '', as at ``as_at``."""
         if not self.review_date:
             return ""
-        today = today or timezone.localdate()
+        today = as_at
         if self.review_date < today:
             return "overdue"
         if self.review_date <= today + dt.timedelta(days=settings.JOINTLY_DUE_SOON_DAYS):

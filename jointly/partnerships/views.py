@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from jointly.accounts.permissions import Perm, visible_partnerships
 from jointly.core.access import get_partnership
+from jointly.core.asat import as_at_for
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
@@ -43,8 +46,18 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if ctx["can"].get(Perm.VIEW_PLANNING):
         ctx["boards"] = queries.boards(partnership)
-        ctx["agreements"] = queries.agreements(partnership)
+        ctx["agreements"] = _with_review_states(
+            queries.agreements(partnership), as_at_for(request, partnership)
+        )
     return render(request, "partnerships/detail.html", ctx)
+
+
+def _with_review_states(agreements: Iterable[Agreement], as_at: dt.date) -> list[Agreement]:
+    """Each agreement with ``review_state`` set as at ``as_at`` (for the templates)."""
+    out = list(agreements)
+    for a in out:
+        a.review_state = a.review_status(as_at)  # type: ignore[attr-defined]
+    return out
 
 
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -70,7 +83,7 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         labels={b.pk: b.get_reporting_cadence_display() for b in board_list if b.reporting_cadence},
     )
-    today = timezone.localdate()
+    as_at = as_at_for(request, partnership)
     actions = list(
         Action.objects.filter(board__partnership=partnership)
         .exclude(status="done")
@@ -78,7 +91,7 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("due_date")
     )
     for action in actions:
-        action.overdue = action.is_overdue(today)
+        action.overdue = action.is_overdue(as_at)
     return render(
         request,
         "partnerships/governance.html",
@@ -91,7 +104,8 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
             width=width,
             height=height,
             open_actions=actions,
-            agreements=queries.agreements(partnership),
+            agreements=_with_review_states(queries.agreements(partnership), as_at),
+            as_at=as_at,
         ),  # fmt: skip
     )
 
@@ -99,14 +113,16 @@ def governance(request: HttpRequest, slug: str) -> HttpResponse:
 def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     obj = get_object_or_404(queries.board_detail(partnership), slug=board_slug)
-    today = timezone.localdate()
+    as_at = as_at_for(request, partnership)
     actions = list(obj.actions.all())
     for action in actions:
-        action.overdue = action.is_overdue(today)
+        action.overdue = action.is_overdue(as_at)
     return render(
         request,
         "partnerships/board.html",
-        partnership_context(request, partnership, board=obj, actions=actions, history=history_for(obj)),
+        partnership_context(
+            request, partnership, board=obj, actions=actions, as_at=as_at, history=history_for(obj)
+        ),
     )
 
 
@@ -162,10 +178,18 @@ def action_form(
 def agreement(request: HttpRequest, slug: str, agreement_slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     obj = get_object_or_404(queries.agreements(partnership), slug=agreement_slug)
+    as_at = as_at_for(request, partnership)
     return render(
         request,
         "partnerships/agreement.html",
-        partnership_context(request, partnership, agreement=obj, history=history_for(obj)),
+        partnership_context(
+            request,
+            partnership,
+            agreement=obj,
+            history=history_for(obj),
+            as_at=as_at,
+            review_state=obj.review_status(as_at),
+        ),  # fmt: skip
     )
 
 

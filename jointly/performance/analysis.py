@@ -152,6 +152,7 @@ class Overdue:
     period: rules.Period
     due: dt.date
     submitted_on: dt.date | None = None  # None: still missing
+    as_at: dt.date | None = None  # the date a missing return is counted late to
 
     @property
     def missing(self) -> bool:
@@ -159,7 +160,8 @@ class Overdue:
 
     @property
     def days_late(self) -> int:
-        end = self.submitted_on or dt.date.today()
+        end = self.submitted_on or self.as_at
+        assert end is not None, "a missing return is late as at a date"
         return (end - self.due).days
 
 
@@ -167,6 +169,7 @@ class Overdue:
 class ReturnsCompliance:
     missing: list[Overdue] = field(default_factory=list)
     late: list[Overdue] = field(default_factory=list)
+    as_at: dt.date | None = None
 
 
 def compliance(
@@ -175,14 +178,15 @@ def compliance(
     today: dt.date,
     since: dt.date | None = None,
 ) -> ReturnsCompliance:
-    """Returns missing past their due date, and returns submitted after it.
+    """Returns missing past their due date, and returns submitted after it, as at ``today``.
 
     ``submitted`` holds ``(kpi id, period label, first submitted on)``; each KPI's expected
     periods are those wholly within its valid span (see ``Kpi.valid_span``) that ended by
-    ``today`` (and start on or after ``since`` when given).
+    ``today`` (and start on or after ``since`` when given). ``today`` is the as-at date: a
+    return first submitted after it had not arrived yet.
     """
-    got: dict[tuple[int, str], dt.date] = {(k, p): d for k, p, d in submitted}
-    out = ReturnsCompliance()
+    got: dict[tuple[int, str], dt.date] = {(k, p): d for k, p, d in submitted if d <= today}
+    out = ReturnsCompliance(as_at=today)
     for kpi in kpis:
         start, end = kpi.valid_span()
         if start is None:
@@ -195,7 +199,7 @@ def compliance(
             when = got.get((kpi.pk, period.label))
             if when is None:
                 if due < today:
-                    out.missing.append(Overdue(kpi, period, due))
+                    out.missing.append(Overdue(kpi, period, due, as_at=today))
             elif when > due:
                 out.late.append(Overdue(kpi, period, due, when))
     out.missing.sort(key=lambda o: (o.due, o.kpi.code))

@@ -102,7 +102,9 @@ class ReturnSerializer(serializers.ModelSerializer):
 
 class ReturnRowSerializer(serializers.Serializer):
     kpi = serializers.CharField(help_text="The KPI code")
-    period = serializers.CharField(help_text="2024-03 (monthly), 2024-Q1 (quarterly) or 2024 (annual)")
+    period = serializers.CharField(
+        help_text="2024-03 (monthly), 2023/24 Q4 (quarterly, financial) or 2023/24 (annual, financial year)"
+    )
     numerator = serializers.JSONField(help_text="A number (or numeric string)")
     denominator = serializers.JSONField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Needed for a revision")

@@ -184,7 +184,10 @@ class KpiReturn(VersionedModel):
     """A provider's figure for one KPI and period (the latest revision)."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="returns")
-    period = models.CharField(max_length=7, help_text="2024-03, 2024-Q1 or 2024")
+    period = models.CharField(
+        max_length=10,
+        help_text="2024-03 (month), 2023/24 Q4 (financial quarter) or 2023/24 (financial year)",
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     due_date = models.DateField()
@@ -378,9 +381,8 @@ class RemedialAction(VersionedModel):
     def __str__(self) -> str:
         return self.description[:60]
 
-    @property
-    def overdue(self) -> bool:
-        return self.status != ActionStatus.DONE and self.due_date < timezone.localdate()
+    def is_overdue(self, as_at: dt.date) -> bool:
+        return self.status != ActionStatus.DONE and self.due_date < as_at
 
 
 class Escalation(models.Model):

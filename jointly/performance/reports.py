@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from jointly.accounts.permissions import Scope
+from jointly.core.asat import today_for
 from jointly.performance import analysis, charts, queries
 from jointly.performance import returns as rules
 from jointly.performance.forecast import Forecast, forecast
@@ -228,21 +229,26 @@ class Pack:
     compliance: analysis.ReturnsCompliance
     notices: list[PerformanceNotice]
     produced: dt.date
+    as_at: dt.date
 
 
-def pack(partnership: Any, scope: Scope | None = None) -> Pack:
-    """The performance section of the partnership's board pack, in a fixed number of queries."""
+def pack(partnership: Any, scope: Scope | None = None, *, as_at: dt.date | None = None) -> Pack:
+    """The performance section of the partnership's board pack, in a fixed number of queries.
+
+    Late and missing returns are counted as at ``as_at`` (default: the partnership's "today",
+    see core.asat)."""
     kpi_qs = queries.kpis(partnership, scope)
     kpis = list(kpi_qs)
     statuses = analysis.statuses(kpis, queries.return_rows(kpi_qs))
-    today = timezone.localdate()
+    as_at = as_at or today_for(partnership)
     return Pack(
         partnership=partnership,
         statuses=analysis.worst_first(statuses),
         exceptions=analysis.exceptions(statuses),
-        compliance=analysis.compliance(kpis, queries.submitted_rows(kpi_qs), today),
+        compliance=analysis.compliance(kpis, queries.submitted_rows(kpi_qs), as_at),
         notices=list(queries.notices(partnership, scope)),
-        produced=today,
+        produced=timezone.localdate(),
+        as_at=as_at,
     )
 
 
@@ -250,7 +256,8 @@ def pack_docx(data: Pack) -> bytes:
     doc = _doc()
     doc.add_heading(f"{data.partnership.name}: provider performance", level=0)
     doc.add_paragraph(
-        f"Produced {data.produced:%-d %B %Y} from Jointly. Icons follow NHS 'Making Data Count'."
+        f"As at {data.as_at.day} {data.as_at:%B %Y}. Produced {data.produced:%-d %B %Y} from Jointly. "
+        "Icons follow NHS 'Making Data Count'."
     )
     doc.add_heading("1. All KPIs, worst first", level=1)
     _table(
@@ -281,8 +288,8 @@ def pack_docx(data: Pack) -> bytes:
         doc.add_paragraph("None.")
     doc.add_heading("3. Late and missing returns", level=1)
     doc.add_paragraph(
-        f"{len(data.compliance.missing)} returns are missing past their due date and "
-        f"{len(data.compliance.late)} were submitted late."
+        f"As at {data.as_at.day} {data.as_at:%B %Y}, {len(data.compliance.missing)} returns are missing "
+        f"past their due date and {len(data.compliance.late)} were submitted late."
     )
     doc.add_heading("4. Contract performance notices and remedial action plans", level=1)
     if not data.notices:

@@ -6,22 +6,22 @@ mappings of column name to cell (strings or numbers, as read). :func:`validate_r
 every row and returns the clean rows *and* every problem found, each with its row and column, so
 that a caller can refuse the whole submission when there is any problem and list them all.
 
-Periods are written ``YYYY-MM`` (monthly), ``YYYY-Qn`` (quarterly, calendar quarters) or
-``YYYY`` (annual, calendar year).
+Periods are those of :mod:`jointly.core.periods`: a calendar month ``2024-03`` (monthly), a
+financial quarter ``2023/24 Q4`` (quarterly; Q1 = April to June) or a financial year ``2023/24``
+(annual). Monthly returns stay by calendar month; the quarter and year they roll up into are
+financial. The old calendar-quarter form ``2024-Q1`` is refused with the financial quarter it means.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from jointly.core import imports
+from jointly.core import imports, periods
 
 MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
 COUNT, PERCENTAGE, RATIO = "count", "percentage", "ratio"
@@ -29,19 +29,21 @@ COUNT, PERCENTAGE, RATIO = "count", "percentage", "ratio"
 COLUMNS: tuple[str, ...] = ("kpi", "period", "numerator", "denominator", "reason")
 """The columns of a returns file, in template order (``reason`` only for a revision)."""
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER_RE = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-_YEAR_RE = re.compile(r"^(\d{4})$")
+_KINDS = {
+    MONTHLY: periods.Kind.MONTH,
+    QUARTERLY: periods.Kind.FINANCIAL_QUARTER,
+    ANNUAL: periods.Kind.FINANCIAL_YEAR,
+}
 PERIOD_HINTS = {
     MONTHLY: "YYYY-MM, e.g. 2024-03",
-    QUARTERLY: "YYYY-Qn, e.g. 2024-Q1",
-    ANNUAL: "YYYY, e.g. 2024",
+    QUARTERLY: "a financial quarter, e.g. 2023/24 Q4",
+    ANNUAL: "a financial year, e.g. 2023/24",
 }
 
 
 @dataclass(frozen=True)
 class Period:
-    """A reporting period: its label and first and last days."""
+    """A reporting period: its label (the canonical text) and first and last days."""
 
     label: str
     start: dt.date
@@ -105,43 +107,35 @@ class ReturnsInvalid(ValueError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+def _of(period: periods.Period, frequency: str) -> Period:
+    return Period(period.text, period.start, period.end, frequency)
 
 
 def parse_period(text: Any, frequency: str) -> Period:
-    """``'2024-03'`` (monthly), ``'2024-Q1'`` (quarterly) or ``'2024'`` (annual). Raises ValueError."""
-    label = str(text if text is not None else "").strip()
-    if frequency == MONTHLY:
-        m = _MONTH_RE.match(label)
-        if m and 1 <= int(m.group(2)) <= 12:
-            year, month = int(m.group(1)), int(m.group(2))
-            return Period(
-                f"{year:04d}-{month:02d}", dt.date(year, month, 1), _month_end(year, month), MONTHLY
-            )
-    elif frequency == QUARTERLY:
-        m = _QUARTER_RE.match(label)
-        if m:
-            year, q = int(m.group(1)), int(m.group(2))
-            start = dt.date(year, 3 * q - 2, 1)
-            return Period(f"{year:04d}-Q{q}", start, _month_end(year, 3 * q), QUARTERLY)
-    elif frequency == ANNUAL:
-        m = _YEAR_RE.match(label)
-        if m:
-            year = int(m.group(1))
-            return Period(f"{year:04d}", dt.date(year, 1, 1), dt.date(year, 12, 31), ANNUAL)
-    else:
+    """``'2024-03'`` (monthly), ``'2023/24 Q4'`` (quarterly) or ``'2023/24'`` (annual). Raises ValueError."""
+    if frequency not in _KINDS:
         raise ValueError(f"unknown frequency {frequency!r}")
-    raise ValueError(f"'{label}' is not a {frequency} period ({PERIOD_HINTS[frequency]})")
+    label = str(text if text is not None else "").strip()
+    try:
+        return _of(periods.parse(label, _KINDS[frequency]), frequency)
+    except periods.PeriodError as exc:
+        hint = ""
+        if frequency == QUARTERLY and "calendar quarter" in str(exc):
+            hint = f"; {str(exc).rsplit('; ', 1)[-1]}"
+        raise ValueError(
+            f"'{imports.excerpt(label)}' is not a {frequency} period ({PERIOD_HINTS[frequency]}){hint}"
+        ) from exc
 
 
 def period_of(day: dt.date, frequency: str) -> Period:
-    """The period of ``frequency`` that contains ``day``."""
+    """The period of ``frequency`` that contains ``day`` (quarters and years financial)."""
     if frequency == MONTHLY:
-        return parse_period(f"{day.year}-{day.month:02d}", MONTHLY)
+        return _of(periods.month_of(day), MONTHLY)
     if frequency == QUARTERLY:
-        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}", QUARTERLY)
-    return parse_period(str(day.year), ANNUAL)
+        return _of(periods.financial_quarter_of(day), QUARTERLY)
+    if frequency == ANNUAL:
+        return _of(periods.financial_year_of(day), ANNUAL)
+    raise ValueError(f"unknown frequency {frequency!r}")
 
 
 def next_period(period: Period) -> Period:

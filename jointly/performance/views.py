@@ -19,6 +19,7 @@ from jointly.accounts.permissions import Perm, Scope, has_permission
 from jointly.core import uploads
 from jointly.core.access import get_partnership, require
 from jointly.core.approvals import FourEyesError
+from jointly.core.asat import as_at_for
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.imports import group_problems
@@ -111,8 +112,9 @@ def exceptions(request: HttpRequest, slug: str) -> HttpResponse:
 def late(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = queries.access(request, slug)
     kpi_qs = queries.kpis(partnership, scope)
-    result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), timezone.localdate())
-    ctx = partnership_context(request, partnership, compliance=result)
+    as_at = as_at_for(request, partnership)
+    result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), as_at)
+    ctx = partnership_context(request, partnership, compliance=result, as_at=as_at)
     return render(request, "performance/late.html", ctx)
 
 
@@ -431,9 +433,13 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return HttpResponseRedirect(request.path)
         if action not in ("agree", "escalate"):
             raise Http404("Unknown action")
+    plan = getattr(item, "plan", None)
+    as_at = as_at_for(request, partnership)
+    plan_actions = [(a, a.is_overdue(as_at)) for a in plan.actions.all()] if plan else []
     ctx = partnership_context(
-        request, partnership, notice=item, plan=item.plan, form=form, history=history_for(item)
-    )
+        request, partnership, notice=item, plan=plan, plan_actions=plan_actions, as_at=as_at,
+        form=form, history=history_for(item),
+    )  # fmt: skip
     return render(request, "performance/notice.html", ctx, status=status)
 
 
@@ -590,7 +596,7 @@ def indicator_curve_form(request: HttpRequest, slug: str, indicator_id: int, are
 
 def pack(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = queries.access(request, slug)
-    data = reports.pack(partnership, scope)
+    data = reports.pack(partnership, scope, as_at=as_at_for(request, partnership))
     if request.GET.get("format") == "docx":
         response = HttpResponse(reports.pack_docx(data), content_type=DOCX)
         response["Content-Disposition"] = f'attachment; filename="{slug}-performance-pack.docx"'

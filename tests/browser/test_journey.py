@@ -68,7 +68,7 @@ def test_commissioner_journey(demo, new_page, sign_in, tmp_path):
     # Record quarterly progress through the form.
     page.get_by_role("link", name="Record quarterly progress").click()
     check(page.locator("h1")).to_contain_text("Record quarterly progress for DER-01")
-    page.fill("#id_period", "2013-Q4")
+    page.fill("#id_period", "2013/14 Q3")
     page.select_option("#id_rag", "red")
     page.fill("#id_narrative", "Health visiting contract transfer delayed; recovery plan in place.")
     page.fill("#id_author", "Browser Test SRO")
@@ -76,7 +76,7 @@ def test_commissioner_journey(demo, new_page, sign_in, tmp_path):
     page.wait_for_url(re.compile(re.escape(intention_url) + "#progress$"))
     check(page.get_by_role("alert")).to_contain_text("Progress recorded.")
     progress_row = page.locator("#progress + table tbody tr").first
-    check(progress_row).to_contain_text("2013-Q4")
+    check(progress_row).to_contain_text("2013/14 Q3")
     check(progress_row).to_contain_text("Red")
     check(progress_row).to_contain_text("recovery plan in place")
     check(page.locator("p", has_text="Current RAG").locator(".jointly-rag")).to_have_text("Red")
@@ -84,11 +84,11 @@ def test_commissioner_journey(demo, new_page, sign_in, tmp_path):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOT), full_page=False)
 
-    # The progress report for 2013-Q3, chosen on the page, downloaded as Word.
+    # The progress report for 2013/14 Q2, chosen on the page, downloaded as Word.
     page.get_by_role("link", name="Progress report").click()
-    page.select_option("#period", "2013-Q3")
+    page.select_option("#period", "2013/14 Q2")
     page.get_by_role("button", name="Show").click()
-    page.wait_for_url(re.compile(r"period=2013-Q3"))
+    page.wait_for_url(re.compile(r"period=2013%2F14\+Q2"))
     check(page.locator("#progress-table")).to_contain_text("DER-08")
     with page.expect_download() as download_info:
         page.click("#download-docx")

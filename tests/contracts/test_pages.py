@@ -298,7 +298,7 @@ def test_pipeline_shows_joint_opportunities(cw, client_for):
     p2.intentions.add(w.intention)
     ProcurementStage.objects.create(project=p2, stage="tender", planned_date=dt.date(2013, 8, 1))
     page = client_for(w.users["viewer"]).get(reverse("contracts:pipeline", args=["alpha"])).content.decode()
-    assert "2013-Q3, Early help" in page
+    assert "2013/14 Q2, Early help" in page
     csv = client_for(w.users["viewer"]).get(reverse("contracts:pipeline", args=["alpha"]) + "?format=csv")
     assert "PRJ-2" in csv.content.decode()
 

@@ -67,6 +67,8 @@ def test_notice_and_extensions():
     assert terms.latest_possible_end(dt.date(2015, 3, 31), 2, 12) == dt.date(2017, 3, 31)
     assert terms.financial_year(dt.date(2014, 4, 1)) == "2014/15"
     assert terms.financial_year(dt.date(2015, 3, 31)) == "2014/15"
+    assert terms.quarter_label(dt.date(2014, 3, 31)) == "2013/14 Q4"
+    assert terms.quarter_label(dt.date(2014, 4, 1)) == "2014/15 Q1"
 
 
 def test_financial_year_validation():

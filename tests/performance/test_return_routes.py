@@ -22,7 +22,7 @@ BAD_ROWS = [
     ("SG-L3", "2031-06", "1", "2", "", "period"),  # after the contract
     ("SG-L3", "2023-07", "many", "2", "", "numerator"),  # non-numeric
     ("SG-L3", "2023-08", "3", "2", "", "numerator"),  # numerator above denominator
-    ("FNP", "2023-Q2", "-4", "", "", "numerator"),  # negative count
+    ("FNP", "2023/24 Q1", "-4", "", "", "numerator"),  # negative count
     ("SG-L3", "2023-09", "1", "2", "", None),
     ("SG-L3", "2023-09", "1", "2", "", "period"),  # duplicate
     ("SG-L3", "2022-01", "1", "2", "", "reason"),  # revision without a reason
@@ -64,7 +64,7 @@ def test_upload_of_good_xlsx_loads_whole_and_keeps_revision_history(perf, provid
     ws = wb.active
     ws.append(["kpi", "period", "numerator", "denominator", "reason"])
     ws.append(["SG-L3", "2023-06", 96, 100, None])
-    ws.append(["FNP", "2023-Q2", 120, None, None])
+    ws.append(["FNP", "2023/24 Q1", 120, None, None])
     ws.append(["SG-L3", "2022-01", 80, 100, "Late training records found"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -77,7 +77,7 @@ def test_upload_of_good_xlsx_loads_whole_and_keeps_revision_history(perf, provid
     assert [h.value for h in history] == [96.0, 80.0]
     assert history[1].reason == "Late training records found" and history[1].route == "file"
     assert history[1].submitted_by == perf.w.users["provider"]
-    assert KpiReturn.objects.get(kpi=perf.count_kpi, period="2023-Q2").value == 120.0
+    assert KpiReturn.objects.get(kpi=perf.count_kpi, period="2023/24 Q1").value == 120.0
     assert revised.history.count() == 2  # simple-history too
 
 
@@ -214,11 +214,16 @@ def test_accept_query_and_reply_in_one_thread_on_pages_and_api(perf, client_for,
 def test_late_and_missing_returns_are_tracked_against_the_due_date(perf, client_for):
     c = contract(perf.w.p, perf.w.provider, **{**LONG_RUNNING, "start_date": dt.date(2022, 1, 1)})
     k = kpi(c, code="Q-LATE", frequency="quarterly", due_days=30)
-    add_returns(k, [90.0], start=dt.date(2022, 1, 1))  # 2022-Q1 submitted "now": late
+    add_returns(k, [90.0], start=dt.date(2022, 1, 1))  # 2021/22 Q4, due 30 April 2022
+    KpiReturn.objects.filter(kpi=k).update(first_submitted_on=dt.datetime(2022, 6, 1, 10, tzinfo=dt.UTC))
     kpi_qs = queries.kpis(perf.w.p).filter(pk=k.pk)
     result = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), dt.date(2022, 12, 1))
-    assert [o.period.label for o in result.late] == ["2022-Q1"]
-    assert [o.period.label for o in result.missing] == ["2022-Q2", "2022-Q3"]  # Q3 due 30 Oct
+    assert [o.period.label for o in result.late] == ["2021/22 Q4"]
+    assert [o.period.label for o in result.missing] == ["2022/23 Q1", "2022/23 Q2"]  # Q3 due 30 Jan
     assert result.missing[0].due == dt.date(2022, 7, 30)
+    assert result.missing[0].days_late == (dt.date(2022, 12, 1) - dt.date(2022, 7, 30)).days
+    # As at 15 May 2022 the Q4 return had not arrived: it was missing then, 15 days overdue.
+    before = analysis.compliance(list(kpi_qs), queries.submitted_rows(kpi_qs), dt.date(2022, 5, 15))
+    assert [(o.period.label, o.days_late) for o in before.missing] == [("2021/22 Q4", 15)] and not before.late
     page = client_for(perf.w.users["viewer"]).get("/p/alpha/performance/late/").content.decode()
     assert "Q-LATE" in page and "Submitted late" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from openpyxl import Workbook
 
 from jointly.performance import returns as rules
@@ -24,14 +25,14 @@ def test_validate_returns_accepts_good_rows_and_computes_values():
     clean, problems = rules.validate_returns(
         [
             row(),
-            {"kpi": "cnt", "period": "2022-q2", "numerator": 40},
-            {"kpi": "AVG", "period": "2022", "numerator": "1,500", "denominator": 100},
+            {"kpi": "cnt", "period": "2022/23-q1", "numerator": 40},
+            {"kpi": "AVG", "period": "2022/23", "numerator": "1,500", "denominator": 100},
         ],
         SPECS,
     )
     assert problems == []
     assert [c.value for c in clean] == [90.0, 40.0, 15.0]
-    assert clean[1].period.label == "2022-Q2" and clean[1].denominator is None
+    assert clean[1].period.label == "2022/23 Q1" and clean[1].denominator is None
     assert clean[0].period.start == dt.date(2022, 3, 1) and clean[0].period.end == dt.date(2022, 3, 31)
 
 
@@ -40,17 +41,22 @@ def test_validate_returns_reports_every_bad_case_by_row_and_column():
         row(kpi="NOPE"),  # unknown KPI
         row(period="2021-12"),  # before the contract
         row(period="2024-01"),  # after the contract
-        row(period="March 2022"),  # not a period
+        row(period="Marhc 2022"),  # not a period
         row(numerator="lots"),  # non-numeric
         row(denominator="ten"),
         row(numerator="11", denominator="10"),  # numerator above denominator
         row(numerator="-1"),  # negative
-        {"kpi": "CNT", "period": "2022-Q1", "numerator": "-3"},
+        {"kpi": "CNT", "period": "2021/22 Q4", "numerator": "-3"},
         row(period="2022-04"),
         row(period="2022-04"),  # duplicate of the row before
         row(denominator="0"),
         row(denominator=""),
-        {"kpi": "CNT", "period": "2022-Q3", "numerator": "3", "denominator": "4"},  # count with denominator
+        {
+            "kpi": "CNT",
+            "period": "2022/23 Q2",
+            "numerator": "3",
+            "denominator": "4",
+        },  # count with denominator
         row(period="2022-05", numerator=""),
     ]
     months = iter(range(1, 13))
@@ -118,6 +124,20 @@ def test_read_table_file_level_problems():
 
 def test_periods_between_and_due_dates():
     periods = rules.periods_between(dt.date(2022, 1, 15), dt.date(2022, 7, 31), rules.QUARTERLY)
-    assert [p.label for p in periods] == ["2022-Q2"]  # Q1 starts before, Q3 ends after
+    assert [p.label for p in periods] == ["2022/23 Q1"]  # Q1 starts before, Q3 ends after
     assert rules.due_date(rules.parse_period("2022-02", rules.MONTHLY), 15) == dt.date(2022, 3, 15)
     assert rules.next_period(rules.parse_period("2022-12", rules.MONTHLY)).label == "2023-01"
+
+
+def test_months_stay_calendar_but_roll_up_into_financial_quarters_and_years():
+    assert rules.period_of(dt.date(2024, 1, 15), rules.MONTHLY).label == "2024-01"
+    assert rules.period_of(dt.date(2024, 1, 15), rules.QUARTERLY).label == "2023/24 Q4"
+    assert rules.period_of(dt.date(2024, 3, 31), rules.ANNUAL).label == "2023/24"
+    assert rules.period_of(dt.date(2024, 4, 1), rules.ANNUAL).label == "2024/25"
+    year = rules.parse_period("2023/24", rules.ANNUAL)
+    assert (year.start, year.end) == (dt.date(2023, 4, 1), dt.date(2024, 3, 31))
+    assert rules.next_period(rules.parse_period("2023/24 Q4", rules.QUARTERLY)).label == "2024/25 Q1"
+    with pytest.raises(ValueError, match=r"write 2023/24 Q4"):
+        rules.parse_period("2024-Q1", rules.QUARTERLY)
+    with pytest.raises(ValueError, match="financial year"):
+        rules.parse_period("2024", rules.ANNUAL)
