@@ -30,6 +30,7 @@ from jointly.contracts.models import (
     FundingShare,
     ProcurementProject,
     ProcurementStage,
+    ServiceKind,
     Variation,
     VariationKind,
     VariationStatus,
@@ -472,8 +473,25 @@ class SubcontractorViewSet(ProviderScopedViewSet):
 # --- procurement (not for providers) -----------------------------------------------------------
 
 
+def _route_errors(serializer: serializers.Serializer, attrs: dict[str, Any]) -> dict[str, str]:
+    """The model's route rule (:meth:`ProcurementProject.route_problem`), checked before saving."""
+    probe = ProcurementProject(
+        route=_current(serializer, attrs, "route") or "",
+        start_date=_current(serializer, attrs, "start_date"),
+        service_kind=_current(serializer, attrs, "service_kind") or ServiceKind.HEALTHCARE,
+        lead_commissioner=_current(serializer, attrs, "lead_commissioner"),
+    )
+    problem = probe.route_problem() if probe.route else None
+    if problem is None:
+        return {}
+    return {"start_date" if probe.start_date is None else "route": problem}
+
+
 class ProcurementSerializer(VersionedModelSerializer):
     partnership = partnership_field()
+    law_in_force = serializers.SerializerMethodField(
+        help_text="The procurement law in force when the procurement began (from its date, buyer and service)"
+    )
     lead_commissioner = org_field(allow_null=True, required=False)
     intentions = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Intention.objects.all())
     replaces = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Contract.objects.all())
@@ -484,12 +502,15 @@ class ProcurementSerializer(VersionedModelSerializer):
     class Meta:
         model = ProcurementProject
         fields = [
-            "id", "partnership", "reference", "title", "description", "lead_commissioner", "route",
-            "status", "estimated_value", "intentions", "replaces", "resulting_contract", "ocid",
-            "source", "illustrative", "version",
+            "id", "partnership", "reference", "title", "description", "lead_commissioner", "start_date",
+            "service_kind", "route", "law_in_force", "status", "estimated_value", "intentions", "replaces",
+            "resulting_contract", "ocid", "source", "illustrative", "version",
         ]  # fmt: skip
         read_only_fields = ["ocid", "source"]
         validators: list[Any] = []
+
+    def get_law_in_force(self, obj: ProcurementProject) -> str:
+        return obj.regimes_text()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -507,6 +528,7 @@ class ProcurementSerializer(VersionedModelSerializer):
         value = _current(self, attrs, "estimated_value")
         if value is not None and value < 0:
             errors["estimated_value"] = "Cannot be negative."
+        errors.update(_route_errors(self, attrs))
         clash = ProcurementProject.objects.filter(
             partnership=partnership, reference=_current(self, attrs, "reference")
         )

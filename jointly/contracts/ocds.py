@@ -244,7 +244,12 @@ PROCUREMENT_METHOD = {
     "pa23_open": "open", "pa23_flexible": "selective", "pa23_direct": "direct",
     "pa23_framework": "selective", "psr_direct_a": "direct", "psr_direct_b": "direct",
     "psr_direct_c": "direct", "psr_most_suitable": "limited", "psr_competitive": "selective",
-    "extension": "direct",
+    "extension": "direct", "pcr06_open": "open", "pcr06_restricted": "selective",
+    "pcr06_negotiated": "selective", "pcr06_dialogue": "selective", "pcr06b_advertised": "open",
+    "pcr06b_invited": "limited", "pcr06b_direct": "direct", "pcr15_open": "open",
+    "pcr15_restricted": "selective", "pcr15_negotiation": "selective", "pcr15_dialogue": "selective",
+    "pcr15_no_notice": "direct", "pcr15_ltr": "open", "pcr15_ltr_no_notice": "direct",
+    "pcr_framework": "selective",
 }  # fmt: skip
 TENDER_STATUS = {
     "planned": "planned", "active": "active", "awarded": "complete", "complete": "complete",
