@@ -236,7 +236,9 @@ def route_choices(project: ProcurementProject) -> list[Any]:
         choices = [(r.code, r.label) for r in allowed]
         if project.route and project.route not in {c for c, _ in choices}:
             current = procurement_law.ROUTES_BY_CODE.get(project.route)
-            choices.append((project.route, f"{current.label if current else project.route} (not of its time)"))
+            choices.append(
+                (project.route, f"{current.label if current else project.route} (not of its time)")
+            )
         return [*blank, (label, choices)]
     groups: dict[str, list[tuple[str, str]]] = {}
     for r in procurement_law.ROUTES:

@@ -114,9 +114,7 @@ class Route:
     regimes: frozenset[Regime]  # the route is a procedure of these regimes
 
 
-_PCR = frozenset(
-    {Regime.PCR_2006, Regime.PCR_2006_PART_B, Regime.PCR_2015, Regime.PCR_2015_LIGHT_TOUCH}
-)
+_PCR = frozenset({Regime.PCR_2006, Regime.PCR_2006_PART_B, Regime.PCR_2015, Regime.PCR_2015_LIGHT_TOUCH})
 
 
 def _r(code: str, label: str, *regimes: Regime) -> Route:
@@ -159,7 +157,9 @@ ROUTES_BY_CODE = {r.code: r for r in ROUTES}
 ALWAYS_ALLOWED = frozenset({"extension"})
 
 
-def regimes_in_force(buyer: Buyer, day: dt.date, service: ServiceKind = ServiceKind.HEALTHCARE) -> list[Regime]:
+def regimes_in_force(
+    buyer: Buyer, day: dt.date, service: ServiceKind = ServiceKind.HEALTHCARE
+) -> list[Regime]:
     """The regimes that governed a procurement by ``buyer`` of ``service`` begun on ``day``.
 
     The first regime sets the procedure; overlays (the 2013 NHS regulations) follow it.

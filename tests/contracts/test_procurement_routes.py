@@ -89,7 +89,9 @@ def test_api_refuses_wrong_route(cw, client_for):
     bad = client.post("/api/v1/procurements/", body, content_type="application/json")
     assert bad.status_code == 400
     assert "NHS (Procurement, Patient Choice and Competition)" in bad.json()["route"][0]
-    no_date = client.post("/api/v1/procurements/", {**body, "start_date": None}, content_type="application/json")
+    no_date = client.post(
+        "/api/v1/procurements/", {**body, "start_date": None}, content_type="application/json"
+    )
     assert no_date.status_code == 400 and "start_date" in no_date.json()
     ok = client.post(
         "/api/v1/procurements/", {**body, "route": "pcr06b_advertised"}, content_type="application/json"
@@ -119,14 +121,16 @@ def test_data_migration_gives_stored_routes_of_their_time():
     p = Partnership.objects.create(slug="mig", name="Mig")
     council = Org.objects.create(slug="mig-cc", name="Mig CC", kind="council")
     nhse = Org.objects.create(slug="mig-nhse", name="Mig NHSE", kind="nhs_england")
-    old = Project.objects.create(partnership=p, reference="A", title="A", route="pa23_open", lead_commissioner=council)
+    old = Project.objects.create(
+        partnership=p, reference="A", title="A", route="pa23_open", lead_commissioner=council
+    )
     Stage.objects.create(project=old, stage="tender", planned_date=dt.date(2014, 3, 1))
     Stage.objects.create(project=old, stage="specification", planned_date=dt.date(2014, 1, 5),
                          actual_date=dt.date(2013, 12, 20))  # fmt: skip
     fnp = Project.objects.create(partnership=p, reference="B", title="B", route="psr_most_suitable",
                                  lead_commissioner=nhse)  # fmt: skip
     Stage.objects.create(project=fnp, stage="options", planned_date=dt.date(2013, 6, 30))
-    undated = Project.objects.create(partnership=p, reference="C", title="C", route="pa23_open")
+    Project.objects.create(partnership=p, reference="C", title="C", route="pa23_open")
     modern = Project.objects.create(partnership=p, reference="D", title="D", route="psr_direct_c",
                                     lead_commissioner=council)  # fmt: skip
     Stage.objects.create(project=modern, stage="options", planned_date=dt.date(2024, 6, 1))
@@ -145,7 +149,7 @@ def test_data_migration_gives_stored_routes_of_their_time():
     executor = MigrationExecutor(connection)
     executor.migrate(before)  # reversible: dates cleared, routes kept
     apps = executor.loader.project_state(before).apps
-    assert set(apps.get_model("contracts", "ProcurementProject").objects.values_list("start_date", flat=True)) == {
-        None
-    }
+    assert set(
+        apps.get_model("contracts", "ProcurementProject").objects.values_list("start_date", flat=True)
+    ) == {None}
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
