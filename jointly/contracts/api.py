@@ -72,13 +72,16 @@ class ContractSerializer(VersionedModelSerializer):
     outcomes = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Outcome.objects.all())
     current_value = serializers.SerializerMethodField()
     current_end_date = serializers.SerializerMethodField()
+    value_by_year = serializers.SerializerMethodField(
+        help_text="The contract's value in each financial year (2014/15: amount) after approved variations"
+    )
 
     class Meta:
         model = Contract
         fields = [
             "id", "partnership", "reference", "title", "description", "provider", "lead_commissioner",
             "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
-            "current_value", "current_end_date", "extension_count", "extension_months",
+            "current_value", "current_end_date", "value_by_year", "extension_count", "extension_months",
             "notice_months", "efficiency_percent", "efficiency_from", "bundle", "services",
             "intentions", "outcomes", "ocid", "source", "illustrative", "version",
         ]  # fmt: skip
@@ -91,6 +94,9 @@ class ContractSerializer(VersionedModelSerializer):
 
     def get_current_end_date(self, obj: Contract) -> str:
         return obj.current_terms().end_date.isoformat()
+
+    def get_value_by_year(self, obj: Contract) -> dict[str, str]:
+        return {year: f"{amount:.2f}" for year, amount in obj.current_terms().by_year.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -163,8 +163,11 @@ class Contract(VersionedModel):
             raise ValidationError({"efficiency_from": "Say from when the efficiency requirement applies."})
 
     def current_terms(self) -> terms.Terms:
-        """Value and end date after approved variations (uses prefetched variations if present)."""
-        return terms.current_terms(self.value, self.end_date, self.variations.all())
+        """Value (per financial year) and end date after approved variations.
+
+        Uses prefetched variations if present.
+        """
+        return terms.current_terms(self.value, self.end_date, self.variations.all(), start=self.start_date)
 
     @property
     def extension_label(self) -> str:

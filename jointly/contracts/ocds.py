@@ -175,7 +175,7 @@ def contract_release(contract: Any, partnership_slug: str, published: dt.datetim
     for sub in contract.subcontractors.all():
         parties.add(sub.organisation, "interestedParty")
     variations = list(contract.variations.all())
-    current = terms.current_terms(contract.value, contract.end_date, variations)
+    current = terms.current_terms(contract.value, contract.end_date, variations, start=contract.start_date)
     period = {"startDate": _dt(contract.start_date), "endDate": _dt(current.end_date)}
     if contract.extension_count:
         latest = terms.latest_possible_end(
