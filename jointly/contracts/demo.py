@@ -131,8 +131,8 @@ def load(stats: Any, data_file: Path = DATA_FILE) -> None:
         service = upsert(
             Service, stats, lookup,
             {"description": s["description"], "provider": orgs.get(s["provider"] or ""),
-             "level_of_need": s["level_of_need"], "camhs_tier": s.get("camhs_tier", ""),
-             "age_min": s["age_min"], "age_max": s["age_max"], "illustrative": s.get("illustrative", False)},
+             "population": s.get("population", "children"), "level_of_need": s["level_of_need"],
+             "camhs_tier": s.get("camhs_tier", ""), "age_min": s["age_min"], "age_max": s["age_max"], "illustrative": s.get("illustrative", False)},
         )  # fmt: skip
         set_m2m(service.commissioners, [orgs[o] for o in s.get("commissioners", [])])
         set_m2m(service.themes, [themes[(s["partnership"], t)] for t in s.get("themes", [])])
