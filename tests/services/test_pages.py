@@ -189,7 +189,11 @@ def test_create_and_edit(sw, client_for):
         ({"name": "Youth service"}, "name", "Another service in this partnership has this name"),
         ({"age_min": "5", "age_max": "3"}, "age_max", "The oldest age must be"),
         ({"age_max": "30"}, "age_max", "serves ages 0 to 25"),
-        ({"population": "adults", "age_min": "18", "age_max": "99"}, "level_of_need", "children's needs"),
+        (
+            {"population": "adults", "age_min": "18", "age_max": "99"},
+            "level_of_need",
+            "Levels of need describe children",
+        ),
         ({"age_min": "-1"}, "age_min", "greater than or equal to 0"),
         ({"level_of_need": "severe"}, "level_of_need", "Select a valid choice"),
         ({"camhs_tier": "5"}, "camhs_tier", "Select a valid choice"),
