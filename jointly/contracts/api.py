@@ -34,6 +34,7 @@ from jointly.contracts.models import (
     Variation,
     VariationKind,
     VariationStatus,
+    directorate_problem,
 )
 from jointly.core import imports, scoping, uploads
 from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
@@ -288,6 +289,8 @@ class FundingShareSerializer(VersionedModelSerializer):
         commissioner = _current(self, attrs, "commissioner")
         if not contract.partnership.members.filter(organisation=commissioner).exists():
             errors["commissioner"] = f"{commissioner.name} is not a member of this partnership."
+        elif problem := directorate_problem(commissioner):
+            errors["commissioner"] = problem
         if _current(self, attrs, "amount") < 0:
             errors["amount"] = "A funding share cannot be negative."
         if (

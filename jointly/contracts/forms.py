@@ -260,7 +260,9 @@ class ProcurementForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
         self.fields["start_date"].required = True
-        self.fields["route"].choices = route_choices(self.instance)
+        # Shown: the routes of the project's date. Posted: any route, so that a new date and a route
+        # of that date can be sent together; the model's clean() decides.
+        self.fields["route"].choices = route_choices(ProcurementProject() if self.is_bound else self.instance)
         lead = self.instance.lead_commissioner if self.instance.lead_commissioner_id else None
         self.fields["lead_commissioner"].queryset = _with_current(commissioners(partnership), lead)
         self.fields["intentions"].queryset = Intention.objects.filter(partnership=partnership)

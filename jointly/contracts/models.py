@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -176,6 +177,16 @@ class Contract(VersionedModel):
         return f"{self.extension_count} × {self.extension_months} months"
 
 
+def directorate_problem(organisation: Any) -> str | None:
+    """Money is paid by a body, not by one of its directorates (Public Health pays as its council)."""
+    if organisation is not None and organisation.parent_id is not None:
+        return (
+            f"{organisation.name} is part of {organisation.parent.name}: record {organisation.parent.name} "
+            "as the commissioner (with the Public Health grant as the funding stream where it applies)."
+        )
+    return None
+
+
 class FundingShare(VersionedModel):
     """One commissioner's contribution to a contract in one financial year from one funding stream."""
 
@@ -211,6 +222,11 @@ class FundingShare(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.financial_year} {self.funding_stream}"
+
+    def clean(self) -> None:
+        problem = directorate_problem(self.commissioner if self.commissioner_id else None)
+        if problem:
+            raise ValidationError({"commissioner": problem})
 
 
 class VariationKind(models.TextChoices):
