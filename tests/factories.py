@@ -170,7 +170,8 @@ def project(p: Partnership, lead: Organisation, **kw: Any) -> ProcurementProject
     i = n()
     return ProcurementProject.objects.create(
         partnership=p, lead_commissioner=lead,
-        **{"reference": f"P-{i}", "title": f"Project {i}", "route": "pa23_open", **kw},
+        **{"reference": f"P-{i}", "title": f"Project {i}", "route": "pcr06b_advertised",
+           "start_date": dt.date(2013, 6, 1), **kw},
     )  # fmt: skip
 
 

@@ -101,7 +101,7 @@ def _owned(
     meeting = factories.meeting(board, title=f"Meeting {mark}")
     proj = ProcurementProject.objects.create(
         partnership=p, lead_commissioner=council, reference=f"{mark}-PRJ", title=f"Project {mark}",
-        route="pa23_open",
+        route="pa23_open", start_date=dt.date(2025, 3, 1), service_kind="other",
     )  # fmt: skip
     records: dict[type[Model], Model] = {
         Framework: fw,

@@ -156,7 +156,7 @@ def _partnership_records(
     )  # fmt: skip
     project = ProcurementProject.objects.create(
         partnership=p, lead_commissioner=lead, reference=f"{tag}-P1", title=f"{tag} procurement",
-        route="pa23_open",
+        route="pa23_open", start_date=dt.date(2025, 3, 1), service_kind="other",
     )  # fmt: skip
     stage = ProcurementStage.objects.create(project=project, stage="tender", planned_date=dt.date(2024, 9, 1))
     conflict = ConflictOfInterest.objects.create(

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from jointly.contracts import ocds
+from jointly.contracts import ocds, procurement_law
 from jointly.contracts.models import (
     Contract,
     ContractDocument,
@@ -228,10 +228,15 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
                     description=p.description,
                     lead_commissioner_id=buyer_id(p.buyer, report),
                     route=p.route,
+                    start_date=min((s.planned_date for s in p.stages), default=None),
                     status=p.status,
                     estimated_value=p.estimated_value,
                     ocid=p.ocid,
                     source=p.source,
+                )
+                # An OCDS "open" tender of 2014 was a PCR 2006 one: the route of its time.
+                project.route = procurement_law.equivalent_route(
+                    project.route, project.buyer, project.start_date, procurement_law.ServiceKind.HEALTHCARE
                 )
                 save_versioned(project, expected_version=None, by=by)
                 report.created = f"procurement project {project.reference}"

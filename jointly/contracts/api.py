@@ -30,8 +30,10 @@ from jointly.contracts.models import (
     FundingShare,
     ProcurementProject,
     ProcurementStage,
+    ServiceKind,
     Variation,
     VariationStatus,
+    directorate_problem,
 )
 from jointly.core import imports, scoping, uploads
 from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
@@ -66,13 +68,16 @@ class ContractSerializer(VersionedModelSerializer):
     outcomes = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Outcome.objects.all())
     current_value = serializers.SerializerMethodField()
     current_end_date = serializers.SerializerMethodField()
+    value_by_year = serializers.SerializerMethodField(
+        help_text="The contract's value in each financial year (2014/15: amount) after approved variations"
+    )
 
     class Meta:
         model = Contract
         fields = [
             "id", "partnership", "reference", "title", "description", "provider", "lead_commissioner",
             "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
-            "current_value", "current_end_date", "extension_count", "extension_months",
+            "current_value", "current_end_date", "value_by_year", "extension_count", "extension_months",
             "notice_months", "efficiency_percent", "efficiency_from", "bundle", "services",
             "intentions", "outcomes", "ocid", "source", "illustrative", "version",
         ]  # fmt: skip
@@ -85,6 +90,9 @@ class ContractSerializer(VersionedModelSerializer):
 
     def get_current_end_date(self, obj: Contract) -> str:
         return obj.current_terms().end_date.isoformat()
+
+    def get_value_by_year(self, obj: Contract) -> dict[str, str]:
+        return {year: f"{amount:.2f}" for year, amount in obj.current_terms().by_year.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -272,6 +280,8 @@ class FundingShareSerializer(VersionedModelSerializer):
         commissioner = _current(self, attrs, "commissioner")
         if not contract.partnership.members.filter(organisation=commissioner).exists():
             errors["commissioner"] = f"{commissioner.name} is not a member of this partnership."
+        elif problem := directorate_problem(commissioner):
+            errors["commissioner"] = problem
         names = ("amount", "ring_fenced_public_health", "funding_stream")
         errors.update(rules.funding_amount(*(_current(self, attrs, n) for n in names)))
         year, stream = _current(self, attrs, "financial_year"), _current(self, attrs, "funding_stream")
@@ -437,8 +447,25 @@ class SubcontractorViewSet(ProviderScopedViewSet):
 # --- procurement (not for providers) -----------------------------------------------------------
 
 
+def _route_errors(serializer: serializers.Serializer, attrs: dict[str, Any]) -> dict[str, str]:
+    """The model's route rule (:meth:`ProcurementProject.route_problem`), checked before saving."""
+    probe = ProcurementProject(
+        route=_current(serializer, attrs, "route") or "",
+        start_date=_current(serializer, attrs, "start_date"),
+        service_kind=_current(serializer, attrs, "service_kind") or ServiceKind.HEALTHCARE,
+        lead_commissioner=_current(serializer, attrs, "lead_commissioner"),
+    )
+    problem = probe.route_problem() if probe.route else None
+    if problem is None:
+        return {}
+    return {"start_date" if probe.start_date is None else "route": problem}
+
+
 class ProcurementSerializer(VersionedModelSerializer):
     partnership = partnership_field()
+    law_in_force = serializers.SerializerMethodField(
+        help_text="The procurement law in force when the procurement began (from its date, buyer and service)"
+    )
     lead_commissioner = org_field(allow_null=True, required=False)
     intentions = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Intention.objects.all())
     replaces = ScopedPrimaryKeyRelatedField(many=True, required=False, queryset=Contract.objects.all())
@@ -449,12 +476,15 @@ class ProcurementSerializer(VersionedModelSerializer):
     class Meta:
         model = ProcurementProject
         fields = [
-            "id", "partnership", "reference", "title", "description", "lead_commissioner", "route",
-            "status", "estimated_value", "intentions", "replaces", "resulting_contract", "ocid",
-            "source", "illustrative", "version",
+            "id", "partnership", "reference", "title", "description", "lead_commissioner", "start_date",
+            "service_kind", "route", "law_in_force", "status", "estimated_value", "intentions", "replaces",
+            "resulting_contract", "ocid", "source", "illustrative", "version",
         ]  # fmt: skip
         read_only_fields = ["ocid", "source"]
         validators: list[Any] = []
+
+    def get_law_in_force(self, obj: ProcurementProject) -> str:
+        return obj.regimes_text()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -472,6 +502,7 @@ class ProcurementSerializer(VersionedModelSerializer):
         value = _current(self, attrs, "estimated_value")
         if value is not None and value < 0:
             errors["estimated_value"] = "Cannot be negative."
+        errors.update(_route_errors(self, attrs))
         errors.update(
             rules.procurement_reference(partnership, _current(self, attrs, "reference"), self.instance)
         )

@@ -131,8 +131,8 @@ def load(stats: Any, data_file: Path = DATA_FILE) -> None:
         service = upsert(
             Service, stats, lookup,
             {"description": s["description"], "provider": orgs.get(s["provider"] or ""),
-             "level_of_need": s["level_of_need"], "camhs_tier": s.get("camhs_tier", ""),
-             "age_min": s["age_min"], "age_max": s["age_max"], "illustrative": s.get("illustrative", False)},
+             "population": s.get("population", "children"), "level_of_need": s["level_of_need"],
+             "camhs_tier": s.get("camhs_tier", ""), "age_min": s["age_min"], "age_max": s["age_max"], "illustrative": s.get("illustrative", False)},
         )  # fmt: skip
         set_m2m(service.commissioners, [orgs[o] for o in s.get("commissioners", [])])
         set_m2m(service.themes, [themes[(s["partnership"], t)] for t in s.get("themes", [])])
@@ -188,10 +188,14 @@ def load(stats: Any, data_file: Path = DATA_FILE) -> None:
             ProcurementProject, stats, {"partnership": p, "reference": pr["reference"]},
             {"title": pr["title"], "description": pr["description"],
              "lead_commissioner": orgs.get(pr["lead_commissioner"] or ""), "route": pr["route"],
+             "start_date": _date(pr.get("start_date")), "service_kind": pr.get("service_kind", "healthcare"),
              "status": pr["status"], "estimated_value": _money(pr["estimated_value"]),
              "resulting_contract": contracts[(pr["partnership"], result)] if result else None,
              "illustrative": pr["illustrative"], "source": "Demo data from the seed papers"},
         )  # fmt: skip
+        problem = project.route_problem()
+        if problem:  # the demo gives each procurement the route of its time
+            raise DemoDataError([f"procurements {pr['reference']}: {problem}"])
         set_m2m(project.intentions, [intentions[(pr["partnership"], r)] for r in pr["intentions"]])
         set_m2m(project.replaces, [contracts[(pr["partnership"], r)] for r in pr["replaces"]])
         for s in pr["stages"]:

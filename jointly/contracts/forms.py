@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet, URLField
 
 from jointly.accounts.permissions import Scope
-from jointly.contracts import rules
+from jointly.contracts import procurement_law, rules
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -193,18 +193,47 @@ class SubcontractorForm(VersionedModelForm):
         return org
 
 
+def route_choices(project: ProcurementProject) -> list[Any]:
+    """Routes grouped by the law they belong to; only those of its time once a project has a date.
+
+    The model's ``clean`` still decides (a changed date or buyer is checked on save).
+    """
+    blank: list[Any] = [("", "---------")]
+    if project.start_date is not None:
+        service = procurement_law.ServiceKind(project.service_kind)
+        allowed = procurement_law.routes_allowed(project.buyer, project.start_date, service)
+        day = project.start_date
+        label = f"Routes in force on {day.day} {day:%B %Y}: {project.regimes_text()}"
+        choices = [(r.code, r.label) for r in allowed]
+        if project.route and project.route not in {c for c, _ in choices}:
+            current = procurement_law.ROUTES_BY_CODE.get(project.route)
+            choices.append(
+                (project.route, f"{current.label if current else project.route} (not of its time)")
+            )
+        return [*blank, (label, choices)]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for r in procurement_law.ROUTES:
+        name = r.label.split(":")[0] if ":" in r.label else "Any time"
+        groups.setdefault(name, []).append((r.code, r.label))
+    return [*blank, *groups.items()]
+
+
 class ProcurementForm(VersionedModelForm):
     class Meta:
         model = ProcurementProject
         fields = [
-            "reference", "title", "description", "lead_commissioner", "route", "status",
-            "estimated_value", "intentions", "replaces", "resulting_contract",
+            "reference", "title", "description", "lead_commissioner", "start_date", "service_kind",
+            "route", "status", "estimated_value", "intentions", "replaces", "resulting_contract",
         ]  # fmt: skip
-        widgets = {"intentions": forms.CheckboxSelectMultiple()}
+        widgets = {"intentions": forms.CheckboxSelectMultiple(), "start_date": forms.DateInput()}
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        self.fields["start_date"].required = True
+        # Shown: the routes of the project's date. Posted: any route, so that a new date and a route
+        # of that date can be sent together; the model's clean() decides.
+        self.fields["route"].choices = route_choices(ProcurementProject() if self.is_bound else self.instance)
         lead = self.instance.lead_commissioner if self.instance.lead_commissioner_id else None
         self.fields["lead_commissioner"].queryset = _with_current(commissioners(partnership), lead)
         self.fields["intentions"].queryset = Intention.objects.filter(partnership=partnership)

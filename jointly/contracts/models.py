@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from jointly.contracts import terms
+from jointly.contracts import procurement_law, terms
 from jointly.core.models import VersionedModel, recorded_person
 
 FINANCIAL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
@@ -163,14 +164,27 @@ class Contract(VersionedModel):
             raise ValidationError({"efficiency_from": "Say from when the efficiency requirement applies."})
 
     def current_terms(self) -> terms.Terms:
-        """Value and end date after approved variations (uses prefetched variations if present)."""
-        return terms.current_terms(self.value, self.end_date, self.variations.all())
+        """Value (per financial year) and end date after approved variations.
+
+        Uses prefetched variations if present.
+        """
+        return terms.current_terms(self.value, self.end_date, self.variations.all(), start=self.start_date)
 
     @property
     def extension_label(self) -> str:
         if not self.extension_count:
             return "None"
         return f"{self.extension_count} × {self.extension_months} months"
+
+
+def directorate_problem(organisation: Any) -> str | None:
+    """Money is paid by a body, not by one of its directorates (Public Health pays as its council)."""
+    if organisation is not None and organisation.parent_id is not None:
+        return (
+            f"{organisation.name} is part of {organisation.parent.name}: record {organisation.parent.name} "
+            "as the commissioner (with the Public Health grant as the funding stream where it applies)."
+        )
+    return None
 
 
 class FundingShare(VersionedModel):
@@ -208,6 +222,11 @@ class FundingShare(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.financial_year} {self.funding_stream}"
+
+    def clean(self) -> None:
+        problem = directorate_problem(self.commissioner if self.commissioner_id else None)
+        if problem:
+            raise ValidationError({"commissioner": problem})
 
 
 class VariationKind(models.TextChoices):
@@ -315,17 +334,17 @@ class ContractSubcontractor(VersionedModel):
 # --- Procurement ------------------------------------------------------------------------------
 
 
-class ProcurementRoute(models.TextChoices):
-    PA23_OPEN = "pa23_open", "Procurement Act 2023: open procedure"
-    PA23_COMPETITIVE_FLEXIBLE = "pa23_flexible", "Procurement Act 2023: competitive flexible procedure"
-    PA23_DIRECT_AWARD = "pa23_direct", "Procurement Act 2023: direct award"
-    PA23_FRAMEWORK = "pa23_framework", "Procurement Act 2023: call-off from a framework"
-    PSR_DIRECT_A = "psr_direct_a", "Provider Selection Regime: direct award process A"
-    PSR_DIRECT_B = "psr_direct_b", "Provider Selection Regime: direct award process B"
-    PSR_DIRECT_C = "psr_direct_c", "Provider Selection Regime: direct award process C"
-    PSR_MOST_SUITABLE = "psr_most_suitable", "Provider Selection Regime: most suitable provider process"
-    PSR_COMPETITIVE = "psr_competitive", "Provider Selection Regime: competitive process"
-    EXTENSION = "extension", "Extension or variation of an existing contract"
+ProcurementRoute = models.TextChoices(  # type: ignore[misc]
+    "ProcurementRoute", [(r.code.upper(), (r.code, r.label)) for r in procurement_law.ROUTES]
+)
+
+
+class ServiceKind(models.TextChoices):
+    """What is bought, as procurement law tells services apart."""
+
+    HEALTHCARE = procurement_law.ServiceKind.HEALTHCARE, "Health care services (public health included)"
+    SOCIAL = procurement_law.ServiceKind.SOCIAL, "Social, education and other light-touch services"
+    OTHER = procurement_law.ServiceKind.OTHER, "Other services or goods"
 
 
 class ProcurementStatus(models.TextChoices):
@@ -366,7 +385,24 @@ class ProcurementProject(VersionedModel):
         on_delete=models.PROTECT,
         related_name="procurements_led",
     )
-    route = models.CharField(max_length=20, choices=ProcurementRoute.choices)
+    route = models.CharField(
+        max_length=20,
+        choices=ProcurementRoute.choices,
+        help_text="The procedure under the law in force when the procurement began",
+    )
+    start_date = models.DateField(
+        "procurement began (or begins)",
+        null=True,
+        blank=True,
+        help_text="The law in force on this day governs the procurement and decides its route",
+    )
+    service_kind = models.CharField(
+        "what is bought",
+        max_length=12,
+        choices=ServiceKind.choices,
+        default=ServiceKind.HEALTHCARE,
+        help_text="Health care, light-touch services or other: the law differs",
+    )
     status = models.CharField(
         max_length=10, choices=ProcurementStatus.choices, default=ProcurementStatus.PLANNED
     )
@@ -393,7 +429,7 @@ class ProcurementProject(VersionedModel):
     public_fields = (
         "partnership", "reference", "title", "description", "lead_commissioner", "route", "status",
         "estimated_value", "intentions", "replaces", "resulting_contract", "ocid", "source",
-        "illustrative",
+        "illustrative", "start_date", "service_kind",
     )  # fmt: skip
 
     class Meta:
@@ -407,6 +443,32 @@ class ProcurementProject(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:procurement", args=[self.partnership.slug, self.pk])
+
+    @property
+    def buyer(self) -> procurement_law.Buyer | None:
+        lead = self.lead_commissioner if self.lead_commissioner_id else None
+        return procurement_law.buyer_for(lead.kind if lead is not None else None)
+
+    def route_problem(self) -> str | None:
+        """Why the route was not open to this buyer on the start date (None when it was)."""
+        return procurement_law.route_problem(
+            self.route, self.buyer, self.start_date, procurement_law.ServiceKind(self.service_kind)
+        )
+
+    def regimes_text(self) -> str:
+        """The law in force when the procurement began, in words ('' without a start date)."""
+        if self.start_date is None:
+            return ""
+        return procurement_law.describe(
+            self.buyer, self.start_date, procurement_law.ServiceKind(self.service_kind)
+        )
+
+    def clean(self) -> None:
+        if self.route:
+            problem = self.route_problem()
+            if problem:
+                field = "start_date" if self.start_date is None else "route"
+                raise ValidationError({field: problem}, code="route_not_in_force")
 
 
 class ProcurementStage(VersionedModel):

@@ -175,7 +175,7 @@ def contract_release(contract: Any, partnership_slug: str, published: dt.datetim
     for sub in contract.subcontractors.all():
         parties.add(sub.organisation, "interestedParty")
     variations = list(contract.variations.all())
-    current = terms.current_terms(contract.value, contract.end_date, variations)
+    current = terms.current_terms(contract.value, contract.end_date, variations, start=contract.start_date)
     period = {"startDate": _dt(contract.start_date), "endDate": _dt(current.end_date)}
     if contract.extension_count:
         latest = terms.latest_possible_end(
@@ -244,7 +244,12 @@ PROCUREMENT_METHOD = {
     "pa23_open": "open", "pa23_flexible": "selective", "pa23_direct": "direct",
     "pa23_framework": "selective", "psr_direct_a": "direct", "psr_direct_b": "direct",
     "psr_direct_c": "direct", "psr_most_suitable": "limited", "psr_competitive": "selective",
-    "extension": "direct",
+    "extension": "direct", "pcr06_open": "open", "pcr06_restricted": "selective",
+    "pcr06_negotiated": "selective", "pcr06_dialogue": "selective", "pcr06b_advertised": "open",
+    "pcr06b_invited": "limited", "pcr06b_direct": "direct", "pcr15_open": "open",
+    "pcr15_restricted": "selective", "pcr15_negotiation": "selective", "pcr15_dialogue": "selective",
+    "pcr15_no_notice": "direct", "pcr15_ltr": "open", "pcr15_ltr_no_notice": "direct",
+    "pcr_framework": "selective",
 }  # fmt: skip
 TENDER_STATUS = {
     "planned": "planned", "active": "active", "awarded": "complete", "complete": "complete",

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from jointly.accounts.permissions import Scope
+from jointly.contracts import terms, values
 from jointly.contracts.models import (
     ConflictOfInterest,
     Contract,
@@ -140,6 +141,11 @@ def funding_table(contract: Contract) -> dict[str, Any]:
         rows_out.append({"commissioner": key[0], "stream": key[1], "ring_fenced": key[2], "cells": amounts})
     totals = [sum((s.amount for s in shares if s.financial_year == y), start=0) for y in years]
     return {"years": years, "rows": rows_out, "totals": totals, "shares": shares}
+
+
+def value_by_year(contract: Contract, current: terms.Terms) -> list[values.YearCheck]:
+    """The contract's value in each financial year beside the funding shares recorded for it."""
+    return values.reconcile(current.by_year, ((s.financial_year, s.amount) for s in contract.funding.all()))
 
 
 @dataclass

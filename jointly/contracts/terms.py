@@ -2,7 +2,9 @@
 
 A contract's *current* value and end date are never typed in: they are the
 original value and end date with every **approved** variation applied in order
-of effective date. Proposed and rejected variations change nothing.
+of effective date. Proposed and rejected variations change nothing. Given the
+start date, the value is held per financial year (:mod:`jointly.contracts.values`):
+a term extension with no value stated continues the contract at its annual rate.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from jointly.contracts import values
 from jointly.core import periods
 
 APPROVED = "approved"
@@ -43,26 +46,47 @@ class Terms:
     original_value: Decimal | None
     original_end_date: dt.date
     steps: list[Step] = field(default_factory=list)
+    by_year: dict[str, Decimal] = field(default_factory=dict)  # value per financial year (given a start)
 
     @property
     def varied(self) -> bool:
         return bool(self.steps)
 
 
-def current_terms(value: Decimal | None, end_date: dt.date, variations: Iterable[VariationLike]) -> Terms:
-    """Apply approved variations, oldest effective date first (ties by id)."""
+def current_terms(
+    value: Decimal | None,
+    end_date: dt.date,
+    variations: Iterable[VariationLike],
+    start: dt.date | None = None,
+    year_values: dict[str, Decimal] | None = None,
+) -> Terms:
+    """Apply approved variations, oldest effective date first (ties by id).
+
+    Without ``start`` the value is the original plus every value change. With it, the value
+    comes from the per-year schedule (:func:`values.schedule`), so an extension with no value
+    stated adds the months at the contract's annual rate instead of leaving the value flat.
+    """
     approved = sorted(
         (v for v in variations if v.status == APPROVED),
         key=lambda v: (v.effective_date, v.pk or 0),
     )
     result = Terms(value, end_date, value, end_date)
     current_value, current_end = value, end_date
-    for v in approved:
-        if v.value_change is not None:
+    for i, v in enumerate(approved):
+        if start is not None:
+            step = values.schedule(start, end_date, value, approved[: i + 1], year_values)
+            current_value = step.total if step is not None else None
+        elif v.value_change is not None:
             current_value = (current_value or Decimal("0")) + v.value_change
         if v.new_end_date is not None:
             current_end = v.new_end_date
         result.steps.append(Step(v, current_value, current_end))
+    if start is not None:
+        full = values.schedule(start, end_date, value, approved, year_values)
+        if full is not None:
+            result.by_year = full.years
+            current_value = full.total
+            result.original_value = value if value is not None else sum(full.years.values(), Decimal("0"))
     result.value, result.end_date = current_value, current_end
     return result
 

@@ -126,6 +126,7 @@ def _render_detail(
             notice_by=terms.notice_by(current.end_date, contract.notice_months),
             latest_end=terms.latest_possible_end(current.end_date, contract.extension_count, contract.extension_months),
             funding=queries.funding_table(contract),
+            value_by_year=queries.value_by_year(contract, current),
             history=history_for(contract),
             variation_history=queries.variation_history(contract),
             provider_view=scope is not None and not scope.everything,

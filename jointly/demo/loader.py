@@ -23,6 +23,7 @@ from jointly.core.seeding import SeedDataError as DemoDataError
 from jointly.core.seeding import Stats, set_m2m, upsert
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
+from jointly.partnerships import codes
 from jointly.partnerships.models import (
     Action,
     Agreement,
@@ -88,9 +89,22 @@ def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:
         if fw["partnership"] not in partnerships:
             problems.append(f"framework {fw['slug']}: unknown partnership {fw['partnership']}")
     themes = {(t["partnership"], t["name"]) for t in data.get("themes", [])}
+    for a in data.get("areas", []):
+        if problem := codes.gss_problem(a["gss_code"], a["area_type"]):
+            problems.append(f"area {a['name']}: {problem}")
+    kinds = {o["slug"]: o["kind"] for o in data.get("organisations", [])}
     for o in data.get("organisations", []):
         if o.get("area") and o["area"] not in areas:
             problems.append(f"organisation {o['slug']}: unknown area {o['area']}")
+        for problem in (codes.ods_problem(o.get("ods_code", ""), o["kind"]),
+                        codes.council_gss_problem(o.get("gss_code", ""))):  # fmt: skip
+            if problem:
+                problems.append(f"organisation {o['slug']}: {problem}")
+        if o["kind"] == "public_health" and kinds.get(o.get("parent") or "") not in (
+            "council",
+            "district_council",
+        ):
+            problems.append(f"organisation {o['slug']}: Public Health is part of a council: give its parent")
     for p in data.get("partnerships", []):
         for m in p.get("members", []):
             if m["organisation"] not in orgs:
@@ -151,10 +165,12 @@ def load(data_dir: Path = DATA_DIR, with_users: bool = True) -> Stats:
         parent = areas.get(a.get("parent") or "")
         upsert(Area, stats, {"gss_code": a["gss_code"]}, {"parent": parent})
     orgs: dict[str, Organisation] = {}
-    for o in data.get("organisations", []):
+    for o in sorted(data.get("organisations", []), key=lambda o: bool(o.get("parent"))):  # parents first
         orgs[o["slug"]] = upsert(
             Organisation, stats, {"slug": o["slug"]},
             {"name": o["name"], "kind": o["kind"], "ods_code": o.get("ods_code", ""),
+             "short_name": o.get("short_name", ""), "parent": orgs.get(o.get("parent") or ""),
+             "code_valid_from": _date(o.get("code_valid_from")), "code_valid_to": _date(o.get("code_valid_to")),
              "gss_code": o.get("gss_code", ""), "area": areas.get(o.get("area") or "")},
         )  # fmt: skip
     functions: dict[str, CommissioningFunction] = {}

@@ -64,9 +64,16 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The body a directorate is part of"
+    )
+
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "kind", "ods_code", "gss_code"]
+        fields = [
+            "slug", "name", "short_name", "kind", "parent", "ods_code", "code_valid_from", "code_valid_to",
+            "gss_code",
+        ]  # fmt: skip
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,7 +89,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations (public reference data). Platform admins change them in Django admin."""
 
-    queryset = Organisation.objects.all()
+    queryset = Organisation.objects.select_related("parent")
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
     permission_classes = [IsAuthenticated]

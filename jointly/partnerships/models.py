@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from jointly.core.models import Provenance, VersionedModel
+from jointly.partnerships import codes
 
 
 class AreaType(models.TextChoices):
@@ -27,9 +29,18 @@ class AreaType(models.TextChoices):
 
 
 class Area(models.Model):
-    """A geography, identified by its ONS GSS code where it has one."""
+    """A geography, identified by its ONS GSS code where it has one.
 
-    gss_code = models.CharField("GSS code", max_length=20, unique=True)
+    Areas of the GSS types (:data:`codes.GSS_AREA_TYPES`) must carry a real GSS code; an area of
+    type "other" may carry a local code of our own.
+    """
+
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=20,
+        unique=True,
+        help_text="ONS GSS code: a letter and eight digits (a local code for an area of type Other)",
+    )
     name = models.CharField(max_length=200)
     area_type = models.CharField(max_length=20, choices=AreaType.choices)
     parent = models.ForeignKey(
@@ -45,6 +56,11 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        problem = codes.gss_problem(self.gss_code, self.area_type)
+        if problem:
+            raise ValidationError({"gss_code": problem}, code="gss_code")
+
 
 class OrganisationKind(models.TextChoices):
     COUNCIL = "council", "Council"
@@ -52,15 +68,23 @@ class OrganisationKind(models.TextChoices):
     CCG = "ccg", "Clinical commissioning group"
     ICB = "icb", "Integrated care board"
     NHS_ENGLAND = "nhs_england", "NHS England (incl. area teams)"
-    PUBLIC_HEALTH = "public_health", "Public Health"
+    PUBLIC_HEALTH = "public_health", "Public Health (a directorate of its council)"
     CSU = "csu", "Commissioning support unit"
     NHS_TRUST = "nhs_trust", "NHS trust"
+    NHS_TRUST_SITE = "nhs_trust_site", "NHS trust site"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PCN = "pcn", "Primary care network"
+    NATIONAL_BODY = "national_body", "National body (e.g. Public Health England)"
     INDEPENDENT_PROVIDER = "independent_provider", "Independent provider"
     VOLUNTARY_PROVIDER = "voluntary_provider", "Voluntary sector provider"
     SCHOOL = "school", "School"
     POLICE = "police", "Police"
 
 
+# Public Health has been a directorate of its council since April 2013 (Health and Social Care
+# Act 2012): it commissions *as* the council. It stays selectable where the papers name it as the
+# lead (an intention, a service), and rolls up to its council wherever the legal body matters
+# (``Organisation.body``: procurement law, contract parties, funding).
 COMMISSIONER_KINDS = {
     OrganisationKind.COUNCIL,
     OrganisationKind.DISTRICT_COUNCIL,
@@ -75,14 +99,37 @@ class Organisation(VersionedModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    short_name = models.CharField(
+        max_length=30, blank=True, help_text="The name people use, e.g. SEPT or CHUFT (not a code)"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directorates",
+        verbose_name="part of",
+        help_text="For a directorate: the body it belongs to (Public Health: its council)",
+    )
     ods_code = models.CharField(
-        "ODS code", max_length=10, blank=True, help_text="NHS Organisation Data Service code"
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="NHS Organisation Data Service code: 3 characters for a trust or CCG, 5 for a trust "
+        "site, 6 for a GP practice",
+    )
+    code_valid_from = models.DateField("code in use from", null=True, blank=True)
+    code_valid_to = models.DateField(
+        "code in use until", null=True, blank=True, help_text="The last day, for a closed organisation"
     )
     gss_code = models.CharField("GSS code", max_length=20, blank=True, help_text="For councils")
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
 
     history = HistoricalRecords()
-    public_fields = ("slug", "name", "kind", "ods_code", "gss_code", "area")
+    public_fields = (
+        "slug", "name", "kind", "short_name", "parent", "ods_code", "code_valid_from", "code_valid_to",
+        "gss_code", "area",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
@@ -94,6 +141,43 @@ class Organisation(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def body(self) -> Organisation:
+        """The legal body: a directorate's parent (Public Health → its council), else itself."""
+        return self.parent if self.parent_id and self.parent is not None else self
+
+    def code_in_use(self, on: dt.date) -> bool:
+        return codes.code_in_use(self.code_valid_from, self.code_valid_to, on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        problem = codes.ods_problem(self.ods_code, self.kind)
+        if problem:
+            errors["ods_code"] = problem
+        problem = codes.council_gss_problem(self.gss_code)
+        if problem:
+            errors["gss_code"] = problem
+        problem = codes.validity_problem(self.code_valid_from, self.code_valid_to)
+        if problem:
+            errors["code_valid_to"] = problem
+        parent = self.parent if self.parent_id else None
+        if self.kind == OrganisationKind.PUBLIC_HEALTH:
+            if parent is None or parent.kind not in COUNCIL_KINDS:
+                errors["parent"] = (
+                    "Public Health is a directorate of its council (since April 2013): "
+                    "say which council it is part of."
+                )
+        elif parent is not None and self.kind not in DIRECTORATE_KINDS:
+            errors["parent"] = "Only a directorate (Public Health) is part of another organisation."
+        if parent is not None and self.pk is not None and parent.pk == self.pk:
+            errors["parent"] = "An organisation cannot be part of itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+COUNCIL_KINDS = {OrganisationKind.COUNCIL, OrganisationKind.DISTRICT_COUNCIL}
+DIRECTORATE_KINDS = {OrganisationKind.PUBLIC_HEALTH}
 
 
 class Partnership(VersionedModel):

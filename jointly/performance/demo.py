@@ -82,7 +82,9 @@ KPIS: list[DemoKpi] = [
             "how_much", "national", 125.0, 6.0, "trend_up", tolerance=25.0, unit="places",
             numerator_definition="Young mothers enrolled on the programme at the month end",
             definition="Seed 000: expand from 125 places in South East Essex to 350 across Essex."),
-    DemoKpi("NEE-C-UC", "NEE-RTT18", "Referral to treatment within 18 weeks (incomplete pathways)",
+    # RTT and cancer waits are measured on the acute contract, not the urgent care bundle; ambulance
+    # response times on the ambulance contract. Timeliness answers "how well did we do it?".
+    DemoKpi("NEE-C-ACUTE", "NEE-RTT18", "Referral to treatment within 18 weeks (incomplete pathways)",
             "percentage", 92, "increase", "how_well", "national", 94.5, 0.6, "stable", 9000, tolerance=1.0,
             numerator_definition="Patients on an incomplete pathway waiting under 18 weeks",
             denominator_definition="Patients on an incomplete pathway", data_source="NHS England RTT return"),
@@ -90,12 +92,12 @@ KPIS: list[DemoKpi] = [
             "national", 96.2, 0.7, "shift_down", 7000, tolerance=1.0,
             numerator_definition="Attendances admitted, transferred or discharged within 4 hours",
             denominator_definition="A&E attendances", data_source="NHS England A&E SitRep"),
-    DemoKpi("NEE-C-UC", "NEE-CAN62", "Cancer: first treatment within 62 days of urgent GP referral",
+    DemoKpi("NEE-C-ACUTE", "NEE-CAN62", "Cancer: first treatment within 62 days of urgent GP referral",
             "percentage", 85, "increase", "how_well", "national", 86.0, 2.8, "stable", 120, tolerance=2.0,
             numerator_definition="Patients treated within 62 days", denominator_definition="Patients treated",
             data_source="Cancer Waiting Times"),
-    DemoKpi("NEE-C-UC", "NEE-AMB8", "Ambulance: category A response within 8 minutes", "percentage", 75,
-            "increase", "better_off", "national", 69.5, 1.5, "stable", 1400, tolerance=2.0,
+    DemoKpi("NEE-C-AMB", "NEE-AMB8", "Ambulance: category A response within 8 minutes", "percentage", 75,
+            "increase", "how_well", "national", 69.5, 1.5, "stable", 1400, tolerance=2.0,
             numerator_definition="Category A calls with a response on scene within 8 minutes",
             denominator_definition="Category A calls",
             data_source="East of England Ambulance Service (East of England wide contract)"),
@@ -104,7 +106,7 @@ KPIS: list[DemoKpi] = [
             numerator_definition="Qualified health visitors in post, full-time equivalent",
             definition="Health Visitor Implementation Plan 2011-15: agreed trajectory to 2015."),
     DemoKpi("CAM-C-HV", "CAM-HV-NBV", "New birth visits within 14 days", "percentage", 95, "increase",
-            "better_off", "national", 93.0, 1.6, "stable", 280,
+            "how_well", "national", 93.0, 1.6, "stable", 280,
             numerator_definition="New birth visits carried out within 14 days of birth",
             denominator_definition="Births notified"),
 ]  # fmt: skip
@@ -180,12 +182,26 @@ def load(stats: Any) -> None:
     _load_curve(stats)
 
 
+def _drop_stale_demo_returns(kpi: Kpi, wanted: set[str], stats: Any) -> None:
+    """Generated returns outside the KPI's contract periods (a KPI moved to the contract it
+    measures): removed, unless someone commented on them. Real returns are never touched."""
+    stale = KpiReturn.objects.filter(kpi=kpi, illustrative=True, comments__isnull=True).exclude(
+        period__in=wanted
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        ReturnRevision.objects.filter(kpi_return_id__in=ids, route=Route.DEMO).delete()
+        deleted, _ = KpiReturn.objects.filter(pk__in=ids, revisions__isnull=True).delete()
+        stats["KpiReturn deleted (outside its contract)"] += deleted
+
+
 def _load_returns(kpi: Kpi, spec: DemoKpi, contract: Contract, rng: np.random.Generator, stats: Any) -> None:
     periods = _periods(contract)
     values = _series(spec, len(periods), rng)
     late = spec.contract == LATE_CONTRACT
     delays = rng.integers(5, 40, len(periods)) if late else -rng.integers(1, 12, len(periods))
     dens = rng.poisson(spec.size, len(periods)) if spec.measure == "percentage" else None
+    _drop_stale_demo_returns(kpi, {p.label for p in periods}, stats)
     existing = set(KpiReturn.objects.filter(kpi=kpi).values_list("period", flat=True))
     for i, period in enumerate(periods):
         if late and i >= len(periods) - 2:

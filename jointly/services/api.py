@@ -33,8 +33,8 @@ from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.api import org_field, partnership_field
 from jointly.partnerships.models import Area
-from jointly.services import queries, rules, servicemap
-from jointly.services.models import Service
+from jointly.services import levels, queries, rules, servicemap
+from jointly.services.models import NeedScale, Population, Service
 
 scoping.register(Service, "partnership", "provider", every=Perm.VIEW_CONTRACTS, own=Perm.VIEW_OWN_CONTRACTS)
 
@@ -54,13 +54,13 @@ class ServiceSerializer(VersionedModelSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "partnership", "name", "description", "provider", "commissioners",
-            "level_of_need", "camhs_tier", "age_min", "age_max", "areas", "themes", "intentions",
+            "id", "partnership", "name", "description", "provider", "commissioners", "population",
+            "need_scale", "level_of_need", "camhs_tier", "age_min", "age_max", "areas", "themes", "intentions",
             "outcomes", "capacity", "capacity_unit", "published", "illustrative", "contracts",
             "version",
         ]  # fmt: skip
         validators: list[Any] = []
-        extra_kwargs = {"age_min": {"max_value": 25}, "age_max": {"max_value": 25}}
+        extra_kwargs = {"age_min": {"max_value": levels.MAX_AGE}, "age_max": {"max_value": levels.MAX_AGE}}
 
     def get_contracts(self, obj: Service) -> list[int]:
         if not queries.has_contracts():
@@ -91,12 +91,17 @@ class ServiceSerializer(VersionedModelSerializer):
             errors["outcomes"] = "Outcomes must belong to this partnership's frameworks."
         age_min = current("age_min")
         age_max = current("age_max")
-        errors.update(
-            rules.check_ages(
-                0 if age_min is None else age_min,
-                Service._meta.get_field("age_max").default if age_max is None else age_max,
-            )
-        )
+        age_min = 0 if age_min is None else age_min
+        age_max = Service._meta.get_field("age_max").default if age_max is None else age_max
+        errors.update(rules.check_ages(age_min, age_max))
+        for field, problem in levels.problems(
+            current("population") or Population.CHILDREN,
+            current("need_scale") or NeedScale.WINDSCREEN,
+            current("level_of_need") or "",
+            age_min,
+            age_max,
+        ).items():
+            errors.setdefault(field, problem)
         errors.update(rules.service_name(partnership, current("name") or "", self.instance))
         if errors:
             raise serializers.ValidationError(errors)

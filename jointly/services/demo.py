@@ -18,7 +18,8 @@ from jointly.core.seeding import Stats, set_m2m, upsert
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, Organisation, Partnership
-from jointly.services.models import LEVEL_ORDER, CamhsTier, Service
+from jointly.services import levels
+from jointly.services.models import CamhsTier, Service
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data.json"
 
@@ -75,12 +76,15 @@ class _Refs:
                 for o in r.get("outcomes", [])
                 if tuple(o) not in self.outcomes
             ]
-            if r["level_of_need"] not in LEVEL_ORDER:
-                found.append(f"{where}: unknown level of need {r['level_of_need']}")
+            found += [
+                f"{where}: {problem}"
+                for problem in levels.problems(
+                    r.get("population", levels.CHILDREN), r.get("need_scale", levels.WINDSCREEN),
+                    r["level_of_need"], r["age_min"], r["age_max"],
+                ).values()
+            ]  # fmt: skip
             if r.get("camhs_tier", "") not in CamhsTier.values:
                 found.append(f"{where}: unknown CAMHS tier {r['camhs_tier']}")
-            if not 0 <= r["age_min"] <= r["age_max"] <= 25:
-                found.append(f"{where}: ages must run from 0 to 25, youngest first")
         return found
 
 
@@ -97,6 +101,8 @@ def load(stats: Stats, path: Path = DATA_FILE) -> None:
         service = upsert(
             Service, stats, {"partnership": refs.partnerships[p], "name": r["name"]},
             {"description": r.get("description", ""), "provider": refs.orgs.get(r.get("provider") or ""),
+             "population": r.get("population", levels.CHILDREN),
+             "need_scale": r.get("need_scale", levels.WINDSCREEN),
              "level_of_need": r["level_of_need"], "camhs_tier": r.get("camhs_tier", ""),
              "age_min": r["age_min"], "age_max": r["age_max"], "capacity": r.get("capacity"),
              "capacity_unit": r.get("capacity_unit", ""), "published": bool(r.get("published")),

@@ -13,8 +13,10 @@ from jointly.core.rules import raise_for
 from jointly.intentions.models import Intention, Theme
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import COMMISSIONER_KINDS, Area, Organisation, Partnership
-from jointly.services import queries, rules
+from jointly.services import levels, queries, rules
 from jointly.services.models import CamhsTier, LevelOfNeed, Service
+
+MAX_AGE = levels.MAX_AGE  # children's services stop at 25: levels.problems
 
 
 def member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
@@ -25,14 +27,14 @@ class ServiceForm(VersionedModelForm):
     class Meta:
         model = Service
         fields = [
-            "name", "description", "provider", "commissioners", "level_of_need", "camhs_tier",
-            "age_min", "age_max", "areas", "themes", "intentions", "outcomes", "capacity",
+            "name", "description", "provider", "commissioners", "population", "need_scale",
+            "level_of_need", "camhs_tier", "age_min", "age_max", "areas", "themes", "intentions", "outcomes", "capacity",
             "capacity_unit", "published", "illustrative",
         ]  # fmt: skip
         labels = {
             "age_min": "Youngest age served",
             "age_max": "Oldest age served",
-            "level_of_need": "Level of need (Effective Support Windscreen)",
+            "level_of_need": "Level of need (children's services)",
             "illustrative": "Some values are illustrative (not from a source document)",
         }
         widgets = {
@@ -43,6 +45,8 @@ class ServiceForm(VersionedModelForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        for name in ("population", "need_scale"):  # left out of a post: the model's default
+            self.fields[name].required = False
         orgs = member_organisations(partnership)
         self.fields["provider"].queryset = orgs
         self.fields["commissioners"].queryset = orgs.filter(kind__in=COMMISSIONER_KINDS)

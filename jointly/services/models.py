@@ -1,24 +1,48 @@
-"""Services the partnership buys, placed on the Essex "Effective Support Windscreen"."""
+"""Services the partnership buys; children's services placed on a level-of-need scale.
+
+The Essex "Effective Support Windscreen" (universal, additional, intensive, specialist) or Derby's
+three levels (universal, targeted, specialist); adults' and all-age services carry no level
+(:mod:`jointly.services.levels`).
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from jointly.core.models import VersionedModel
+from jointly.services import levels
 
 
 class LevelOfNeed(models.TextChoices):
-    """The Windscreen levels, in order of increasing need."""
+    """Levels of the Windscreen (universal, additional, intensive, specialist) and Derby's
+    three-level model (universal, targeted, specialist)."""
 
     UNIVERSAL = "universal", "Universal"
     ADDITIONAL = "additional", "Additional"
+    TARGETED = "targeted", "Targeted (three-level model)"
     INTENSIVE = "intensive", "Intensive"
     SPECIALIST = "specialist", "Specialist"
 
 
-LEVEL_ORDER = [c.value for c in LevelOfNeed]
+# The Windscreen's levels, in order of increasing need (the service map's default columns).
+LEVEL_ORDER = list(levels.SCALE_LEVELS[levels.WINDSCREEN])
+
+
+class NeedScale(models.TextChoices):
+    WINDSCREEN = (
+        levels.WINDSCREEN,
+        "Effective Support Windscreen: universal, additional, intensive, specialist",
+    )
+    THREE_LEVEL = levels.THREE_LEVEL, "Three levels (as Derby): universal, targeted, specialist"
+
+
+class Population(models.TextChoices):
+    CHILDREN = levels.CHILDREN, "Children and young people (0 to 25)"
+    ADULTS = levels.ADULTS, "Adults"
+    ALL_AGES = levels.ALL_AGES, "All ages (whole population)"
 
 
 class CamhsTier(models.TextChoices):
@@ -45,7 +69,22 @@ class Service(VersionedModel):
     commissioners = models.ManyToManyField(
         "partnerships.Organisation", blank=True, related_name="services_commissioned"
     )
-    level_of_need = models.CharField(max_length=12, choices=LevelOfNeed.choices)
+    population = models.CharField(
+        "who it is for", max_length=12, choices=Population.choices, default=Population.CHILDREN
+    )
+    need_scale = models.CharField(
+        "level-of-need scale",
+        max_length=12,
+        choices=NeedScale.choices,
+        default=NeedScale.WINDSCREEN,
+        help_text="For children's services: the scale its level of need is on",
+    )
+    level_of_need = models.CharField(
+        max_length=12,
+        choices=LevelOfNeed.choices,
+        blank=True,
+        help_text="Children's services only: blank for an adults' or all-age service",
+    )
     camhs_tier = models.CharField(
         "CAMHS tier", max_length=1, choices=CamhsTier.choices, blank=True, default=""
     )
@@ -64,7 +103,8 @@ class Service(VersionedModel):
 
     history = HistoricalRecords(m2m_fields=[commissioners, areas, themes, intentions, outcomes])
     public_fields = (
-        "partnership", "name", "description", "provider", "commissioners", "level_of_need",
+        "partnership", "name", "description", "provider", "commissioners", "population", "need_scale",
+        "level_of_need",
         "camhs_tier", "age_min", "age_max", "areas", "themes", "intentions", "outcomes",
         "capacity", "capacity_unit", "published", "illustrative",
     )  # fmt: skip
@@ -73,8 +113,8 @@ class Service(VersionedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(age_min__lte=models.F("age_max")) & models.Q(age_max__lte=25),
-                name="service_age_range_0_25",
+                condition=models.Q(age_min__lte=models.F("age_max")) & models.Q(age_max__lte=levels.MAX_AGE),
+                name="service_age_range",
             ),
             models.UniqueConstraint(fields=["partnership", "name"], name="service_unique_name"),
         ]
@@ -84,3 +124,14 @@ class Service(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("services:detail", args=[self.partnership.slug, self.pk])
+
+    def clean(self) -> None:
+        errors = levels.problems(
+            self.population, self.need_scale, self.level_of_need, self.age_min, self.age_max
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def ages(self) -> str:
+        return levels.age_label(self.population, self.age_min, self.age_max)

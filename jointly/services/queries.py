@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from jointly.accounts.permissions import Scope
 from jointly.intentions.models import Theme
 from jointly.partnerships.models import Area, Partnership
-from jointly.services import servicemap
+from jointly.services import levels, servicemap
 from jointly.services.models import LEVEL_ORDER, Service
 
 
@@ -115,7 +115,8 @@ def map_inputs(
     qs = listing(partnership)
     if age is not None:
         qs = qs.filter(Q(age_min__lte=age) & Q(age_max__gte=age))
-    services = [to_map_service(s) for s in qs]
+    children = [s for s in qs if s.level_of_need]  # adults' and all-age services carry no level
+    services = [to_map_service(s) for s in children]
     map_themes = [servicemap.MapTheme(t.pk, t.name) for t in themes(partnership)]
     if area is None:
         map_area = servicemap.MapArea.whole(partnership.areas.values_list("id", flat=True))
@@ -124,7 +125,7 @@ def map_inputs(
     return {
         "services": services,
         "themes": map_themes,
-        "levels": LEVEL_ORDER,
+        "levels": levels.map_levels({s.need_scale for s in children}) if children else LEVEL_ORDER,
         "areas": [map_area],
         "parents": area_parents(),
     }

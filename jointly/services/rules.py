@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from jointly.core.rules import Problems
 from jointly.partnerships.models import Partnership
+from jointly.services import levels
 from jointly.services.models import Service
 
-MAX_AGE = 25
+MAX_AGE = levels.MAX_AGE  # "all ages" runs to this; children's services stop earlier (levels.problems)
 NAME_MISSING = "Enter the service's name."
 NAME_TAKEN = "Another service in this partnership has this name."
 

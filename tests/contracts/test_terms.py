@@ -85,5 +85,8 @@ def test_model_derivation_uses_approved_variations(world):
     variation(c, kind="term", value_change=None, new_end_date=dt.date(2014, 9, 30), status="approved")
     variation(c, kind="term", value_change=None, new_end_date=dt.date(2016, 1, 1), status="rejected")
     t = c.current_terms()
-    assert t.value == Decimal("1200")
+    # one year (2013/14) at £1,000 + £200, then six more months at that annual rate: an extension
+    # with no value stated never reduces the value, nor leaves it flat
+    assert t.by_year == {"2013/14": Decimal("1200.00"), "2014/15": Decimal("600.00")}
+    assert t.value == Decimal("1800.00")
     assert t.end_date == dt.date(2014, 9, 30)

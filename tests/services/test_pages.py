@@ -130,9 +130,10 @@ def test_list_filters(sw, client_for):
     assert names("age=19") == {"Health visiting", "Youth service"}
     assert names("age=24") == set()
     assert names("q=visiting") == {"Health visiting"}
-    assert names("age=99") == set()  # an invalid filter shows nothing, not everything
-    page = client.get(urls(sw)["list"] + "?age=99").content.decode()
-    assert "Ensure this value is less than or equal to 25" in page
+    assert names("age=99") == set()  # no service for that age (ages run to 120: all-age services)
+    assert names("age=130") == set()  # an invalid filter shows nothing, not everything
+    page = client.get(urls(sw)["list"] + "?age=130").content.decode()
+    assert "Ensure this value is less than or equal to 120" in page
 
 
 def test_csv_and_xlsx_exports(sw, client_for):
@@ -187,7 +188,12 @@ def test_create_and_edit(sw, client_for):
         ({"name": ""}, "name", "This field is required"),
         ({"name": "Youth service"}, "name", "Another service in this partnership has this name"),
         ({"age_min": "5", "age_max": "3"}, "age_max", "The oldest age must be"),
-        ({"age_max": "30"}, "age_max", "Ages run from 0 to 25"),
+        ({"age_max": "30"}, "age_max", "serves ages 0 to 25"),
+        (
+            {"population": "adults", "age_min": "18", "age_max": "99"},
+            "level_of_need",
+            "Levels of need describe children",
+        ),
         ({"age_min": "-1"}, "age_min", "greater than or equal to 0"),
         ({"level_of_need": "severe"}, "level_of_need", "Select a valid choice"),
         ({"camhs_tier": "5"}, "camhs_tier", "Select a valid choice"),
