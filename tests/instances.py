@@ -80,12 +80,12 @@ class Instance:
                         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
                     )
                 ]
-                return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}  # noqa: S608
+                return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
         with sqlite3.connect(self.base / "db.sqlite3") as conn:
             tables = [
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
             ]
-            found = {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}  # noqa: S608
+            found = {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
         conn.close()
         return found
 

@@ -28,7 +28,7 @@ def call(url: str, token: str, method: str = "GET", body: dict | None = None) ->
     request.add_header("Authorization", f"Token {token}")
     request.add_header("Content-Type", "application/json")
     try:
-        with urlopen(request, timeout=120) as response:  # noqa: S310 - our own loopback server
+        with urlopen(request, timeout=120) as response:
             return response.status, json.loads(response.read())
     except HTTPError as error:
         return error.code, {}

@@ -68,7 +68,7 @@ def test_gunicorn_command_takes_workers_from_the_argument_then_the_environment(m
     assert command[command.index("--threads") + 1] == "2"
     assert command[command.index("--bind") + 1] == "127.0.0.1:8001"
     assert "jointly.wsgi:application" in command
-    assert gunicorn_command("0.0.0.0", 80, workers=5)[command.index("--workers") + 1] == "5"  # noqa: S104
+    assert gunicorn_command("0.0.0.0", 80, workers=5)[command.index("--workers") + 1] == "5"
 
 
 @pytest.mark.django_db

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from jointly.core import periods  # pure (no Django): the one period model
 from jointly.charts.axes import fmt, nice_ticks
+from jointly.core import periods  # pure (no Django): the one period model
 from jointly.stats.spc import SpcResult
 
 VARIATION_LABELS: dict[str, str] = {

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             "JOINTLY_REQUEST_LOG": os.environ.get("JOINTLY_REQUEST_LOG", "true"),
         }
         self.stdout.write(f"Serving with gunicorn on http://{options['host']}:{options['port']}/")
-        server = subprocess.Popen(command, env=env)  # noqa: S603 - our own command line
+        server = subprocess.Popen(command, env=env)
         try:
             server.wait()
         except KeyboardInterrupt:
