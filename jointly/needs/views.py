@@ -351,13 +351,11 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if sync:
             try:
-                importer.run(log, stored, create_areas=form.cleaned_data["create_areas"])
+                importer.run(log, stored, strict=form.cleaned_data["strict"])
             finally:
                 stored.unlink(missing_ok=True)
         else:
-            needs_jobs.enqueue_import(
-                log, stored, create_areas=form.cleaned_data["create_areas"], by=request.user
-            )
+            needs_jobs.enqueue_import(log, stored, strict=form.cleaned_data["strict"], by=request.user)
         return HttpResponseRedirect(reverse("needs:import_status", args=[slug, log.pk]))
     imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
     return render(

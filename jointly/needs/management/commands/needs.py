@@ -13,7 +13,8 @@ from jointly.needs.models import ImportLayout, ImportStatus
 class Command(BaseCommand):
     help = (
         "Needs analysis data. `jointly needs import --layout fingertips|template --input FILE` loads "
-        "indicator values (the whole file or nothing; every problem listed by row and column)."
+        "indicator values (the whole file or nothing; problems grouped by kind, with their rows). The "
+        "Fingertips layout adds unknown indicators and areas from the file unless --strict."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -22,9 +23,15 @@ class Command(BaseCommand):
         load.add_argument("--layout", required=True, choices=list(ImportLayout.values))
         load.add_argument("--input", required=True, help="CSV file")
         load.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse indicators and areas the database does not know (by default the Fingertips layout "
+            "adds them from the file: indicators from their ID and name, areas from their GSS code and name)",
+        )
+        load.add_argument(
             "--create-areas",
             action="store_true",
-            help="Fingertips layout: add areas the database does not know yet (from Area Name/Area Type)",
+            help="Kept for old scripts: areas are now added unless --strict is given",
         )
         load.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar")
 
@@ -48,16 +55,15 @@ class Command(BaseCommand):
                 bar.update(int(fraction * 100) - bar.n)
 
         try:
-            log = importer.import_file(
-                path, options["layout"], progress=progress, create_areas=options["create_areas"]
-            )
+            log = importer.import_file(path, options["layout"], progress=progress, strict=options["strict"])
         finally:
             if bar is not None:
                 bar.close()
+        lines = importer.report_lines(log.report, done=log.status == ImportStatus.DONE)
         if log.status != ImportStatus.DONE:
-            for line in importer.problems_for_display(log.problems):
+            for line in lines:  # problems grouped by kind and subject, then what would have been added
                 self.stderr.write(line)
-            if log.problem_count > len(log.problems):
-                self.stderr.write(f"... and {log.problem_count - len(log.problems)} more")
             raise CommandError(f"{log.problem_count} problem(s) in {path}; nothing was saved.")
+        for line in lines:
+            self.stdout.write(line)
         self.stdout.write(log.message)
