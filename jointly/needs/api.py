@@ -334,6 +334,9 @@ class _ProfileIndicatorSerializer(serializers.Serializer):
     count = serializers.FloatField(allow_null=True)
     denominator = serializers.FloatField(allow_null=True)
     value = serializers.FloatField(allow_null=True)
+    value_note = serializers.CharField(
+        allow_blank=True, help_text="The publisher's note (suppressed, combined areas…), '' for none"
+    )
     lower = serializers.FloatField(allow_null=True)
     upper = serializers.FloatField(allow_null=True)
     comparisons = _ProfileComparisonSerializer(many=True)
@@ -420,6 +423,7 @@ def _profile_json(row: benchmarking.ProfileRow) -> dict[str, Any]:
         "count": v.count if v else None,
         "denominator": v.denominator if v else None,
         "value": v.value if v else None,
+        "value_note": v.value_note if v else "",
         "lower": row.lower,
         "upper": row.upper,
         "comparisons": [

@@ -174,9 +174,9 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         eng = {v.period: v.value for v in row.england_series}
         return csv_response(
             f"{slug}-{indicator.code}-trend.csv",
-            ["period", "area_code", "count", "denominator", "value", "lower", "upper", "england_value"],
-            ([v.period, sel.area.gss_code, v.count, v.denominator, v.value, *v.limits(sel.level), eng.get(v.period)]
-             for v in row.series),
+            ["period", "area_code", "count", "denominator", "value", "lower", "upper", "england_value", "value_note"],
+            ([v.period, sel.area.gss_code, v.count, v.denominator, v.value, *v.limits(sel.level), eng.get(v.period),
+              v.value_note] for v in row.series),
         )  # fmt: skip
     return render(
         request,
@@ -208,9 +208,10 @@ def compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if fmt == "csv":
         return csv_response(
             f"{slug}-{indicator.code}-compare-{result['period']}.csv",
-            ["area_code", "area", "period", "count", "denominator", "value", "lower", "upper", "compared_with_england"],
-            ([v.area.gss_code, v.area.name, v.period, v.count, v.denominator, v.value, *v.limits(sel.level), r]
-             for v, r in result["points"]),
+            ["area_code", "area", "period", "count", "denominator", "value", "lower", "upper", "compared_with_england",
+             "value_note"],
+            ([v.area.gss_code, v.area.name, v.period, v.count, v.denominator, v.value, *v.limits(sel.level), r,
+              v.value_note] for v, r in result["points"]),
         )  # fmt: skip
     chart = charts.bars(result["points"], sel.level, eng.value if eng else None)
     return render(

@@ -235,3 +235,62 @@ def test_the_whole_shared_download_loads_unchanged(needs):
         t: sum(1 for c in types.values() if c == t) for t in ("unitary", "met_district", "london_borough")
     }
     assert counts == {"unitary": 56, "met_district": 36, "london_borough": 33}
+
+
+def test_the_import_page_shows_the_grouped_report_and_keeps_it(needs, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.VAR_DIR = tmp_path
+    client = client_for(needs.w.users["analyst"])
+
+    def upload(strict: bool) -> str:
+        data = {"layout": "fingertips", "file": SimpleUploadedFile("download.csv", EXCERPT.read_bytes())}
+        if strict:
+            data["strict"] = "on"
+        return client.post(reverse("needs:import", args=["alpha"]), data, follow=True).content.decode()
+
+    refused = upload(strict=True)
+    assert 'id="import-problem-groups"' in refused
+    assert "64 row(s) (2, 3, 4," in refused and "unknown Fingertips indicator ID &#x27;93356&#x27;" in refused
+    assert "Indicators that would be added" not in refused  # strict: nothing is proposed
+    html = upload(strict=False)
+    assert "Loaded 64 row(s): 64 new, 0 updated." in html
+    assert "Indicators added" in html and "93356: Campylobacter incidence rate/100,000" in html
+    assert 'id="import-added-areas"' in html and "E09000012" in html and "London borough" in html
+    assert "combined areas" in html and "Value for Hackney and City of London combined" in html
+    log = ImportLog.objects.filter(status="done").get()
+    assert log.report["added_indicators"][0]["fingertips_id"] == 93356  # kept with the import log
+    again = client.get(reverse("needs:import_status", args=["alpha", log.pk])).content.decode()
+    assert "Indicators added" in again
+
+
+def test_value_notes_are_shown_on_tables_charts_exports_and_the_api(needs, client_for):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    importer.import_file(EXCERPT, "fingertips")
+    indicator = Indicator.objects.get(fingertips_id=93356)
+    hackney = Area.objects.get(gss_code="E09000012")
+    needs.w.p.areas.add(hackney)
+    client = client_for(needs.w.users["viewer"])
+    url = reverse("needs:indicator", args=["alpha", indicator.pk]) + "?area=E09000012"
+    page = client.get(url).content.decode()
+    assert "Value for Hackney and City of London combined" in page and "combined areas" in page
+    assert "(Value for Hackney and City of London combined)</title>" in page  # the chart's points
+    trend = client.get(url + "&format=csv").content.decode("utf-8-sig").splitlines()
+    assert trend[0].endswith(",value_note") and trend[1].endswith(
+        ",Value for Hackney and City of London combined"
+    )
+    compare = reverse("needs:compare", args=["alpha", indicator.pk]) + "?area=E09000012&period=2015"
+    assert "Value for Hackney and City of London combined" in client.get(compare).content.decode()
+    csv_text = client.get(compare + "&format=csv").content.decode("utf-8-sig")
+    assert "Value for Hackney and City of London combined" in csv_text
+    api = APIClient()
+    api.force_authenticate(needs.w.users["viewer"])
+    body = api.get(
+        "/api/v1/indicator-values/", {"area__gss_code": "E09000012", "indicator": indicator.pk}
+    ).json()
+    assert body["count"] and {r["value_note"] for r in body["results"]} == {
+        "Value for Hackney and City of London combined"
+    }
