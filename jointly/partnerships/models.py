@@ -60,6 +60,7 @@ class OrganisationKind(models.TextChoices):
     VOLUNTARY_PROVIDER = "voluntary_provider", "Voluntary sector provider"
     SCHOOL = "school", "School"
     POLICE = "police", "Police"
+    PUBLIC_BODY = "public_body", "Other public body"
 
 
 COMMISSIONER_KINDS = {
