@@ -1,4 +1,5 @@
-"""``jointly needs import --layout fingertips|template --input FILE``: load indicator values."""
+"""``jointly needs import --layout fingertips|template --input FILE``: load indicator values;
+``jointly needs fetch --indicator ID``: load them from the Fingertips API."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jointly.needs import importer
+from jointly.needs import fingertips_api, importer
 from jointly.needs.models import ImportLayout, ImportStatus
 
 
@@ -34,10 +35,45 @@ class Command(BaseCommand):
             help="Kept for old scripts: areas are now added unless --strict is given",
         )
         load.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar")
+        fetch = sub.add_parser("fetch", help="Load an indicator's data from the Fingertips API")
+        what = fetch.add_mutually_exclusive_group(required=True)
+        what.add_argument("--indicator", type=int, help="Fingertips indicator ID, e.g. 93356")
+        what.add_argument("--profile", type=int, help="Fingertips profile ID: every indicator of the profile")
+        fetch.add_argument(
+            "--area-type", type=int, default=fingertips_api.DEFAULT_AREA_TYPE,
+            help="Fingertips area type ID of the areas (default 502: upper-tier local authorities)",
+        )  # fmt: skip
+        fetch.add_argument(
+            "--parent-area-type", type=int, default=fingertips_api.DEFAULT_PARENT_AREA_TYPE,
+            help="Fingertips area type ID of their parents (default 15: England)",
+        )  # fmt: skip
+        fetch.add_argument("--strict", action="store_true", help="Refuse unknown indicators and areas")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+        elif options["action"] == "fetch":
+            self._fetch(options)
+
+    def _fetch(self, options: Any) -> None:
+        try:
+            log = fingertips_api.fetch(
+                options["indicator"], profile=options["profile"], area_type=options["area_type"],
+                parent_area_type=options["parent_area_type"], strict=options["strict"],
+            )  # fmt: skip
+        except fingertips_api.FetchError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report(log, log.file_name)
+
+    def _report(self, log: Any, path: str) -> None:
+        lines = importer.report_lines(log.report, done=log.status == ImportStatus.DONE)
+        if log.status != ImportStatus.DONE:
+            for line in lines:  # problems grouped by kind and subject, then what would have been added
+                self.stderr.write(line)
+            raise CommandError(f"{log.problem_count} problem(s) in {path}; nothing was saved.")
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(log.message)
 
     def _import(self, options: Any) -> None:
         from tqdm import tqdm
@@ -59,11 +95,4 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
-        lines = importer.report_lines(log.report, done=log.status == ImportStatus.DONE)
-        if log.status != ImportStatus.DONE:
-            for line in lines:  # problems grouped by kind and subject, then what would have been added
-                self.stderr.write(line)
-            raise CommandError(f"{log.problem_count} problem(s) in {path}; nothing was saved.")
-        for line in lines:
-            self.stdout.write(line)
-        self.stdout.write(log.message)
+        self._report(log, path)
