@@ -92,6 +92,7 @@ class Bar:
     width: float
     x_lower: float | None
     x_upper: float | None
+    note: str = ""
 
 
 def bars(
@@ -120,6 +121,7 @@ def bars(
                 v.area.name, v.value, lo, hi, css_for(result), 10 + i * 24,
                 (scale(v.value) - scale(max(low, 0))) if _finite(v.value) else 0,
                 scale(lo) if _finite(lo) else None, scale(hi) if _finite(hi) else None,
+                getattr(v, "value_note", ""),
             )
         )  # fmt: skip
     ticks = [(t, scale(t)) for t in nice_ticks(low, top)]
@@ -170,6 +172,8 @@ def trend_chart(row: ProfileRow, *, width: int = 640, height: int = 300) -> dict
                 "y_upper": y(hi) if _finite(hi) else None,
                 "period": v.period,
                 "css": comparisons.get(v.period, "none"),
+                "value": v.value,
+                "note": getattr(v, "value_note", ""),
             }
         )
     england_line = " ".join(

@@ -20,6 +20,7 @@ from jointly.contracts.models import (
     ContractDocument,
     ContractStatus,
     ContractType,
+    PartyIdentifier,
     ProcurementProject,
     ProcurementStage,
     Variation,
@@ -28,7 +29,13 @@ from jointly.contracts.models import (
 from jointly.core.approvals import check_four_eyes
 from jointly.core.models import StaleEdit
 from jointly.core.models import save_versioned as _save_versioned
-from jointly.partnerships.models import Organisation, OrganisationKind, Partnership
+from jointly.partnerships.models import (
+    MemberRole,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipMember,
+)
 
 
 def save_versioned(instance: Any, *, expected_version: int | None, by: Any) -> Any:
@@ -99,6 +106,7 @@ def decide_variation(
 @dataclass
 class ImportResult:
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     reports: list[ocds.ReleaseReport] = field(default_factory=list)
     contracts_created: int = 0
     procurements_created: int = 0
@@ -123,6 +131,94 @@ def _unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
+_KIND_WORDS = [
+    ("nhs england", OrganisationKind.NHS_ENGLAND), ("integrated care board", OrganisationKind.ICB),
+    ("clinical commissioning group", OrganisationKind.CCG), ("commissioning support", OrganisationKind.CSU),
+    ("police", OrganisationKind.POLICE), ("district council", OrganisationKind.DISTRICT_COUNCIL),
+    ("council", OrganisationKind.COUNCIL), ("london borough", OrganisationKind.COUNCIL),
+    ("nhs trust", OrganisationKind.NHS_TRUST), ("nhs foundation trust", OrganisationKind.NHS_TRUST),
+    ("school", OrganisationKind.SCHOOL), ("academy", OrganisationKind.SCHOOL),
+]  # fmt: skip
+
+
+def organisation_kind(ref: ocds.OrgRef) -> str:
+    """The kind of a new organisation from its party: its name's words first (a council, an ICB, an
+    NHS trust…), then its roles: a buyer is a public body, a supplier a provider (voluntary when
+    the notice says VCSE)."""
+    name = f" {ref.name.lower()} "
+    for word, kind in _KIND_WORDS:
+        if word in name:
+            return kind
+    if ref.scheme.upper() == "GB-NHS":
+        return OrganisationKind.NHS_TRUST
+    if "buyer" in ref.roles and "supplier" not in ref.roles:
+        return OrganisationKind.PUBLIC_BODY
+    return OrganisationKind.VOLUNTARY_PROVIDER if ref.vcse else OrganisationKind.INDEPENDENT_PROVIDER
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().replace(",", " ").replace(".", " ").split())
+
+
+class _Organisations:
+    """Finds a party's organisation by identifier (a scheme and id seen before, or GB-NHS = an ODS
+    code), then by name; creates it otherwise (remembering its identifier for the next import)."""
+
+    def __init__(self, result: ImportResult, by: Any) -> None:
+        self.result, self.by = result, by
+        self.by_name = {_name_key(name): pk for pk, name in Organisation.objects.values_list("pk", "name")}
+        self.by_ods = {
+            code.upper(): pk
+            for pk, code in Organisation.objects.exclude(ods_code="").values_list("pk", "ods_code")
+        }
+        self.by_identifier = {
+            (scheme.upper(), code.upper()): pk
+            for scheme, code, pk in PartyIdentifier.objects.values_list(
+                "scheme", "identifier", "organisation_id"
+            )
+        }
+        self.slugs = set(Organisation.objects.values_list("slug", flat=True))
+
+    def find(self, ref: ocds.OrgRef) -> tuple[int | None, str]:
+        key = (ref.scheme.upper(), ref.identifier.upper())
+        if ref.scheme and key in self.by_identifier:
+            return self.by_identifier[key], f"by identifier {ref.scheme} {ref.identifier}"
+        if ref.scheme.upper() == "GB-NHS" and ref.identifier.upper() in self.by_ods:
+            return self.by_ods[ref.identifier.upper()], f"by ODS code {ref.identifier}"
+        pk = self.by_name.get(_name_key(ref.name))
+        return pk, "by name"
+
+    def resolve(self, ref: ocds.OrgRef, role: str, report: ocds.ReleaseReport) -> int:
+        pk, how = self.find(ref)
+        if pk is None:
+            kind = organisation_kind(ref)
+            org = Organisation(slug=_unique_slug(ref.name, self.slugs), name=ref.name, kind=kind)
+            save_versioned(org, expected_version=None, by=self.by)
+            pk = org.pk
+            self.by_name[_name_key(ref.name)] = pk
+            self.result.organisations_created += 1
+            report.notes.append(
+                f"{role} {ref.name!r} added as an organisation ({org.get_kind_display().lower()})"
+            )
+        elif how != "by name" or role == "buyer":
+            report.notes.append(f"{role} {ref.name!r} matched {how}")
+        key = (ref.scheme.upper(), ref.identifier.upper())
+        if ref.scheme and ref.identifier and key not in self.by_identifier:
+            PartyIdentifier.objects.create(organisation_id=pk, scheme=ref.scheme, identifier=ref.identifier)
+            self.by_identifier[key] = pk
+        return pk
+
+
+def _known_ocids(partnership: Partnership) -> set[str]:
+    """The processes already in the register: imported ones by their ocid, and our own exports'
+    ocids (``ocds-jntly0-<partnership>-c<id>``), so re-importing our export creates nothing."""
+    known: set[str] = set()
+    for model, kind in ((Contract, "c"), (ProcurementProject, "p")):
+        for pk, ocid in model.objects.filter(partnership=partnership).values_list("pk", "ocid"):
+            known.add(ocid or f"{ocds.OCID_PREFIX}-{partnership.slug}-{kind}{pk}")
+    return known
+
+
 def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "OCDS import") -> ImportResult:
     """Load a release package into the register: whole or not at all.
 
@@ -133,20 +229,19 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
     result = ImportResult(problems=list(plan.problems), reports=plan.reports)
     if result.problems:
         return result
-    known = set(
-        Contract.objects.filter(partnership=partnership).exclude(ocid="").values_list("ocid", flat=True)
-    ) | set(
-        ProcurementProject.objects.filter(partnership=partnership)
-        .exclude(ocid="")
-        .values_list("ocid", flat=True)
-    )
+    result.warnings = list(plan.warnings)
+    known = _known_ocids(partnership)
     reports = {r.ocid: r for r in plan.reports if r.created}
     contract_refs = set(Contract.objects.filter(partnership=partnership).values_list("reference", flat=True))
     project_refs = set(
         ProcurementProject.objects.filter(partnership=partnership).values_list("reference", flat=True)
     )
-    orgs_by_name = {name.lower(): pk for pk, name in Organisation.objects.values_list("pk", "name")}
-    slugs = set(Organisation.objects.values_list("slug", flat=True))
+    commissioners = set(
+        PartnershipMember.objects.filter(
+            partnership=partnership, role__in=[MemberRole.HOST, MemberRole.PARTNER]
+        ).values_list("organisation_id", flat=True)
+    )
+    orgs = _Organisations(result, by)
 
     def unique_ref(ref: str, taken: set[str]) -> str:
         candidate, i = ref, 2
@@ -157,26 +252,19 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
         taken.add(candidate)
         return candidate
 
-    def buyer_id(ref: ocds.OrgRef | None, report: ocds.ReleaseReport) -> int | None:
+    def buyer_ids(ref: ocds.OrgRef | None, report: ocds.ReleaseReport) -> tuple[int | None, int | None]:
+        """(buyer, lead commissioner): the buyer is kept; it leads only if it is one of our commissioners."""
         if ref is None:
             report.skipped.append("no buyer named: lead commissioner left blank")
-            return None
-        pk = orgs_by_name.get(ref.name.lower())
-        if pk is None:
-            report.skipped.append(
-                f"buyer {ref.name!r} is not an organisation in Jointly: lead commissioner left blank"
-            )
-        return pk
-
-    def supplier_id(ref: ocds.OrgRef) -> int:
-        pk = orgs_by_name.get(ref.name.lower())
-        if pk is None:
-            kind = OrganisationKind.VOLUNTARY_PROVIDER if ref.vcse else OrganisationKind.INDEPENDENT_PROVIDER
-            org = Organisation(slug=_unique_slug(ref.name, slugs), name=ref.name, kind=kind)
-            save_versioned(org, expected_version=None, by=by)
-            orgs_by_name[ref.name.lower()] = pk = org.pk
-            result.organisations_created += 1
-        return pk
+            return None, None
+        pk = orgs.resolve(ref, "buyer", report)
+        if pk in commissioners:
+            return pk, pk
+        report.notes.append(
+            f"buyer {ref.name!r} is not one of the partnership's commissioners: recorded as the buyer, "
+            "lead commissioner left blank"
+        )
+        return pk, None
 
     today = timezone.localdate()
     try:
@@ -187,13 +275,18 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
                     report.created = ""
                     report.skipped.insert(0, "whole release: already in the register (same ocid)")
                     continue
+                buyer, lead = buyer_ids(c.buyer, report)
+                supplier_pks = list(
+                    dict.fromkeys(orgs.resolve(s, "supplier", report) for s in c.suppliers or [c.supplier])
+                )
                 contract = Contract(
                     partnership=partnership,
                     reference=unique_ref(c.reference, contract_refs),
                     title=c.title,
                     description=c.description,
-                    provider_id=supplier_id(c.supplier),
-                    lead_commissioner_id=buyer_id(c.buyer, report),
+                    provider_id=supplier_pks[0],
+                    lead_commissioner_id=lead,
+                    buyer_id=buyer,
                     contract_type=ContractType.COUNCIL,
                     status=ContractStatus.ENDED if c.end_date < today else ContractStatus.LIVE,
                     start_date=c.start_date,
@@ -208,6 +301,9 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
                 )
                 contract.full_clean(validate_unique=False, validate_constraints=False)
                 save_versioned(contract, expected_version=None, by=by)
+                contract.suppliers.set(supplier_pks)
+                if len(supplier_pks) > 1:
+                    report.notes.append(f"{len(supplier_pks)} suppliers recorded (the first as the provider)")
                 report.created = f"contract {contract.reference}"
                 for title, url in c.documents:
                     doc = ContractDocument(
@@ -221,12 +317,14 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
                     report.created = ""
                     report.skipped.insert(0, "whole release: already in the register (same ocid)")
                     continue
+                buyer, lead = buyer_ids(p.buyer, report)
                 project = ProcurementProject(
                     partnership=partnership,
                     reference=unique_ref(p.reference, project_refs),
                     title=p.title,
                     description=p.description,
-                    lead_commissioner_id=buyer_id(p.buyer, report),
+                    lead_commissioner_id=lead,
+                    buyer_id=buyer,
                     route=p.route,
                     start_date=min((s.planned_date for s in p.stages), default=None),
                     status=p.status,

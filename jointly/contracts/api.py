@@ -154,6 +154,13 @@ class _OcdsReleaseResultSerializer(serializers.Serializer):
     id = serializers.CharField()
     created = serializers.CharField(help_text="What was created (blank when nothing was)")
     skipped = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Publisher quirks that changed nothing stored (a link dropped)",
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(), help_text="How buyer and suppliers were matched"
+    )
 
 
 class OcdsImportResultSerializer(serializers.Serializer):
@@ -161,6 +168,7 @@ class OcdsImportResultSerializer(serializers.Serializer):
 
     ok = serializers.BooleanField()
     problems = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
     contracts_created = serializers.IntegerField()
     procurements_created = serializers.IntegerField()
     organisations_created = serializers.IntegerField()
@@ -251,7 +259,9 @@ class ContractViewSet(ProviderScopedViewSet):
             "contracts_created": result.contracts_created,
             "procurements_created": result.procurements_created,
             "organisations_created": result.organisations_created,
-            "releases": [{"ocid": r.ocid, "id": r.release_id, "created": r.created, "skipped": r.skipped}
+            "warnings": result.warnings,
+            "releases": [{"ocid": r.ocid, "id": r.release_id, "created": r.created, "skipped": r.skipped,
+                          "warnings": r.warnings, "notes": r.notes}
                          for r in result.reports],
         }  # fmt: skip
         return Response(body, status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST)

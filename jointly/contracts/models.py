@@ -74,6 +74,20 @@ class Contract(VersionedModel):
         on_delete=models.PROTECT,
         related_name="contracts_led",
     )
+    buyer = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_bought",
+        help_text="The buyer a published notice names (the lead commissioner when it is one of ours)",
+    )
+    suppliers = models.ManyToManyField(
+        "partnerships.Organisation",
+        blank=True,
+        related_name="contracts_supplied",
+        help_text="Every supplier of the award (frameworks and dynamic purchasing systems have many)",
+    )
     coordinating_commissioner = models.ForeignKey(
         "partnerships.Organisation",
         null=True,
@@ -129,10 +143,10 @@ class Contract(VersionedModel):
     source = models.CharField(max_length=300, blank=True, help_text="Where this record came from")
     illustrative = models.BooleanField(default=False)
 
-    history = HistoricalRecords(m2m_fields=[services, intentions, outcomes])
+    history = HistoricalRecords(m2m_fields=[services, intentions, outcomes, suppliers])
     public_fields = (
-        "partnership", "reference", "title", "description", "provider", "lead_commissioner",
-        "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
+        "partnership", "reference", "title", "description", "provider", "lead_commissioner", "buyer",
+        "suppliers", "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
         "extension_count", "extension_months", "notice_months", "efficiency_percent",
         "efficiency_from", "bundle", "services", "intentions", "outcomes", "ocid", "source",
         "illustrative",
@@ -331,6 +345,29 @@ class ContractSubcontractor(VersionedModel):
         return f"{self.organisation} ({self.role})"
 
 
+class PartyIdentifier(models.Model):
+    """An identifier a published notice gives an organisation (OCDS ``identifier``: scheme and id,
+    e.g. GB-COH 01234567, GB-GOR D1234, GB-NHS RDE), so that the next import finds it again."""
+
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.CASCADE, related_name="party_identifiers"
+    )
+    scheme = models.CharField(max_length=40, help_text="org-id.guide scheme, e.g. GB-COH")
+    identifier = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
+    public_fields = ("organisation", "scheme", "identifier")
+
+    class Meta:
+        ordering = ["scheme", "identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "identifier"], name="party_identifier_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}-{self.identifier}"
+
+
 # --- Procurement ------------------------------------------------------------------------------
 
 
@@ -385,6 +422,14 @@ class ProcurementProject(VersionedModel):
         on_delete=models.PROTECT,
         related_name="procurements_led",
     )
+    buyer = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procurements_bought",
+        help_text="The buyer a published notice names (the lead commissioner when it is one of ours)",
+    )
     route = models.CharField(
         max_length=20,
         choices=ProcurementRoute.choices,
@@ -427,7 +472,7 @@ class ProcurementProject(VersionedModel):
 
     history = HistoricalRecords(m2m_fields=[intentions, replaces])
     public_fields = (
-        "partnership", "reference", "title", "description", "lead_commissioner", "route", "status",
+        "partnership", "reference", "title", "description", "lead_commissioner", "buyer", "route", "status",
         "estimated_value", "intentions", "replaces", "resulting_contract", "ocid", "source",
         "illustrative", "start_date", "service_kind",
     )  # fmt: skip

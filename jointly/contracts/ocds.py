@@ -90,15 +90,44 @@ def _validators(directory: str) -> dict[str, Any]:
 
 def validate(data: Any) -> list[str]:
     """Schema errors in a release or record package, each as 'path: message'. Empty = valid."""
+    problems, warnings = validate_for_import(data)
+    return problems + warnings
+
+
+#: Parts of a release Jointly never stores: a schema error inside one is a publisher's quirk that
+#: cannot change what is loaded, so the import warns instead of refusing the package.
+NOT_STORED = {
+    "address", "contactPoint", "additionalContactPoints", "items", "classification",
+    "additionalClassifications", "milestones", "amendments", "relatedProcesses", "links", "bids",
+    "lots", "implementation", "planning", "contracts", "minValue", "suitability", "publicationPolicy",
+    "extensions", "eligibilityCriteria", "submissionMethod", "submissionMethodDetails", "awardCriteria",
+}  # fmt: skip
+
+
+def _tolerated(error: Any) -> bool:
+    """A document or details link that is not a URL (Contracts Finder publishes "http://Contract
+    Finder"): the link is dropped. An error under a part Jointly does not store: nothing is lost."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "format" and error.validator_value == "uri":
+        return True
+    return any(part in NOT_STORED for part in path[:-1] if not part.isdigit()) or (
+        "documents" in path and path[-1] != "documents"
+    )
+
+
+def validate_for_import(data: Any) -> tuple[list[str], list[str]]:
+    """(problems, warnings): schema errors in what Jointly stores refuse the package; errors in
+    what it does not store (or drops, like a link that is not a URL) are warnings."""
     if not isinstance(data, dict):
-        return ["(package): an OCDS package is a JSON object with 'releases' or 'records'"]
+        return ["(package): an OCDS package is a JSON object with 'releases' or 'records'"], []
     kind = "record_package" if "records" in data else "release_package"
     validator = _validators(str(SCHEMA_DIR))[kind]
-    problems = []
+    problems, warnings = [], []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(str(p) for p in error.absolute_path) or "(package)"
-        problems.append(f"{where}: {error.message[:300]}")
-    return problems
+        text = f"{where}: {error.message[:300]}"
+        (warnings if _tolerated(error) else problems).append(text)
+    return problems, warnings
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -160,6 +189,12 @@ DOCUMENT_TYPE = {
 }  # fmt: skip
 
 
+def _all(obj: Any, name: str) -> list[Any]:
+    """``obj.<name>.all()`` for a related manager, [] where the object has none (plain test objects)."""
+    manager = getattr(obj, name, None)
+    return list(manager.all()) if manager is not None and hasattr(manager, "all") else []
+
+
 def ocid_for(obj: Any, kind: str, partnership_slug: str) -> str:
     return obj.ocid or f"{OCID_PREFIX}-{partnership_slug}-{kind}{obj.pk}"
 
@@ -168,8 +203,10 @@ def contract_release(contract: Any, partnership_slug: str, published: dt.datetim
     """One OCDS release for a contract: award + contract with approved variations as amendments."""
     ocid = ocid_for(contract, "c", partnership_slug)
     parties = _Parties()
-    buyer = parties.add(contract.lead_commissioner, "buyer") if contract.lead_commissioner else None
+    buying = contract.lead_commissioner or getattr(contract, "buyer", None)
+    buyer = parties.add(buying, "buyer") if buying else None
     supplier = parties.add(contract.provider, "supplier") if contract.provider else None
+    others = [parties.add(o, "supplier") for o in _all(contract, "suppliers") if o.pk != contract.provider_id]
     for share in contract.funding.all():
         parties.add(share.commissioner, "payer")
     for sub in contract.subcontractors.all():
@@ -219,7 +256,7 @@ def contract_release(contract: Any, partnership_slug: str, published: dt.datetim
                 "title": contract.title,
                 "status": "active" if supplier else "pending",
                 "value": _money(contract.value),
-                "suppliers": [supplier] if supplier else [],
+                "suppliers": ([supplier] if supplier else []) + others,
                 "contractPeriod": {"startDate": _dt(contract.start_date), "endDate": _dt(contract.end_date)},
             }
         ],
@@ -266,7 +303,8 @@ def procurement_release(project: Any, partnership_slug: str, published: dt.datet
     """One OCDS release for a procurement project: planning/tender with stages as milestones."""
     ocid = ocid_for(project, "p", partnership_slug)
     parties = _Parties()
-    buyer = parties.add(project.lead_commissioner, "buyer") if project.lead_commissioner else None
+    buying = project.lead_commissioner or getattr(project, "buyer", None)
+    buyer = parties.add(buying, "buyer") if buying else None
     stages = {s.stage: s for s in project.stages.all()}
     milestones = []
     for s in project.stages.all():
@@ -363,8 +401,14 @@ def record_package(package: dict[str, Any], *, uri: str) -> dict[str, Any]:
 
 @dataclass
 class OrgRef:
+    """A party as a release names it: name, its identifier (scheme and id, e.g. GB-COH 01234567,
+    GB-NHS RDE) and roles."""
+
     name: str
     vcse: bool = False
+    scheme: str = ""
+    identifier: str = ""
+    roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -380,6 +424,7 @@ class ContractPlan:
     value: Decimal | None
     documents: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
     source: str = ""
+    suppliers: list[OrgRef] = field(default_factory=list)  # every supplier of the award, the first included
 
 
 @dataclass
@@ -409,11 +454,14 @@ class ReleaseReport:
     title: str
     created: str = ""
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how buyers and suppliers were matched or added
 
 
 @dataclass
 class ImportPlan:
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     contracts: list[ContractPlan] = field(default_factory=list)
     procurements: list[ProcurementPlan] = field(default_factory=list)
     reports: list[ReleaseReport] = field(default_factory=list)
@@ -470,8 +518,14 @@ def _org(ref: Any, parties: dict[str, dict[str, Any]]) -> OrgRef | None:
     name = (ref.get("name") or party.get("name") or "").strip().rstrip(",").strip()
     if not name:
         return None
-    details = party.get("details") or {}
-    return OrgRef(name=name[:200], vcse=bool(details.get("vcse")))
+    details = party.get("details") if isinstance(party.get("details"), dict) else {}
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    scheme, code = str(identifier.get("scheme") or "").strip(), str(identifier.get("id") or "").strip()
+    roles = tuple(str(r) for r in party.get("roles", []) if isinstance(r, str))
+    return OrgRef(
+        name=" ".join(name.split())[:200], vcse=details.get("vcse") is True,
+        scheme=scheme[:40] if code else "", identifier=code[:100] if scheme else "", roles=roles,
+    )  # fmt: skip
 
 
 def _unmapped(release: dict[str, Any], report: ReleaseReport) -> None:
@@ -485,6 +539,27 @@ def _unmapped(release: dict[str, Any], report: ReleaseReport) -> None:
         report.skipped.append("contact names and emails not imported (personal data)")
 
 
+def _documents(documents: Any, report: ReleaseReport) -> list[tuple[str, str]]:
+    """(title, url) of each document with a link; a link that is not a URL is dropped with a warning."""
+    out = []
+    for d in documents if isinstance(documents, list) else []:
+        if not isinstance(d, dict) or not d.get("url"):
+            continue
+        title = str(d.get("title") or d.get("description") or "Notice")[:300]
+        if (
+            not isinstance(d["url"], str)
+            or not _is_uri(d["url"])
+            or not urlparse(d["url"]).netloc
+            or (" " in urlparse(d["url"]).netloc)
+        ):
+            report.warnings.append(
+                f"document {str(d.get('id', ''))[:40]!r}: link {str(d['url'])[:80]!r} is not a URL: link dropped"
+            )
+            continue
+        out.append((title, d["url"][:1000]))
+    return out
+
+
 def plan_import(data: Any, *, source: str = "OCDS import") -> ImportPlan:
     """Validate a release package and turn each release into a contract or procurement plan.
 
@@ -496,9 +571,11 @@ def plan_import(data: Any, *, source: str = "OCDS import") -> ImportPlan:
     if not isinstance(data, dict) or "releases" not in data:
         plan.problems.append("(package): not an OCDS release package (no 'releases' list)")
         return plan
-    plan.problems = validate(data)
+    plan.problems, warnings = validate_for_import(data)
     if plan.problems:
         return plan
+    # A document link that is not a URL is reported with its release (and dropped) below.
+    plan.warnings = [w for w in warnings if not re.match(r"^releases/\d+/.*documents/\d+/url:", w)]
     releases = sorted(data["releases"], key=lambda r: r.get("date", ""))
     latest: dict[str, int] = {r["ocid"]: i for i, r in enumerate(releases)}
     for index, release in enumerate(releases):
@@ -536,20 +613,13 @@ def plan_import(data: Any, *, source: str = "OCDS import") -> ImportPlan:
             if problems:
                 report.skipped.append("whole release: no contract created because " + " and ".join(problems))
                 continue
-            if len(suppliers) > 1:
-                report.skipped.append(
-                    "suppliers after the first not recorded: " + ", ".join(s.name for s in suppliers[1:])
-                )
-            docs = []
-            for d in [*tender.get("documents", []), *award.get("documents", [])]:
-                if isinstance(d, dict) and d.get("url") and _is_uri(d["url"]):
-                    docs.append(((d.get("title") or d.get("description") or "Notice")[:300], d["url"][:1000]))
+            docs = _documents([*tender.get("documents", []), *award.get("documents", [])], report)
             value = _amount(award.get("value"), "award", report)
             if value is None:
                 value = _amount(tender.get("value"), "tender", report)
             plan.contracts.append(
                 ContractPlan(release["ocid"], reference, title, description, buyer, suppliers[0],
-                             start, end, value, docs, origin)
+                             start, end, value, docs, origin, suppliers)
             )  # fmt: skip
             report.created = f"contract {reference}"
         else:
@@ -569,6 +639,7 @@ def plan_import(data: Any, *, source: str = "OCDS import") -> ImportPlan:
                 if day:
                     stages.append(StagePlan(stage, day))
             if tender.get("documents"):
+                _documents(tender["documents"], report)  # warns about links that are not URLs
                 report.skipped.append(f"{len(tender['documents'])} tender document link(s) not recorded")
             value = _amount(tender.get("value"), "tender", report)
             plan.procurements.append(

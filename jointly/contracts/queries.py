@@ -52,8 +52,9 @@ def register(partnership: Partnership, scope: Scope | None = None) -> QuerySet[C
 def detail(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Contract]:
     return (
         contracts(partnership, scope)
-        .select_related("provider", "lead_commissioner", "coordinating_commissioner", "partnership")
+        .select_related("provider", "lead_commissioner", "coordinating_commissioner", "partnership", "buyer")
         .prefetch_related(
+            "suppliers",
             Prefetch(
                 "variations",
                 queryset=Variation.objects.select_related("decided_by").order_by("effective_date", "id"),
@@ -92,12 +93,13 @@ def open_notices() -> QuerySet[PerformanceNotice]:
 def for_export(partnership: Partnership) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(partnership=partnership)
-        .select_related("provider", "lead_commissioner")
+        .select_related("provider", "lead_commissioner", "buyer")
         .prefetch_related(
             Prefetch("variations", queryset=Variation.objects.order_by("effective_date", "id")),
             Prefetch("funding", queryset=FundingShare.objects.select_related("commissioner")),
             "documents",
             "subcontractors__organisation",
+            "suppliers",
         )
         .order_by("reference")
     )
@@ -106,7 +108,7 @@ def for_export(partnership: Partnership) -> QuerySet[Contract]:
 def procurements(partnership: Partnership) -> QuerySet[ProcurementProject]:
     return (
         ProcurementProject.objects.filter(partnership=partnership)
-        .select_related("lead_commissioner", "resulting_contract__partnership", "partnership")
+        .select_related("lead_commissioner", "buyer", "resulting_contract__partnership", "partnership")
         .prefetch_related(
             Prefetch("stages", queryset=ProcurementStage.objects.order_by("planned_date", "id")),
             "intentions__themes",

@@ -94,6 +94,9 @@ class Problem:
     column: str
     message: str
     kind: str = INVALID
+    subject: str = ""
+    """What the problem is about when many rows share it (an unknown code): problems of one kind
+    and column are grouped per subject, so "852 rows: unknown indicator 93356" is one group."""
 
     def __str__(self) -> str:
         parts = []
@@ -104,7 +107,10 @@ class Problem:
         return f"{', '.join(parts)}: {self.message}" if parts else self.message
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "kind": self.kind}
+        out = {"row": self.row, "column": self.column, "message": self.message, "kind": self.kind}
+        if self.subject:
+            out["subject"] = self.subject
+        return out
 
 
 @dataclass(frozen=True)
@@ -124,13 +130,13 @@ class ProblemGroup:
 
 
 def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
-    """Problems grouped by kind and column, in order of first appearance."""
-    groups: dict[tuple[str, str], list[Problem]] = {}
+    """Problems grouped by kind, column and subject, in order of first appearance."""
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
     for p in problems:
-        groups.setdefault((p.kind, p.column), []).append(p)
+        groups.setdefault((p.kind, p.column, p.subject), []).append(p)
     return [
         ProblemGroup(kind, column, sorted({p.row for p in items if p.row}), items[0].message, len(items))
-        for (kind, column), items in groups.items()
+        for (kind, column, _subject), items in groups.items()
     ]
 
 

@@ -91,7 +91,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
         fields = [
             "id", "indicator", "indicator_code", "area_code", "period", "period_order", "sex", "age",
             "category_type", "category", "count", "denominator", "value", "lower95", "upper95",
-            "lower998", "upper998", "import_log",
+            "lower998", "upper998", "value_note", "import_log",
         ]  # fmt: skip
 
 
@@ -101,7 +101,16 @@ class ImportRequestSerializer(serializers.Serializer):
     )
     layout = serializers.ChoiceField(choices=ImportLayout.choices)
     file = serializers.FileField()
-    create_areas = serializers.BooleanField(required=False, default=False)
+    strict = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Refuse indicators and areas not known yet (by default the Fingertips layout adds them)",
+    )
+    create_areas = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ignored: areas are added unless `strict` (kept for old clients)",
+    )
 
 
 class ImportLogSerializer(serializers.ModelSerializer):
@@ -109,7 +118,7 @@ class ImportLogSerializer(serializers.ModelSerializer):
         model = ImportLog
         fields = [
             "id", "file_name", "checksum", "layout", "status", "rows", "created", "updated",
-            "problem_count", "problems", "message", "started_on", "finished_on",
+            "problem_count", "problems", "message", "report", "started_on", "finished_on",
         ]  # fmt: skip
 
 
@@ -144,7 +153,7 @@ def _enqueue(request: Request, upload: Any, data: dict[str, Any], partnership: A
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    job = needs_jobs.enqueue_import(log, stored, create_areas=data["create_areas"], by=request.user)
+    job = needs_jobs.enqueue_import(log, stored, strict=data["strict"], by=request.user)
     log.refresh_from_db()
     body = {**ImportLogSerializer(log).data, "job": job.pk}
     return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": f"/api/v1/jobs/{job.pk}/"})
@@ -214,7 +223,7 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
             file_name=upload.name,
             by=request.user,
             partnership=partnership,
-            create_areas=data.validated_data["create_areas"],
+            strict=data.validated_data["strict"],
         )
         body = ImportLogSerializer(log).data
         ok = log.status == ImportStatus.DONE
@@ -322,6 +331,9 @@ class _ProfileIndicatorSerializer(serializers.Serializer):
     count = serializers.FloatField(allow_null=True)
     denominator = serializers.FloatField(allow_null=True)
     value = serializers.FloatField(allow_null=True)
+    value_note = serializers.CharField(
+        allow_blank=True, help_text="The publisher's note (suppressed, combined areas…), '' for none"
+    )
     lower = serializers.FloatField(allow_null=True)
     upper = serializers.FloatField(allow_null=True)
     comparisons = _ProfileComparisonSerializer(many=True)
@@ -408,6 +420,7 @@ def _profile_json(row: benchmarking.ProfileRow) -> dict[str, Any]:
         "count": v.count if v else None,
         "denominator": v.denominator if v else None,
         "value": v.value if v else None,
+        "value_note": v.value_note if v else "",
         "lower": row.lower,
         "upper": row.upper,
         "comparisons": [

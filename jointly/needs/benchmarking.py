@@ -324,7 +324,7 @@ def profile_export_rows(rows: Iterable[ProfileRow]) -> Iterable[list[Any]]:
         for key in (ENGLAND, REGION, GROUP):
             c = r.comparison(key)
             base += [c.comparator if c else "", c.value if c else None, c.result if c else ""]
-        yield [*base, r.trend, r.level]
+        yield [*base, r.trend, r.level, v.value_note if v else ""]
 
 
 PROFILE_EXPORT_HEADERS = [
@@ -333,5 +333,5 @@ PROFILE_EXPORT_HEADERS = [
     "england", "england_value", "compared_with_england",
     "region", "region_value", "compared_with_region",
     "comparator_group", "group_value", "compared_with_group",
-    "recent_trend", "confidence_level",
+    "recent_trend", "confidence_level", "value_note",
 ]  # fmt: skip

@@ -21,9 +21,13 @@ MAX_UPLOAD_BYTES = 500 * 1024 * 1024  # the default of settings.JOINTLY_MAX_NEED
 class ImportForm(GovUKFormMixin, forms.Form):
     layout = forms.ChoiceField(choices=ImportLayout.choices, widget=forms.RadioSelect)
     file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, up to 500 MB")
-    create_areas = forms.BooleanField(
+    strict = forms.BooleanField(
         required=False,
-        label="Add areas we do not know yet (Fingertips layout: from Area Name and Area Type)",
+        label="Refuse indicators and areas Jointly does not know yet",
+        help_text=(
+            "Without this, a Fingertips file's unknown indicators are added from their ID and name, "
+            "and unknown areas from their GSS code and name; the report lists them."
+        ),
     )
 
     def clean_file(self) -> Any:

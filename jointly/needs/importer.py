@@ -3,13 +3,23 @@
 Two layouts (:class:`~jointly.needs.models.ImportLayout`):
 
 ``fingertips``
-    The OHID Fingertips "all data" CSV: ``Indicator ID``, ``Indicator Name``, ``Area Code``,
-    ``Area Name``, ``Area Type``, ``Sex``, ``Age``, ``Category Type``, ``Category``,
-    ``Time period``, ``Value``, ``Lower CI 95.0 limit``, ``Upper CI 95.0 limit``,
-    ``Lower CI 99.8 limit``, ``Upper CI 99.8 limit``, ``Count``, ``Denominator`` (other
-    columns, e.g. ``Value note`` or ``Time period Sortable``, are allowed; ``Time period
-    Sortable`` orders the periods when present). ``Indicator ID`` is the catalogue's
-    Fingertips indicator ID; value and limits are taken as published.
+    An OHID Fingertips "all data" CSV as people download it: from the website, from the API
+    (``/api/all_data/csv/...``) or saved by fingertipsR. Column names are matched ignoring case,
+    spaces, underscores and dots, so ``Indicator ID``, ``IndicatorID`` and ``Indicator_ID``,
+    ``Time period`` and ``Timeperiod``, ``Lower CI 95.0 limit`` and ``Lower_CI_95.0_limit`` are
+    the same column. Only ``Indicator ID``, ``Area Code``, ``Time period`` and ``Value`` are
+    required; ``Indicator Name``, ``Area Name``, ``Area Type``, ``Parent Code``, ``Sex``, ``Age``,
+    ``Category Type``, ``Category``, the four limits, ``Count``, ``Denominator``, ``Value note``
+    and ``Time period Sortable`` are read when present; every other column (the comparisons,
+    ``Recent Trend``, ``New data``, ``Time period range``…) is ignored. A byte-order mark, quoted
+    fields, line breaks inside quotes and mixed line endings are all accepted. Values and limits
+    are taken as published; ``Value note`` is kept with the value.
+
+    An indicator the catalogue does not know is added from the file's ID and name (marked
+    ``added_by_import``, for an analyst to complete); an unknown area from its GSS code, name and
+    the type its code's prefix gives (:mod:`jointly.needs.gss`), with its parent from ``Parent
+    Code``. The log's report lists what was added. ``strict=True`` (``--strict``) refuses them
+    instead.
 
 ``template``
     ``indicator`` (the catalogue code, or a Fingertips ID), ``area_code`` (GSS code),
@@ -20,11 +30,13 @@ Two layouts (:class:`~jointly.needs.models.ImportLayout`):
     types (DSR, ISR, mean, life expectancy) need more than a count and a denominator: compute
     them with ``jointly stats`` and load them in the Fingertips layout.
 
-Every problem is listed by row (spreadsheet numbering, header = row 1) and column, and
-nothing is written unless the whole file is good. Re-importing a value (same indicator ×
-area × period × sex × age × category) updates it in place. Validation and the conversion are
-vectorised with pandas; rows are written with one ``INSERT … ON CONFLICT … DO UPDATE``
-statement per row through ``executemany`` (the same SQL on SQLite and PostgreSQL).
+Every problem is listed by row (spreadsheet numbering, header = row 1) and column, grouped by kind
+and subject in the report ("852 rows: unknown indicator 93356"), and nothing is written unless the
+whole file is good. Rows repeated exactly (the England rows of combined regional downloads) load
+once; two rows with the same key and different values are refused. Re-importing a value (same
+indicator × area × period × sex × age × category) updates it in place. Validation and the
+conversion are vectorised with pandas; rows are written with one ``INSERT … ON CONFLICT … DO
+UPDATE`` statement per row through ``executemany`` (the same SQL on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -32,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,6 +55,7 @@ from django.utils import timezone
 
 from jointly.core import imports
 from jointly.core.imports import Problem, shown
+from jointly.needs import gss
 from jointly.needs.models import (
     COMPUTABLE_TYPES,
     DEFAULT_AGE,
@@ -57,33 +70,40 @@ from jointly.needs.models import (
 from jointly.partnerships.models import Area, AreaType
 from jointly.stats.proportions import proportion, rate
 
-FINGERTIPS_COLUMNS = [
-    "Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age",
-    "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit",
-    "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator",
-]  # fmt: skip
-FINGERTIPS_OPTIONAL = ["Time period Sortable"]
+#: Fingertips columns: our name -> the name the website and API use (for messages).
+FINGERTIPS_NAMES = {
+    "indicator": "Indicator ID", "indicator_name": "Indicator Name", "parent_code": "Parent Code",
+    "area_code": "Area Code", "area_name": "Area Name", "area_type": "Area Type", "sex": "Sex",
+    "age": "Age", "category_type": "Category Type", "category": "Category", "period": "Time period",
+    "value": "Value", "lower95": "Lower CI 95.0 limit", "upper95": "Upper CI 95.0 limit",
+    "lower998": "Lower CI 99.8 limit", "upper998": "Upper CI 99.8 limit", "count": "Count",
+    "denominator": "Denominator", "value_note": "Value note", "period_sortable": "Time period Sortable",
+}  # fmt: skip
+FINGERTIPS_REQUIRED = ["indicator", "area_code", "period", "value"]
+#: Other spellings seen in published files (after :func:`header_key`), beyond each name's own.
+FINGERTIPS_ALIASES = {
+    "lowerci95limit": "lower95",
+    "upperci95limit": "upper95",
+    "timeperiodsortable": "period_sortable",
+}
 TEMPLATE_COLUMNS = ["indicator", "area_code", "period", "count", "denominator"]
 TEMPLATE_OPTIONAL = ["sex", "age", "category_type", "category"]
 
-#: Our name for each column of each layout.
-FINGERTIPS_MAP = {
-    "Indicator ID": "indicator", "Area Code": "area_code", "Area Name": "area_name",
-    "Area Type": "area_type", "Sex": "sex", "Age": "age", "Category Type": "category_type",
-    "Category": "category", "Time period": "period", "Value": "value",
-    "Lower CI 95.0 limit": "lower95", "Upper CI 95.0 limit": "upper95",
-    "Lower CI 99.8 limit": "lower998", "Upper CI 99.8 limit": "upper998", "Count": "count",
-    "Denominator": "denominator", "Time period Sortable": "period_sortable",
-}  # fmt: skip
-TEMPLATE_MAP = {c: c for c in TEMPLATE_COLUMNS + TEMPLATE_OPTIONAL}
+# Kept for callers that listed the columns.
+FINGERTIPS_COLUMNS = [FINGERTIPS_NAMES[c] for c in FINGERTIPS_REQUIRED]
+FINGERTIPS_OPTIONAL = [v for k, v in FINGERTIPS_NAMES.items() if k not in FINGERTIPS_REQUIRED]
 
 NUMBER_COLUMNS = ["count", "denominator", "value", "lower95", "upper95", "lower998", "upper998"]
-VALUE_FIELDS = ["period_order", *NUMBER_COLUMNS, "import_log_id"]
+VALUE_FIELDS = ["period_order", *NUMBER_COLUMNS, "value_note", "import_log_id"]
 KEY_FIELDS = ["indicator_id", "area_id", "period", "sex", "age", "category_type", "category"]
 MISSING_TEXT = {"", "na", "n/a", "nan", "null"}
-TEXT_LIMITS = {"period": 40, "sex": 30, "age": 60, "category_type": 120, "category": 120}
+TEXT_LIMITS = {"period": 40, "sex": 30, "age": 60, "category_type": 120, "category": 120, "value_note": 255}
 MAX_PROBLEMS_KEPT = 1000
+MAX_REPORT_ITEMS = 500
 BATCH = 20_000
+
+UNKNOWN_INDICATOR = "unknown-indicator"
+UNKNOWN_AREA = "unknown-area"
 
 #: Live progress of imports running in this process (log id -> (per cent, stage)). The write
 #: phase runs inside one transaction, so its progress cannot be committed to ImportLog rows.
@@ -100,10 +120,12 @@ class Problems:
         self.total = 0
         self.keep = keep
 
-    def add(self, row: int | None, column: str, message: str, kind: str = imports.INVALID) -> None:
+    def add(
+        self, row: int | None, column: str, message: str, kind: str = imports.INVALID, subject: str = ""
+    ) -> None:
         self.total += 1
         if len(self.items) < self.keep:
-            self.items.append(Problem(row, column, message, kind))
+            self.items.append(Problem(row, column, message, kind, subject))
 
     def add_rows(
         self,
@@ -112,17 +134,20 @@ class Problems:
         column: str,
         messages: Iterable[str] | str,
         kind: str = imports.INVALID,
+        subjects: Iterable[str] | None = None,
     ) -> None:
-        """One problem per row where ``mask`` is true (``messages`` one text or one per row)."""
+        """One problem per row where ``mask`` is true (``messages`` one text or one per row;
+        ``subjects``, one per row, group the report by what each problem is about)."""
         mask = np.asarray(mask, dtype=bool)
         hit = np.flatnonzero(mask)
         if not hit.size:
             return
         texts = [messages] * hit.size if isinstance(messages, str) else list(messages)
+        about = [""] * hit.size if subjects is None else list(subjects)
         self.total += hit.size
         room = max(self.keep - len(self.items), 0)
-        for r, text in zip(rows[hit[:room]].tolist(), texts[:room], strict=False):
-            self.items.append(Problem(int(r), column, text, kind))
+        for r, text, subject in zip(rows[hit[:room]].tolist(), texts[:room], about[:room], strict=False):
+            self.items.append(Problem(int(r), column, text, kind, subject))
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -133,10 +158,18 @@ class Problems:
 
 @dataclass
 class Prepared:
-    """A validated file, ready to write (one array per column, one element per row)."""
+    """A validated file, ready to write (one array per column, one element per row).
+
+    ``new_indicators`` and ``new_areas`` are created when the file is written; rows name them by
+    negative placeholder ids (-1 for the first, …) until then. ``area_parents`` gives a new area's
+    parent GSS code. ``notes`` are warnings for the report (identical repeated rows loaded once).
+    """
 
     frame: pd.DataFrame
     new_areas: list[Area]
+    new_indicators: list[Indicator] = field(default_factory=list)
+    area_parents: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
@@ -144,21 +177,33 @@ class Prepared:
 # --------------------------------------------------------------------------------------
 
 
-def _layout_columns(layout: str) -> tuple[list[str], list[str], dict[str, str]]:
+def header_key(name: str) -> str:
+    """A column name as matched: lower case, letters and digits only (``Lower_CI_95.0_limit`` →
+    ``lowerci950limit``), so the website's, the API's and fingertipsR's spellings agree."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def _layout_columns(layout: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """(required columns, header key -> our name, our name -> the name messages use)."""
     if layout == ImportLayout.FINGERTIPS:
-        return FINGERTIPS_COLUMNS, FINGERTIPS_OPTIONAL, FINGERTIPS_MAP
+        keys = {header_key(label): name for name, label in FINGERTIPS_NAMES.items()}
+        keys.update(FINGERTIPS_ALIASES)
+        return FINGERTIPS_REQUIRED, keys, dict(FINGERTIPS_NAMES)
     if layout == ImportLayout.TEMPLATE:
-        return TEMPLATE_COLUMNS, TEMPLATE_OPTIONAL, TEMPLATE_MAP
+        names = TEMPLATE_COLUMNS + TEMPLATE_OPTIONAL
+        return TEMPLATE_COLUMNS, {header_key(c): c for c in names}, {c: c for c in names}
     raise ValueError(f"unknown layout {layout!r}: use fingertips or template")
 
 
 def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -> pd.DataFrame | None:
     """Read the columns the layout uses, as text. Missing columns are problems (None returned).
 
-    Blank lines are skipped but keep their spreadsheet row numbers (header = row 1), kept in
-    ``frame.attrs["rows"]``. Text that our exports escaped (``'=...``) loses its ``'``.
+    Blank lines are skipped but keep their spreadsheet row numbers (header = row 1; a record with
+    a line break inside quotes is one row), kept in ``frame.attrs["rows"]``. Text that our exports
+    escaped (``'=...``) loses its ``'``. ``frame.attrs["labels"]`` gives each column's name as the
+    file spells it (or as the layout names it, for a column the file does not have).
     """
-    required, optional, mapping = _layout_columns(layout)
+    required, keys, names = _layout_columns(layout)
     try:
         if isinstance(source, (str, Path)):
             with open(source, "rb") as fh:
@@ -178,17 +223,21 @@ def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -
             None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", "file"
         )
         return None
-    present = {str(c).strip(): c for c in header.columns}
-    missing = [c for c in required if c not in present]
+    found: dict[str, Any] = {}  # our name -> the file's column (the first of two spellings wins)
+    for column in header.columns:
+        name = keys.get(header_key(column))
+        if name and name not in found:
+            found[name] = column
+    missing = [c for c in required if c not in found]
     for name in missing:
-        problems.add(1, name, f"missing column (the {layout} layout needs: {', '.join(required)})", "column")
+        needs = ", ".join(names[c] for c in required)
+        problems.add(1, names[name], f"missing column (the {layout} layout needs: {needs})", imports.COLUMN)
     if missing:
         return None
-    wanted = [present[c] for c in required + optional if c in present and c in mapping]
     try:
         df = pd.read_csv(
-            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=wanted, na_filter=False,
-            skip_blank_lines=False,
+            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=list(found.values()),
+            na_filter=False, skip_blank_lines=False,
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - whatever pandas cannot parse is a problem with the file
         problems.add(
@@ -200,8 +249,11 @@ def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -
     filled = (df != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
     rows = np.flatnonzero(filled) + 2
     df = df.loc[filled].reset_index(drop=True)
-    df.columns = [mapping[str(c).strip()] for c in df.columns]
-    df.attrs["labels"] = {mapping[k]: k for k in mapping if mapping[k] in df.columns}
+    ours = {column: name for name, column in found.items()}
+    df.columns = [ours[c] for c in df.columns]
+    labels = dict(names)
+    labels.update({name: str(column).strip() for name, column in found.items()})
+    df.attrs["labels"] = labels
     df.attrs["rows"] = rows
     return df
 
@@ -252,19 +304,72 @@ def _lookup_areas(codes: np.ndarray) -> dict[str, int]:
 
 
 _AREA_TYPE_WORDS = [
-    ("england", AreaType.COUNTRY), ("country", AreaType.COUNTRY), ("region", AreaType.REGION),
-    ("sub-icb", AreaType.CCG), ("ccg", AreaType.CCG), ("icb", AreaType.ICB),
+    ("england", AreaType.COUNTRY), ("country", AreaType.COUNTRY), ("nhs region", AreaType.NHS_REGION),
+    ("region", AreaType.REGION), ("sub-icb", AreaType.CCG), ("ccg", AreaType.CCG), ("icb", AreaType.ICB),
+    ("london borough", AreaType.LONDON_BOROUGH), ("metropolitan", AreaType.MET_DISTRICT),
     ("district", AreaType.DISTRICT), ("counties", AreaType.COUNTY), ("county", AreaType.COUNTY),
     ("ua", AreaType.UNITARY),
 ]  # fmt: skip
 
 
 def area_type_from_fingertips(text: str) -> str:
+    """The area type a Fingertips ``Area Type`` text suggests (used only where the code says nothing)."""
     lower = text.lower()
     for word, kind in _AREA_TYPE_WORDS:
         if word in lower:
             return kind
     return AreaType.OTHER
+
+
+def area_type_for(code: str, fingertips_type: str = "") -> str:
+    """An area's type: from its GSS code's prefix (E06 unitary, E08 metropolitan district, …), else
+    from the file's ``Area Type`` text, else "other"."""
+    return gss.area_type_from_code(code) or (
+        area_type_from_fingertips(fingertips_type) if fingertips_type else AreaType.OTHER
+    )
+
+
+_RATE_PER = re.compile(r"(?:per|/)\s*([\d,]{2,})")
+
+
+def guess_indicator(fingertips_id: int, name: str, file_name: str = "") -> Indicator:
+    """A catalogue entry for an indicator a file names but the catalogue lacks (not saved).
+
+    Its value type, multiplier and unit are guessed from the name (``rate/100,000`` is a crude rate
+    per 100,000; ``%`` a proportion); the notes say so, for an analyst to check and complete.
+    """
+    text = " ".join(name.split())
+    lower = text.lower()
+    per = _RATE_PER.search(lower)
+    multiplier = float(per.group(1).replace(",", "")) if per else 1.0
+    unit = f"per {int(multiplier):,}" if per else ""
+    if "life expectancy" in lower:
+        value_type, multiplier, unit = ValueType.LIFE_EXPECTANCY, 1.0, "years"
+    elif "directly standardised" in lower or "dsr" in lower.split() or "age-standardised" in lower:
+        value_type = ValueType.DSR
+    elif "standardised ratio" in lower or "sir" in lower.split() or "smr" in lower.split():
+        value_type, multiplier, unit = ValueType.ISR, 100.0, ""
+    elif per or "rate" in lower:
+        value_type = ValueType.CRUDE_RATE
+    elif "%" in lower or "percentage" in lower or "proportion" in lower:
+        value_type, multiplier, unit = ValueType.PROPORTION, 100.0, "%"
+    else:
+        value_type = ValueType.COUNT
+    source = f" from {file_name}" if file_name else ""
+    return Indicator(
+        code=f"fingertips-{fingertips_id}",
+        name=text[:300] or f"Fingertips indicator {fingertips_id}",
+        fingertips_id=fingertips_id,
+        value_type=value_type,
+        multiplier=multiplier,
+        unit=unit,
+        source="OHID Fingertips",
+        added_by_import=True,
+        notes=(
+            f"Added by an import{source}: its value type, multiplier and unit were guessed from its name. "
+            "Check them and add the definition and polarity."
+        ),
+    )
 
 
 def period_order(periods: pd.Series, sortable: pd.Series | None = None) -> np.ndarray:
@@ -284,14 +389,26 @@ def period_order(periods: pd.Series, sortable: pd.Series | None = None) -> np.nd
     return order
 
 
-def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas: bool = False) -> Prepared:
-    """Check every row and build the typed frame to write. Problems are added to ``problems``."""
+def validate(
+    df: pd.DataFrame,
+    layout: str,
+    problems: Problems,
+    *,
+    strict: bool = False,
+    create_areas: bool | None = None,
+    file_name: str = "",
+) -> Prepared:
+    """Check every row and build the typed frame to write. Problems are added to ``problems``.
+
+    Fingertips layout: unknown indicators and areas are added from the file unless ``strict``.
+    ``create_areas`` is accepted for old callers and ignored (areas are added unless ``strict``).
+    """
     labels: dict[str, str] = df.attrs.get("labels", {c: c for c in df.columns})
     n = len(df)
     rows = np.asarray(df.attrs.get("rows", np.arange(2, n + 2)))
     out = pd.DataFrame(index=df.index)
 
-    for name in ("indicator", "area_code", "period", "sex", "age", "category_type", "category"):
+    for name in ("indicator", "area_code", "period", "sex", "age", "category_type", "category", "value_note"):
         if name in df.columns:
             df[name] = _clean_text(df[name])
     for name, default in (
@@ -299,55 +416,17 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
         ("age", DEFAULT_AGE),
         ("category_type", ""),
         ("category", ""),
+        ("value_note", ""),
     ):
         if name not in df.columns:
             df[name] = default
         elif default:
             df.loc[df[name] == "", name] = default
 
-    # Indicators
-    ind_codes, ind_distinct = pd.factorize(df["indicator"])
-    catalogue = _lookup_indicators(np.asarray(ind_distinct, dtype=str), layout)
-    distinct_objs = [catalogue.get(code) for code in ind_distinct]
-    known_ind = np.array([o is not None for o in distinct_objs], dtype=bool)
-    blank_ind = (df["indicator"] == "").to_numpy()
-    problems.add_rows(blank_ind, rows, labels["indicator"], "the indicator is missing")
-    unknown = ~known_ind[ind_codes] & ~blank_ind if len(ind_distinct) else np.zeros(n, bool)
-    what = (
-        "Fingertips indicator ID" if layout == ImportLayout.FINGERTIPS else "indicator code or Fingertips ID"
+    new_indicators, value_type, multiplier = _indicators(
+        df, layout, labels, rows, problems, out, strict=strict, file_name=file_name
     )
-    problems.add_rows(
-        unknown, rows, labels["indicator"],
-        (f"unknown {what} {shown(v)}: add it to the indicator catalogue first" for v in df["indicator"].to_numpy()[unknown]),
-    )  # fmt: skip
-    obj_ids = np.array([o.pk if o else 0 for o in distinct_objs], dtype=np.int64)
-    obj_types = np.array([o.value_type if o else "" for o in distinct_objs], dtype=object)
-    obj_mult = np.array([o.multiplier if o else np.nan for o in distinct_objs], dtype=float)
-    out["indicator_id"] = obj_ids[ind_codes] if len(ind_distinct) else np.zeros(n, np.int64)
-    value_type = obj_types[ind_codes] if len(ind_distinct) else np.array([], dtype=object)
-    multiplier = obj_mult[ind_codes] if len(ind_distinct) else np.array([], dtype=float)
-
-    # Areas
-    area_codes, area_distinct = pd.factorize(df["area_code"])
-    area_map = _lookup_areas(list(area_distinct))
-    new_areas: list[Area] = []
-    if create_areas and "area_name" in df.columns:
-        first = df.drop_duplicates("area_code")
-        for code, name, kind in zip(first["area_code"], first["area_name"], first["area_type"], strict=True):
-            if code and code not in area_map and name.strip() and len(code) <= 20:
-                new_areas.append(
-                    Area(gss_code=code, name=name.strip()[:200], area_type=area_type_from_fingertips(kind))
-                )
-                area_map[code] = -len(new_areas)  # placeholder, replaced after creation
-    area_ids = np.array([area_map.get(c, 0) for c in area_distinct], dtype=np.int64)
-    blank_area = (df["area_code"] == "").to_numpy()
-    problems.add_rows(blank_area, rows, labels["area_code"], "the area code is missing")
-    unknown_area = (area_ids[area_codes] == 0) & ~blank_area if len(area_distinct) else np.zeros(n, bool)
-    problems.add_rows(
-        unknown_area, rows, labels["area_code"],
-        (f"unknown area code {shown(v)}" for v in df["area_code"].to_numpy()[unknown_area]),
-    )  # fmt: skip
-    out["area_id"] = area_ids[area_codes] if len(area_distinct) else np.zeros(n, np.int64)
+    new_areas, parents = _areas(df, layout, labels, rows, problems, out, strict=strict)
 
     # Text key parts
     problems.add_rows((df["period"] == "").to_numpy(), rows, labels["period"], "the period is missing")
@@ -387,26 +466,186 @@ def validate(df: pd.DataFrame, layout: str, problems: Problems, *, create_areas:
     for name in NUMBER_COLUMNS:
         out[name] = numbers[name]
 
-    # Duplicate keys within the file
-    # (the same indicator may be named by code on one row and by Fingertips ID on another)
+    keep, notes = _duplicates(df, out, rows, labels, problems)
+    if not keep.all():
+        out = out.loc[keep].reset_index(drop=True)
+    return Prepared(out, new_areas, new_indicators, parents, notes)
+
+
+def _unknown_indicator_message(value: str, layout: str, *, strict: bool, named: bool) -> str:
+    if layout != ImportLayout.FINGERTIPS:
+        return (
+            f"unknown indicator code or Fingertips ID {shown(value)}: add it to the indicator catalogue first"
+        )
+    if not value.isdigit():
+        return f"{shown(value)} is not a Fingertips indicator ID (a whole number)"
+    if strict:
+        return (
+            f"unknown Fingertips indicator ID {shown(value)}: add it to the indicator catalogue first "
+            "(or load without --strict to add it from the file)"
+        )
+    if not named:
+        return f"unknown Fingertips indicator ID {shown(value)}, and the file gives no Indicator Name to add it from"
+    return f"Fingertips indicator ID {shown(value)} cannot be added"
+
+
+def _indicators(
+    df: pd.DataFrame,
+    layout: str,
+    labels: dict[str, str],
+    rows: np.ndarray,
+    problems: Problems,
+    out: pd.DataFrame,
+    *,
+    strict: bool,
+    file_name: str,
+) -> tuple[list[Indicator], np.ndarray, np.ndarray]:
+    """Resolve each row's indicator into ``out["indicator_id"]`` (negative: one to add).
+
+    Returns the indicators to add and each row's value type and multiplier ("" and NaN for an
+    indicator being added: no check depends on a guessed type)."""
+    n = len(df)
+    codes, distinct = pd.factorize(df["indicator"])
+    distinct = np.asarray(distinct, dtype=str)
+    catalogue = _lookup_indicators(distinct, layout)
+    names: dict[str, str] = {}
+    if "indicator_name" in df.columns:
+        first = df.drop_duplicates("indicator")
+        names = {c: str(v).strip() for c, v in zip(first["indicator"], first["indicator_name"], strict=True)}
+    may_add = layout == ImportLayout.FINGERTIPS and not strict
+    new: list[Indicator] = []
+    ids, types, mults = [], [], []
+    for code in distinct:
+        obj = catalogue.get(code)
+        if obj is not None:
+            ids.append(obj.pk)
+            types.append(obj.value_type)
+            mults.append(obj.multiplier)
+            continue
+        if may_add and code.isdigit() and 0 < int(code) < 2**31 and names.get(code):
+            new.append(guess_indicator(int(code), names[code], file_name))
+            ids.append(-len(new))
+        else:
+            ids.append(0)
+        types.append("")
+        mults.append(np.nan)
+    id_arr = np.array(ids, dtype=np.int64)
+    out["indicator_id"] = id_arr[codes] if len(distinct) else np.zeros(n, np.int64)
+    blank = (df["indicator"] == "").to_numpy()
+    problems.add_rows(blank, rows, labels["indicator"], "the indicator is missing")
+    unknown = (out["indicator_id"].to_numpy() == 0) & ~blank
+    values = df["indicator"].to_numpy()[unknown]
+    problems.add_rows(
+        unknown, rows, labels["indicator"],
+        (_unknown_indicator_message(v, layout, strict=strict, named=bool(names.get(v))) for v in values),
+        UNKNOWN_INDICATOR, values,
+    )  # fmt: skip
+    value_type = np.array(types, dtype=object)[codes] if len(distinct) else np.array([], dtype=object)
+    multiplier = np.array(mults, dtype=float)[codes] if len(distinct) else np.array([], dtype=float)
+    return new, value_type, multiplier
+
+
+def _unknown_area_message(value: str, layout: str, *, strict: bool, named: bool) -> str:
+    if layout != ImportLayout.FINGERTIPS:
+        return f"unknown area code {shown(value)}"
+    if strict:
+        return f"unknown area code {shown(value)}: add the area first (or load without --strict to add it from the file)"
+    if len(value) > 20:
+        return f"{shown(value)} is too long for an area code (20 characters at most)"
+    if not named:
+        return f"unknown area code {shown(value)}, and the file gives no Area Name to add it from"
+    return f"unknown area code {shown(value)}"
+
+
+def _areas(
+    df: pd.DataFrame,
+    layout: str,
+    labels: dict[str, str],
+    rows: np.ndarray,
+    problems: Problems,
+    out: pd.DataFrame,
+    *,
+    strict: bool,
+) -> tuple[list[Area], dict[str, str]]:
+    """Resolve each row's area into ``out["area_id"]`` (negative: one to add, typed by its GSS code)."""
+    n = len(df)
+    area_codes, area_distinct = pd.factorize(df["area_code"])
+    area_map = _lookup_areas(list(area_distinct))
+    new: list[Area] = []
+    parents: dict[str, str] = {}
+    named: set[str] = set()
+    if layout == ImportLayout.FINGERTIPS and "area_name" in df.columns:
+        first = df.drop_duplicates("area_code")
+        kinds = first["area_type"] if "area_type" in first.columns else pd.Series([""] * len(first))
+        ups = first["parent_code"] if "parent_code" in first.columns else pd.Series([""] * len(first))
+        for code, name, kind, parent in zip(first["area_code"], first["area_name"], kinds, ups, strict=True):
+            name = " ".join(str(name).split())
+            if name:
+                named.add(code)
+            if strict or not code or code in area_map or not name or len(code) > 20:
+                continue
+            new.append(Area(gss_code=code, name=name[:200], area_type=area_type_for(code, str(kind))))
+            area_map[code] = -len(new)  # placeholder, replaced after creation
+            if str(parent).strip():
+                parents[code] = str(parent).strip()
+    area_ids = np.array([area_map.get(c, 0) for c in area_distinct], dtype=np.int64)
+    blank = (df["area_code"] == "").to_numpy()
+    problems.add_rows(blank, rows, labels["area_code"], "the area code is missing")
+    unknown = (area_ids[area_codes] == 0) & ~blank if len(area_distinct) else np.zeros(n, bool)
+    values = df["area_code"].to_numpy()[unknown]
+    problems.add_rows(
+        unknown, rows, labels["area_code"],
+        (_unknown_area_message(v, layout, strict=strict, named=v in named) for v in values),
+        UNKNOWN_AREA, values,
+    )  # fmt: skip
+    out["area_id"] = area_ids[area_codes] if len(area_distinct) else np.zeros(n, np.int64)
+    return new, parents
+
+
+def _duplicates(
+    df: pd.DataFrame, out: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], problems: Problems
+) -> tuple[np.ndarray, list[str]]:
+    """Rows repeating an earlier row exactly load once; the same key with other values is refused.
+
+    Returns which rows to keep and the report's notes. The same indicator may be named by code on
+    one row and by Fingertips ID on another: rows are compared by the indicator they resolve to.
+    """
+    n = len(df)
     keys = df[["period", "sex", "age", "category_type", "category"]].copy()
     keys["indicator"] = np.where(
-        out["indicator_id"] > 0, out["indicator_id"].astype(str), "?" + df["indicator"]
+        out["indicator_id"] != 0, out["indicator_id"].astype(str), "?" + df["indicator"]
     )
     keys["area_code"] = df["area_code"]
     key = list(keys.columns)
-    dup = keys.duplicated(key, keep=False).to_numpy()
+    keep = np.ones(n, dtype=bool)
+    if not keys.duplicated(key, keep=False).any():
+        return keep, []
+    whole = keys.copy()
+    for name in [*NUMBER_COLUMNS, "value_note"]:
+        whole[name] = out[name].to_numpy()
+    repeat = whole.duplicated(keep="first").to_numpy()
+    keep = ~repeat
+    notes = []
+    if repeat.any():
+        notes.append(
+            f"{int(repeat.sum()):,} row(s) repeat an earlier row exactly (the same key and values, as "
+            f"in combined regional downloads; first: row {int(rows[np.flatnonzero(repeat)[0]])}): "
+            "each value was loaded once"
+        )
+    kept = keys.loc[keep, key].copy()
+    kept["_row"] = rows[keep]
+    dup = kept.duplicated(key, keep=False).to_numpy()
     if dup.any():
-        sub = keys.loc[dup, key].copy()
-        sub["_row"] = rows[dup]
+        sub = kept.loc[dup].copy()
         first_row = sub.groupby(key, sort=False)["_row"].transform("min").to_numpy()
         later = sub["_row"].to_numpy() != first_row
         problems.add_rows(
             later, sub["_row"].to_numpy(), labels["indicator"],
-            (f"the same indicator, area, period, sex, age and category as row {r}" for r in first_row[later]),
+            (f"the same indicator, area, period, sex, age and category as row {r}, with other values"
+             for r in first_row[later]),
             imports.DUPLICATE,
         )  # fmt: skip
-    return Prepared(out, new_areas)
+    return keep, notes
 
 
 def _template_checks(
@@ -496,21 +735,40 @@ def _column_lists(frame: pd.DataFrame, log_id: int) -> list[list[Any]]:
     return cols
 
 
+def _create_areas(prepared: Prepared, area_ids: pd.Series) -> pd.Series:
+    """Create the new areas (with their parents, where the file names a known or new one) and
+    return ``area_ids`` with the placeholders replaced."""
+    Area.objects.bulk_create(prepared.new_areas, batch_size=500)
+    codes = [a.gss_code for a in prepared.new_areas]
+    ids = dict(Area.objects.filter(gss_code__in=codes).values_list("gss_code", "pk"))
+    wanted = set(prepared.area_parents.values()) - set(ids)
+    parent_ids = {**_lookup_areas(list(wanted)), **ids}
+    linked = []
+    for area in prepared.new_areas:
+        area.pk = ids[area.gss_code]
+        parent = parent_ids.get(prepared.area_parents.get(area.gss_code, ""))
+        if parent and parent != area.pk:
+            area.parent_id = parent
+            linked.append(area)
+    if linked:
+        Area.objects.bulk_update(linked, ["parent"], batch_size=500)
+    placeholder = {-(i + 1): ids[code] for i, code in enumerate(codes)}
+    return area_ids.map(lambda v: placeholder.get(v, v))
+
+
 def write(prepared: Prepared, log: ImportLog, progress: ProgressFn | None = None) -> tuple[int, int]:
     """Upsert every row in one transaction; returns (created, updated)."""
     frame = prepared.frame
     total = len(frame)
     sql = _upsert_sql()
     with transaction.atomic():
+        if prepared.new_indicators:
+            for indicator in prepared.new_indicators:
+                indicator.save()  # a handful: saved one by one, so that their history starts here
+            made = {-(i + 1): ind.pk for i, ind in enumerate(prepared.new_indicators)}
+            frame = frame.assign(indicator_id=frame["indicator_id"].map(lambda v: made.get(v, v)))
         if prepared.new_areas:
-            Area.objects.bulk_create(prepared.new_areas, batch_size=500)
-            ids = dict(
-                Area.objects.filter(gss_code__in=[a.gss_code for a in prepared.new_areas]).values_list(
-                    "gss_code", "pk"
-                )
-            )
-            placeholder = {-(i + 1): ids[a.gss_code] for i, a in enumerate(prepared.new_areas)}
-            frame = frame.assign(area_id=frame["area_id"].map(lambda v: placeholder.get(v, v)))
+            frame = frame.assign(area_id=_create_areas(prepared, frame["area_id"]))
         before = IndicatorValue.objects.count()
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
@@ -566,13 +824,17 @@ def run(
     source: str | Path | IO[bytes],
     *,
     progress: ProgressFn | None = None,
-    create_areas: bool = False,
+    strict: bool = False,
+    create_areas: bool | None = None,
 ) -> ImportLog:
     """Validate and load ``source`` into the database, recording the outcome on ``log``.
 
     Never raises for bad input: the log ends ``done`` (with created/updated counts) or
-    ``failed`` (with every problem, the first 1,000 kept on the log and all counted).
-    ``progress(fraction, stage)`` is called as the work advances (for the CLI's bar).
+    ``failed`` (with every problem, the first 1,000 kept on the log and all counted). Either way
+    ``log.report`` holds the grouped report (:func:`build_report`). ``progress(fraction, stage)``
+    is called as the work advances (for the CLI's bar). ``strict`` refuses indicators and areas
+    the database does not know instead of adding them; ``create_areas`` is ignored (kept for old
+    callers: areas are added unless ``strict``).
     """
 
     def report(fraction: float, stage: str, *, commit: bool = True) -> None:
@@ -583,33 +845,107 @@ def run(
     problems = Problems()
     ImportLog.objects.filter(pk=log.pk).update(status=ImportStatus.RUNNING)
     log.status = ImportStatus.RUNNING
+    prepared = None
     try:
         report(0.02, "Reading the file")
         log.checksum = file_checksum(source)
         df = read_file(source, log.layout, problems)
-        prepared = None
         if df is not None:
             log.rows = len(df)
             report(0.15, "Checking every row")
             if not len(df):
                 problems.add(None, "", "the file has no rows")
             else:
-                prepared = validate(df, log.layout, problems, create_areas=create_areas)
+                prepared = validate(df, log.layout, problems, strict=strict, file_name=log.file_name)
+        log.report = build_report(prepared, problems, strict=strict, layout=log.layout)
         if problems or prepared is None:
             return _finish(log, problems=problems)
         report(0.3, "Saving values")
         created, updated = write(prepared, log, lambda f, s: report(0.3 + 0.7 * f, s, commit=False))
-        return _finish(log, created=created, updated=updated)
+        return _finish(log, created=created, updated=updated, prepared=prepared)
     except Exception as exc:  # recorded on the log, then re-raised
         problems.add(None, "", f"the load stopped and nothing was saved: {exc.__class__.__name__}")
+        log.report = build_report(None, problems, strict=strict, layout=log.layout)
         _finish(log, problems=problems)
         raise
     finally:
         LIVE_PROGRESS.pop(log.pk, None)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def build_report(
+    prepared: Prepared | None, problems: Problems, *, strict: bool = False, layout: str = ""
+) -> dict[str, Any]:
+    """The grouped import report kept on the log (JSON): what was (or would be) added, warnings,
+    value notes and the problems grouped by kind and subject."""
+    out: dict[str, Any] = {"strict": strict, "layout": layout}
+    if prepared is not None:
+        out["added_indicators"] = [
+            {"fingertips_id": i.fingertips_id, "code": i.code, "name": i.name, "value_type": i.value_type}
+            for i in prepared.new_indicators
+        ]
+        labels = dict(AreaType.choices)
+        by_type: dict[str, int] = {}
+        for area in prepared.new_areas:
+            by_type[labels.get(area.area_type, area.area_type)] = (
+                by_type.get(labels.get(area.area_type, area.area_type), 0) + 1
+            )
+        out["added_area_count"] = len(prepared.new_areas)
+        out["added_areas_by_type"] = by_type
+        out["added_areas"] = [
+            {"gss_code": a.gss_code, "name": a.name, "area_type": labels.get(a.area_type, a.area_type),
+             "parent": prepared.area_parents.get(a.gss_code, "")}
+            for a in prepared.new_areas[:MAX_REPORT_ITEMS]
+        ]  # fmt: skip
+        out["warnings"] = list(prepared.notes)
+        notes = prepared.frame["value_note"]
+        counted = notes[notes != ""].value_counts()
+        out["value_notes"] = {str(k): int(v) for k, v in counted.items()}
+    out["problem_groups"] = [
+        {"kind": g.kind, "column": g.column, "count": g.count, "rows": g.rows[:20], "message": g.example,
+         "text": str(g)}
+        for g in imports.group_problems(problems.sorted())[:MAX_REPORT_ITEMS]
+    ]  # fmt: skip
+    return out
+
+
+def report_lines(report: dict[str, Any], *, done: bool) -> list[str]:
+    """The report as lines of text (the command line prints them; pages show the same parts)."""
+    lines: list[str] = []
+    verb = "Added" if done else "Would add"
+    for ind in report.get("added_indicators", []):
+        lines.append(
+            f"{verb} indicator {ind['fingertips_id']} '{ind['name']}' ({ind['code']}, guessed type "
+            f"{ind['value_type']}): complete it in the catalogue"
+        )
+    if count := report.get("added_area_count"):
+        kinds = ", ".join(f"{n} {kind.lower()}" for kind, n in report.get("added_areas_by_type", {}).items())
+        lines.append(f"{verb} {_plural(count, 'area')} ({kinds}):")
+        lines.extend(
+            f"  {a['gss_code']} {a['name']} ({a['area_type']})" for a in report.get("added_areas", [])
+        )
+    lines.extend(f"Note: {w}" for w in report.get("warnings", []))
+    for note, n in report.get("value_notes", {}).items():
+        lines.append(f"Value note on {_plural(n, 'row')}: {note}")
+    for group in report.get("problem_groups", []):
+        where = f"column '{group['column']}', " if group["column"] else ""
+        rows = group["rows"]
+        shown_rows = ", ".join(str(r) for r in rows) + (" …" if group["count"] > len(rows) else "")
+        count = f"{_plural(group['count'], 'row')} ({shown_rows})" if rows else ""
+        lines.append(f"{where}{count}: {group['message']}" if count else f"{where}{group['message']}")
+    return lines
+
+
 def _finish(
-    log: ImportLog, *, problems: Problems | None = None, created: int = 0, updated: int = 0
+    log: ImportLog,
+    *,
+    problems: Problems | None = None,
+    created: int = 0,
+    updated: int = 0,
+    prepared: Prepared | None = None,
 ) -> ImportLog:
     log.finished_on = timezone.now()
     log.progress = 100
@@ -626,6 +962,11 @@ def _finish(
         log.created, log.updated = created, updated
         log.stage = "Loaded"
         log.message = f"Loaded {log.rows} row(s): {created} new, {updated} updated."
+        if prepared is not None and (prepared.new_indicators or prepared.new_areas):
+            log.message += (
+                f" Added {_plural(len(prepared.new_indicators), 'indicator')} and "
+                f"{_plural(len(prepared.new_areas), 'area')} from the file."
+            )
     log.save()
     return log
 
@@ -638,12 +979,13 @@ def import_file(
     by: Any = None,
     partnership: Any = None,
     progress: ProgressFn | None = None,
-    create_areas: bool = False,
+    strict: bool = False,
+    create_areas: bool | None = None,
 ) -> ImportLog:
     """Create the ImportLog and run the import synchronously (CLI, API, tests, demo)."""
     name = file_name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv")
     log = start_log(file_name=name, layout=layout, by=by, partnership=partnership)
-    return run(log, source, progress=progress, create_areas=create_areas)
+    return run(log, source, progress=progress, strict=strict)
 
 
 def problems_for_display(problems: list[dict[str, Any]]) -> list[str]:

@@ -34,9 +34,13 @@ def _stored(job: Job) -> Path:
     return upload_dir() / Path(str(job.arguments.get("file", ""))).name  # a name, never a path
 
 
-def enqueue_import(log: ImportLog, stored: Path, *, create_areas: bool = False, by: Any = None) -> Job:
-    """Queue the load of ``stored`` (a file in :func:`upload_dir`) into ``log``."""
-    arguments = {"import_log": log.pk, "file": stored.name, "create_areas": bool(create_areas)}
+def enqueue_import(
+    log: ImportLog, stored: Path, *, strict: bool = False, by: Any = None, create_areas: bool | None = None
+) -> Job:
+    """Queue the load of ``stored`` (a file in :func:`upload_dir`) into ``log``.
+
+    ``strict`` refuses unknown indicators and areas; ``create_areas`` is ignored (old callers)."""
+    arguments = {"import_log": log.pk, "file": stored.name, "strict": bool(strict)}
     return runner.enqueue(KIND, arguments, by=by, partnership=log.partnership)
 
 
@@ -54,14 +58,14 @@ def _run(job: Job, progress: runner.Progress) -> str:
     if job.attempts > 1:  # a retry starts the log afresh
         ImportLog.objects.filter(pk=log.pk).update(
             status=ImportStatus.PENDING, finished_on=None, progress=0, stage="", problems=[],
-            problem_count=0, message="", created=0, updated=0,
+            problem_count=0, message="", created=0, updated=0, report={},
         )  # fmt: skip
         log.refresh_from_db()
     importer.run(
         log,
         path,
         progress=lambda fraction, stage: progress(int(fraction * 100), 100, stage),
-        create_areas=bool(job.arguments.get("create_areas")),
+        strict=bool(job.arguments.get("strict")),
     )
     if log.status != ImportStatus.DONE:
         raise registry.JobFailed(log.message)

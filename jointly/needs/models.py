@@ -75,11 +75,15 @@ class Indicator(VersionedModel):
     themes = models.ManyToManyField("intentions.Theme", blank=True, related_name="indicators")
     illustrative = models.BooleanField(default=False, help_text="Values are invented for the demo")
     notes = models.TextField(blank=True)
+    added_by_import = models.BooleanField(
+        default=False,
+        help_text="Added from an imported file's indicator ID and name: an analyst should complete it",
+    )
 
     history = HistoricalRecords(m2m_fields=[outcomes, themes])
     public_fields = (
         "code", "name", "definition", "value_type", "multiplier", "unit", "polarity", "source",
-        "fingertips_id", "needed_level", "outcomes", "themes", "illustrative", "notes",
+        "fingertips_id", "needed_level", "outcomes", "themes", "illustrative", "notes", "added_by_import",
     )  # fmt: skip
 
     class Meta:
@@ -171,10 +175,15 @@ class ImportLog(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="[{row, column, message}] (first 1,000)")
     message = models.TextField(blank=True)
+    report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The grouped report: added indicators and areas, warnings, problems grouped by kind",
+    )
 
     public_fields = (
         "id", "partnership", "started_on", "finished_on", "file_name", "checksum", "layout", "status",
-        "progress", "stage", "rows", "created", "updated", "problem_count", "problems", "message",
+        "progress", "stage", "rows", "created", "updated", "problem_count", "problems", "message", "report",
     )  # fmt: skip
     personal_fields = ("uploaded_by",)
 
@@ -208,13 +217,20 @@ class IndicatorValue(models.Model):
     upper95 = models.FloatField("upper 95% limit", null=True, blank=True)
     lower998 = models.FloatField("lower 99.8% limit", null=True, blank=True)
     upper998 = models.FloatField("upper 99.8% limit", null=True, blank=True)
+    value_note = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The publisher's note, as published (e.g. suppressed, combined areas, aggregated)",
+    )
     import_log = models.ForeignKey(
         ImportLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     public_fields = (
         "id", "indicator", "area", "period", "period_order", "sex", "age", "category_type", "category",
-        "count", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "import_log",
+        "count", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "value_note",
+        "import_log",
     )  # fmt: skip
 
     KEY = ("indicator", "area", "period", "sex", "age", "category_type", "category")

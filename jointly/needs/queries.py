@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from jointly.intentions.models import Theme
+from jointly.needs.gss import peer_types
 from jointly.needs.models import ENGLAND_CODE, ComparatorGroup, Indicator, IndicatorValue, NeedsAssessment
 from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, AreaType, Partnership
@@ -73,14 +74,15 @@ def series_values(indicator_ids: Iterable[int], area_ids: Iterable[int]) -> Quer
 
 
 def values_at(keys: Iterable[tuple[int, str, str, str]], area_type: str) -> QuerySet[IndicatorValue]:
-    """Values of every area of one type at given (indicator, period, sex, age) - one query."""
+    """Values of every area ranked with ``area_type`` (:func:`jointly.needs.gss.peer_types`: a county
+    among the upper tier, as Fingertips' "County & UA") at given (indicator, period, sex, age) - one query."""
     condition = Q()
     for indicator_id, period, sex, age in keys:
         condition |= Q(indicator_id=indicator_id, period=period, sex=sex, age=age)
     if not condition:
         return IndicatorValue.objects.none()
     return (
-        IndicatorValue.objects.filter(condition, area__area_type=area_type, category_type="")
+        IndicatorValue.objects.filter(condition, area__area_type__in=peer_types(area_type), category_type="")
         .select_related("area")
         .order_by("indicator_id", "value")
     )

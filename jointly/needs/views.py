@@ -186,9 +186,9 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         eng = {v.period: v.value for v in row.england_series}
         return csv_response(
             f"{slug}-{indicator.code}-trend.csv",
-            ["period", "area_code", "count", "denominator", "value", "lower", "upper", "england_value"],
-            ([v.period, sel.area.gss_code, v.count, v.denominator, v.value, *v.limits(sel.level), eng.get(v.period)]
-             for v in row.series),
+            ["period", "area_code", "count", "denominator", "value", "lower", "upper", "england_value", "value_note"],
+            ([v.period, sel.area.gss_code, v.count, v.denominator, v.value, *v.limits(sel.level), eng.get(v.period),
+              v.value_note] for v in row.series),
         )  # fmt: skip
     return render(
         request,
@@ -220,9 +220,10 @@ def compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if fmt == "csv":
         return csv_response(
             f"{slug}-{indicator.code}-compare-{result['period']}.csv",
-            ["area_code", "area", "period", "count", "denominator", "value", "lower", "upper", "compared_with_england"],
-            ([v.area.gss_code, v.area.name, v.period, v.count, v.denominator, v.value, *v.limits(sel.level), r]
-             for v, r in result["points"]),
+            ["area_code", "area", "period", "count", "denominator", "value", "lower", "upper", "compared_with_england",
+             "value_note"],
+            ([v.area.gss_code, v.area.name, v.period, v.count, v.denominator, v.value, *v.limits(sel.level), r,
+              v.value_note] for v, r in result["points"]),
         )  # fmt: skip
     chart = charts.bars(result["points"], sel.level, eng.value if eng else None)
     return render(
@@ -345,13 +346,11 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if sync:
             try:
-                importer.run(log, stored, create_areas=form.cleaned_data["create_areas"])
+                importer.run(log, stored, strict=form.cleaned_data["strict"])
             finally:
                 stored.unlink(missing_ok=True)
         else:
-            needs_jobs.enqueue_import(
-                log, stored, create_areas=form.cleaned_data["create_areas"], by=request.user
-            )
+            needs_jobs.enqueue_import(log, stored, strict=form.cleaned_data["strict"], by=request.user)
         return HttpResponseRedirect(reverse("needs:import_status", args=[slug, log.pk]))
     imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
     return render(

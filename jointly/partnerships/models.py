@@ -22,9 +22,12 @@ class AreaType(models.TextChoices):
     REGION = "region", "Region"
     COUNTY = "county", "County"
     UNITARY = "unitary", "Unitary authority"
-    DISTRICT = "district", "District / metropolitan district"
-    CCG = "ccg", "Clinical commissioning group"
+    MET_DISTRICT = "met_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    DISTRICT = "district", "District (non-metropolitan)"
+    CCG = "ccg", "Clinical commissioning group / sub-ICB location"
     ICB = "icb", "Integrated care board"
+    NHS_REGION = "nhs_region", "NHS England region"
     OTHER = "other", "Other"
 
 
@@ -79,6 +82,7 @@ class OrganisationKind(models.TextChoices):
     VOLUNTARY_PROVIDER = "voluntary_provider", "Voluntary sector provider"
     SCHOOL = "school", "School"
     POLICE = "police", "Police"
+    PUBLIC_BODY = "public_body", "Other public body"
 
 
 # Public Health has been a directorate of its council since April 2013 (Health and Social Care

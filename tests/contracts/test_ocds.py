@@ -84,12 +84,12 @@ def test_contracts_finder_package_imports_and_round_trips(world):
     assert result.procurements_created == 11
     assert Contract.objects.filter(partnership=world.p).count() == 6
     assert ProcurementProject.objects.filter(partnership=world.p).count() == 11
-    assert Organisation.objects.count() - orgs_before == result.organisations_created == 6
+    # 6 suppliers and 15 buyers, none of them known before: buyers are kept too (issue 17)
+    assert Organisation.objects.count() - orgs_before == result.organisations_created == 21
     assert all(r.skipped for r in result.reports)  # each release reports what it could not map
     assert any("contact names and emails not imported" in s for r in result.reports for s in r.skipped)
-    assert any(
-        "buyer" in s and "lead commissioner left blank" in s for r in result.reports for s in r.skipped
-    )
+    assert any("buyer" in n and "lead commissioner left blank" in n for r in result.reports for n in r.notes)
+    assert all(c.buyer_id for c in Contract.objects.filter(partnership=world.p))
     ymca = Contract.objects.get(ocid="ocds-b5fd17-070f4662-2e9c-40b0-8fa4-4b435f3ccae4")
     assert ymca.provider.name == "One YMCA" and str(ymca.value) == "1018044.14"
     assert ymca.history.first().history_user == user

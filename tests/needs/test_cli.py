@@ -34,8 +34,8 @@ def test_cli_bad_file_lists_problems_and_saves_nothing(needs, csv_file):
         call_command(
             "needs", "import", "--layout", "template", "--input", str(path), "--no-progress", stderr=err
         )
-    assert "row 2, column 'count': 'x' is not a number" in err.getvalue()
-    assert "row 3, column 'area_code': unknown area code 'NOWHERE'" in err.getvalue()
+    assert "column 'count', 1 row (2): 'x' is not a number" in err.getvalue()
+    assert "column 'area_code', 1 row (3): unknown area code 'NOWHERE'" in err.getvalue()
     assert IndicatorValue.objects.count() == before
     assert ImportLog.objects.get().status == "failed"
 

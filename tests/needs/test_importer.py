@@ -178,7 +178,7 @@ def test_fingertips_problems_listed(needs, csv_file):
     text = FT_HEAD + ft_row(ind="123") + ft_row(value="n/k?") + ft_row(period="2019/20", lo="45", hi="40")
     text += ft_row(period="2018/19", count="-4") + ft_row(period="2017/18", count="2000")
     before = IndicatorValue.objects.count()
-    log = importer.import_file(csv_file(text), "fingertips")
+    log = importer.import_file(csv_file(text), "fingertips", strict=True)
     found = problems_of(log)
     assert any(
         p.startswith("row 2, column 'Indicator ID': unknown Fingertips indicator ID '123'") for p in found
@@ -199,11 +199,27 @@ def test_blank_and_na_cells_are_missing_not_errors(needs, csv_file):
     assert IndicatorValue.objects.get(indicator=needs.bf, period="2020/21").value is None
 
 
-def test_create_areas_adds_unknown_fingertips_areas(needs, csv_file):
-    log = importer.import_file(csv_file(FT_HEAD + ft_row(area="E06000099")), "fingertips", create_areas=True)
+def test_unknown_fingertips_areas_are_added_typed_by_their_code(needs, csv_file):
+    log = importer.import_file(csv_file(FT_HEAD + ft_row(area="E06000099")), "fingertips")
     assert log.status == "done", problems_of(log)
     area = Area.objects.get(gss_code="E06000099")
-    assert area.area_type == "county" and IndicatorValue.objects.filter(area=area).count() == 1
+    # "Counties & UAs" in the file, but E06 is a unitary authority; the parent comes from Parent Code
+    assert area.area_type == "unitary" and IndicatorValue.objects.filter(area=area).count() == 1
+    assert area.parent == needs.region
+    assert log.report["added_areas"] == [
+        {"gss_code": "E06000099", "name": "Shire", "area_type": "Unitary authority", "parent": "E12000006"}
+    ]
+    assert "Added 0 indicators and 1 area from the file." in log.message
+
+
+def test_strict_refuses_unknown_areas_and_indicators(needs, csv_file):
+    text = FT_HEAD + ft_row(area="E06000099") + ft_row(ind="93356", period="2019/20")
+    log = importer.import_file(csv_file(text), "fingertips", strict=True)
+    assert log.status == "failed"
+    assert not Area.objects.filter(gss_code="E06000099").exists()
+    groups = [g["text"] for g in log.report["problem_groups"]]
+    assert any("unknown area code 'E06000099': add the area first" in g for g in groups), groups
+    assert any("unknown Fingertips indicator ID '93356'" in g for g in groups), groups
 
 
 def test_progress_callback_reaches_the_end(needs, csv_file):
@@ -247,5 +263,6 @@ def test_duplicate_detected_when_named_by_code_and_by_fingertips_id(needs, csv_f
         csv_file(TEMPLATE_HEAD + "bf,E10000012,2041,,,1,10\n92517,E10000012,2041,,,2,10\n"), "template"
     )
     assert problems_of(log) == [
-        "row 3, column 'indicator': the same indicator, area, period, sex, age and category as row 2"
+        "row 3, column 'indicator': the same indicator, area, period, sex, age and category as row 2, "
+        "with other values"
     ]

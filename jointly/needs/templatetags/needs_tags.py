@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from jointly.needs import value_notes
+
 register = template.Library()
 
 FILLS = {
@@ -42,6 +44,12 @@ def tag(css: str) -> str:
 @register.filter
 def significance_fill(label: str) -> str:
     return SIGNIFICANCE.get(label, "#b1b4b6")
+
+
+@register.filter
+def note_kind(note: str | None) -> str:
+    """The kind of a value note (suppressed, modelled, combined areas…), "" for none."""
+    return value_notes.note_kind(note)
 
 
 @register.filter

@@ -33,8 +33,14 @@ class Command(BaseCommand):
         except imports.ImportRefused as exc:
             raise CommandError(f"{path}: " + "; ".join(str(p) for p in exc.problems)) from exc
         result = actions.import_ocds(partnership, data, by=None, source=f"OCDS import of {path.name}")
+        for warning in result.warnings:
+            self.stdout.write(f"warning: {warning}")
         for report in result.reports:
             self.stdout.write(f"{report.ocid}: {report.created or 'nothing created'}")
+            for warning in report.warnings:
+                self.stdout.write(f"    warning: {warning}")
+            for note in report.notes:
+                self.stdout.write(f"    {note}")
             for reason in report.skipped:
                 self.stdout.write(f"    not imported: {reason}")
         if not result.ok:
