@@ -198,7 +198,7 @@ def test_anonymous_404_is_a_govuk_page_without_url_patterns(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html
-    assert "govuk-frontend.min.css" in html
+    assert "jointly-govuk.min.css" in html
     for internal in ("URLconf", "<slug:slug>", "api/v1/", "admin/", "Traceback"):
         assert internal not in html.replace('href="/api/v1/docs/"', "")
     assert response["Content-Security-Policy"] == CSP
