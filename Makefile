@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-ASSETS := jointly/static/vendor/govuk/govuk-frontend.min.css
+ASSETS := jointly/static/vendor/govuk/jointly-govuk.min.css
 PYTEST_ARGS ?=
 # CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its SQLite leg).
 CHECK ?= 1
@@ -30,12 +30,16 @@ lock:
 	  --no-emit-index-url --no-emit-find-links --output-file=requirements.lock requirements-dev.txt
 	rm -rf var/piptools
 
-$(ASSETS): package.json package-lock.json
+# GOV.UK Frontend compiled from Sass with Jointly's settings (Arial, not the GOV.UK-only font; images
+# beside the stylesheet): jointly/assets/govuk.scss. axe-core stays in node_modules (browser tests only).
+$(ASSETS): package.json package-lock.json jointly/assets/govuk.scss
 	npm ci --no-audit --no-fund --silent
 	rm -rf jointly/static/vendor && mkdir -p jointly/static/vendor
 	cp -r node_modules/govuk-frontend/dist/govuk jointly/static/vendor/govuk
+	rm -f jointly/static/vendor/govuk/govuk-frontend.min.css jointly/static/vendor/govuk/govuk-frontend.min.css.map
 	cp node_modules/htmx.org/dist/htmx.min.js jointly/static/vendor/
-	touch $(ASSETS)
+	node_modules/.bin/sass --style=compressed --no-source-map --load-path=node_modules \
+	  jointly/assets/govuk.scss $(ASSETS)
 
 setup: $(STAMP) $(ASSETS)
 

@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages ("Saved.") travel in the session, so the only cookies are the session and CSRF ones (the
+# cookies page lists them); the default would add a "messages" cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "jointly.core.views_errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -300,6 +303,11 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.needs.demo.load",
     "jointly.accounts.demo.load",
 ]
+
+# Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the
+# privacy notice and the phase banner's "Tell us about a problem".
+JOINTLY_OPERATOR = os.environ.get("JOINTLY_OPERATOR", "the organisation that runs this copy of Jointly")
+JOINTLY_CONTACT_EMAIL = os.environ.get("JOINTLY_CONTACT_EMAIL", "")
 
 # Reviews/notices falling due within this many days are flagged "due soon".
 JOINTLY_DUE_SOON_DAYS = int(os.environ.get("JOINTLY_DUE_SOON_DAYS", "90"))

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from jointly.accounts import views as accounts_views
+from jointly.core import views_info
 from jointly.core.api import api_not_found
 from jointly.core.views_health import healthz, readyz
 from jointly.partnerships.views import home
@@ -17,6 +18,9 @@ urlpatterns = [
     path("account/", include("jointly.accounts.auth_urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("accessibility/", views_info.accessibility, name="accessibility"),
+    path("privacy/", views_info.privacy, name="privacy"),
+    path("cookies/", views_info.cookies, name="cookies"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("jointly.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

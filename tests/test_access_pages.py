@@ -516,3 +516,13 @@ def test_outcome_page_hides_intentions_from_provider(client, world):
     assert world.intention.title not in response.content.decode()
     client.force_login(world.users["viewer"])
     assert world.intention.title in client.get(url).content.decode()
+
+
+# The service's information pages (footer): open to everyone, signed in or not (issue 10 item 18).
+INFO_PAGES = ["/accessibility/", "/privacy/", "/cookies/"]
+
+
+@pytest.mark.parametrize("url", INFO_PAGES)
+def test_information_pages_are_open_to_every_actor(client, world, url):
+    got = statuses_for(client, world, "get", url)
+    assert {a: s for a, (s, _) in got.items()} == {a: 200 for a in ACTORS}, url

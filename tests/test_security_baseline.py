@@ -198,7 +198,7 @@ def test_anonymous_404_is_a_govuk_page_without_url_patterns(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html
-    assert "govuk-frontend.min.css" in html
+    assert "jointly-govuk.min.css" in html
     for internal in ("URLconf", "<slug:slug>", "api/v1/", "admin/", "Traceback"):
         assert internal not in html.replace('href="/api/v1/docs/"', "")
     assert response["Content-Security-Policy"] == CSP
@@ -310,8 +310,16 @@ def test_api_docs_load_pinned_local_assets_without_inline_script(world, client_f
 
 
 def test_htmx_injects_no_inline_styles():
+    """One htmx-config meta (htmx reads only the first), switching off its indicator styles, eval and
+    script tags in swapped content."""
     template = (PROJECT / "jointly" / "templates" / "base.html").read_text()
-    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in template
+    configs = re.findall(r"""<meta name="htmx-config" content='([^']*)'>""", template)
+    assert len(configs) == 1, configs
+    assert json.loads(configs[0]) == {
+        "includeIndicatorStyles": False,
+        "allowEval": False,
+        "allowScriptTags": False,
+    }
 
 
 # --- SQLite for several writers ---------------------------------------------------------------------

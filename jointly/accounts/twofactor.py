@@ -21,8 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jointly.accounts.models import requires_two_factor
 
-# Reachable before the second factor: signing in and out, the two-factor pages themselves, assets.
-EXEMPT_PREFIXES = ("/login/", "/logout/", "/account/two-factor/", "/static/", "/healthz")
+# Reachable before the second factor: signing in and out, the two-factor pages themselves, assets,
+# and the service's information pages (accessibility statement, privacy, cookies).
+EXEMPT_PREFIXES = (
+    "/login/", "/logout/", "/account/two-factor/", "/static/", "/healthz",
+    "/accessibility/", "/privacy/", "/cookies/",
+)  # fmt: skip
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BOX_W, BOX_H, GAP_X, GAP_Y = 220, 56, 24, 48
+# Characters per line of a box's label: 13 px Arial averages under 7.5 px a character, so 26 fit
+# the 200 px inside a box's padding (the browser test measures the demo's labels).
+LINE_CHARS = 26
 
 
 @dataclass
@@ -24,18 +27,18 @@ class Box:
 
     @property
     def lines(self) -> list[str]:
-        """Label wrapped to two lines of about 28 characters."""
+        """Label wrapped to at most two lines that fit inside the box (13 px Arial)."""
         words, lines, current = self.label.split(), [], ""
         for word in words:
-            if len(current) + len(word) + 1 > 30 and current:
+            if len(current) + len(word) + 1 > LINE_CHARS and current:
                 lines.append(current)
                 current = word
             else:
                 current = f"{current} {word}".strip()
         lines.append(current)
         if len(lines) > 2:
-            lines = [lines[0], lines[1][:28] + "…"]
-        return lines
+            lines = [lines[0], lines[1][: LINE_CHARS - 1] + "…"]
+        return [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines]
 
 
 @dataclass

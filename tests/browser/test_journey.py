@@ -32,7 +32,7 @@ def test_commissioner_journey(demo, new_page, sign_in, tmp_path):
     check = expect()
 
     # GOV.UK Frontend's stylesheet is served and applied (the header is GOV.UK blue-black, not unstyled).
-    css = page.request.get("/static/vendor/govuk/govuk-frontend.min.css")
+    css = page.request.get("/static/vendor/govuk/jointly-govuk.min.css")
     assert css.ok and ".govuk-header" in css.text()
     styles = page.evaluate(
         """() => ({
