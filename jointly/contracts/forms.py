@@ -201,7 +201,7 @@ def route_choices(project: ProcurementProject) -> list[Any]:
     blank: list[Any] = [("", "---------")]
     if project.start_date is not None:
         service = procurement_law.ServiceKind(project.service_kind)
-        allowed = procurement_law.routes_allowed(project.buyer, project.start_date, service)
+        allowed = procurement_law.routes_allowed(project.buyer_kind, project.start_date, service)
         day = project.start_date
         label = f"Routes in force on {day.day} {day:%B %Y}: {project.regimes_text()}"
         choices = [(r.code, r.label) for r in allowed]

@@ -490,14 +490,17 @@ class ProcurementProject(VersionedModel):
         return reverse("contracts:procurement", args=[self.partnership.slug, self.pk])
 
     @property
-    def buyer(self) -> procurement_law.Buyer | None:
+    def buyer_kind(self) -> procurement_law.Buyer | None:
+        """The kind of body buying, for the law: the lead commissioner, else the published buyer."""
         lead = self.lead_commissioner if self.lead_commissioner_id else None
+        if lead is None and self.buyer_id:
+            lead = self.buyer
         return procurement_law.buyer_for(lead.kind if lead is not None else None)
 
     def route_problem(self) -> str | None:
         """Why the route was not open to this buyer on the start date (None when it was)."""
         return procurement_law.route_problem(
-            self.route, self.buyer, self.start_date, procurement_law.ServiceKind(self.service_kind)
+            self.route, self.buyer_kind, self.start_date, procurement_law.ServiceKind(self.service_kind)
         )
 
     def regimes_text(self) -> str:
@@ -505,7 +508,7 @@ class ProcurementProject(VersionedModel):
         if self.start_date is None:
             return ""
         return procurement_law.describe(
-            self.buyer, self.start_date, procurement_law.ServiceKind(self.service_kind)
+            self.buyer_kind, self.start_date, procurement_law.ServiceKind(self.service_kind)
         )
 
     def clean(self) -> None:
