@@ -112,3 +112,10 @@ def test_cookies_page_lists_the_only_cookies_set(client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     client.get(response.headers["Location"])  # the page that shows "Saved"-style message
     assert set(client.cookies) <= listed, set(client.cookies)
+
+
+def test_one_link_marks_the_page(client, world):
+    client.force_login(world.users["commissioner"])
+    for url in ("/", "/p/alpha/", "/p/alpha/intentions/report/", "/p/alpha/governance/"):
+        html = client.get(url).content.decode()
+        assert html.count('aria-current="page"') == 1, url
