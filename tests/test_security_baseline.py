@@ -309,17 +309,16 @@ def test_api_docs_load_pinned_local_assets_without_inline_script(world, client_f
     assert client.get(bundle).status_code == 200  # served by WhiteNoise, DEBUG off
 
 
-def test_htmx_injects_no_inline_styles():
-    """One htmx-config meta (htmx reads only the first), switching off its indicator styles, eval and
-    script tags in swapped content."""
+def test_htmx_injects_no_inline_styles_evaluates_nothing_and_keeps_no_pages_in_local_storage():
+    import json
+    import re
+
     template = (PROJECT / "jointly" / "templates" / "base.html").read_text()
     configs = re.findall(r"""<meta name="htmx-config" content='([^']*)'>""", template)
-    assert len(configs) == 1, configs
-    assert json.loads(configs[0]) == {
-        "includeIndicatorStyles": False,
-        "allowEval": False,
-        "allowScriptTags": False,
-    }
+    assert len(configs) == 1  # htmx reads only the first
+    config = json.loads(configs[0])
+    assert config["includeIndicatorStyles"] is False and config["allowEval"] is False
+    assert config["historyCacheSize"] == 0  # Back re-fetches; no page copy is left in localStorage
 
 
 # --- SQLite for several writers ---------------------------------------------------------------------

@@ -66,6 +66,7 @@ class Site:
             [sys.executable, *args], env=env or self.env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+        out.close()  # the child holds its own copy of the file
         self.started.append(process)
         return process
 
@@ -113,6 +114,11 @@ def site(tmp_path_factory):
     site.stop_all()
 
 
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -151,7 +157,7 @@ def test_an_import_survives_the_web_server_being_killed(site):
     """`jointly serve` (web + its worker) takes a big upload; the web process is killed mid-job."""
     port = free_port()
     serve = site.start("-m", "jointly.cli", "serve", "--port", str(port), name="serve")
-    wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, timeout=300)
+    wait_for(lambda: listening(port), timeout=300)
     job = post_file(
         f"http://127.0.0.1:{port}/api/v1/indicator-values/import/", site.token, site.big_file("W")
     )
