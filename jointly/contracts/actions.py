@@ -334,7 +334,10 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
                 )
                 # An OCDS "open" tender of 2014 was a PCR 2006 one: the route of its time.
                 project.route = procurement_law.equivalent_route(
-                    project.route, project.buyer_kind, project.start_date, procurement_law.ServiceKind.HEALTHCARE
+                    project.route,
+                    project.buyer_kind,
+                    project.start_date,
+                    procurement_law.ServiceKind.HEALTHCARE,
                 )
                 save_versioned(project, expected_version=None, by=by)
                 report.created = f"procurement project {project.reference}"

@@ -70,6 +70,36 @@ def provenance(record: dict[str, Any], default_source: str) -> dict[str, Any]:
     return {"illustrative": illustrative, "source": record.get("source") or default_source}
 
 
+def _check_governance(
+    data: dict[str, list[dict[str, Any]]], orgs: set[str], functions: set[str]
+) -> list[str]:
+    """Boards' members and reporting lines, and agreements' bodies, functions and money."""
+    problems: list[str] = []
+    board_keys = {(b["partnership"], b["slug"]) for b in data.get("boards", [])}
+    for b in data.get("boards", []):
+        for m in b.get("members", []):
+            if m.get("organisation") and m["organisation"] not in orgs:
+                problems.append(f"board {b['slug']}: unknown organisation {m['organisation']}")
+        for line in b.get("reporting_lines", []):
+            if (b["partnership"], line["to"]) not in board_keys:
+                problems.append(f"board {b['slug']}: reports to unknown board {line['to']}")
+            if line["to"] == b.get("reports_to"):
+                problems.append(f"board {b['slug']}: {line['to']} is already its principal line")
+    for a in data.get("agreements", []):
+        for f in a.get("delegated_functions", []):
+            if f not in functions:
+                problems.append(f"agreement {a['slug']}: unknown function {f}")
+        named = ("host", "pool_manager", "delegated_by", "delegated_to", "transfer_from", "transfer_to")
+        for o in [*(a.get(k) for k in named), *a.get("parties", [])]:
+            if o and o not in orgs:
+                problems.append(f"agreement {a['slug']}: unknown organisation {o}")
+        if a.get("managing_board") and (a["partnership"], a["managing_board"]) not in board_keys:
+            problems.append(f"agreement {a['slug']}: unknown board {a['managing_board']}")
+        if isinstance(a.get("transfer_amount"), float):
+            problems.append(f"agreement {a['slug']}: write money as a string, not a float")
+    return problems
+
+
 def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Referential checks across all files, before anything is written."""
     problems: list[str] = []
@@ -109,28 +139,7 @@ def check(data: dict[str, list[dict[str, Any]]]) -> list[str]:
         for m in p.get("members", []):
             if m["organisation"] not in orgs:
                 problems.append(f"partnership {p['slug']}: unknown organisation {m['organisation']}")
-    board_keys = {(b["partnership"], b["slug"]) for b in data.get("boards", [])}
-    for b in data.get("boards", []):
-        for m in b.get("members", []):
-            if m.get("organisation") and m["organisation"] not in orgs:
-                problems.append(f"board {b['slug']}: unknown organisation {m['organisation']}")
-        for line in b.get("reporting_lines", []):
-            if (b["partnership"], line["to"]) not in board_keys:
-                problems.append(f"board {b['slug']}: reports to unknown board {line['to']}")
-            if line["to"] == b.get("reports_to"):
-                problems.append(f"board {b['slug']}: {line['to']} is already its principal line")
-    for a in data.get("agreements", []):
-        for f in a.get("delegated_functions", []):
-            if f not in functions:
-                problems.append(f"agreement {a['slug']}: unknown function {f}")
-        named = ("host", "pool_manager", "delegated_by", "delegated_to", "transfer_from", "transfer_to")
-        for o in [*(a.get(k) for k in named), *a.get("parties", [])]:
-            if o and o not in orgs:
-                problems.append(f"agreement {a['slug']}: unknown organisation {o}")
-        if a.get("managing_board") and (a["partnership"], a["managing_board"]) not in board_keys:
-            problems.append(f"agreement {a['slug']}: unknown board {a['managing_board']}")
-        if isinstance(a.get("transfer_amount"), float):
-            problems.append(f"agreement {a['slug']}: write money as a string, not a float")
+    problems += _check_governance(data, orgs, functions)
     for link in data.get("outcome_links", []):
         for end in ("from", "to"):
             if tuple(link[end]) not in outcome_keys:

@@ -84,7 +84,6 @@ class ProgressReport:
         """Rows whose rating or narrative is invented for the demo."""
         return sum(1 for r in self.rows if r.update and r.update.illustrative_label)
 
-
     def milestone_state(self, milestone: Milestone) -> str:
         """'missed', 'met' or 'due' as at the report's date."""
         if milestone.is_missed(self.as_at):
@@ -156,7 +155,7 @@ def build(
 
 CSV_HEADERS = [
     "reference", "title", "lead_commissioner", "integrated", "stage", "rag", "rag_period",
-    "progress", "milestones_due", "milestones_missed", "sro", "illustrative", "period", "as_at",
+    "progress", "milestones_due", "milestones_missed", "sro", "period", "as_at", "illustrative",
 ]  # fmt: skip
 
 
@@ -177,9 +176,9 @@ def csv_rows(report: ProgressReport) -> list[list[object]]:
                 "; ".join(f"{m.title} ({m.due_date:%Y-%m-%d})" for m in r.due),
                 "; ".join(f"{m.title} ({m.due_date:%Y-%m-%d})" for m in r.missed),
                 i.sro,
-                r.update.illustrative_label if r.update else "",
                 report.period,
                 report.as_at.isoformat(),
+                r.update.illustrative_label if r.update else "",
             ]
         )
     return out

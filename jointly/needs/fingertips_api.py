@@ -38,7 +38,7 @@ def _open(url: str, timeout: float) -> IO[bytes]:  # pragma: no cover - the netw
     request = urllib.request.Request(
         url, headers={"User-Agent": "Jointly (needs fetch)", "Accept": "text/csv"}
     )
-    return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - an https address from settings
+    return urllib.request.urlopen(request, timeout=timeout)
 
 
 OPEN: Opener = _open

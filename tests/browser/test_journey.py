@@ -93,7 +93,7 @@ def test_commissioner_journey(demo, new_page, sign_in, tmp_path):
     with page.expect_download() as download_info:
         page.click("#download-docx")
     download = download_info.value
-    assert download.suggested_filename == "derby-progress-2013-Q3.docx"
+    assert download.suggested_filename == "derby-progress-2013-14-Q2-as-at-2013-09-30.docx"
     docx_path = tmp_path / download.suggested_filename
     download.save_as(docx_path)
 
