@@ -329,3 +329,10 @@ def test_boards_and_meetings_filter_by_partnership(world: factories.World) -> No
     for slug in ("alpha", "no-such-partnership"):
         answer = outsider.get(f"/api/v1/meetings/?partnership={slug}")
         assert (answer.status_code, answer.json()["results"]) == (200, [])
+
+
+def test_the_needs_import_documents_what_it_answers(schema: dict[str, Any]) -> None:
+    """201 loaded, 202 queued, 400 problems, 404 unknown partnership, 413 too big (schemathesis)."""
+    responses = schema["paths"]["/api/v1/indicator-values/import/"]["post"]["responses"]
+    assert {"201", "202", "400", "404", "413"} <= set(responses)
+    assert "200" not in responses

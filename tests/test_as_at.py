@@ -73,3 +73,15 @@ def test_api_statuses_as_at(world, client_for):
     assert client.get(action).json()["overdue"] is False
     agreement = client.get(f"/api/v1/agreements/{world.agreement.pk}/?as_at=2015-04-01").json()
     assert agreement["review_status"] == "overdue"
+
+
+def test_api_milestone_status_as_at(world, client_for):
+    """The milestone's status is in every answer (the OpenAPI document requires it), as at a date."""
+    client = client_for(world.users["commissioner"])
+    url = f"/api/v1/milestones/{world.milestone.pk}/"  # due 1 August 2013, not completed
+    assert client.get(f"{url}?as_at=2013-08-01").json()["status"] == "due"
+    assert client.get(f"{url}?as_at=2013-08-02").json()["status"] == "overdue"
+    world.p.reference_date = D(2013, 7, 1)
+    world.p.save()
+    listed = client.get(f"/api/v1/milestones/?intention={world.intention.pk}").json()["results"]
+    assert [m["status"] for m in listed] == ["due"]  # the partnership's today by default

@@ -9,8 +9,8 @@ from django.db import transaction
 from rest_framework import serializers
 
 from jointly.accounts.permissions import Perm
+from jointly.core import asat, scoping
 from jointly.core import rules as core_rules
-from jointly.core import scoping
 from jointly.core.api import (
     PlainModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -109,13 +109,18 @@ class IntentionViewSet(ScopedViewSet):
 
 class MilestoneSerializer(VersionedModelSerializer):
     intention = ScopedPrimaryKeyRelatedField(queryset=Intention.objects.all(), scope="partnership")
-    status = serializers.CharField(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="done, done late, overdue or due, as at ?as_at= (default: the partnership's today)"
+    )
 
     class Meta:
         model = Milestone
         fields = [
             "id", "intention", "title", "due_date", "completed_on", "status", "illustrative", "source", "version",
         ]  # fmt: skip
+
+    def get_status(self, obj: Milestone) -> str:
+        return obj.status_at(asat.for_serializer(self.context, obj.intention.partnership))
 
 
 class MilestoneViewSet(ScopedViewSet):

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -122,6 +122,10 @@ class ImportLogSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 def _check_may_import(user: Any) -> None:
     """Before the body is read: 404 for a caller who sees no partnership, 403 for one who may import in none."""
     if not visible_partnerships(user).exists():
@@ -186,15 +190,23 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
             uploads.guard_api_upload(request, uploads.max_upload_bytes("needs"), check_role=_check_may_import)
         super().initial(request, *args, **kwargs)
 
+    @extend_schema(
+        responses={
+            201: ImportLogSerializer,
+            202: QueuedImportSerializer,
+            400: ImportLogSerializer,
+            404: OpenApiResponse(
+                ErrorDetailSerializer, description="No such partnership, or none the caller may see."
+            ),
+            413: OpenApiResponse(ErrorDetailSerializer, description="The file is over the size limit."),
+        }
+    )
     @action(
         detail=False,
         methods=["post"],
         url_path="import",
         parser_classes=[MultiPartParser, FormParser],
         serializer_class=ImportRequestSerializer,
-    )
-    @extend_schema(
-        responses={201: ImportLogSerializer, 202: QueuedImportSerializer, 400: ImportLogSerializer}
     )
     def import_csv(self, request: Request) -> Response:
         """Load a CSV (whole or nothing). 201 with the import log, or 400 listing every problem.
