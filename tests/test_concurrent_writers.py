@@ -23,6 +23,11 @@ CLIENTS = 10
 ROUNDS = 15
 
 
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def call(url: str, token: str, method: str = "GET", body: dict | None = None) -> tuple[int, dict]:
     request = Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
     request.add_header("Authorization", f"Token {token}")
@@ -41,7 +46,7 @@ def test_parallel_patches_never_fail_and_never_lose_an_update(instance: Instance
     server = instance.serve("--no-worker", "--port", str(port))
     try:
         deadline = time.monotonic() + 300
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+        while not listening(port):
             assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
             time.sleep(0.2)
         base = f"http://127.0.0.1:{port}/api/v1/intentions/"

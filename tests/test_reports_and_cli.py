@@ -198,7 +198,8 @@ def test_report_command_csv(report_world, world, tmp_path):
     out = tmp_path / "alpha.csv"
     call_command("report", "progress", partnership="alpha", period=URL_PERIOD, format="csv",
                  output=str(out), stdout=io.StringIO())  # fmt: skip
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
     assert rows[0] == reports.CSV_HEADERS
     assert [r[0] for r in rows[1:]] == ["ALP-01", "ALP-02", "ALP-03", "ALP-04"]
     expected = reports.csv_rows(reports.build(world.p, PERIOD, as_at=AS_AT))

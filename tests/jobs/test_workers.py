@@ -230,7 +230,7 @@ def test_serve_production_runs_gunicorn_workers_with_readiness_and_request_logs(
         "-m", "jointly.cli", "serve", "--production", "--no-worker", "--workers", "2", "--port", str(port),
         name="production",
     )  # fmt: skip
-    wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, timeout=300)
+    wait_for(lambda: listening(port), timeout=300)
     base = f"http://127.0.0.1:{port}"
     with urlopen(f"{base}/readyz", timeout=60) as response:
         assert json.loads(response.read()) == {
