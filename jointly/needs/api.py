@@ -194,7 +194,11 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         responses={
             201: ImportLogSerializer,
             202: QueuedImportSerializer,
-            400: ImportLogSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Nothing loaded: either the import log listing every problem by row and "
+                "column (as in 201), or the request's own field errors ({field: [messages]}).",
+            ),
             404: OpenApiResponse(
                 ErrorDetailSerializer, description="No such partnership, or none the caller may see."
             ),
