@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := jointly/static/vendor/govuk/jointly-govuk.min.css
 PYTEST_ARGS ?=
-# CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its SQLite leg).
+# CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its PostgreSQL leg).
 CHECK ?= 1
 
 .PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis lock
