@@ -7,6 +7,7 @@ names PostgreSQL (the CI leg): never the development database.
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -108,8 +109,13 @@ def instance(tmp_path: Path) -> Iterator[Instance]:
 
 
 def free_port() -> int:
-    import socket
-
+    """A loopback port nobody listens on now (for a child process's server)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether a server answers on the loopback ``port`` yet."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

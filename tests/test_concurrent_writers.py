@@ -11,21 +11,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import threading
 import time
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
-from tests.instances import Instance, free_port
+from tests.instances import Instance, free_port, listening
 
 CLIENTS = 10
 ROUNDS = 15
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def call(url: str, token: str, method: str = "GET", body: dict | None = None) -> tuple[int, dict]:

@@ -133,6 +133,11 @@ class JointlySchema(AutoSchema):
                     "description": description,
                     "content": {"application/json": {"schema": ref}},
                 }
+        # A view may name further refusals with a description only (``OpenApiResponse(description=
+        # ...)``): their body is the same ``{"detail": ...}`` as every other error.
+        for code, response in responses.items():
+            if str(code).startswith("4") and "content" not in response:
+                response["content"] = {"application/json": {"schema": self._error_component("ErrorDetail")}}
         return operation
 
     def _error_component(self, name: str) -> dict[str, str]:

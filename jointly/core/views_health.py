@@ -20,8 +20,7 @@ from django.http import HttpRequest, JsonResponse
 
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    check_database()
     return JsonResponse({"status": "ok"})
 
 

@@ -122,10 +122,6 @@ class ImportLogSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 def _check_may_import(user: Any) -> None:
     """Before the body is read: 404 for a caller who sees no partnership, 403 for one who may import in none."""
     if not visible_partnerships(user).exists():
@@ -199,10 +195,8 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
                 description="Nothing loaded: either the import log listing every problem by row and "
                 "column (as in 201), or the request's own field errors ({field: [messages]}).",
             ),
-            404: OpenApiResponse(
-                ErrorDetailSerializer, description="No such partnership, or none the caller may see."
-            ),
-            413: OpenApiResponse(ErrorDetailSerializer, description="The file is over the size limit."),
+            404: OpenApiResponse(description="No such partnership, or none the caller may see."),
+            413: OpenApiResponse(description="The file is over the size limit."),
         }
     )
     @action(

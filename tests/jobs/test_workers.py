@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
+
+from tests.instances import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 200_000
@@ -112,17 +113,6 @@ def site(tmp_path_factory):
     assert site.query("SELECT name FROM sqlite_master WHERE name = 'jointly_cache'") == ("jointly_cache",)
     yield site
     site.stop_all()
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post_file(url: str, token: str, path: Path) -> dict[str, Any]:
