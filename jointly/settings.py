@@ -304,6 +304,18 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.accounts.demo.load",
 ]
 
+# `jointly demo national`: generators called for each synthetic partnership (jointly/demo/national.py).
+# An app adds its own synthetic records by appending a dotted path to a callable taking the Context.
+JOINTLY_NATIONAL_GENERATORS: list[str] = [
+    "jointly.demo.national.governance",
+    "jointly.demo.national.outcomes_and_themes",
+    "jointly.demo.national.intentions",
+    "jointly.demo.national.services",
+    "jointly.demo.national.contracts",
+    "jointly.demo.national.performance",
+    "jointly.demo.national.indicator_links",
+]
+
 # Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the
 # privacy notice and the phase banner's "Tell us about a problem".
 JOINTLY_OPERATOR = os.environ.get("JOINTLY_OPERATOR", "the organisation that runs this copy of Jointly")
