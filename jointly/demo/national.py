@@ -35,7 +35,6 @@ generator, ``ctx.n(base)`` (a count at the current scale) and ``ctx.bulk(model, 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import time
 from collections import Counter
@@ -44,6 +43,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -721,29 +722,48 @@ def _value_periods() -> list[tuple[str, int]]:
     ]
 
 
-def _value_rows(indicator: Indicator, area: Area, log_id: int) -> Iterable[tuple[Any, ...]]:
-    """One (area, indicator) block: every period and sex, as a binomial proportion with Wilson limits."""
-    rng = random.Random(indicator.pk * 1_000_003 + area.pk)
-    base = rng.uniform(0.05, 0.4)
-    size = 200 if area.area_type == "district" else 2000
-    for period, order in _value_periods():
-        for sex in SEXES:
-            den = max(10, round(size * (0.5 if sex != "Persons" else 1.0) * rng.uniform(0.9, 1.1)))
-            num = max(0, min(den, round(den * min(0.99, max(0.01, rng.gauss(base, 0.03))))))
-            lo95, hi95 = _wilson(num, den, 1.959964)
-            lo998, hi998 = _wilson(num, den, 3.090232)
-            yield (
-                indicator.pk, area.pk, period, order, sex, "All ages", "", "", float(num), float(den),
-                100.0 * num / den, lo95, hi95, lo998, hi998, "", log_id,
-            )  # fmt: skip
-
-
-def _wilson(num: int, den: int, z: float) -> tuple[float, float]:
+def _value_frame(blocks: list[tuple[Area, Indicator]], log_id: int, seed: int) -> pd.DataFrame:
+    """Every period and sex of each (area, indicator) block: binomial proportions with Wilson limits."""
+    per = VALUE_PERIODS * len(SEXES)
+    rows = len(blocks) * per
+    rng = np.random.default_rng(seed)
+    labels = _value_periods()
+    district = np.array([a.area_type == "district" for a, _ in blocks]).repeat(per)
+    base = rng.uniform(0.05, 0.4, len(blocks)).repeat(per)
+    sex = np.tile(np.repeat(np.array(SEXES, dtype=object), 1), len(blocks) * VALUE_PERIODS)
+    size = np.where(district, 200, 2000) * np.where(sex == "Persons", 1.0, 0.5)
+    den = np.maximum(10, np.round(size * rng.uniform(0.9, 1.1, rows)))
+    rate = np.clip(base + rng.normal(0, 0.03, rows), 0.01, 0.99)
+    num = np.round(den * rate)
     p = num / den
-    centre = p + z * z / (2 * den)
-    half = z * math.sqrt(p * (1 - p) / den + z * z / (4 * den * den))
-    scale = 100.0 / (1 + z * z / den)
-    return round((centre - half) * scale, 4), round((centre + half) * scale, 4)
+    frame = pd.DataFrame(
+        {
+            "indicator_id": np.array([i.pk for _, i in blocks]).repeat(per),
+            "area_id": np.array([a.pk for a, _ in blocks]).repeat(per),
+            "period": np.tile(
+                np.repeat(np.array([t for t, _ in labels], dtype=object), len(SEXES)), len(blocks)
+            ),
+            "period_order": np.tile(
+                np.repeat(np.array([o for _, o in labels]) * 10000, len(SEXES)), len(blocks)
+            ),
+            "sex": sex,
+            "age": "All ages",
+            "category_type": "",
+            "category": "",
+            "count": num,
+            "denominator": den,
+            "value": (100 * p).round(4),
+        }
+    )
+    for name, z in (("95", 1.959964), ("998", 3.090232)):
+        centre = p + z * z / (2 * den)
+        half = z * np.sqrt(p * (1 - p) / den + z * z / (4 * den * den))
+        factor = 100.0 / (1 + z * z / den)
+        frame[f"lower{name}"] = ((centre - half) * factor).round(4)
+        frame[f"upper{name}"] = ((centre + half) * factor).round(4)
+    frame["value_note"] = ""
+    frame["import_log_id"] = log_id
+    return frame[list(VALUE_COLUMNS)]
 
 
 VALUE_COLUMNS = (
@@ -752,15 +772,16 @@ VALUE_COLUMNS = (
 )  # fmt: skip
 
 
-def _write_values(rows: list[tuple[Any, ...]]) -> None:
+def _write_values(frame: pd.DataFrame) -> None:
     if connection.vendor == "postgresql":
         table = IndicatorValue._meta.db_table
+        text = frame.to_csv(index=False, header=False)
         with connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(VALUE_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
+            sql = f"COPY {table} ({', '.join(VALUE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+                copy.write(text)
         return
-    objs = [IndicatorValue(**dict(zip(VALUE_COLUMNS, row, strict=True))) for row in rows]
+    objs = [IndicatorValue(**row) for row in frame.to_dict("records")]
     IndicatorValue.objects.bulk_create(objs, batch_size=BATCH)
 
 
@@ -782,17 +803,12 @@ def indicator_values(indicators: list[Indicator], say: Callable[[str], None], ch
             .values_list("area_id", "indicator_id")
             .distinct()
         )
-        rows = [
-            row
-            for area in part
-            for ind in indicators
-            if (area.pk, ind.pk) not in have
-            for row in _value_rows(ind, area, log.pk)
-        ]
-        if rows:
+        blocks = [(area, ind) for area in part for ind in indicators if (area.pk, ind.pk) not in have]
+        if blocks:
+            frame = _value_frame(blocks, log.pk, seed=part[0].pk)
             with transaction.atomic():
-                _write_values(rows)
-            written += len(rows)
+                _write_values(frame)
+            written += len(frame)
         done = min(start + chunk, len(areas))
         rate = written / max(time.monotonic() - started, 1e-6)
         say(f"indicator values: {done}/{len(areas)} areas, {written:,} rows written ({rate:,.0f} rows/s)")

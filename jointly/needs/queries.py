@@ -14,12 +14,18 @@ from jointly.partnerships.models import Area, AreaType, Partnership
 
 
 def partnership_indicators(partnership: Partnership) -> QuerySet[Indicator]:
-    """Indicators linked to the partnership's themes or outcomes (its part of the catalogue)."""
+    """Indicators linked to the partnership's themes or outcomes (its part of the catalogue).
+
+    Two semi-joins (``id IN (…)``), never a join of both link tables with DISTINCT: that built
+    every theme-link × outcome-link pair of every partnership sharing an indicator, growing
+    roughly with the square of the partnerships (issue 16; ``tests/needs/test_indicator_plan.py``).
+    """
+    by_theme = Indicator.themes.through.objects.filter(theme__partnership=partnership).values("indicator_id")
+    by_outcome = Indicator.outcomes.through.objects.filter(
+        outcome__framework__partnership=partnership
+    ).values("indicator_id")
     return (
-        Indicator.objects.filter(
-            Q(themes__partnership=partnership) | Q(outcomes__framework__partnership=partnership)
-        )
-        .distinct()
+        Indicator.objects.filter(Q(pk__in=by_theme) | Q(pk__in=by_outcome))
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.filter(partnership=partnership)),
             Prefetch(
