@@ -84,11 +84,14 @@ def measure(client, path: str, repeat: int) -> dict[str, float | int]:
     response = client.get(path)  # warm-up (and the status)
     status = response.status_code
     size = len(response.content)
-    queries: list[str] = []
+    queries: list[tuple[float, str]] = []
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
 
     with connection.execute_wrapper(count):
         client.get(path)
@@ -103,6 +106,7 @@ def measure(client, path: str, repeat: int) -> dict[str, float | int]:
         "p95": percentile(timings, 0.95),
         "queries": len(queries),
         "bytes": size,
+        "slowest": sorted(queries, reverse=True)[:3],
     }
 
 
@@ -131,6 +135,7 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--compare", type=Path, help="a file --save wrote earlier: print the ratios")
     parser.add_argument("--only", help="only pages whose name contains this text")
+    parser.add_argument("--sql", action="store_true", help="also print each page's three slowest queries")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jointly.settings")
     import django
@@ -179,8 +184,12 @@ def main() -> None:
                     f" {r['p50'] / then['p50']:>6.2f} {r['p95'] / then['p95']:>6.2f} {then['queries']:>12}"
                 )
             print(line)
+            if args.sql:
+                for ms, sql in r["slowest"]:  # type: ignore[union-attr]
+                    print(f"    {ms:8.1f} ms  {sql[:300]}")
     if args.save:
-        args.save.write_text(json.dumps(results, indent=1))
+        saved = {k: {n: v for n, v in r.items() if n != "slowest"} for k, r in results.items()}
+        args.save.write_text(json.dumps(saved, indent=1))
         print(f"\nsaved to {args.save}")
 
 

@@ -851,4 +851,7 @@ def generate(
         )
     if values:
         stats["indicator values"] += indicator_values(indicators, say)
+    if connection.vendor == "postgresql":  # fresh planner statistics after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return stats
