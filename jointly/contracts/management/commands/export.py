@@ -13,10 +13,17 @@ from jointly.partnerships.models import Partnership
 
 
 class Command(BaseCommand):
-    help = "Export a partnership's contracts and procurement as an OCDS 1.1 release (or record) package."
+    help = (
+        "Export a partnership's contracts and procurement as an OCDS 1.1 release (or record) package, or "
+        "all of its records as JSON (`jointly export partnership`) for `jointly import partnership`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["ocds"], help="What to export (ocds)")
+        parser.add_argument(
+            "what",
+            choices=["ocds", "partnership"],
+            help="ocds: contracts as OCDS; partnership: all of the partnership's records as JSON",
+        )
         parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
         parser.add_argument("--output", required=True, help="File to write ('-' for standard output)")
         parser.add_argument("--records", action="store_true", help="Write a record package instead")
@@ -25,6 +32,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "partnership":
+            from jointly.core import portability
+
+            try:
+                counts = portability.write(options["partnership"], Path(options["output"]))
+            except portability.PortabilityError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stderr.write(
+                f"Wrote {sum(counts.values()):,} records of {len(counts)} kinds to {options['output']}."
+            )
+            return
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(f"No partnership with slug {options['partnership']!r}.")

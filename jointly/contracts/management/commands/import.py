@@ -13,14 +13,35 @@ from jointly.partnerships.models import Partnership
 
 
 class Command(BaseCommand):
-    help = "Import an OCDS 1.1 release package into a partnership's contracts register."
+    help = (
+        "Import an OCDS 1.1 release package into a partnership's contracts register, or a partnership "
+        "exported by `jointly export partnership` into an empty instance."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["ocds"], help="What to import (ocds)")
-        parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
-        parser.add_argument("--input", required=True, help="OCDS release package (JSON)")
+        parser.add_argument(
+            "what",
+            choices=["ocds", "partnership"],
+            help="ocds: contracts from an OCDS package; partnership: a `jointly export partnership` file "
+            "into an empty instance",
+        )
+        parser.add_argument("--partnership", help="Partnership slug, e.g. essex (for ocds)")
+        parser.add_argument(
+            "--input", required=True, help="OCDS release package or partnership export (JSON)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "partnership":
+            from jointly.core import portability
+
+            try:
+                counts = portability.load(Path(options["input"]))
+            except portability.PortabilityError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"Imported {sum(counts.values()):,} records of {len(counts)} kinds.")
+            return
+        if not options["partnership"]:
+            raise CommandError("Give --partnership SLUG.")
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(f"No partnership with slug {options['partnership']!r}.")
