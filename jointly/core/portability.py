@@ -122,7 +122,7 @@ def collect(slug: str) -> dict[type[models.Model], set[Any]]:
     queue = [m for m in list(chosen) if chosen[m]]
     while queue:
         model = queue.pop()
-        relations = [
+        relations: list[Any] = [
             f
             for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
             if f.is_relation and f.related_model is not None and not _is_user(f.related_model)
@@ -139,7 +139,7 @@ def collect(slug: str) -> dict[type[models.Model], set[Any]]:
                 queue.append(target)
     # records that only describe exported ones (an indicator's values for an exported area)
     for model in _domain_models():
-        keys = [
+        keys: list[Any] = [
             f
             for f in model._meta.concrete_fields
             if f.is_relation and not f.null and f.related_model is not None and not _is_user(f.related_model)
@@ -177,18 +177,19 @@ def _clean(
 ) -> dict[str, Any] | None:
     """No people, and no link to a record outside the export."""
     fields = row["fields"]
-    for f in model._meta.concrete_fields:
-        if not f.is_relation or f.name not in fields or fields[f.name] is None:
+    field: Any
+    for field in model._meta.concrete_fields:
+        value = fields.get(field.name)
+        if not field.is_relation or value is None:
             continue
-        if _is_user(f.related_model) or fields[f.name] not in chosen.get(f.related_model, ()):
-            if not f.null:
+        if _is_user(field.related_model) or value not in chosen.get(field.related_model, ()):
+            if not field.null:
                 return None  # a link row to another partnership's record
-            fields[f.name] = None
-    for f in model._meta.many_to_many:
-        if f.name in fields:
-            wanted = chosen.get(f.related_model, set())
-            fields[f.name] = sorted(v for v in fields[f.name] if v in wanted)
-    row["fields"] = {k: v for k, v in fields.items()}
+            fields[field.name] = None
+    for field in model._meta.many_to_many:
+        if field.name in fields:
+            wanted = chosen.get(field.related_model, set())
+            fields[field.name] = sorted(v for v in fields[field.name] if v in wanted)
     return row
 
 
