@@ -317,6 +317,8 @@ def main() -> None:
 
         host, port_n = "127.0.0.1", free_port()
         server = start_server(port_n, args.workers)
+        # stopped by a timeout or Ctrl-C: still stop the server (it runs in a session of its own)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     driver = Driver(host, port_n, fixture)
     failed = False
     try:

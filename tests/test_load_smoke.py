@@ -15,7 +15,7 @@ from tests.instances import ON_PG, Instance
 def test_load_smoke_against_the_production_server(instance: Instance):
     instance.jointly("migrate", "--noinput")
     instance.jointly("demo", "load")
-    done = instance.run("bench/load.py", "--smoke", ok=False)
+    done = instance.run("bench/load.py", "--smoke", ok=False)  # it stops its server, even on a timeout
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "open 5/s" in done.stdout and "held" in done.stdout, done.stdout
     assert "5 users (closed)" in done.stdout
