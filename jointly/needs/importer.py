@@ -765,7 +765,7 @@ def compute_values(
 # --------------------------------------------------------------------------------------
 
 
-def _upsert_sql(source: str | None = None) -> str:
+def _upsert_sql(source: str | None = None, *, order: bool = False) -> str:
     """The upsert: of one row (``VALUES``, for ``executemany``) or of every row of a staging table."""
     q = connection.ops.quote_name
     table = q(IndicatorValue._meta.db_table)
@@ -775,6 +775,7 @@ def _upsert_sql(source: str | None = None) -> str:
         f"VALUES ({', '.join(['%s'] * len(KEY_FIELDS + VALUE_FIELDS))})"
         if source is None
         else f"SELECT {columns} FROM {source}"
+        + (f" ORDER BY {', '.join(q(c) for c in KEY_FIELDS)}" if order else "")
     )
     return (
         f"INSERT INTO {table} ({columns}) {rows} "
@@ -828,6 +829,13 @@ def _create_new(cat: Catalogue) -> None:
         Area.objects.bulk_update(linked, ["parent"], batch_size=500)
 
 
+#: PostgreSQL types of KEY_FIELDS + VALUE_FIELDS, for the binary COPY into the staging table.
+COPY_TYPES = [
+    "int8", "int8", "text", "text", "text", "text", "text",  # indicator, area, period, sex, age, category…
+    "int4", "float8", "float8", "float8", "float8", "float8", "float8", "float8", "text", "int8",
+]  # fmt: skip
+
+
 class _Loader:
     """Writes converted chunks with the database's bulk path and upserts them at the end.
 
@@ -860,7 +868,9 @@ class _Loader:
             return
         rows = zip(*_column_lists(frame, self.log_id), strict=True)
         if self.copy:
-            with self.cursor.cursor.copy(f"COPY {self.STAGE} ({self.columns}) FROM STDIN") as copy:
+            sql = f"COPY {self.STAGE} ({self.columns}) FROM STDIN (FORMAT BINARY)"
+            with self.cursor.cursor.copy(sql) as copy:
+                copy.set_types(COPY_TYPES)
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -871,7 +881,7 @@ class _Loader:
         """(created, updated)"""
         if self.copy:
             self.cursor.execute(
-                f"WITH up AS ({_upsert_sql(self.STAGE)} RETURNING (xmax = 0) AS inserted) "
+                f"WITH up AS ({_upsert_sql(self.STAGE, order=True)} RETURNING (xmax = 0) AS inserted) "
                 "SELECT count(*) FILTER (WHERE inserted), count(*) FROM up"
             )
             created, written = self.cursor.fetchone()
