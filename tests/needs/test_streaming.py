@@ -43,7 +43,9 @@ def test_repeats_and_conflicts_across_chunks(needs, tmp_path):
     log = importer.import_file(path, "fingertips")
     assert log.status == "done", log.report
     assert (log.rows, log.created) == (71, 64)
-    assert any("7 row(s) repeat an earlier row exactly" in w and "row 66" in w for w in log.report["warnings"])
+    assert any(
+        "7 row(s) repeat an earlier row exactly" in w and "row 66" in w for w in log.report["warnings"]
+    )
     assert_loaded_exactly(EXCERPT)
 
     changed = list(rows[3])
@@ -82,5 +84,8 @@ def test_a_check_only_run_writes_nothing_and_reports_what_loading_would_add(need
     assert log.status == "checked" and log.finished
     assert log.report["added_indicators"][0]["fingertips_id"] == 93356 and log.report["added_area_count"] > 5
     assert "Nothing has been saved yet" in log.message
-    assert not IndicatorValue.objects.filter(import_log=log).exists() and not Area.objects.filter(gss_code="E06000052").exists()
+    assert (
+        not IndicatorValue.objects.filter(import_log=log).exists()
+        and not Area.objects.filter(gss_code="E06000052").exists()
+    )
     assert ImportLog.objects.count() == 1
