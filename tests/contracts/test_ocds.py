@@ -133,7 +133,8 @@ def test_database_failure_rolls_everything_back(world, monkeypatch):
     assert result.contracts_created == 0 and not any(r.created for r in result.reports)
 
 
-def test_import_page(world, client_for):
+def test_import_page(world, client_for, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     url = reverse("contracts:ocds_import", args=["alpha"])
     client = client_for(world.users["commissioner"])
     assert client.get(url).status_code == 200
@@ -150,6 +151,7 @@ def test_import_page(world, client_for):
     log_url = reverse("contracts:ocds_import_log", args=["alpha", log.pk])
     assert client_for(world.users["viewer"]).get(log_url).status_code == 403
     assert client_for(world.users["viewer"]).post(log_url).status_code == 403
+    client = client_for(world.users["commissioner"])
     response = client.post(log_url, follow=True)
     page = response.content.decode()
     assert "Imported" in page and "6 contracts, 11 procurement projects" in page
@@ -157,6 +159,7 @@ def test_import_page(world, client_for):
     log.refresh_from_db()
     assert log.status == "done" and log.report["releases"] and log.report["parties"]["supplier"]["added"] > 0
     assert client.post(log_url).status_code == 409  # imported once only
+    assert not list((tmp_path / "ocds-imports").iterdir())  # the stored package is removed
     assert log.file_name in client.get(url).content.decode()  # listed on the import page
     from django.core.files.uploadedfile import SimpleUploadedFile
 

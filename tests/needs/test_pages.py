@@ -181,6 +181,7 @@ def test_good_upload_loads_and_reports(needs, client_for, settings, tmp_path):
     assert log.status == "checked" and len(list((tmp_path / "needs-imports").iterdir())) == 1
     url = reverse("needs:import_status", args=["alpha", log.pk])
     assert client_for(needs.w.users["viewer"]).post(url, {"action": "load"}).status_code == 403
+    client = client_for(needs.w.users["commissioner"])
     response = client.post(url, {"action": "load"}, follow=True)
     assert "Loaded 1 row(s): 1 new, 0 updated." in response.content.decode()
     assert IndicatorValue.objects.filter(period="2030").count() == 1
