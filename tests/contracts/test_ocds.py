@@ -214,3 +214,38 @@ def test_cli_export_and_import(world, tmp_path):
     assert refused.status == "failed" and refused.problem_count == len(refused.report["problems"]) > 0
     with pytest.raises(CommandError):
         call_command("export", "ocds", "--partnership", "nope", "--output", str(out))
+
+
+def test_import_pages_use_a_fixed_number_of_queries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    client = client_for(world.users["commissioner"])
+    report = {"releases": [{"ocid": f"ocds-x-{i}", "title": f"R{i}", "notes": ["n"]} for i in range(3)]}
+    first = factories.ocds_import_log(world.p, report=report, uploaded_by=world.users["commissioner"])
+    urls = [
+        reverse("contracts:ocds_import", args=["alpha"]),
+        reverse("contracts:ocds_import_log", args=["alpha", first.pk]),
+    ]
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    big = {"releases": [{"ocid": f"ocds-x-{i}", "title": f"R{i}", "notes": ["n"] * 5} for i in range(300)]}
+    for _ in range(12):
+        factories.ocds_import_log(world.p, report=big, uploaded_by=world.users["commissioner"])
+    first.report = big
+    first.save()
+    assert counts() == before
+    other = factories.ocds_import_log(world.other)
+    assert client.get(reverse("contracts:ocds_import_log", args=["alpha", other.pk])).status_code == 404
+    assert client.get(reverse("contracts:ocds_import_log", args=["alpha", 999999])).status_code == 404
