@@ -1055,7 +1055,7 @@ def run(
         log.checksum = file_checksum(source)
         header, prepared = check(
             source, log.layout, problems, strict=strict, file_name=log.file_name,
-            progress=lambda f, s: report(0.02 + (0.28 if not check_only else 0.96) * f, s),
+            progress=lambda f, s: report(round(0.02 + (0.28 if not check_only else 0.96) * f, 4), s),
         )  # fmt: skip
         log.rows = prepared.rows if prepared else 0
         log.report = build_report(prepared, problems, strict=strict, layout=log.layout)
