@@ -126,4 +126,6 @@ def test_only_check_shows_what_would_change_and_saves_nothing(world, client_for)
     assert response.status_code == 200 and "Checked: nothing has been saved" in page
     assert "would add 1 intention and update 1" in page
     assert "Would add: ALP-02" in page and "Would update: ALP-01" in page
-    assert {i.reference: (i.title, i.version) for i in Intention.objects.filter(partnership=world.p)} == before
+    assert {
+        i.reference: (i.title, i.version) for i in Intention.objects.filter(partnership=world.p)
+    } == before
