@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from jointly.accounts.models import Membership, Role, User
-from jointly.contracts.models import Contract, ProcurementProject, Variation
+from jointly.contracts.models import Contract, OcdsImportLog, ProcurementProject, Variation
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.outcomes.models import Framework, Outcome, OutcomeLink
 from jointly.partnerships.models import (
@@ -173,6 +173,12 @@ def project(p: Partnership, lead: Organisation, **kw: Any) -> ProcurementProject
         **{"reference": f"P-{i}", "title": f"Project {i}", "route": "pcr06b_advertised",
            "start_date": dt.date(2013, 6, 1), **kw},
     )  # fmt: skip
+
+
+def ocds_import_log(p: Partnership, **kw: Any) -> OcdsImportLog:
+    return OcdsImportLog.objects.create(
+        partnership=p, file_name=kw.pop("file_name", "package.json"), status=kw.pop("status", "done"), **kw
+    )
 
 
 def kpi(c: Contract | None, **kw: Any) -> Kpi:

@@ -21,6 +21,7 @@ from jointly.contracts.models import (
     ContractDocument,
     ContractSubcontractor,
     FundingShare,
+    OcdsImportLog,
     ProcurementProject,
     ProcurementStage,
     Variation,
@@ -86,6 +87,7 @@ PAGES = [
     Page("contracts:conflicts", lambda s: f"{C}/conflicts/", VIEW_ALL),
     Page("contracts:ocds_export", lambda s: f"{C}/ocds/", VIEW_ALL),
     Page("contracts:ocds_import", lambda s: f"{C}/ocds/import/", EDIT),
+    Page("contracts:ocds_import_log", lambda s: f"{C}/ocds/import/{_one(s, OcdsImportLog)}/", EDIT),
     Page("contracts:procurement_new", lambda s: f"{C}/procurement/new/", EDIT),
     Page("contracts:procurement", lambda s: f"{C}/procurement/{_one(s, ProcurementProject)}/", VIEW_ALL),
     Page(
@@ -160,6 +162,7 @@ PAGES = [
     Page("needs:gaps", lambda s: f"{N}/gaps/", READ),
     Page("needs:import", lambda s: f"{N}/import/", IMPORT_NEEDS),
     Page("needs:import_status", lambda s: f"{N}/import/{_one(s, ImportLog)}/", READ),
+    Page("needs:fetch", lambda s: f"{N}/import/fetch/", IMPORT_NEEDS),
     Page("needs:indicator_new", lambda s: f"{N}/indicators/new/", IMPORT_NEEDS),
     Page("needs:indicator", lambda s: f"{N}/indicators/{s.indicator.pk}/", READ),
     Page("needs:indicator_edit", lambda s: f"{N}/indicators/{s.indicator.pk}/edit/", IMPORT_NEEDS),

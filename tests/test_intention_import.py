@@ -113,3 +113,19 @@ def test_import_template_download(world, client_for):
     response = client_for(world.users["commissioner"]).get(f"/p/{world.p.slug}/intentions/import/?template=1")
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").splitlines()[0].startswith("reference,title,")
+
+
+def test_only_check_shows_what_would_change_and_saves_nothing(world, client_for):
+    client = client_for(world.users["commissioner"])
+    before = {i.reference: (i.title, i.version) for i in Intention.objects.filter(partnership=world.p)}
+    response = client.post(
+        f"/p/{world.p.slug}/intentions/import/",
+        {"file": SimpleUploadedFile("register.csv", GOOD.encode()), "check_only": "on"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Checked: nothing has been saved" in page
+    assert "would add 1 intention and update 1" in page
+    assert "Would add: ALP-02" in page and "Would update: ALP-01" in page
+    assert {
+        i.reference: (i.title, i.version) for i in Intention.objects.filter(partnership=world.p)
+    } == before

@@ -26,6 +26,7 @@ from jointly.contracts.models import (
     ContractDocument,
     ContractSubcontractor,
     FundingShare,
+    OcdsImportLog,
     ProcurementProject,
     ProcurementStage,
     Variation,
@@ -170,10 +171,11 @@ def _partnership_records(
         partnership=p, topic=f"{tag} assessment", date=dt.date(2024, 1, 1)
     )
     log = ImportLog.objects.create(partnership=p, file_name=f"{tag}-values.csv", layout="template")
+    ocds_log = OcdsImportLog.objects.create(partnership=p, file_name=f"{tag}-package.json", status="done")
     r.add(
         provider, lead, fw, outcome, theme, intention, milestone, progress, board, member, board_action, meeting,
         trust, line,
-        agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log,
+        agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log, ocds_log,
     )  # fmt: skip
     r.extra = {
         "framework": fw,
@@ -262,6 +264,7 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "slug": s.w.p.slug,
         "contracts:<pk>": a.contract.pk,
         "contracts:procurement/<pk>": made[ProcurementProject][0].pk,
+        "contracts:import/<pk>": made[OcdsImportLog][0].pk,
         "contracts:stages/<child_pk>": made[ProcurementStage][0].pk,
         "contracts:conflicts/<child_pk>": made[ConflictOfInterest][0].pk,
         "contracts:funding/<child_pk>": made[FundingShare][0].pk,

@@ -20,6 +20,8 @@ from jointly.contracts.models import (
     ContractDocument,
     ContractStatus,
     ContractType,
+    OcdsImportLog,
+    OcdsImportStatus,
     PartyIdentifier,
     ProcurementProject,
     ProcurementStage,
@@ -111,10 +113,26 @@ class ImportResult:
     contracts_created: int = 0
     procurements_created: int = 0
     organisations_created: int = 0
+    #: How each party was found: {"buyer": {"matched": n, "added": n}, "supplier": {...}} (distinct parties).
+    parties: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The organisations added (name, kind), for the report.
+    added_organisations: list[dict[str, str]] = field(default_factory=list)
+    seen_parties: set[tuple[str, int]] = field(default_factory=set, repr=False)
+
+    def count_party(self, role: str, pk: int, how: str) -> None:
+        if (role, pk) in self.seen_parties:
+            return
+        self.seen_parties.add((role, pk))
+        counts = self.parties.setdefault(role, {"matched": 0, "added": 0})
+        counts[how] += 1
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return ocds_report(self)
 
     @property
     def skipped_count(self) -> int:
@@ -197,11 +215,17 @@ class _Organisations:
             pk = org.pk
             self.by_name[_name_key(ref.name)] = pk
             self.result.organisations_created += 1
+            self.result.added_organisations.append(
+                {"name": org.name, "kind": org.get_kind_display(), "role": role}
+            )
+            self.result.count_party(role, pk, "added")
             report.notes.append(
                 f"{role} {ref.name!r} added as an organisation ({org.get_kind_display().lower()})"
             )
-        elif how != "by name" or role == "buyer":
-            report.notes.append(f"{role} {ref.name!r} matched {how}")
+        else:
+            self.result.count_party(role, pk, "matched")
+            if how != "by name" or role == "buyer":
+                report.notes.append(f"{role} {ref.name!r} matched {how}")
         key = (ref.scheme.upper(), ref.identifier.upper())
         if ref.scheme and ref.identifier and key not in self.by_identifier:
             PartyIdentifier.objects.create(organisation_id=pk, scheme=ref.scheme, identifier=ref.identifier)
@@ -219,12 +243,30 @@ def _known_ocids(partnership: Partnership) -> set[str]:
     return known
 
 
-def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "OCDS import") -> ImportResult:
+class _DryRun(Exception):
+    """Rolls a check-only import back once its report is made."""
+
+
+def import_ocds(
+    partnership: Partnership, data: Any, *, by: Any, source: str = "OCDS import", dry_run: bool = False
+) -> ImportResult:
     """Load a release package into the register: whole or not at all.
 
     Releases already in the register (same ocid) are reported and skipped, so importing the
-    same file twice creates nothing the second time.
+    same file twice creates nothing the second time. ``dry_run`` does all of it and rolls it
+    back: the result says what importing would create, and nothing is kept.
     """
+    try:
+        with transaction.atomic():
+            result = _import_ocds(partnership, data, by=by, source=source)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def _import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str) -> ImportResult:
     plan = ocds.plan_import(data, source=source)
     result = ImportResult(problems=list(plan.problems), reports=plan.reports)
     if result.problems:
@@ -355,3 +397,55 @@ def import_ocds(partnership: Partnership, data: Any, *, by: Any, source: str = "
         for r in result.reports:
             r.created = ""
     return result
+
+
+# --- Import logs -----------------------------------------------------------------------------------
+
+
+def ocds_report(result: ImportResult) -> dict[str, Any]:
+    """The import report kept on the log (JSON): problems, warnings, parties, release by release."""
+    return {
+        "problems": list(result.problems),
+        "warnings": list(result.warnings),
+        "parties": result.parties,
+        "added_organisations": result.added_organisations[:500],
+        "releases": [
+            {"ocid": r.ocid, "release_id": r.release_id, "title": r.title, "created": r.created,
+             "warnings": r.warnings, "notes": r.notes, "skipped": r.skipped}
+            for r in result.reports
+        ],
+    }  # fmt: skip
+
+
+def logged_import_ocds(
+    partnership: Partnership,
+    data: Any,
+    *,
+    by: Any,
+    file_name: str,
+    checksum: str = "",
+    check_only: bool = False,
+    log: OcdsImportLog | None = None,
+) -> tuple[OcdsImportLog, ImportResult]:
+    """:func:`import_ocds` (or its dry run) with its outcome and report kept on an import log."""
+    result = import_ocds(
+        partnership, data, by=by, source=f"OCDS import of {file_name}"[:200], dry_run=check_only
+    )
+    if log is None:
+        log = OcdsImportLog(
+            partnership=partnership, uploaded_by=by if getattr(by, "pk", None) else None,
+            file_name=file_name[:255], checksum=checksum,
+        )  # fmt: skip
+    if not result.ok:
+        log.status = OcdsImportStatus.FAILED
+    else:
+        log.status = OcdsImportStatus.CHECKED if check_only else OcdsImportStatus.DONE
+    log.releases = len(result.reports)
+    log.contracts_created = result.contracts_created
+    log.procurements_created = result.procurements_created
+    log.organisations_created = result.organisations_created
+    log.problem_count = len(result.problems)
+    log.report = ocds_report(result)
+    log.finished_on = timezone.now()
+    log.save()
+    return log, result

@@ -253,7 +253,9 @@ class ContractViewSet(ProviderScopedViewSet):
                 data = imports.load_json(upload.file, limits=uploads.limits())
             except imports.ImportRefused as exc:
                 return Response({"ok": False, "problems": [str(p) for p in exc.problems]}, status=400)
-        result = actions.import_ocds(partnership, data, by=request.user, source="OCDS import (API)")
+        _log, result = actions.logged_import_ocds(
+            partnership, data, by=request.user, file_name=upload.name if upload is not None else "API request"
+        )  # the report is kept with an import log, as for the page and the command line
         body = {
             "ok": result.ok, "problems": result.problems,
             "contracts_created": result.contracts_created,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -566,3 +567,53 @@ class ConflictOfInterest(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.project.reference}: declaration of {self.declared_on:%d %b %Y}"
+
+
+# --- OCDS imports ---------------------------------------------------------------------------------
+
+
+class OcdsImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, not imported yet"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class OcdsImportLog(models.Model):
+    """Every OCDS import (page or command line): who, when, which file, what it created, and the
+    report (warnings, buyers and suppliers matched or added, what was not imported and why).
+
+    A log is itself the audit record of an import (like the needs ``ImportLog``): it has no
+    history of its own."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_on = models.DateTimeField(auto_now_add=True)
+    finished_on = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the file")
+    status = models.CharField(
+        max_length=10, choices=OcdsImportStatus.choices, default=OcdsImportStatus.CHECKED
+    )
+    releases = models.PositiveIntegerField(default=0)
+    contracts_created = models.PositiveIntegerField(default=0)
+    procurements_created = models.PositiveIntegerField(default=0)
+    organisations_created = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(
+        default=dict, blank=True, help_text="problems, warnings, buyers and suppliers, release by release"
+    )
+
+    public_fields = (
+        "id", "partnership", "started_on", "finished_on", "file_name", "checksum", "status", "releases",
+        "contracts_created", "procurements_created", "organisations_created", "problem_count", "report",
+    )  # fmt: skip
+    personal_fields = ("uploaded_by",)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = "OCDS import log"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("conflicts/", views.conflicts, name="conflicts"),
     path("ocds/", views.ocds_export, name="ocds_export"),
     path("ocds/import/", views.ocds_import, name="ocds_import"),
+    path("ocds/import/<int:pk>/", views.ocds_import_log, name="ocds_import_log"),
     path("procurement/new/", views.procurement_form, name="procurement_new"),
     path("procurement/<int:pk>/", views.procurement, name="procurement"),
     path("procurement/<int:pk>/edit/", views.procurement_form, name="procurement_edit"),

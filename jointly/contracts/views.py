@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import time
+import uuid
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -34,12 +39,14 @@ from jointly.contracts.models import (
     ContractDocument,
     ContractSubcontractor,
     FundingShare,
+    OcdsImportLog,
+    OcdsImportStatus,
     ProcurementProject,
     ProcurementStage,
     Variation,
     VariationStatus,
 )
-from jointly.core import uploads
+from jointly.core import imports, uploads
 from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError
 from jointly.core.asat import today_for
@@ -380,13 +387,41 @@ def ocds_export(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+OCDS_KEEP_SECONDS = 2 * 24 * 3600
+
+
+def _ocds_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "ocds-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _ocds_stored(log: OcdsImportLog) -> Path | None:
+    """The checked upload of a log (``<log id>-<random>.json``), while it is kept."""
+    return next(iter(sorted(_ocds_dir().glob(f"{int(log.pk)}-*.json"))), None)
+
+
+def _sweep_ocds(now: float | None = None) -> None:
+    """Checked packages nobody imported are deleted after two days."""
+    limit = (now if now is not None else time.time()) - OCDS_KEEP_SECONDS
+    for path in _ocds_dir().glob("*.json"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _ocds_logs(partnership: Partnership) -> list[OcdsImportLog]:
+    return list(OcdsImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
+
+
 @uploads.upload_view
 def ocds_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
+    """Upload a package and check it: the import is run and rolled back, and the log's page shows
+    what importing would create and asks to import it. The role is checked and the size capped
+    before the body is read (see ``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
     if uploads.body_too_large(request, uploads.max_upload_bytes()):
         form = uploads.refused_form(OcdsImportForm(), uploads.too_large_message(uploads.max_upload_bytes()))
-        ctx = partnership_context(request, partnership, form=form, result=None)
+        ctx = partnership_context(request, partnership, form=form, result=None, logs=_ocds_logs(partnership))
         return render(request, "contracts/import.html", ctx, status=413)
     if failed := uploads.csrf_failure(request):
         return failed
@@ -396,12 +431,51 @@ def ocds_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            result = actions.import_ocds(
-                partnership, form.cleaned_data["data"], by=request.user,
-                source=f"OCDS import of {form.cleaned_data['file'].name}"[:200],
+            upload = form.cleaned_data["file"]
+            upload.seek(0)
+            raw = upload.read()  # already read whole by the form's JSON parser, within the upload cap
+            log, result = actions.logged_import_ocds(
+                partnership, form.cleaned_data["data"], by=request.user, file_name=upload.name,
+                checksum=hashlib.sha256(raw).hexdigest(), check_only=True,
             )  # fmt: skip
-            status = 200 if result.ok else 400
+            if result.ok:
+                _sweep_ocds()
+                (_ocds_dir() / f"{log.pk}-{uuid.uuid4().hex}.json").write_bytes(raw)
+                return HttpResponseRedirect(reverse("contracts:ocds_import_log", args=[slug, log.pk]))
+    ctx = partnership_context(request, partnership, form=form, result=result, logs=_ocds_logs(partnership))
+    return render(request, "contracts/import.html", ctx, status=status)
+
+
+def ocds_import_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An OCDS import's report, kept with its log. A checked package is imported from here
+    (POST): the stored file must be the one checked."""
+    # Only those who may import see the logs: a report names every contract and party of the
+    # package, which a provider (scoped to its own contracts) must not read.
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    log = get_object_or_404(
+        OcdsImportLog.objects.select_related("uploaded_by"), pk=pk, partnership=partnership
+    )
+    stored = _ocds_stored(log) if log.status == OcdsImportStatus.CHECKED else None
+    if request.method == "POST":
+        if stored is None:
+            return HttpResponse("This package cannot be imported now: upload it again.", status=409)
+        raw = stored.read_bytes()
+        stored.unlink(missing_ok=True)
+        if hashlib.sha256(raw).hexdigest() != log.checksum:
+            return HttpResponse(
+                "The stored file has changed since it was checked: upload it again.", status=409
+            )
+        try:
+            data = imports.load_json(raw, limits=uploads.limits())
+        except imports.ImportRefused:
+            return HttpResponse("The stored file can no longer be read: upload it again.", status=409)
+        log.uploaded_by = request.user
+        actions.logged_import_ocds(
+            partnership, data, by=request.user, file_name=log.file_name, checksum=log.checksum, log=log
+        )
+        return HttpResponseRedirect(request.path)
     return render(
-        request, "contracts/import.html", partnership_context(request, partnership, form=form, result=result),
-        status=status,
-    )  # fmt: skip
+        request,
+        "contracts/import_log.html",
+        partnership_context(request, partnership, log=log, report=log.report, can_import=stored is not None),
+    )

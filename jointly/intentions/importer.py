@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.db import transaction
+
 from jointly.core import imports
 from jointly.core.imports import FILE, ImportRefused, Limits, Problem, shown
 from jointly.core.models import save_versioned
@@ -175,8 +177,24 @@ def check(partnership: Partnership, rows: list[dict[str, str]]) -> list[dict[str
     return cleaned
 
 
-def import_intentions(partnership: Partnership, rows: list[dict[str, str]], *, by: Any) -> ImportResult:
-    """Check everything, then create/update all rows in one transaction (or raise ImportProblems)."""
+class _DryRun(Exception):
+    """Rolls a check-only import back once its result is known."""
+
+
+def import_intentions(
+    partnership: Partnership, rows: list[dict[str, str]], *, by: Any, dry_run: bool = False
+) -> ImportResult:
+    """Check everything, then create/update all rows in one transaction (or raise ImportProblems).
+
+    ``dry_run`` writes everything and rolls it back: the result says what importing would do."""
+    if dry_run:
+        outcome: list[ImportResult] = []
+        try:
+            with transaction.atomic():
+                outcome.append(import_intentions(partnership, rows, by=by))
+                raise _DryRun
+        except _DryRun:
+            return outcome[0]
     cleaned = check(partnership, rows)
     result = ImportResult()
     existing = {i.reference: i for i in Intention.objects.filter(partnership=partnership)}

@@ -179,6 +179,10 @@ class ImportForm(GovUKFormMixin, forms.Form):
     file = forms.FileField(
         help_text="CSV (UTF-8) or XLSX with the register's columns; rows match on reference."
     )
+    check_only = forms.BooleanField(
+        required=False,
+        label="Only check the file: show what importing it would add and update, and save nothing",
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
@@ -214,7 +218,8 @@ def import_view(request: HttpRequest, slug: str) -> HttpResponse:
             rows, warnings = importer.read_table(
                 upload.name, upload.file, limits=uploads.limits(max_rows=importer.MAX_ROWS)
             )
-            result = importer.import_intentions(partnership, rows, by=request.user)
+            checking = form.cleaned_data["check_only"]
+            result = importer.import_intentions(partnership, rows, by=request.user, dry_run=checking)
         except importer.ImportProblems as exc:
             problems = exc.problems
         except StaleEdit:
@@ -222,6 +227,12 @@ def import_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "Someone changed one of these intentions while the file was loading; nothing was saved. Try again."
             ]
         else:
+            if checking:
+                ctx = partnership_context(
+                    request, partnership, form=ImportForm(), problems=[], submit_label="Import", checked=result,
+                    check_warnings=[str(g) for g in group_problems(warnings)],
+                )  # fmt: skip
+                return render(request, "intentions/import.html", ctx)
             messages.success(
                 request,
                 f"Imported {len(result.created)} new and updated {len(result.updated)} existing intentions.",

@@ -39,6 +39,36 @@ class ImportForm(GovUKFormMixin, forms.Form):
         return upload
 
 
+class FetchForm(GovUKFormMixin, forms.Form):
+    """Fetch an indicator (or a whole profile) from the Fingertips API, as a background job."""
+
+    indicator = forms.IntegerField(
+        label="Fingertips indicator ID", min_value=1, max_value=2**31 - 1, required=False,
+        help_text="For example 93356. Leave empty to fetch a whole profile instead.",
+    )  # fmt: skip
+    profile = forms.IntegerField(
+        label="Fingertips profile ID", min_value=1, max_value=2**31 - 1, required=False,
+        help_text="Every indicator of a profile (a large download). Leave empty to fetch one indicator.",
+    )  # fmt: skip
+    area_type = forms.IntegerField(
+        label="Fingertips area type ID", min_value=1, max_value=100_000, initial=502,
+        help_text="502: upper-tier local authorities (counties and unitary authorities, from April 2023).",
+    )  # fmt: skip
+    parent_area_type = forms.IntegerField(
+        label="Fingertips parent area type ID", min_value=1, max_value=100_000, initial=15,
+        help_text="15: England.",
+    )  # fmt: skip
+    strict = forms.BooleanField(
+        required=False, label="Refuse indicators and areas Jointly does not know yet",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("indicator")) == bool(data.get("profile")):
+            raise forms.ValidationError("Give an indicator ID or a profile ID (one of the two).")
+        return data
+
+
 class IndicatorForm(VersionedModelForm):
     """Edit the shared catalogue entry; theme and outcome links are this partnership's only."""
 

@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -101,6 +102,8 @@ TEXT_LIMITS = {"period": 40, "sex": 30, "age": 60, "category_type": 120, "catego
 MAX_PROBLEMS_KEPT = 1000
 MAX_REPORT_ITEMS = 500
 BATCH = 20_000
+#: Rows read, checked and converted at a time (memory is flat in the file's size).
+CHUNK_ROWS = 50_000
 
 UNKNOWN_INDICATOR = "unknown-indicator"
 UNKNOWN_AREA = "unknown-area"
@@ -157,19 +160,48 @@ class Problems:
 
 
 @dataclass
-class Prepared:
-    """A validated file, ready to write (one array per column, one element per row).
+class Catalogue:
+    """What the file's indicator and area codes resolve to, shared by every chunk of one import.
 
-    ``new_indicators`` and ``new_areas`` are created when the file is written; rows name them by
-    negative placeholder ids (-1 for the first, …) until then. ``area_parents`` gives a new area's
-    parent GSS code. ``notes`` are warnings for the report (identical repeated rows loaded once).
+    Codes are looked up in the database once (the first chunk naming them). Indicators and areas to
+    be added are kept here and created when the file is written; until then rows name them by
+    negative placeholder ids (-1 for the first, …). ``area_parents`` gives a new area's parent code.
     """
 
-    frame: pd.DataFrame
-    new_areas: list[Area]
+    layout: str
+    strict: bool = False
+    file_name: str = ""
+    indicators: dict[str, tuple[int, str, float]] = field(default_factory=dict)
     new_indicators: list[Indicator] = field(default_factory=list)
+    areas: dict[str, int] = field(default_factory=dict)
+    new_areas: list[Area] = field(default_factory=list)
     area_parents: dict[str, str] = field(default_factory=dict)
+    named_areas: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Prepared:
+    """A validated file, ready to load: what to add, which rows to leave out (exact repeats) and
+    the report's notes. The rows themselves stay in the file: they are read again, chunk by chunk,
+    when it is written (memory stays flat in the file's size)."""
+
+    catalogue: Catalogue
+    rows: int = 0
+    skip_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     notes: list[str] = field(default_factory=list)
+    value_notes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def new_indicators(self) -> list[Indicator]:
+        return self.catalogue.new_indicators
+
+    @property
+    def new_areas(self) -> list[Area]:
+        return self.catalogue.new_areas
+
+    @property
+    def area_parents(self) -> dict[str, str]:
+        return self.catalogue.area_parents
 
 
 # --------------------------------------------------------------------------------------
@@ -195,14 +227,18 @@ def _layout_columns(layout: str) -> tuple[list[str], dict[str, str], dict[str, s
     raise ValueError(f"unknown layout {layout!r}: use fingertips or template")
 
 
-def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -> pd.DataFrame | None:
-    """Read the columns the layout uses, as text. Missing columns are problems (None returned).
+@dataclass
+class Header:
+    """The columns of a file the layout uses: our name -> the file's column, and message labels."""
 
-    Blank lines are skipped but keep their spreadsheet row numbers (header = row 1; a record with
-    a line break inside quotes is one row), kept in ``frame.attrs["rows"]``. Text that our exports
-    escaped (``'=...``) loses its ``'``. ``frame.attrs["labels"]`` gives each column's name as the
-    file spells it (or as the layout names it, for a column the file does not have).
-    """
+    found: dict[str, Any]
+    labels: dict[str, str]
+
+
+def read_header(source: str | Path | IO[bytes], layout: str, problems: Problems) -> Header | None:
+    """Check the encoding (one pass in 1 MB blocks) and the header. Missing columns are problems
+    (None returned). ``labels`` gives each column's name as the file spells it (or as the layout
+    names it, for a column the file does not have)."""
     required, keys, names = _layout_columns(layout)
     try:
         if isinstance(source, (str, Path)):
@@ -216,13 +252,14 @@ def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -
         return None
     try:
         header = pd.read_csv(source, nrows=0, encoding="utf-8-sig")
-        if hasattr(source, "seek"):
-            source.seek(0)  # type: ignore[union-attr]
     except Exception as exc:  # noqa: BLE001 - whatever pandas cannot parse is a problem with the file
         problems.add(
             None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", "file"
         )
         return None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)  # type: ignore[union-attr]
     found: dict[str, Any] = {}  # our name -> the file's column (the first of two spellings wins)
     for column in header.columns:
         name = keys.get(header_key(column))
@@ -234,28 +271,40 @@ def read_file(source: str | Path | IO[bytes], layout: str, problems: Problems) -
         problems.add(1, names[name], f"missing column (the {layout} layout needs: {needs})", imports.COLUMN)
     if missing:
         return None
-    try:
-        df = pd.read_csv(
-            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=list(found.values()),
-            na_filter=False, skip_blank_lines=False,
-        )  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - whatever pandas cannot parse is a problem with the file
-        problems.add(
-            None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", "file"
-        )
-        return None
-    df = df.fillna("")
-    # Record i is spreadsheet row i + 2; blank lines (every used cell empty) are dropped after numbering.
-    filled = (df != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
-    rows = np.flatnonzero(filled) + 2
-    df = df.loc[filled].reset_index(drop=True)
-    ours = {column: name for name, column in found.items()}
-    df.columns = [ours[c] for c in df.columns]
     labels = dict(names)
     labels.update({name: str(column).strip() for name, column in found.items()})
-    df.attrs["labels"] = labels
-    df.attrs["rows"] = rows
-    return df
+    return Header(found, labels)
+
+
+def read_chunks(
+    source: str | Path | IO[bytes], header: Header, chunk_rows: int | None = None
+) -> Iterator[pd.DataFrame]:
+    """The used columns, as text, ``chunk_rows`` records at a time (memory flat in file size).
+
+    Blank lines are skipped but keep their spreadsheet row numbers (header = row 1; a record with
+    a line break inside quotes is one row), kept in ``frame.attrs["rows"]``; ``frame.attrs["labels"]``
+    holds the header's labels. Raises what pandas raises for a file it cannot parse.
+    """
+    if hasattr(source, "seek"):
+        source.seek(0)  # type: ignore[union-attr]
+    ours = {column: name for name, column in header.found.items()}
+    reader = pd.read_csv(
+        source, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=list(header.found.values()),
+        na_filter=False, skip_blank_lines=False, chunksize=chunk_rows or CHUNK_ROWS,
+    )  # fmt: skip
+    offset = 0
+    with reader:
+        for df in reader:
+            df = df.fillna("")
+            # Record i is spreadsheet row i + 2; blank lines (every used cell empty) are dropped after numbering.
+            filled = (df != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+            rows = np.flatnonzero(filled) + 2 + offset
+            offset += len(df)
+            df = df.loc[filled].reset_index(drop=True)
+            df.columns = [ours[c] for c in df.columns]
+            df.attrs["labels"] = header.labels
+            df.attrs["rows"] = rows
+            yield df
 
 
 def _numbers(text: pd.Series, name: str, label: str, rows: np.ndarray, problems: Problems) -> np.ndarray:
@@ -389,24 +438,18 @@ def period_order(periods: pd.Series, sortable: pd.Series | None = None) -> np.nd
     return order
 
 
-def validate(
-    df: pd.DataFrame,
-    layout: str,
-    problems: Problems,
-    *,
-    strict: bool = False,
-    create_areas: bool | None = None,
-    file_name: str = "",
-) -> Prepared:
-    """Check every row and build the typed frame to write. Problems are added to ``problems``.
+def validate(df: pd.DataFrame, problems: Problems, catalogue: Catalogue) -> pd.DataFrame:
+    """Check one chunk's rows and build the typed frame to write. Problems are added to ``problems``.
 
-    Fingertips layout: unknown indicators and areas are added from the file unless ``strict``.
-    ``create_areas`` is accepted for old callers and ignored (areas are added unless ``strict``).
+    Fingertips layout: unknown indicators and areas are added to ``catalogue`` from the file unless
+    it is strict. Duplicates across the whole file are found by :class:`KeyLog`.
     """
+    layout = catalogue.layout
     labels: dict[str, str] = df.attrs.get("labels", {c: c for c in df.columns})
     n = len(df)
     rows = np.asarray(df.attrs.get("rows", np.arange(2, n + 2)))
     out = pd.DataFrame(index=df.index)
+    out.attrs["rows"] = rows
 
     for name in ("indicator", "area_code", "period", "sex", "age", "category_type", "category", "value_note"):
         if name in df.columns:
@@ -423,10 +466,11 @@ def validate(
         elif default:
             df.loc[df[name] == "", name] = default
 
-    new_indicators, value_type, multiplier = _indicators(
-        df, layout, labels, rows, problems, out, strict=strict, file_name=file_name
-    )
-    new_areas, parents = _areas(df, layout, labels, rows, problems, out, strict=strict)
+    value_type, multiplier = _indicators(df, labels, rows, problems, out, catalogue)
+    _areas(df, labels, rows, problems, out, catalogue)
+    # The key's text for a row whose indicator or area is unknown (so duplicates are still found).
+    out["indicator_text"] = np.where(out["indicator_id"].to_numpy() == 0, df["indicator"].to_numpy(), "")
+    out["area_text"] = np.where(out["area_id"].to_numpy() == 0, df["area_code"].to_numpy(), "")
 
     # Text key parts
     problems.add_rows((df["period"] == "").to_numpy(), rows, labels["period"], "the period is missing")
@@ -465,11 +509,7 @@ def validate(
         numbers.update(compute_values(value_type, multiplier, count, denominator))
     for name in NUMBER_COLUMNS:
         out[name] = numbers[name]
-
-    keep, notes = _duplicates(df, out, rows, labels, problems)
-    if not keep.all():
-        out = out.loc[keep].reset_index(drop=True)
-    return Prepared(out, new_areas, new_indicators, parents, notes)
+    return out
 
 
 def _unknown_indicator_message(value: str, layout: str, *, strict: bool, named: bool) -> str:
@@ -491,45 +531,40 @@ def _unknown_indicator_message(value: str, layout: str, *, strict: bool, named: 
 
 def _indicators(
     df: pd.DataFrame,
-    layout: str,
     labels: dict[str, str],
     rows: np.ndarray,
     problems: Problems,
     out: pd.DataFrame,
-    *,
-    strict: bool,
-    file_name: str,
-) -> tuple[list[Indicator], np.ndarray, np.ndarray]:
+    cat: Catalogue,
+) -> tuple[np.ndarray, np.ndarray]:
     """Resolve each row's indicator into ``out["indicator_id"]`` (negative: one to add).
 
-    Returns the indicators to add and each row's value type and multiplier ("" and NaN for an
-    indicator being added: no check depends on a guessed type)."""
+    Returns each row's value type and multiplier ("" and NaN for an indicator being added: no
+    check depends on a guessed type)."""
     n = len(df)
+    layout = cat.layout
     codes, distinct = pd.factorize(df["indicator"])
     distinct = np.asarray(distinct, dtype=str)
-    catalogue = _lookup_indicators(distinct, layout)
+    unseen = [c for c in distinct if c not in cat.indicators]
     names: dict[str, str] = {}
-    if "indicator_name" in df.columns:
-        first = df.drop_duplicates("indicator")
-        names = {c: str(v).strip() for c, v in zip(first["indicator"], first["indicator_name"], strict=True)}
-    may_add = layout == ImportLayout.FINGERTIPS and not strict
-    new: list[Indicator] = []
-    ids, types, mults = [], [], []
-    for code in distinct:
-        obj = catalogue.get(code)
-        if obj is not None:
-            ids.append(obj.pk)
-            types.append(obj.value_type)
-            mults.append(obj.multiplier)
-            continue
-        if may_add and code.isdigit() and 0 < int(code) < 2**31 and names.get(code):
-            new.append(guess_indicator(int(code), names[code], file_name))
-            ids.append(-len(new))
-        else:
-            ids.append(0)
-        types.append("")
-        mults.append(np.nan)
-    id_arr = np.array(ids, dtype=np.int64)
+    if unseen:
+        if "indicator_name" in df.columns:
+            first = df.drop_duplicates("indicator")
+            names = {
+                c: str(v).strip() for c, v in zip(first["indicator"], first["indicator_name"], strict=True)
+            }
+        found = _lookup_indicators(np.asarray(unseen, dtype=str), layout)
+        may_add = layout == ImportLayout.FINGERTIPS and not cat.strict
+        for code in unseen:
+            obj = found.get(code)
+            if obj is not None:
+                cat.indicators[code] = (obj.pk, obj.value_type, obj.multiplier)
+            elif may_add and code.isdigit() and 0 < int(code) < 2**31 and names.get(code):
+                cat.new_indicators.append(guess_indicator(int(code), names[code], cat.file_name))
+                cat.indicators[code] = (-len(cat.new_indicators), "", np.nan)
+            # else: unknown here; not remembered, so a later chunk that names it may add it
+    resolved = [cat.indicators.get(code, (0, "", np.nan)) for code in distinct]
+    id_arr = np.array([r[0] for r in resolved], dtype=np.int64)
     out["indicator_id"] = id_arr[codes] if len(distinct) else np.zeros(n, np.int64)
     blank = (df["indicator"] == "").to_numpy()
     problems.add_rows(blank, rows, labels["indicator"], "the indicator is missing")
@@ -537,12 +572,14 @@ def _indicators(
     values = df["indicator"].to_numpy()[unknown]
     problems.add_rows(
         unknown, rows, labels["indicator"],
-        (_unknown_indicator_message(v, layout, strict=strict, named=bool(names.get(v))) for v in values),
+        (_unknown_indicator_message(v, layout, strict=cat.strict, named=bool(names.get(v))) for v in values),
         UNKNOWN_INDICATOR, values,
     )  # fmt: skip
-    value_type = np.array(types, dtype=object)[codes] if len(distinct) else np.array([], dtype=object)
-    multiplier = np.array(mults, dtype=float)[codes] if len(distinct) else np.array([], dtype=float)
-    return new, value_type, multiplier
+    if not len(distinct):
+        return np.array([], dtype=object), np.array([], dtype=float)
+    value_type = np.array([r[1] for r in resolved], dtype=object)[codes]
+    multiplier = np.array([r[2] for r in resolved], dtype=float)[codes]
+    return value_type, multiplier
 
 
 def _unknown_area_message(value: str, layout: str, *, strict: bool, named: bool) -> str:
@@ -559,93 +596,115 @@ def _unknown_area_message(value: str, layout: str, *, strict: bool, named: bool)
 
 def _areas(
     df: pd.DataFrame,
-    layout: str,
     labels: dict[str, str],
     rows: np.ndarray,
     problems: Problems,
     out: pd.DataFrame,
-    *,
-    strict: bool,
-) -> tuple[list[Area], dict[str, str]]:
+    cat: Catalogue,
+) -> None:
     """Resolve each row's area into ``out["area_id"]`` (negative: one to add, typed by its GSS code)."""
     n = len(df)
     area_codes, area_distinct = pd.factorize(df["area_code"])
-    area_map = _lookup_areas(list(area_distinct))
-    new: list[Area] = []
-    parents: dict[str, str] = {}
-    named: set[str] = set()
-    if layout == ImportLayout.FINGERTIPS and "area_name" in df.columns:
-        first = df.drop_duplicates("area_code")
-        kinds = first["area_type"] if "area_type" in first.columns else pd.Series([""] * len(first))
-        ups = first["parent_code"] if "parent_code" in first.columns else pd.Series([""] * len(first))
-        for code, name, kind, parent in zip(first["area_code"], first["area_name"], kinds, ups, strict=True):
-            name = " ".join(str(name).split())
-            if name:
-                named.add(code)
-            if strict or not code or code in area_map or not name or len(code) > 20:
-                continue
-            new.append(Area(gss_code=code, name=name[:200], area_type=area_type_for(code, str(kind))))
-            area_map[code] = -len(new)  # placeholder, replaced after creation
-            if str(parent).strip():
-                parents[code] = str(parent).strip()
-    area_ids = np.array([area_map.get(c, 0) for c in area_distinct], dtype=np.int64)
+    unseen = [c for c in area_distinct if c not in cat.areas]
+    if unseen:
+        cat.areas.update(_lookup_areas(unseen))
+        missing = {c for c in unseen if c not in cat.areas}
+        if missing and cat.layout == ImportLayout.FINGERTIPS and "area_name" in df.columns:
+            first = df.drop_duplicates("area_code")
+            first = first[first["area_code"].isin(missing)]
+            kinds = first["area_type"] if "area_type" in first.columns else pd.Series([""] * len(first))
+            ups = first["parent_code"] if "parent_code" in first.columns else pd.Series([""] * len(first))
+            for code, name, kind, parent in zip(
+                first["area_code"], first["area_name"], kinds, ups, strict=True
+            ):
+                name = " ".join(str(name).split())
+                if name:
+                    cat.named_areas.add(code)
+                if cat.strict or not code or not name or len(code) > 20:
+                    continue
+                cat.new_areas.append(
+                    Area(gss_code=code, name=name[:200], area_type=area_type_for(code, str(kind)))
+                )
+                cat.areas[code] = -len(cat.new_areas)  # placeholder, replaced after creation
+                if str(parent).strip():
+                    cat.area_parents[code] = str(parent).strip()
+    area_ids = np.array([cat.areas.get(c, 0) for c in area_distinct], dtype=np.int64)
     blank = (df["area_code"] == "").to_numpy()
     problems.add_rows(blank, rows, labels["area_code"], "the area code is missing")
     unknown = (area_ids[area_codes] == 0) & ~blank if len(area_distinct) else np.zeros(n, bool)
     values = df["area_code"].to_numpy()[unknown]
     problems.add_rows(
         unknown, rows, labels["area_code"],
-        (_unknown_area_message(v, layout, strict=strict, named=v in named) for v in values),
+        (_unknown_area_message(v, cat.layout, strict=cat.strict, named=v in cat.named_areas) for v in values),
         UNKNOWN_AREA, values,
     )  # fmt: skip
     out["area_id"] = area_ids[area_codes] if len(area_distinct) else np.zeros(n, np.int64)
-    return new, parents
 
 
-def _duplicates(
-    df: pd.DataFrame, out: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], problems: Problems
-) -> tuple[np.ndarray, list[str]]:
-    """Rows repeating an earlier row exactly load once; the same key with other values is refused.
+KEY_HASH_COLUMNS = [
+    "indicator_id", "indicator_text", "area_id", "area_text", "period", "sex", "age", "category_type", "category",
+]  # fmt: skip
 
-    Returns which rows to keep and the report's notes. The same indicator may be named by code on
-    one row and by Fingertips ID on another: rows are compared by the indicator they resolve to.
-    """
-    n = len(df)
-    keys = df[["period", "sex", "age", "category_type", "category"]].copy()
-    keys["indicator"] = np.where(
-        out["indicator_id"] != 0, out["indicator_id"].astype(str), "?" + df["indicator"]
-    )
-    keys["area_code"] = df["area_code"]
-    key = list(keys.columns)
-    keep = np.ones(n, dtype=bool)
-    if not keys.duplicated(key, keep=False).any():
-        return keep, []
-    whole = keys.copy()
-    for name in [*NUMBER_COLUMNS, "value_note"]:
-        whole[name] = out[name].to_numpy()
-    repeat = whole.duplicated(keep="first").to_numpy()
-    keep = ~repeat
-    notes = []
-    if repeat.any():
-        notes.append(
-            f"{int(repeat.sum()):,} row(s) repeat an earlier row exactly (the same key and values, as "
-            f"in combined regional downloads; first: row {int(rows[np.flatnonzero(repeat)[0]])}): "
-            "each value was loaded once"
+
+class KeyLog:
+    """Each row's key and values as two 64-bit hashes and its row number (20 bytes a row), so that
+    duplicates across the whole file are found without keeping its rows."""
+
+    def __init__(self) -> None:
+        self.keys: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.rows: list[np.ndarray] = []
+
+    def add(self, out: pd.DataFrame) -> None:
+        if not len(out):
+            return
+        self.keys.append(pd.util.hash_pandas_object(out[KEY_HASH_COLUMNS], index=False).to_numpy())
+        self.values.append(
+            pd.util.hash_pandas_object(out[[*NUMBER_COLUMNS, "value_note"]], index=False).to_numpy()
         )
-    kept = keys.loc[keep, key].copy()
-    kept["_row"] = rows[keep]
-    dup = kept.duplicated(key, keep=False).to_numpy()
-    if dup.any():
-        sub = kept.loc[dup].copy()
-        first_row = sub.groupby(key, sort=False)["_row"].transform("min").to_numpy()
-        later = sub["_row"].to_numpy() != first_row
-        problems.add_rows(
-            later, sub["_row"].to_numpy(), labels["indicator"],
-            (f"the same indicator, area, period, sex, age and category as row {r}, with other values"
-             for r in first_row[later]),
-            imports.DUPLICATE,
-        )  # fmt: skip
-    return keep, notes
+        self.rows.append(np.asarray(out.attrs["rows"], dtype=np.int64))
+
+    def duplicates(self, label: str, problems: Problems) -> tuple[np.ndarray, list[str]]:
+        """Rows repeating an earlier row exactly load once; the same key with other values is refused.
+
+        Returns the rows to leave out and the report's notes. The same indicator may be named by
+        code on one row and by Fingertips ID on another: rows are compared by the indicator they
+        resolve to."""
+        none = np.zeros(0, dtype=np.int64)
+        if not self.keys:
+            return none, []
+        keys, values, rows = (np.concatenate(a) for a in (self.keys, self.values, self.rows))
+        self.keys, self.values, self.rows = [keys], [values], [rows]
+        order = np.argsort(keys, kind="stable")  # rows stay in file order within a key
+        ordered = keys[order]
+        same = ordered[1:] == ordered[:-1]
+        if not same.any():
+            return none, []
+        grouped = np.zeros(len(keys), dtype=bool)
+        grouped[1:] |= same
+        grouped[:-1] |= same
+        pick = order[grouped]
+        sub = pd.DataFrame({"key": keys[pick], "values": values[pick], "row": rows[pick]})
+        repeat = sub.duplicated(["key", "values"], keep="first").to_numpy()
+        notes = []
+        skip = np.sort(sub["row"].to_numpy()[repeat])
+        if repeat.any():
+            notes.append(
+                f"{int(repeat.sum()):,} row(s) repeat an earlier row exactly (the same key and values, as "
+                f"in combined regional downloads; first: row {int(skip[0])}): each value was loaded once"
+            )
+        kept = sub.loc[~repeat]
+        first_row = kept.groupby("key", sort=False)["row"].transform("min").to_numpy()
+        later = kept["row"].to_numpy() != first_row
+        if later.any():
+            order_rows = np.argsort(kept["row"].to_numpy()[later], kind="stable")
+            problems.add_rows(
+                np.ones(int(later.sum()), dtype=bool), kept["row"].to_numpy()[later][order_rows], label,
+                (f"the same indicator, area, period, sex, age and category as row {r}, with other values"
+                 for r in first_row[later][order_rows]),
+                imports.DUPLICATE,
+            )  # fmt: skip
+        return skip, notes
 
 
 def _template_checks(
@@ -706,14 +765,20 @@ def compute_values(
 # --------------------------------------------------------------------------------------
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(source: str | None = None, *, order: bool = False) -> str:
+    """The upsert: of one row (``VALUES``, for ``executemany``) or of every row of a staging table."""
     q = connection.ops.quote_name
     table = q(IndicatorValue._meta.db_table)
-    columns = KEY_FIELDS + VALUE_FIELDS
-    placeholders = ", ".join(["%s"] * len(columns))
+    columns = ", ".join(q(c) for c in KEY_FIELDS + VALUE_FIELDS)
     updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in VALUE_FIELDS)
+    rows = (
+        f"VALUES ({', '.join(['%s'] * len(KEY_FIELDS + VALUE_FIELDS))})"
+        if source is None
+        else f"SELECT {columns} FROM {source}"
+        + (f" ORDER BY {', '.join(q(c) for c in KEY_FIELDS)}" if order else "")
+    )
     return (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({placeholders}) "
+        f"INSERT INTO {table} ({columns}) {rows} "
         f"ON CONFLICT ({', '.join(q(c) for c in KEY_FIELDS)}) DO UPDATE SET {updates}"
     )
 
@@ -735,51 +800,128 @@ def _column_lists(frame: pd.DataFrame, log_id: int) -> list[list[Any]]:
     return cols
 
 
-def _create_areas(prepared: Prepared, area_ids: pd.Series) -> pd.Series:
-    """Create the new areas (with their parents, where the file names a known or new one) and
-    return ``area_ids`` with the placeholders replaced."""
-    Area.objects.bulk_create(prepared.new_areas, batch_size=500)
-    codes = [a.gss_code for a in prepared.new_areas]
+def _create_new(cat: Catalogue) -> None:
+    """Create the indicators and areas the file adds (areas with their parents, where the file
+    names a known or new one), and point the catalogue's placeholders at them."""
+    for indicator in cat.new_indicators:
+        indicator.save()  # a handful: saved one by one, so that their history starts here
+        cat.indicators[str(indicator.fingertips_id)] = (
+            indicator.pk,
+            indicator.value_type,
+            indicator.multiplier,
+        )
+    if not cat.new_areas:
+        return
+    Area.objects.bulk_create(cat.new_areas, batch_size=500)
+    codes = [a.gss_code for a in cat.new_areas]
     ids = dict(Area.objects.filter(gss_code__in=codes).values_list("gss_code", "pk"))
-    wanted = set(prepared.area_parents.values()) - set(ids)
+    wanted = set(cat.area_parents.values()) - set(ids)
     parent_ids = {**_lookup_areas(list(wanted)), **ids}
     linked = []
-    for area in prepared.new_areas:
+    for area in cat.new_areas:
         area.pk = ids[area.gss_code]
-        parent = parent_ids.get(prepared.area_parents.get(area.gss_code, ""))
+        cat.areas[area.gss_code] = area.pk
+        parent = parent_ids.get(cat.area_parents.get(area.gss_code, ""))
         if parent and parent != area.pk:
             area.parent_id = parent
             linked.append(area)
     if linked:
         Area.objects.bulk_update(linked, ["parent"], batch_size=500)
-    placeholder = {-(i + 1): ids[code] for i, code in enumerate(codes)}
-    return area_ids.map(lambda v: placeholder.get(v, v))
 
 
-def write(prepared: Prepared, log: ImportLog, progress: ProgressFn | None = None) -> tuple[int, int]:
-    """Upsert every row in one transaction; returns (created, updated)."""
-    frame = prepared.frame
-    total = len(frame)
-    sql = _upsert_sql()
-    with transaction.atomic():
-        if prepared.new_indicators:
-            for indicator in prepared.new_indicators:
-                indicator.save()  # a handful: saved one by one, so that their history starts here
-            made = {-(i + 1): ind.pk for i, ind in enumerate(prepared.new_indicators)}
-            frame = frame.assign(indicator_id=frame["indicator_id"].map(lambda v: made.get(v, v)))
-        if prepared.new_areas:
-            frame = frame.assign(area_id=_create_areas(prepared, frame["area_id"]))
-        before = IndicatorValue.objects.count()
-        with connection.cursor() as cursor:
+#: PostgreSQL types of KEY_FIELDS + VALUE_FIELDS, for the binary COPY into the staging table.
+COPY_TYPES = [
+    "int8", "int8", "text", "text", "text", "text", "text",  # indicator, area, period, sex, age, category…
+    "int4", "float8", "float8", "float8", "float8", "float8", "float8", "float8", "text", "int8",
+]  # fmt: skip
+
+
+class _Loader:
+    """Writes converted chunks with the database's bulk path and upserts them at the end.
+
+    PostgreSQL: ``COPY`` into a temporary staging table (dropped at commit), then one set-based
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE`` counting new and updated rows. SQLite (and
+    others): ``executemany`` of the row upsert in large batches."""
+
+    STAGE = "jointly_needs_value_stage"
+
+    def __init__(self, cursor: Any, log_id: int) -> None:
+        self.cursor, self.log_id = cursor, log_id
+        self.copy = connection.vendor == "postgresql"
+        self.before = 0
+        q = connection.ops.quote_name
+        self.columns = ", ".join(q(c) for c in KEY_FIELDS + VALUE_FIELDS)
+        if self.copy:
+            table = q(IndicatorValue._meta.db_table)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.STAGE} ON COMMIT DROP AS "
+                f"SELECT {self.columns} FROM {table} WITH NO DATA"
+            )
+        else:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for big loads
-            for start in range(0, total, BATCH):
-                part = frame.iloc[start : start + BATCH]
-                cursor.executemany(sql, list(zip(*_column_lists(part, log.pk), strict=True)))
+            self.before = IndicatorValue.objects.count()
+            self.sql = _upsert_sql()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if not len(frame):
+            return
+        rows = zip(*_column_lists(frame, self.log_id), strict=True)
+        if self.copy:
+            sql = f"COPY {self.STAGE} ({self.columns}) FROM STDIN (FORMAT BINARY)"
+            with self.cursor.cursor.copy(sql) as copy:
+                copy.set_types(COPY_TYPES)
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for _start in range(0, len(frame), BATCH):
+                self.cursor.executemany(self.sql, list(islice(rows, BATCH)))
+
+    def finish(self, total: int) -> tuple[int, int]:
+        """(created, updated)"""
+        if self.copy:
+            self.cursor.execute(
+                f"WITH up AS ({_upsert_sql(self.STAGE, order=True)} RETURNING (xmax = 0) AS inserted) "
+                "SELECT count(*) FILTER (WHERE inserted), count(*) FROM up"
+            )
+            created, written = self.cursor.fetchone()
+            return int(created), int(written) - int(created)
+        created = IndicatorValue.objects.count() - self.before
+        return created, total - created
+
+
+def write(
+    source: str | Path | IO[bytes],
+    header: Header,
+    prepared: Prepared,
+    log: ImportLog,
+    progress: ProgressFn | None = None,
+) -> tuple[int, int]:
+    """Read the file again chunk by chunk and load every row in one transaction; returns (created,
+    updated). The rows were checked by :func:`check`: here they are only converted."""
+    cat = prepared.catalogue
+    total = prepared.rows
+    done = 0
+    with transaction.atomic():
+        _create_new(cat)
+        with connection.cursor() as cursor:
+            loader = _Loader(cursor, log.pk)
+            ignored = Problems(keep=0)
+            for df in read_chunks(source, header):
+                out = validate(df, ignored, cat)
+                rows = out.attrs["rows"]
+                if len(prepared.skip_rows):
+                    out = out.loc[~np.isin(rows, prepared.skip_rows)]
+                loader.add(out)
+                done += len(df)
                 if progress:
-                    progress(min(start + BATCH, total) / max(total, 1), "Saving values")
-        created = IndicatorValue.objects.count() - before
-    return created, total - created
+                    progress(0.95 * done / max(total, 1), "Saving values")
+            if progress:
+                progress(0.95, "Saving values")
+            created, updated = loader.finish(total - len(prepared.skip_rows))
+    if progress:
+        progress(1.0, "Saving values")
+    return created, updated
 
 
 # --------------------------------------------------------------------------------------
@@ -819,6 +961,60 @@ def start_log(*, file_name: str, layout: str, by: Any = None, partnership: Any =
     )
 
 
+def check(
+    source: str | Path | IO[bytes],
+    layout: str,
+    problems: Problems,
+    *,
+    strict: bool = False,
+    file_name: str = "",
+    progress: ProgressFn | None = None,
+) -> tuple[Header | None, Prepared | None]:
+    """The first pass: read the file chunk by chunk and check every row, keeping only what
+    resolves the codes and each row's compact key (:class:`KeyLog`). Nothing is written."""
+    header = read_header(source, layout, problems)
+    if header is None:
+        return None, None
+    cat = Catalogue(layout, strict=strict, file_name=file_name)
+    prepared = Prepared(cat)
+    keys = KeyLog()
+    notes: dict[str, int] = {}
+    size = _size(source)
+    try:
+        for df in read_chunks(source, header):
+            prepared.rows += len(df)
+            out = validate(df, problems, cat)
+            keys.add(out)
+            for note, n in out.loc[out["value_note"] != "", "value_note"].value_counts().items():
+                notes[str(note)] = notes.get(str(note), 0) + int(n)
+            if progress and size:
+                progress(min(_position(source) / size, 1.0), "Checking every row")
+    except ValueError as exc:  # pandas' ParserError and decoding errors are ValueErrors
+        problems.add(
+            None, "", f"the file could not be read as a UTF-8 CSV ({imports.excerpt(exc, 120)})", imports.FILE
+        )
+        return header, None
+    if not prepared.rows:
+        problems.add(None, "", "the file has no rows")
+    prepared.skip_rows, prepared.notes = keys.duplicates(header.labels["indicator"], problems)
+    prepared.value_notes = dict(sorted(notes.items(), key=lambda kv: (-kv[1], kv[0])))
+    return header, prepared
+
+
+def _size(source: str | Path | IO[bytes]) -> int:
+    if isinstance(source, (str, Path)):
+        return Path(source).stat().st_size
+    try:
+        return source.seek(0, 2) or 0
+    finally:
+        source.seek(0)
+
+
+def _position(source: str | Path | IO[bytes]) -> int:
+    """How far pandas has read (an estimate for progress; 0 when unknown)."""
+    return 0 if isinstance(source, (str, Path)) else source.tell()
+
+
 def run(
     log: ImportLog,
     source: str | Path | IO[bytes],
@@ -826,15 +1022,21 @@ def run(
     progress: ProgressFn | None = None,
     strict: bool = False,
     create_areas: bool | None = None,
+    check_only: bool = False,
 ) -> ImportLog:
     """Validate and load ``source`` into the database, recording the outcome on ``log``.
 
-    Never raises for bad input: the log ends ``done`` (with created/updated counts) or
-    ``failed`` (with every problem, the first 1,000 kept on the log and all counted). Either way
-    ``log.report`` holds the grouped report (:func:`build_report`). ``progress(fraction, stage)``
-    is called as the work advances (for the CLI's bar). ``strict`` refuses indicators and areas
-    the database does not know instead of adding them; ``create_areas`` is ignored (kept for old
-    callers: areas are added unless ``strict``).
+    Never raises for bad input: the log ends ``done`` (with created/updated counts), ``failed``
+    (with every problem, the first 1,000 kept on the log and all counted) or, with
+    ``check_only``, ``checked`` (the file is good and nothing was written: the report says what
+    loading it would do). Either way ``log.report`` holds the grouped report
+    (:func:`build_report`). ``progress(fraction, stage)`` is called as the work advances (for the
+    CLI's bar). ``strict`` refuses indicators and areas the database does not know instead of
+    adding them; ``create_areas`` is ignored (kept for old callers: areas are added unless
+    ``strict``).
+
+    The file is read twice, chunk by chunk: a first pass checks every row (whole file or
+    nothing), the second converts and loads them (:func:`write`).
     """
 
     def report(fraction: float, stage: str, *, commit: bool = True) -> None:
@@ -842,26 +1044,29 @@ def run(
         if progress:
             progress(fraction, stage)
 
+    if isinstance(source, (str, Path)):  # read through one handle, so progress can tell where it is
+        with open(source, "rb") as handle:
+            return run(log, handle, progress=progress, strict=strict, check_only=check_only)
     problems = Problems()
     ImportLog.objects.filter(pk=log.pk).update(status=ImportStatus.RUNNING)
     log.status = ImportStatus.RUNNING
-    prepared = None
     try:
         report(0.02, "Reading the file")
         log.checksum = file_checksum(source)
-        df = read_file(source, log.layout, problems)
-        if df is not None:
-            log.rows = len(df)
-            report(0.15, "Checking every row")
-            if not len(df):
-                problems.add(None, "", "the file has no rows")
-            else:
-                prepared = validate(df, log.layout, problems, strict=strict, file_name=log.file_name)
+        header, prepared = check(
+            source, log.layout, problems, strict=strict, file_name=log.file_name,
+            progress=lambda f, s: report(round(0.02 + (0.28 if not check_only else 0.96) * f, 4), s),
+        )  # fmt: skip
+        log.rows = prepared.rows if prepared else 0
         log.report = build_report(prepared, problems, strict=strict, layout=log.layout)
-        if problems or prepared is None:
+        if problems or prepared is None or header is None:
             return _finish(log, problems=problems)
+        if check_only:
+            return _finish(log, prepared=prepared, checked=True)
         report(0.3, "Saving values")
-        created, updated = write(prepared, log, lambda f, s: report(0.3 + 0.7 * f, s, commit=False))
+        created, updated = write(
+            source, header, prepared, log, lambda f, s: report(0.3 + 0.7 * f, s, commit=False)
+        )
         return _finish(log, created=created, updated=updated, prepared=prepared)
     except Exception as exc:  # recorded on the log, then re-raised
         problems.add(None, "", f"the load stopped and nothing was saved: {exc.__class__.__name__}")
@@ -901,9 +1106,7 @@ def build_report(
             for a in prepared.new_areas[:MAX_REPORT_ITEMS]
         ]  # fmt: skip
         out["warnings"] = list(prepared.notes)
-        notes = prepared.frame["value_note"]
-        counted = notes[notes != ""].value_counts()
-        out["value_notes"] = {str(k): int(v) for k, v in counted.items()}
+        out["value_notes"] = dict(prepared.value_notes)
     out["problem_groups"] = [
         {"kind": g.kind, "column": g.column, "count": g.count, "rows": g.rows[:20], "message": g.example,
          "text": str(g)}
@@ -946,6 +1149,7 @@ def _finish(
     created: int = 0,
     updated: int = 0,
     prepared: Prepared | None = None,
+    checked: bool = False,
 ) -> ImportLog:
     log.finished_on = timezone.now()
     log.progress = 100
@@ -957,6 +1161,15 @@ def _finish(
         log.message = (
             f"{problems.total} problem(s) found; nothing was saved. Correct the file and load it again."
         )
+    elif checked:
+        log.status = ImportStatus.CHECKED
+        log.stage = "Checked"
+        log.message = f"Checked {log.rows} row(s): no problems. Nothing has been saved yet."
+        if prepared is not None and (prepared.new_indicators or prepared.new_areas):
+            log.message += (
+                f" Loading it would add {_plural(len(prepared.new_indicators), 'indicator')} and "
+                f"{_plural(len(prepared.new_areas), 'area')} from the file."
+            )
     else:
         log.status = ImportStatus.DONE
         log.created, log.updated = created, updated

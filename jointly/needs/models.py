@@ -145,6 +145,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Loading"
     DONE = "done", "Loaded"
     FAILED = "failed", "Not loaded"
+    CHECKED = "checked", "Checked, not loaded yet"
 
 
 class ImportLayout(models.TextChoices):
@@ -195,7 +196,7 @@ class ImportLog(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CHECKED)
 
 
 class IndicatorValue(models.Model):

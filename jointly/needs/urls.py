@@ -9,6 +9,7 @@ urlpatterns = [
     path("gaps/", views.gaps, name="gaps"),
     path("import/", views.import_values, name="import"),
     path("import/<int:pk>/", views.import_status, name="import_status"),
+    path("import/fetch/", views.fetch_values, name="fetch"),
     path("indicators/new/", views.indicator_form, name="indicator_new"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:pk>/edit/", views.indicator_form, name="indicator_edit"),

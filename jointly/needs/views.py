@@ -25,10 +25,18 @@ from jointly.jobs import runner
 from jointly.needs import benchmarking, charts, importer, overlay, queries
 from jointly.needs import funnel as needs_funnel
 from jointly.needs import jobs as needs_jobs
-from jointly.needs.forms import ComparatorGroupForm, ImportForm, IndicatorForm, NeedsAssessmentForm
+from jointly.needs.forms import (
+    ComparatorGroupForm,
+    FetchForm,
+    ImportForm,
+    IndicatorForm,
+    NeedsAssessmentForm,
+)
 from jointly.needs.models import (
     ComparatorGroup,
+    ImportLayout,
     ImportLog,
+    ImportStatus,
     Indicator,
     NeedsAssessment,
     ValueType,
@@ -36,6 +44,7 @@ from jointly.needs.models import (
 from jointly.partnerships.models import Area, Partnership
 
 SYNC_BELOW_BYTES = 2 * 1024 * 1024
+FETCH_PREFIX = "fetch"
 
 
 # --- Shared selection: area, confidence level, comparator group ---------------------------------
@@ -318,15 +327,25 @@ def _upload_dir() -> Path:
     return needs_jobs.upload_dir()
 
 
+def _sync(size: int) -> bool:
+    """Small files are checked and loaded within the request; larger ones by a background job."""
+    return getattr(settings, "JOINTLY_NEEDS_IMPORT_SYNC", False) or size < getattr(
+        settings, "JOINTLY_NEEDS_IMPORT_SYNC_BELOW", SYNC_BELOW_BYTES
+    )
+
+
 @uploads.upload_view
 def import_values(request: HttpRequest, slug: str) -> HttpResponse:
-    """The role is checked and the size capped before the body is read (see ``core/uploads.py``)."""
+    """Upload a file and check it (nothing is written): the status page shows the report and asks
+    to load it. The role is checked and the size capped before the body is read (``core/uploads.py``)."""
     partnership = get_partnership(request, slug, Perm.IMPORT_NEEDS)
     limit = uploads.max_upload_bytes("needs")
     if uploads.body_too_large(request, limit):
         form = uploads.refused_form(ImportForm(), uploads.too_large_message(limit))
         imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
-        ctx = _context(request, partnership, form=form, imports=imports)
+        ctx = _context(
+            request, partnership, form=form, fetch_form=FetchForm(prefix=FETCH_PREFIX), imports=imports
+        )
         return render(request, "needs/import.html", ctx, status=413)
     if failed := uploads.csrf_failure(request):
         return failed
@@ -334,6 +353,8 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         layout = form.cleaned_data["layout"]
+        strict = form.cleaned_data["strict"]
+        needs_jobs.sweep_uploads()
         log = importer.start_log(
             file_name=upload.name, layout=layout, by=request.user, partnership=partnership
         )
@@ -341,33 +362,84 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
         with stored.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        sync = getattr(settings, "JOINTLY_NEEDS_IMPORT_SYNC", False) or upload.size < getattr(
-            settings, "JOINTLY_NEEDS_IMPORT_SYNC_BELOW", SYNC_BELOW_BYTES
-        )
-        if sync:
-            try:
-                importer.run(log, stored, strict=form.cleaned_data["strict"])
-            finally:
-                stored.unlink(missing_ok=True)
+        if _sync(upload.size):
+            importer.run(log, stored, strict=strict, check_only=True)
+            if log.status != ImportStatus.CHECKED:
+                stored.unlink(missing_ok=True)  # refused: nothing to load later
         else:
-            needs_jobs.enqueue_import(log, stored, strict=form.cleaned_data["strict"], by=request.user)
+            needs_jobs.enqueue_import(log, stored, strict=strict, by=request.user, check_only=True)
         return HttpResponseRedirect(reverse("needs:import_status", args=[slug, log.pk]))
     imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
     return render(
         request,
         "needs/import.html",
-        _context(request, partnership, form=form, imports=imports),
+        _context(request, partnership, form=form, fetch_form=FetchForm(prefix=FETCH_PREFIX), imports=imports),
         status=400 if request.method == "POST" else 200,
     )
 
 
+def fetch_values(request: HttpRequest, slug: str) -> HttpResponse:
+    """Fetch from the Fingertips API as a background job: the download is checked like an upload
+    and the status page (progress, then the report) offers to load it."""
+    partnership = get_partnership(request, slug, Perm.IMPORT_NEEDS)
+    form = FetchForm(request.POST or None, prefix=FETCH_PREFIX)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        what = f"profile-{data['profile']}" if data.get("profile") else str(data["indicator"])
+        needs_jobs.sweep_uploads()
+        log = importer.start_log(
+            file_name=f"fingertips-api-{what}-{data['area_type']}.csv", layout=ImportLayout.FINGERTIPS,
+            by=request.user, partnership=partnership,
+        )  # fmt: skip
+        needs_jobs.enqueue_fetch(
+            log, indicator=data.get("indicator"), profile=data.get("profile"), area_type=data["area_type"],
+            parent_area_type=data["parent_area_type"], strict=data["strict"], by=request.user,
+        )  # fmt: skip
+        return HttpResponseRedirect(reverse("needs:import_status", args=[slug, log.pk]))
+    imports = list(ImportLog.objects.filter(partnership=partnership).select_related("uploaded_by")[:20])
+    return render(
+        request,
+        "needs/import.html",
+        _context(request, partnership, form=ImportForm(), fetch_form=form, imports=imports),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _load_checked(request: HttpRequest, log: ImportLog, job: Any) -> HttpResponse | None:
+    """Load a checked file (the confirm button): the stored file must still be the one checked.
+    Returns an error response, or None when the load has run or been queued."""
+    stored = needs_jobs.stored_for(log)
+    if log.status != ImportStatus.CHECKED or stored is None:
+        return HttpResponse("This file cannot be loaded now: upload it again.", status=409)
+    if importer.file_checksum(stored) != log.checksum:
+        stored.unlink(missing_ok=True)
+        return HttpResponse("The stored file has changed since it was checked: upload it again.", status=409)
+    strict = bool(log.report.get("strict"))
+    # The check's job (if any) has ended: the load is a new run of the same log.
+    ImportLog.objects.filter(pk=log.pk).update(status=ImportStatus.PENDING, progress=0, stage="")
+    log.status = ImportStatus.PENDING
+    if _sync(stored.stat().st_size):
+        try:
+            importer.run(log, stored, strict=strict)
+        finally:
+            stored.unlink(missing_ok=True)
+    else:
+        needs_jobs.enqueue_import(log, stored, strict=strict, by=request.user)
+    return None
+
+
 def import_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The import's outcome; while its job runs, htmx refreshes the panel in place. POST retries."""
+    """The import's report; while its job runs, htmx refreshes the panel in place. POST
+    ``action=load`` loads a checked file; any other POST retries a stopped job."""
     partnership = get_partnership(request, slug, Perm.VIEW_NEEDS)
     log = get_object_or_404(ImportLog.objects.select_related("uploaded_by"), pk=pk, partnership=partnership)
     job = needs_jobs.job_for(log)
     if request.method == "POST":
         require(request, Perm.IMPORT_NEEDS, partnership)
+        if request.POST.get("action") == "load":
+            if refused := _load_checked(request, log, job):
+                return refused
+            return HttpResponseRedirect(request.path)
         if job is None or not runner.retry(job):
             return HttpResponse("This import cannot be run again: load the file again.", status=409)
         messages.success(request, "The import is queued to run again.")
@@ -382,6 +454,7 @@ def import_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         _context(
             request, partnership, log=log, job=job, problems=importer.problems_for_display(log.problems),
             more=max(log.problem_count - len(log.problems), 0), running=running,
+            can_load=log.status == ImportStatus.CHECKED and needs_jobs.stored_for(log) is not None,
         ),
     )  # fmt: skip
 

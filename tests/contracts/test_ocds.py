@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from jointly.contracts import actions, exporting, ocds
-from jointly.contracts.models import Contract, ProcurementProject
+from jointly.contracts.models import Contract, OcdsImportLog, ProcurementProject
 from jointly.partnerships.models import Organisation
 from tests import paths
 
@@ -133,15 +133,34 @@ def test_database_failure_rolls_everything_back(world, monkeypatch):
     assert result.contracts_created == 0 and not any(r.created for r in result.reports)
 
 
-def test_import_page(world, client_for):
+def test_import_page(world, client_for, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     url = reverse("contracts:ocds_import", args=["alpha"])
     client = client_for(world.users["commissioner"])
     assert client.get(url).status_code == 200
     with CF.open("rb") as fh:
-        response = client.post(url, {"file": fh})
+        response = client.post(url, {"file": fh}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "6 contracts, 11 procurement projects" in page and "Release by release" in page
+    assert "Checked: nothing has been imported yet" in page and "Release by release" in page
+    assert "would create 6 contracts, 11 procurement projects" in page
+    assert 'id="import-parties"' in page and "Would create" in page
+    assert Contract.objects.count() == ProcurementProject.objects.count() == 0  # checked only
+    log = OcdsImportLog.objects.get()
+    assert (log.status, log.contracts_created, log.uploaded_by) == ("checked", 6, world.users["commissioner"])
+    log_url = reverse("contracts:ocds_import_log", args=["alpha", log.pk])
+    assert client_for(world.users["viewer"]).get(log_url).status_code == 403
+    assert client_for(world.users["viewer"]).post(log_url).status_code == 403
+    client = client_for(world.users["commissioner"])
+    response = client.post(log_url, follow=True)
+    page = response.content.decode()
+    assert "Imported" in page and "6 contracts, 11 procurement projects" in page
+    assert Contract.objects.count() == 6 and ProcurementProject.objects.count() == 11
+    log.refresh_from_db()
+    assert log.status == "done" and log.report["releases"] and log.report["parties"]["supplier"]["added"] > 0
+    assert client.post(log_url).status_code == 409  # imported once only
+    assert not list((tmp_path / "ocds-imports").iterdir())  # the stored package is removed
+    assert log.file_name in client.get(url).content.decode()  # listed on the import page
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = client.post(url, {"file": SimpleUploadedFile("x.json", b"{not json")})
@@ -175,6 +194,9 @@ def test_cli_export_and_import(world, tmp_path):
     out = tmp_path / "out.json"
     call_command("import", "ocds", "--partnership", "alpha", "--input", str(CF))
     assert Contract.objects.filter(partnership=world.p).count() == 6
+    log = OcdsImportLog.objects.get()
+    assert (log.status, log.uploaded_by, log.contracts_created, log.file_name) == ("done", None, 6, CF.name)
+    assert len(log.checksum) == 64 and len(log.report["releases"]) == log.releases > 0
     call_command("export", "ocds", "--partnership", "alpha", "--output", str(out))
     assert ocds.validate(json.loads(out.read_text())) == []
     records = tmp_path / "records.json"
@@ -188,5 +210,42 @@ def test_cli_export_and_import(world, tmp_path):
 
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import", "ocds", "--partnership", "beta", "--input", str(broken))
+    refused = OcdsImportLog.objects.get(partnership__slug="beta")
+    assert refused.status == "failed" and refused.problem_count == len(refused.report["problems"]) > 0
     with pytest.raises(CommandError):
         call_command("export", "ocds", "--partnership", "nope", "--output", str(out))
+
+
+def test_import_pages_use_a_fixed_number_of_queries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    client = client_for(world.users["commissioner"])
+    report = {"releases": [{"ocid": f"ocds-x-{i}", "title": f"R{i}", "notes": ["n"]} for i in range(3)]}
+    first = factories.ocds_import_log(world.p, report=report, uploaded_by=world.users["commissioner"])
+    urls = [
+        reverse("contracts:ocds_import", args=["alpha"]),
+        reverse("contracts:ocds_import_log", args=["alpha", first.pk]),
+    ]
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    big = {"releases": [{"ocid": f"ocds-x-{i}", "title": f"R{i}", "notes": ["n"] * 5} for i in range(300)]}
+    for _ in range(12):
+        factories.ocds_import_log(world.p, report=big, uploaded_by=world.users["commissioner"])
+    first.report = big
+    first.save()
+    assert counts() == before
+    other = factories.ocds_import_log(world.other)
+    assert client.get(reverse("contracts:ocds_import_log", args=["alpha", other.pk])).status_code == 404
+    assert client.get(reverse("contracts:ocds_import_log", args=["alpha", 999999])).status_code == 404

@@ -159,9 +159,16 @@ def test_a_large_page_upload_is_loaded_by_a_job(needs, client_for, big):
     job = Job.objects.get()
     assert response.redirect_chain == [(f"/p/alpha/needs/import/{log.pk}/", 302)]
     assert (log.status, job.status, job.kind, job.partnership, job.created_by) == (
-        "done", "succeeded", "needs.import", needs.w.p, needs.w.users["analyst"],
+        "checked", "succeeded", "needs.import", needs.w.p, needs.w.users["analyst"],
     )  # fmt: skip
     assert job.arguments["import_log"] == log.pk and "Smith" not in str(job.arguments)
+    assert job.arguments["check_only"] and "Checked 1 row(s)" in response.content.decode()
+    assert len(list((big / "needs-imports").iterdir())) == 1  # kept for the load
+    response = client.post(response.redirect_chain[0][0], {"action": "load"}, follow=True)
+    log.refresh_from_db()
+    load = Job.objects.latest("pk")
+    assert (log.status, load.status, load.pk != job.pk) == ("done", "succeeded", True)
+    assert "check_only" not in load.arguments
     assert "Loaded 1 row(s)" in response.content.decode()
     assert list((big / "needs-imports").iterdir()) == []  # the stored file is deleted
 

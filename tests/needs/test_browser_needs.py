@@ -55,7 +55,7 @@ def journey(page, bad, good, asthma_pk: int) -> None:
     page.goto("/p/alpha/needs/import/")
     page.get_by_label("Template CSV (counts and denominators)").check()
     page.set_input_files("#id_file", str(bad))
-    page.get_by_role("button", name="Check and load").click()
+    page.get_by_role("button", name="Check the file").click()
     expect(page.locator("h2.govuk-error-summary__title")).to_contain_text("Nothing was saved: 3 problems")
     problems = page.locator("#import-problems li")
     expect(problems).to_have_count(3)
@@ -69,7 +69,9 @@ def journey(page, bad, good, asthma_pk: int) -> None:
     page.get_by_role("link", name="Load another file").click()
     page.get_by_label("Template CSV (counts and denominators)").check()
     page.set_input_files("#id_file", str(good))
-    page.get_by_role("button", name="Check and load").click()
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-message")).to_contain_text("Checked 7 row(s): no problems.")
+    page.get_by_role("button", name="Load this file").click()
     expect(page.locator("#import-message")).to_contain_text("Loaded 7 row(s): 7 new, 0 updated.")
 
     # The area profile: asthma admissions worse than England, linked to the gap with evidence.

@@ -70,3 +70,65 @@ def test_profile_address():
     )
     with pytest.raises(ValueError):
         fingertips_api.data_url()
+
+
+def test_the_needs_page_fetches_as_a_background_job_then_loads_on_confirmation(
+    needs, recorded, client_for, settings, tmp_path
+):
+    from django.urls import reverse
+
+    from jointly.jobs.models import Job
+
+    settings.VAR_DIR = tmp_path
+    client = client_for(needs.w.users["analyst"])
+    page = client.get(reverse("needs:import", args=["alpha"])).content.decode()
+    assert 'action="/p/alpha/needs/import/fetch/"' in page and 'id="id_fetch-indicator"' in page
+    data = {"fetch-indicator": "93356", "fetch-area_type": "502", "fetch-parent_area_type": "15"}
+    response = client.post(reverse("needs:fetch", args=["alpha"]), data, follow=True)
+    log = ImportLog.objects.get()
+    job = Job.objects.get()
+    assert recorded == [URL]
+    assert (job.kind, job.status, job.partnership, job.created_by) == (
+        "needs.fetch", "succeeded", needs.w.p, needs.w.users["analyst"],
+    )  # fmt: skip
+    assert job.percent == 100
+    assert (log.status, log.file_name, log.rows) == ("checked", "fingertips-api-93356-502.csv", 64)
+    html = response.content.decode()
+    assert "Checked: nothing has been saved yet" in html and "Indicators that would be added" in html
+    assert not IndicatorValue.objects.filter(indicator__fingertips_id=93356).exists()
+    url = reverse("needs:import_status", args=["alpha", log.pk])
+    html = client.post(url, {"action": "load"}, follow=True).content.decode()
+    assert "Loaded 64 row(s): 64 new, 0 updated." in html
+    assert_loaded_exactly(EXCERPT)
+    assert not list((tmp_path / "needs-imports").iterdir())
+
+
+def test_the_fetch_form_refuses_bad_input_and_reports_api_errors(
+    needs, recorded, client_for, settings, tmp_path
+):
+    from django.urls import reverse
+
+    from jointly.jobs.models import Job
+
+    settings.VAR_DIR = tmp_path
+    client = client_for(needs.w.users["analyst"])
+    url = reverse("needs:fetch", args=["alpha"])
+    for data in (
+        {"fetch-area_type": "502", "fetch-parent_area_type": "15"},  # neither
+        {
+            "fetch-indicator": "1",
+            "fetch-profile": "2",
+            "fetch-area_type": "502",
+            "fetch-parent_area_type": "15",
+        },
+        {"fetch-indicator": "x", "fetch-area_type": "502", "fetch-parent_area_type": "15"},
+        {"fetch-indicator": "-3", "fetch-area_type": "0", "fetch-parent_area_type": "15"},
+    ):
+        assert client.post(url, data).status_code == 400
+    assert not ImportLog.objects.exists() and not Job.objects.exists()
+    data = {"fetch-indicator": "1", "fetch-area_type": "502", "fetch-parent_area_type": "15"}
+    html = client.post(url, data, follow=True).content.decode()
+    log = ImportLog.objects.get()
+    assert log.status == "failed" and "Nothing was fetched" in log.message and "HTTP Error 404" in html
+    assert not list((tmp_path / "needs-imports").iterdir())
+    assert client_for(needs.w.users["viewer"]).post(url, {"fetch-indicator": "1"}).status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import openpyxl
@@ -173,9 +174,48 @@ def test_good_upload_loads_and_reports(needs, client_for, settings, tmp_path):
     response = _upload(
         client, "indicator,area_code,period,sex,age,count,denominator\nbf,E10000012,2030,,,3,10\n"
     )
+    html = response.content.decode()
+    assert "Checked: nothing has been saved yet" in html and 'id="import-load"' in html
+    assert not IndicatorValue.objects.filter(period="2030").exists()  # checked, not loaded
+    log = ImportLog.objects.get()
+    assert log.status == "checked" and len(list((tmp_path / "needs-imports").iterdir())) == 1
+    url = reverse("needs:import_status", args=["alpha", log.pk])
+    assert client_for(needs.w.users["viewer"]).post(url, {"action": "load"}).status_code == 403
+    client = client_for(needs.w.users["commissioner"])
+    response = client.post(url, {"action": "load"}, follow=True)
     assert "Loaded 1 row(s): 1 new, 0 updated." in response.content.decode()
     assert IndicatorValue.objects.filter(period="2030").count() == 1
     assert not list((tmp_path / "needs-imports").iterdir())  # the stored upload is removed
+    assert client.post(url, {"action": "load"}).status_code == 409  # loaded once only
+    log.refresh_from_db()
+    assert (log.status, log.created, log.uploaded_by) == ("done", 1, needs.w.users["commissioner"])
+
+
+def test_a_checked_file_that_changed_or_went_is_not_loaded(needs, client_for, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    client = client_for(needs.w.users["analyst"])
+    _upload(client, "indicator,area_code,period,sex,age,count,denominator\nbf,E10000012,2030,,,3,10\n")
+    log = ImportLog.objects.get()
+    url = reverse("needs:import_status", args=["alpha", log.pk])
+    (stored,) = (tmp_path / "needs-imports").iterdir()
+    stored.write_text("indicator,area_code,period,sex,age,count,denominator\nbf,E10000012,2030,,,4,10\n")
+    response = client.post(url, {"action": "load"})
+    assert response.status_code == 409 and b"changed since it was checked" in response.content
+    assert not IndicatorValue.objects.filter(period="2030").exists()
+    assert 'id="import-expired"' in client.get(url).content.decode()
+    assert client.post(url, {"action": "load"}).status_code == 409
+
+
+def test_checked_files_nobody_loaded_are_swept(needs, settings, tmp_path):
+    from jointly.needs import jobs as needs_jobs
+
+    settings.VAR_DIR = tmp_path
+    old = needs_jobs.upload_dir() / "1-old.csv"
+    new = needs_jobs.upload_dir() / "2-new.csv"
+    old.write_text("x")
+    new.write_text("x")
+    os.utime(old, (0, 0))
+    assert needs_jobs.sweep_uploads() == 1 and not old.exists() and new.exists()
 
 
 def test_upload_form_errors(needs, client_for):

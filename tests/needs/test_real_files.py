@@ -254,7 +254,18 @@ def test_the_import_page_shows_the_grouped_report_and_keeps_it(needs, client_for
     assert 'id="import-problem-groups"' in refused
     assert "64 row(s) (2, 3, 4," in refused and "unknown Fingertips indicator ID &#x27;93356&#x27;" in refused
     assert "Indicators that would be added" not in refused  # strict: nothing is proposed
-    html = upload(strict=False)
+    checked = upload(strict=False)
+    assert "Checked: nothing has been saved yet" in checked
+    assert (
+        "Indicators that would be added" in checked
+        and "93356: Campylobacter incidence rate/100,000" in checked
+    )
+    assert "Areas that would be added" in checked and "E09000012" in checked
+    assert "combined areas" in checked  # value notes, before loading too
+    assert not IndicatorValue.objects.filter(indicator__fingertips_id=93356).exists()
+    pending = ImportLog.objects.filter(status="checked").get()
+    url = reverse("needs:import_status", args=["alpha", pending.pk])
+    html = client.post(url, {"action": "load"}, follow=True).content.decode()
     assert "Loaded 64 row(s): 64 new, 0 updated." in html
     assert "Indicators added" in html and "93356: Campylobacter incidence rate/100,000" in html
     assert 'id="import-added-areas"' in html and "E09000012" in html and "London borough" in html

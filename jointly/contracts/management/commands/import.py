@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,15 @@ class Command(BaseCommand):
         path = Path(options["input"])
         try:
             # The command line has no upload cap (its files are the operator's), but the same parser.
-            data = imports.load_json(path.read_bytes(), limits=imports.Limits(max_bytes=2**40))
+            raw = path.read_bytes()
+            data = imports.load_json(raw, limits=imports.Limits(max_bytes=2**40))
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         except imports.ImportRefused as exc:
             raise CommandError(f"{path}: " + "; ".join(str(p) for p in exc.problems)) from exc
-        result = actions.import_ocds(partnership, data, by=None, source=f"OCDS import of {path.name}")
+        log, result = actions.logged_import_ocds(
+            partnership, data, by=None, file_name=path.name, checksum=hashlib.sha256(raw).hexdigest()
+        )
         for warning in result.warnings:
             self.stdout.write(f"warning: {warning}")
         for report in result.reports:
@@ -68,6 +72,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was imported ({len(result.problems)} problems):\n" + "\n".join(result.problems)
             )
+        for role, counts in result.parties.items():
+            self.stdout.write(
+                f"{role}s: {counts['matched']} matched, {counts['added']} added as organisations"
+            )
+        self.stdout.write(f"The report is kept with import log {log.pk}.")
         self.stdout.write(
             f"Created {result.contracts_created} contracts, {result.procurements_created} procurement "
             f"projects and {result.organisations_created} organisations; "
