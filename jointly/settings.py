@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "jointly.performance",
     "jointly.needs",
     "jointly.jobs",
+    "jointly.directory",
+    "jointly.engagement",
     "jointly.demo",
 ]
 
@@ -301,6 +303,8 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
+    "jointly.directory.demo.load",
+    "jointly.engagement.demo.load",
     "jointly.accounts.demo.load",
 ]
 
