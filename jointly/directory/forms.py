@@ -75,6 +75,7 @@ class SearchForm(GovUKFormMixin, forms.Form):
 
 
 class EntryForm(VersionedModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
     send_needs_choice = forms.MultipleChoiceField(
         label="SEND needs", choices=SendNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

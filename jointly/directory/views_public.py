@@ -8,6 +8,7 @@ template.
 from __future__ import annotations
 
 import uuid as uuidlib
+from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,11 @@ from jointly.directory.models import DirectoryEntry, LocalOffer
 from jointly.directory.public import public_page, render_public
 
 PER_PAGE = 20
+
+
+def now() -> datetime:
+    """The moment asked about ("open now"); tests replace it."""
+    return timezone.localtime()
 
 
 def _offer(slug: str) -> LocalOffer:
@@ -40,9 +46,9 @@ def offers(request: HttpRequest) -> HttpResponse:
 @public_page
 def search(request: HttpRequest, slug: str) -> HttpResponse:
     offer = _offer(slug)
-    now = timezone.localtime()
-    form = SearchForm(request.GET or None, offer=offer, today=now.date())
-    entries = queries.for_display(form.search(now).apply(queries.in_offer(offer))).order_by(
+    moment = now()
+    form = SearchForm(request.GET or None, offer=offer, today=moment.date())
+    entries = queries.for_display(form.search(moment).apply(queries.in_offer(offer))).order_by(
         "service__name", "pk"
     )
     paginator = Paginator(entries, PER_PAGE)

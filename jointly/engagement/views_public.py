@@ -87,11 +87,16 @@ def you_said(request: HttpRequest, slug: str) -> HttpResponse:
     since = timezone.localdate() - timedelta(days=365)
     rows = list(queries.received_since(offer, since).values_list("category", "theme__name"))
     labels = {str(k): str(v) for k, v in CommenterCategory.choices}
-    themes = sorted({t for _, t in rows if t})
-    by_theme = [(t, summary.total(sum(1 for _, x in rows if x == t))) for t in themes]
+    responses = list(queries.published_responses(offer))
+    # Theme names are the partnership's working labels: only those with a published response show.
+    public_themes = sorted({r.theme.name for r in responses if r.theme_id})
+    by_theme = [(t, summary.total(sum(1 for _, x in rows if x == t))) for t in public_themes]
+    other = sum(1 for _, x in rows if x not in public_themes)
+    if by_theme and other:
+        by_theme.append(("Other topics", summary.total(other)))
     return render_public(
         "engagement/public/you_said.html",
-        {"offer": offer, "responses": list(queries.published_responses(offer)),
+        {"offer": offer, "responses": responses,
          "by_category": summary.counts(rows, labels), "by_theme": by_theme, "total": summary.total(len(rows)),
          "since": since},
     )  # fmt: skip
