@@ -59,7 +59,7 @@ def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     can_edit = has_permission(request.user, Perm.EDIT_CONTRACTS, partnership)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Only commissioners edit entries: propose a change instead.")
-    form = EntryForm(request.POST or None, instance=entry)
+    form = EntryForm(request.POST if request.method == "POST" else None, instance=entry)
     context = partnership_context(
         request, partnership, entry=entry, can_edit=can_edit,
         history=history_for(entry), proposals=list(entry.proposals.order_by("-id")[:50]),
@@ -74,7 +74,7 @@ def entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Anyone who may see the entry proposes changes (a provider: its own entries only)."""
     partnership, scope, entry = _entry(request, slug, pk)
-    form = ProposalForm(request.POST or None, entry=entry)
+    form = ProposalForm(request.POST if request.method == "POST" else None, entry=entry)
     if request.method == "POST" and form.is_valid():
         actions.propose(entry, form.changes(), form.cleaned_data.get("note", ""), by=request.user)
         messages.success(
@@ -98,7 +98,7 @@ def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if item is None:
         raise Http404("No such proposal")
     can_decide = has_permission(request.user, Perm.EDIT_CONTRACTS, partnership)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not can_decide:
