@@ -296,6 +296,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.engagement.thread.section",
 ]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [

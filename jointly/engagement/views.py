@@ -43,7 +43,9 @@ def feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = queries.feedback(partnership).filter(pk=pk).first()
     if item is None:
         raise Http404("No such feedback")
-    form = ThemeFeedbackForm(request.POST if request.method == "POST" else None, instance=item, offer=item.local_offer)
+    form = ThemeFeedbackForm(
+        request.POST if request.method == "POST" else None, instance=item, offer=item.local_offer
+    )
     return handle_versioned_form(
         request, form, template="engagement/feedback.html",
         context=partnership_context(request, partnership, item=item),
@@ -65,7 +67,9 @@ def response(
         if found is None:
             raise Http404("No such response")
         instance, local_offer = found, found.local_offer
-    form = ResponseForm(request.POST if request.method == "POST" else None, instance=instance, offer=local_offer)
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None, instance=instance, offer=local_offer
+    )
     context = partnership_context(
         request, partnership, item=instance, offer=local_offer,
         history=history_for(instance) if instance.pk else None,
@@ -85,7 +89,9 @@ def activity(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResp
         if found is None:
             raise Http404("No such activity")
         instance = found
-    form = ActivityForm(request.POST if request.method == "POST" else None, instance=instance, partnership=partnership)
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None, instance=instance, partnership=partnership
+    )
     context = partnership_context(
         request, partnership, item=instance, history=history_for(instance) if instance.pk else None,
         can_edit=has_permission(request.user, Perm.EDIT_INTENTIONS, partnership),

@@ -41,7 +41,10 @@ def _limited(request: HttpRequest) -> bool:
 @public_page
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(directory_queries.public_offers(), slug=slug)
-    form = PublicFeedbackForm(request.POST if request.method == "POST" else None, initial={"service": request.GET.get("service", "")})
+    form = PublicFeedbackForm(
+        request.POST if request.method == "POST" else None,
+        initial={"service": request.GET.get("service", "")},
+    )
     status = 200
     if request.method == "POST":
         if _limited(request):

@@ -145,3 +145,29 @@ def test_an_activity_records_counts_and_links(client, world):
         "/p/alpha/engagement/activities/new/", {"kind": "survey", "title": "x", "young_people": "-3"}
     )
     assert r.status_code == 400
+
+
+def test_expired_comments_are_purged_with_their_history(offer):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    old = factories.feedback(offer, comment="old words", retain_until=dt.date(2020, 1, 1))
+    keep = factories.feedback(offer, comment="new words", retain_until=dt.date(2030, 1, 1))
+    call_command("engagement", "purge", "--on", "2025-01-01")
+    assert list(Feedback.objects.all()) == [keep]
+    assert not Feedback.history.filter(id=old.pk).exists()
+
+
+def test_the_golden_thread_shows_linked_engagement_to_planners_only(client, world, offer):
+    r = factories.response(offer, you_said="Thread said")
+    r.intentions.add(world.intention)
+    a = factories.engagement_activity(world.p, title="Thread forum")
+    a.intentions.add(world.intention)
+    url = f"/p/alpha/outcomes/o/{world.outcome.pk}/"
+    client.force_login(world.users["viewer"])
+    body = client.get(url).content.decode()
+    assert "Thread said" in body and "Thread forum" in body
+    client.force_login(world.users["provider"])
+    body = client.get(url).content.decode()
+    assert "Thread said" not in body and "Thread forum" not in body
