@@ -154,6 +154,7 @@ class Location(Provenance, VersionedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lon")]
 
     def __str__(self) -> str:
         return self.name

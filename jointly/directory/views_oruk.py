@@ -20,7 +20,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Exists, ExpressionWrapper, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
@@ -180,13 +181,22 @@ def service(request: HttpRequest, offer: LocalOffer, id: str) -> JsonResponse:
     return _answer(oruk.service_full(entry))
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6371000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
+METRES_PER_DEGREE = 111_195.0  # of latitude (mean Earth radius 6,371 km)
+
+
+def within(qs: QuerySet[Location], lat: float, lon: float, metres: int) -> QuerySet[Location]:
+    """Locations within ``metres`` of a point, in SQL on any engine: a bounding box (indexable), then
+    the equirectangular distance, which at a few tens of kilometres differs from the great-circle
+    distance by far less than a postcode district's size."""
+    ky = METRES_PER_DEGREE
+    kx = METRES_PER_DEGREE * math.cos(math.radians(lat))
+    dlat, dlon = metres / ky, metres / kx
+    box = qs.filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+    dy = (Cast("latitude", FloatField()) - Value(lat)) * Value(ky)
+    dx = (Cast("longitude", FloatField()) - Value(lon)) * Value(kx)
+    return box.annotate(distance2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())).filter(
+        distance2__lte=float(metres) ** 2
+    )
 
 
 def _public_sal(offer: LocalOffer) -> QuerySet[Location]:
@@ -217,26 +227,16 @@ def service_at_locations(request: HttpRequest, offer: LocalOffer) -> JsonRespons
         else:
             # No postcode register ships with Jointly: the centre is the mean of our own public
             # locations in the postcode's district (documented in the README).
-            here = [
-                (float(lat), float(lon))
-                for lat, lon in queries.public_locations()
+            centre = (
+                queries.public_locations()
                 .filter(postcode_district=district, latitude__isnull=False, longitude__isnull=False)
-                .values_list("latitude", "longitude")[:500]
-            ]
-            if not here:
+                .aggregate(lat=Avg(Cast("latitude", FloatField())), lon=Avg(Cast("longitude", FloatField())))
+            )
+            if centre["lat"] is None:
                 qs = qs.none()
             else:
-                lat = sum(p[0] for p in here) / len(here)
-                lon = sum(p[1] for p in here) / len(here)
-                box = proximity / 111000 * 1.5
-                near = qs.filter(
-                    latitude__range=(lat - box, lat + box), longitude__range=(lon - box * 2, lon + box * 2)
-                )
-                ids = [
-                    pk for pk, la, lo in near.values_list("pk", "latitude", "longitude")[:5000]
-                    if _distance_m(lat, lon, float(la), float(lo)) <= proximity
-                ]  # fmt: skip
-                qs = qs.filter(pk__in=ids)
+                lat, lon = centre["lat"], centre["lon"]
+                qs = within(qs, lat, lon, proximity)
     elif proximity is not None:
         raise BadQuery("proximity needs a postcode.")
     return _paged(request, qs, lambda loc: oruk.service_at_location(loc, loc.entry, with_service=True))
