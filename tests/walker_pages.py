@@ -199,7 +199,7 @@ def _directory_records(r: Records, p: Partnership, lead: Organisation, tag: str)
     answer = factories.response(offer, you_said=f"{tag} said", theme=theme)
     activity = factories.engagement_activity(p, title=f"{tag} forum")
     r.add(offer, entry, loc, sched, proposal, theme, comment, answer, activity)
-    return {"offer": offer, "entry": entry, "location": loc, "proposal": proposal, "feedback": comment,
+    return {"offer": offer, "entry": entry, "location": loc, "schedule": sched, "proposal": proposal, "feedback": comment,
             "response": answer, "activity": activity}  # fmt: skip
 
 
@@ -313,6 +313,8 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "services:<pk>": a.service.pk,
         "directory:<pk>": a.extra["entry"].pk,
         "directory:proposals/<pk>": a.extra["proposal"].pk,
+        "directory:locations/<child_pk>": a.extra["location"].pk,
+        "directory:schedules/<child_pk>": a.extra["schedule"].pk,
         "directory_public:services/<uuid>": a.extra["entry"].uuid,
         "directory_oruk:services/<id>": a.extra["entry"].uuid,
         "directory_oruk:service_at_locations/<id>": a.extra["location"].uuid,

@@ -9,7 +9,14 @@ from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.directory import facts, rules
-from jointly.directory.models import PROPOSABLE_FIELDS, DirectoryEntry, LocalOffer, SendNeed
+from jointly.directory.models import (
+    PROPOSABLE_FIELDS,
+    DirectoryEntry,
+    LocalOffer,
+    Location,
+    Schedule,
+    SendNeed,
+)
 from jointly.directory.queries import Search
 from jointly.services.models import LevelOfNeed
 
@@ -168,3 +175,61 @@ class DecisionForm(GovUKFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
     )
+
+
+class NewEntryForm(GovUKFormMixin, forms.Form):
+    """Give a service of the partnership its directory entry (its owner: the provider, else the
+    organisation chosen)."""
+
+    service = forms.ModelChoiceField(queryset=None, label="Service")  # type: ignore[arg-type]
+    owner = forms.ModelChoiceField(queryset=None, label="Who keeps it current")  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        from jointly.partnerships.models import Organisation
+        from jointly.services.models import Service
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(
+            partnership=partnership, directory_entry__isnull=True
+        ).order_by("name")
+        self.fields["owner"].queryset = Organisation.objects.filter(
+            partnership_memberships__partnership=partnership
+        ).distinct()
+
+
+class LocationForm(VersionedModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "address_1", "city", "postcode", "latitude", "longitude", "confidential"]
+
+    def clean_postcode(self) -> str:
+        text = self.cleaned_data.get("postcode", "")
+        if text and not facts.normalise_postcode(text):
+            raise forms.ValidationError("Enter a full postcode, like CO1 1AA.")
+        return facts.normalise_postcode(text) if text else ""
+
+
+class ScheduleForm(VersionedModelForm):
+    days = forms.MultipleChoiceField(
+        choices=[(d, facts.DAY_NAMES[d]) for d in facts.DAYS], widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Schedule
+        fields = ["opens_at", "closes_at", "description"]
+        widgets = {"opens_at": forms.TimeInput(format="%H:%M"), "closes_at": forms.TimeInput(format="%H:%M")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["days"] = facts.days_list(self.instance.byday)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.instance.byday = ",".join(facts.days_list(",".join(data.get("days") or [])))
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if (opens is None) != (closes is None):
+            self.add_error("closes_at", "Give both times, or neither (open all day).")
+        elif opens and closes and closes <= opens:
+            self.add_error("closes_at", "The closing time must be after the opening time.")
+        return data

@@ -11,14 +11,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jointly.accounts.permissions import Perm, has_permission
-from jointly.core.access import get_scope
+from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError, may_decide
 from jointly.core.history import history_for
+from jointly.core.models import save_versioned
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
 from jointly.directory import actions, facts, queries
-from jointly.directory.forms import DecisionForm, EntryForm, ProposalForm
-from jointly.directory.models import ChangeProposal, DirectoryEntry, ProposalStatus
+from jointly.directory.forms import (
+    DecisionForm,
+    EntryForm,
+    LocationForm,
+    NewEntryForm,
+    ProposalForm,
+    ScheduleForm,
+)
+from jointly.directory.models import ChangeProposal, DirectoryEntry, Location, ProposalStatus, Schedule
 
 NO_ENTRIES = "You do not have permission to see directory entries in this partnership."
 
@@ -128,3 +136,43 @@ def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         status=status,
     )  # fmt: skip
+
+
+def new_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    form = NewEntryForm(request.POST if request.method == "POST" else None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        item = DirectoryEntry(service=form.cleaned_data["service"], owner=form.cleaned_data["owner"])
+        save_versioned(item, expected_version=None, by=request.user)
+        messages.success(request, "Entry created: fill it in, then mark the service published to show it.")
+        return HttpResponseRedirect(reverse("directory:entry", args=[slug, item.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "directory/new.html", partnership_context(request, partnership, form=form), status=status
+    )
+
+
+def _child(request: HttpRequest, slug: str, pk: int, model: type, form_class: type, child_pk: int | None):  # type: ignore[no-untyped-def]
+    partnership, scope, entry = _entry(request, slug, pk)
+    if not has_permission(request.user, Perm.EDIT_CONTRACTS, partnership):
+        raise PermissionDenied("Only commissioners change where and when a service runs.")
+    if child_pk is None:
+        instance = model(entry=entry)
+    else:
+        instance = model.objects.filter(entry=entry, pk=child_pk).first()
+        if instance is None:
+            raise Http404("Not found")
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance)
+    return handle_versioned_form(
+        request, form, template="directory/child.html",
+        context=partnership_context(request, partnership, entry=entry, what=model._meta.verbose_name),
+        success_message="Saved.", success_url=reverse("directory:entry", args=[slug, entry.pk]),
+    )  # fmt: skip
+
+
+def location(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    return _child(request, slug, pk, Location, LocationForm, child_pk)
+
+
+def schedule(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
+    return _child(request, slug, pk, Schedule, ScheduleForm, child_pk)

@@ -48,6 +48,7 @@ def d(world):
     service = factories.service(w.p, name="Own service", provider=w.provider, published=True, areas=[area])
     entry = factories.directory_entry(service)
     loc = factories.location(entry)
+    sched = factories.schedule(entry)
     rival_org = factories.organisation(slug="rival", name="Rival", kind="nhs_trust")
     rival = factories.directory_entry(
         factories.service(w.p, name="Rival service", provider=rival_org), rival_org
@@ -57,7 +58,7 @@ def d(world):
     response = factories.response(offer)
     activity = factories.engagement_activity(w.p)
     return {"w": w, "offer": offer, "entry": entry, "rival": rival, "proposal": proposal, "feedback": feedback,
-            "response": response, "activity": activity, "loc": loc}  # fmt: skip
+            "response": response, "activity": activity, "loc": loc, "sched": sched}  # fmt: skip
 
 
 def user(d, actor):
@@ -70,6 +71,11 @@ PAGES = [
     ("directory:entry", lambda d: f"/p/alpha/directory/{d['entry'].pk}/", expected(READ)),
     ("directory:entry", lambda d: f"/p/alpha/directory/{d['rival'].pk}/", {**expected(READ), "provider": 404}),
     ("directory:propose", lambda d: f"/p/alpha/directory/{d['entry'].pk}/propose/", expected(READ)),
+    ("directory:new", lambda d: "/p/alpha/directory/new/", expected(EDIT)),
+    ("directory:location_new", lambda d: f"/p/alpha/directory/{d['entry'].pk}/locations/new/", expected(EDIT)),
+    ("directory:location", lambda d: f"/p/alpha/directory/{d['entry'].pk}/locations/{d['loc'].pk}/", expected(EDIT)),
+    ("directory:schedule_new", lambda d: f"/p/alpha/directory/{d['entry'].pk}/schedules/new/", expected(EDIT)),
+    ("directory:schedule", lambda d: f"/p/alpha/directory/{d['entry'].pk}/schedules/{d['sched'].pk}/", expected(EDIT)),
     ("directory:proposal", lambda d: f"/p/alpha/directory/proposals/{d['proposal'].pk}/", expected(READ)),
     ("engagement:index", lambda d: "/p/alpha/engagement/", expected(PLANNING)),
     ("engagement:feedback", lambda d: f"/p/alpha/engagement/feedback/{d['feedback'].pk}/", expected(PLANNING)),
@@ -122,6 +128,9 @@ def test_get_status_for_every_actor(client, d, name, url, statuses):
 
 
 POSTS = [
+    ("/p/alpha/directory/new/", EDIT, 400),
+    ("/p/alpha/directory/{entry}/locations/new/", EDIT, 400),
+    ("/p/alpha/directory/{entry}/schedules/new/", EDIT, 400),
     ("/p/alpha/directory/{entry}/", EDIT, 400),
     ("/p/alpha/directory/{entry}/propose/", READ, 400),
     ("/p/alpha/engagement/feedback/{feedback}/", EDIT, 400),
@@ -214,3 +223,25 @@ def test_stale_entries_are_flagged_to_their_owner(client, d):
     client.force_login(d["w"].users["provider"])
     body = client.get("/p/alpha/directory/").content.decode()
     assert "Check it" in body and "1 entry needs checking" in body
+
+
+def test_commissioner_creates_an_entry_and_adds_where_and_when(client, d):
+    w = d["w"]
+    s = factories.service(w.p, name="New one", provider=w.provider)
+    client.force_login(w.users["commissioner"])
+    r = client.post("/p/alpha/directory/new/", {"service": s.pk, "owner": w.provider.pk})
+    assert r.status_code == 302
+    entry = DirectoryEntry.objects.get(service=s)
+    base = f"/p/alpha/directory/{entry.pk}"
+    assert client.post(f"{base}/locations/new/", {"name": "Hall", "postcode": "co1 1aa"}).status_code == 302
+    assert entry.locations.get().postcode == "CO1 1AA"
+    assert client.post(f"{base}/locations/new/", {"name": "Bad", "postcode": "nope"}).status_code == 400
+    ok = {"days": ["MO", "WE"], "opens_at": "09:00", "closes_at": "12:00"}
+    assert client.post(f"{base}/schedules/new/", ok).status_code == 302
+    assert entry.schedules.get().byday == "MO,WE"
+    bad = {"days": ["MO"], "opens_at": "12:00", "closes_at": "09:00"}
+    assert client.post(f"{base}/schedules/new/", bad).status_code == 400
+    # a service that already has an entry cannot get a second one (refused like an unknown id)
+    assert (
+        client.post("/p/alpha/directory/new/", {"service": s.pk, "owner": w.provider.pk}).status_code == 400
+    )
