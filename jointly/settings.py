@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "jointly.performance",
     "jointly.needs",
     "jointly.jobs",
+    "jointly.directory",
+    "jointly.engagement",
     "jointly.demo",
 ]
 
@@ -294,6 +296,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.engagement.thread.section",
 ]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
@@ -301,6 +304,8 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
+    "jointly.directory.demo.load",
+    "jointly.engagement.demo.load",
     "jointly.accounts.demo.load",
 ]
 

@@ -32,6 +32,12 @@ urlpatterns = [
     path("p/<slug:slug>/contracts/", include("jointly.contracts.urls")),
     path("p/<slug:slug>/performance/", include("jointly.performance.urls")),
     path("p/<slug:slug>/needs/", include("jointly.needs.urls")),
+    path("p/<slug:slug>/directory/", include("jointly.directory.urls")),
+    path("p/<slug:slug>/engagement/", include("jointly.engagement.urls")),
+    # The public Local Offer and its Open Referral UK API (no sign-in; jointly/directory/public.py).
+    path("local-offer/", include("jointly.directory.urls_public")),
+    path("local-offer/<slug:slug>/oruk/", include("jointly.directory.urls_oruk")),
+    path("local-offer/<slug:slug>/", include("jointly.engagement.urls_public")),
 ]
 
 # GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).

@@ -287,3 +287,79 @@ def api_token(user: User, name: str = "Test token") -> str:
 
     limit = token_max_lifetime(user)
     return ApiToken.objects.issue(user, name, expires_at=None if limit is None else timezone.now() + limit)[1]
+
+
+# --- Local Offer directory and engagement (issue 13) --------------------------------------------
+
+
+def local_offer(p: Partnership, council: Organisation, *, areas=(), **kw: Any):
+    from jointly.directory.models import LocalOffer
+
+    offer = LocalOffer.objects.create(
+        **{"slug": f"offer-{n()}", "name": "Local Offer", "council": council, "partnership": p, **kw}
+    )
+    if areas:
+        offer.areas.set(areas)
+    return offer
+
+
+def directory_entry(s: Service, owner: Organisation | None = None, **kw: Any):
+    from jointly.directory.models import DirectoryEntry
+
+    defaults = {"owner": owner or s.provider, "last_checked": dt.date.today(), "how_to_access": "Call us"}
+    return DirectoryEntry.objects.create(service=s, **{**defaults, **kw})
+
+
+def location(entry: Any, **kw: Any):
+    from jointly.directory.models import Location
+
+    return Location.objects.create(
+        entry=entry, **{"name": f"Place {n()}", "address_1": "1 High Street", "city": "Colchester",
+                        "postcode": "CO1 1AA", **kw}
+    )  # fmt: skip
+
+
+def schedule(entry: Any, **kw: Any):
+    from jointly.directory.models import Schedule
+
+    return Schedule.objects.create(
+        entry=entry, **{"byday": "MO,TU,WE,TH,FR", "opens_at": dt.time(9), "closes_at": dt.time(17), **kw}
+    )
+
+
+def change_proposal(entry: Any, by: User | None = None, **kw: Any):
+    from jointly.directory.models import ChangeProposal
+
+    return ChangeProposal.objects.create(
+        entry=entry, **{"changes": {"how_to_access": "Text us"}, "proposed_by": by, **kw}
+    )
+
+
+def feedback_theme(offer: Any, **kw: Any):
+    from jointly.engagement.models import FeedbackTheme
+
+    return FeedbackTheme.objects.create(local_offer=offer, **{"name": f"Theme {n()}", **kw})
+
+
+def feedback(offer: Any, **kw: Any):
+    from jointly.engagement.models import Feedback
+
+    today = dt.date.today()
+    return Feedback.objects.create(
+        local_offer=offer, **{"category": "parent_carer", "comment": "Useful", "received_on": today,
+                              "retain_until": today + dt.timedelta(days=730), **kw}
+    )  # fmt: skip
+
+
+def response(offer: Any, **kw: Any):
+    from jointly.engagement.models import Response
+
+    return Response.objects.create(local_offer=offer, **{"you_said": "More", "we_did": "Did more", **kw})
+
+
+def engagement_activity(p: Partnership, **kw: Any):
+    from jointly.engagement.models import EngagementActivity
+
+    return EngagementActivity.objects.create(
+        partnership=p, **{"kind": "forum", "title": f"Forum {n()}", **kw}
+    )

@@ -177,7 +177,8 @@ def _partnership_records(
         trust, line,
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log, ocds_log,
     )  # fmt: skip
-    r.extra = {
+    r.extra = _directory_records(r, p, lead, tag)
+    r.extra |= {
         "framework": fw,
         "outcome": outcome,
         "intention": intention,
@@ -185,6 +186,23 @@ def _partnership_records(
         "agreement": agreement,
     }
     return r
+
+
+def _directory_records(r: Records, p: Partnership, lead: Organisation, tag: str) -> dict[str, Any]:
+    """The partnership's Local Offer (slug = the partnership's, so the walker's ``slug`` fills both),
+    an unpublished entry of its service, and engagement records, all marked."""
+    offer = factories.local_offer(p, lead, slug=p.slug, name=f"{p.slug.title()} Local Offer")
+    entry = factories.directory_entry(r.service, contact_name=f"{tag} contact")
+    loc = factories.location(entry, name=f"{tag} place")
+    sched = factories.schedule(entry, description=f"{tag} hours")
+    proposal = factories.change_proposal(entry, note=f"{tag} proposal")
+    theme = factories.feedback_theme(offer, name=f"{tag} theme")
+    comment = factories.feedback(offer, comment=f"{tag} comment", theme=theme)
+    answer = factories.response(offer, you_said=f"{tag} said", theme=theme)
+    activity = factories.engagement_activity(p, title=f"{tag} forum")
+    r.add(offer, entry, loc, sched, proposal, theme, comment, answer, activity)
+    return {"offer": offer, "entry": entry, "location": loc, "schedule": sched, "proposal": proposal, "feedback": comment,
+            "response": answer, "activity": activity}  # fmt: skip
 
 
 def seed(w: Any) -> Seeded:
@@ -296,11 +314,36 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "performance:notices/<pk>": a.notice.pk,
         "performance:actions/<action_id>": a.remedial_action.pk,
         "services:<pk>": a.service.pk,
+        "directory:<pk>": a.extra["entry"].pk,
+        "directory:proposals/<pk>": a.extra["proposal"].pk,
+        "directory:locations/<child_pk>": a.extra["location"].pk,
+        "directory:schedules/<child_pk>": a.extra["schedule"].pk,
+        "directory_public:services/<uuid>": a.extra["entry"].uuid,
+        "directory_oruk:services/<id>": a.extra["entry"].uuid,
+        "directory_oruk:service_at_locations/<id>": a.extra["location"].uuid,
+        "directory_oruk:taxonomies/<id>": _oruk_taxonomy(),
+        "directory_oruk:taxonomy_terms/<id>": _oruk_term(),
+        "engagement:feedback/<pk>": a.extra["feedback"].pk,
+        "engagement:new/<offer>": a.extra["offer"].slug,
+        "engagement:responses/<pk>": a.extra["response"].pk,
+        "engagement:activities/<pk>": a.extra["activity"].pk,
         "accounts:tokens/<pk>": _token_pk(s),
         # A reset link for nobody: the page must answer "invalid link" without naming an account.
         ":reset/<uidb64>": "MTIzNDU2Nzg",
         ":reset/<token>": "set-password",
     }
+
+
+def _oruk_taxonomy() -> str:
+    from jointly.directory import oruk
+
+    return next(iter(oruk.TAXONOMY_IDS))
+
+
+def _oruk_term() -> str:
+    from jointly.directory import oruk
+
+    return oruk.TERMS[0].id
 
 
 def _token_pk(s: Seeded) -> int:

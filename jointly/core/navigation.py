@@ -55,6 +55,8 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]
     ("contracts", "Contracts", "contracts:register", ("view_contracts", "view_own_contracts"), ()),
     ("performance", "Performance", "performance:index", ("view_contracts", "view_own_contracts"), ()),
     ("needs", "Needs", "needs:index", ("view_needs",), ()),
+    ("directory", "Local Offer", "directory:index", ("view_contracts", "view_own_contracts"), ()),
+    ("engagement", "Engagement", "engagement:index", ("view_planning",), ()),
 ]
 
 

@@ -1,0 +1,120 @@
+"""Querysets of the directory: what the public may see of a Local Offer, and the partnership's entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from jointly.accounts.permissions import Scope
+from jointly.directory import facts
+from jointly.directory.models import DirectoryEntry, LocalOffer, Location, Schedule
+from jointly.partnerships.models import Partnership
+from jointly.services.models import Service
+
+
+def public_offers() -> QuerySet[LocalOffer]:
+    return LocalOffer.objects.select_related("council").order_by("name")
+
+
+def published() -> QuerySet[DirectoryEntry]:
+    """Every entry the public may see somewhere: its service is marked published."""
+    return DirectoryEntry.objects.filter(service__published=True)
+
+
+def in_offer(offer: LocalOffer) -> QuerySet[DirectoryEntry]:
+    """Published entries of services (of any partnership) that serve one of the Local Offer's areas."""
+    serves = Service.areas.through.objects.filter(
+        service_id=OuterRef("service_id"), area_id__in=offer.areas.values("pk")
+    )
+    return published().filter(Exists(serves))
+
+
+def public_locations() -> QuerySet[Location]:
+    """Locations whose address may be published (never a confidential service's or location's)."""
+    return Location.objects.filter(confidential=False, entry__confidential=False)
+
+
+def for_display(qs: QuerySet[DirectoryEntry]) -> QuerySet[DirectoryEntry]:
+    return qs.select_related("service", "service__provider", "owner").prefetch_related(
+        Prefetch("locations", queryset=public_locations().order_by("name", "id"), to_attr="public_locations"),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        "service__areas",
+    )
+
+
+@dataclass
+class Search:
+    """The public search's filters; empty values filter nothing (filters combine with AND)."""
+
+    words: str = ""
+    age: int | None = None
+    area_id: int | None = None
+    district: str = ""
+    level: str = ""
+    send_need: str = ""
+    cost: str = ""  # "free" | "paid" | ""
+    day: str = ""  # an iCal day code
+    open_now: tuple[str, time] | None = None  # (day code, time) as at the moment asked
+    taxonomy_code: str = ""
+
+    def apply(self, qs: QuerySet[DirectoryEntry]) -> QuerySet[DirectoryEntry]:
+        for word in self.words.split()[:10]:
+            qs = qs.filter(Q(service__name__icontains=word) | Q(service__description__icontains=word))
+        if self.age is not None:
+            qs = qs.filter(service__age_min__lte=self.age, service__age_max__gte=self.age)
+        if self.area_id is not None:
+            qs = qs.filter(
+                Exists(
+                    Service.areas.through.objects.filter(
+                        service_id=OuterRef("service_id"), area_id=self.area_id
+                    )
+                )
+            )
+        if self.district:
+            qs = qs.filter(
+                Exists(public_locations().filter(entry_id=OuterRef("pk"), postcode_district=self.district))
+            )
+        if self.level:
+            qs = qs.filter(service__level_of_need=self.level)
+        if self.send_need:
+            qs = qs.filter(send_needs__contains=self.send_need)
+        if self.cost == "free":
+            qs = qs.filter(cost_free=True)
+        elif self.cost == "paid":
+            qs = qs.filter(cost_free=False)
+        if self.day:
+            qs = qs.filter(Exists(Schedule.objects.filter(entry_id=OuterRef("pk"), byday__contains=self.day)))
+        if self.open_now is not None:
+            day, at = self.open_now
+            open_then = Schedule.objects.filter(entry_id=OuterRef("pk"), byday__contains=day).filter(
+                Q(opens_at__isnull=True) | Q(opens_at__lte=at, closes_at__gt=at)
+            )
+            qs = qs.filter(Exists(open_then))
+        return qs
+
+
+def stale(qs: QuerySet[DirectoryEntry], window_days: int, on: date) -> QuerySet[DirectoryEntry]:
+    from datetime import timedelta
+
+    return qs.filter(Q(last_checked__isnull=True) | Q(last_checked__lt=on - timedelta(days=window_days)))
+
+
+def partnership_entries(partnership: Partnership, scope: Scope) -> QuerySet[DirectoryEntry]:
+    """The partnership's entries a person may see: all of them, or (a provider) those its
+    organisation owns or provides."""
+    qs = scope.filter(
+        DirectoryEntry.objects.filter(service__partnership=partnership), "owner", "service__provider"
+    )
+    return qs.select_related("service", "owner", "service__provider").order_by("service__name")
+
+
+def offers_of(partnership: Partnership) -> QuerySet[LocalOffer]:
+    return LocalOffer.objects.filter(partnership=partnership).select_related("council")
+
+
+def freshness_window(partnership: Partnership) -> int:
+    """The partnership's freshness window: the shortest of its Local Offers' windows, else the default."""
+    windows = list(offers_of(partnership).values_list("freshness_days", flat=True))
+    return min(windows) if windows else facts.DEFAULT_FRESHNESS_DAYS

@@ -1,0 +1,93 @@
+"""The public Local Offer: search, service pages, the list of Local Offers (no sign-in).
+
+Everything shown comes from :mod:`jointly.directory.queries` (``in_offer``: published services
+only) and public fields; a confidential service's or location's address is never passed to a
+template.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from jointly.directory import facts, queries
+from jointly.directory.forms import SearchForm
+from jointly.directory.models import DirectoryEntry, LocalOffer
+from jointly.directory.public import public_page, render_public
+
+PER_PAGE = 20
+
+
+def now() -> datetime:
+    """The moment asked about ("open now"); tests replace it."""
+    return timezone.localtime()
+
+
+def _offer(slug: str) -> LocalOffer:
+    return get_object_or_404(queries.public_offers(), slug=slug)
+
+
+def _mark_stale(entries: list[DirectoryEntry], offer: LocalOffer) -> None:
+    today = timezone.localdate()
+    for e in entries:
+        e.out_of_date = facts.is_stale(e.last_checked, offer.freshness_days, today)
+
+
+@public_page
+def offers(request: HttpRequest) -> HttpResponse:
+    return render_public("directory/public/offers.html", {"offers": list(queries.public_offers())})
+
+
+@public_page
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    offer = _offer(slug)
+    moment = now()
+    form = SearchForm(request.GET or None, offer=offer, today=moment.date())
+    entries = queries.for_display(form.search(moment).apply(queries.in_offer(offer))).order_by(
+        "service__name", "pk"
+    )
+    paginator = Paginator(entries, PER_PAGE)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = paginator.get_page(number)
+    rows = list(page.object_list)
+    _mark_stale(rows, offer)
+    query = request.GET.copy()
+    query.pop("page", None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render_public(
+        "directory/public/search.html",
+        {"offer": offer, "form": form, "page": page, "entries": rows, "query": query.urlencode(),
+         "searched": form.is_bound},
+        status=status,
+    )  # fmt: skip
+
+
+@public_page
+def service(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+    offer = _offer(slug)
+    try:
+        key = uuidlib.UUID(uuid)
+    except ValueError as exc:
+        raise Http404("No such service in this Local Offer") from exc
+    entry = queries.for_display(queries.in_offer(offer)).filter(uuid=key).first()
+    if entry is None:
+        raise Http404("No such service in this Local Offer")
+    _mark_stale([entry], offer)
+    return render_public("directory/public/service.html", {"offer": offer, "entry": entry})
+
+
+@public_page
+def printable(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every published service on one page, for printing (for people without the internet)."""
+    offer = _offer(slug)
+    entries = list(queries.for_display(queries.in_offer(offer)).order_by("service__name", "pk")[:2000])
+    _mark_stale(entries, offer)
+    return render_public("directory/public/print.html", {"offer": offer, "entries": entries})
