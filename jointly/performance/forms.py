@@ -18,7 +18,7 @@ class KpiForm(VersionedModelForm):
         fields = [
             "contract", "service", "code", "name", "definition", "numerator_definition",
             "denominator_definition", "measure", "unit", "target", "tolerance", "direction",
-            "frequency", "due_days", "quadrant", "scope", "data_source", "effective_from",
+            "frequency", "due_days", "quadrant", "scope", "data_source", "source", "effective_from",
             "effective_to", "outcomes",
         ]  # fmt: skip
         widgets = {"effective_from": DateInput, "effective_to": DateInput}
