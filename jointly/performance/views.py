@@ -231,7 +231,11 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
         try:
             actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
         except StaleEdit:
-            grid.problems = [rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")]
+            grid.problems = [
+                rules.Problem(
+                    0, "", "Someone else submitted these figures meanwhile. Reload the page and check them."
+                )
+            ]
         else:
             messages.success(request, f"Returns for {period.label} saved ({len(grid.clean_rows)}).")
             return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
