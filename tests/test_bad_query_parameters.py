@@ -59,12 +59,6 @@ def test_a_bad_period_on_the_returns_form_is_a_form_error(client, world):
     error_page(client.get(base + "?frequency=hourly"), "frequency")
 
 
-def test_the_api_still_answers_json(client, world):
-    client.force_login(world.users["commissioner"])
-    response = client.get(f"/api/v1/intentions/{world.intention.pk}/?as_at=soon")
-    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
-
-
 @pytest.mark.parametrize("path, status", [("/p/nowhere/", 404), ("/no/such/page/", 404)])
 def test_error_pages_are_govuk_pages_with_a_way_back(client, world, path, status):
     client.force_login(world.users["commissioner"])
