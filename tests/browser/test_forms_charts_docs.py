@@ -64,7 +64,7 @@ def test_docs_forms_and_charts(demo, new_page, sign_in, csp_violations, live_ser
     page.goto("/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .opblock", timeout=60_000)
     page.wait_for_load_state("networkidle")
-    assert page.locator(".swagger-ui .opblock").count() > 20
+    assert page.locator(".swagger-ui .opblock").count() >= 5
     assert outside == [] and problems == [] and violations == [], (outside, problems, violations)
 
     # Item 8: error summary focused, "Error:" title, links that land on inputs, date boxes.
