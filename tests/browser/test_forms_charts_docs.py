@@ -76,6 +76,7 @@ def test_docs_forms_and_charts(demo, new_page, sign_in, csp_violations, live_ser
     page.fill("#id_start_date_year", "2014")
     page.locator("form[novalidate] button.govuk-button").first.click()
     page.wait_for_selector(".govuk-error-summary")
+    page.wait_for_load_state("load")  # GOV.UK Frontend's module script has run
     assert page.title().startswith("Error: ")
     assert focused_is_summary(page)
     assert summary_targets(page) == []
@@ -103,7 +104,7 @@ def test_docs_forms_and_charts(demo, new_page, sign_in, csp_violations, live_ser
     # Item 9: axis titles, keys, focusable scroll areas, explanations.
     kpi = Kpi.objects.get(code="ESX-FNP-PLACES")
     page.goto(kpi.get_absolute_url())
-    texts = page.locator("svg.jointly-chart .jointly-chart-axis-title").all_inner_texts()
+    texts = page.locator("svg.jointly-chart .jointly-chart-axis-title").all_text_contents()
     assert "Value (places)" in texts and "Month" in texts
     assert page.locator("svg.jointly-chart .jointly-chart-legend").count() == 1
     assert page.locator("#icon-key").count() == 1 and page.locator("#spc-explained").count() == 1
@@ -125,7 +126,7 @@ def test_docs_forms_and_charts(demo, new_page, sign_in, csp_violations, live_ser
     if funnel.count():
         funnel.click()
         page.wait_for_load_state()
-        titles = page.locator("svg.jointly-chart .jointly-chart-axis-title").all_inner_texts()
+        titles = page.locator("svg.jointly-chart .jointly-chart-axis-title").all_text_contents()
         assert any(t.startswith("Denominator") for t in titles) and any(t.startswith("Value") for t in titles)
         assert page.locator("#funnel-key").count() == 1
         axe += axe_violations(page)
