@@ -103,7 +103,7 @@ class GovUKDateInput(forms.MultiWidget):
     is_govuk_date = True
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        boxes = {
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
             part: forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
@@ -138,7 +138,7 @@ class GovUKDateInput(forms.MultiWidget):
     def id_for_label(self, id_: str) -> str:
         return f"{id_}_day" if id_ else ""
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> str | None:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:  # ISO text, not a list
         if name in data:  # a whole date in one parameter, as links and bookmarks carry it
             return data.get(name)
         day, month, year = (str(data.get(f"{name}_{part}", "")).strip() for part in DATE_PARTS)
