@@ -57,8 +57,10 @@ POINT_LABELS = {
     "common_cause": "common cause",
 }
 
-WIDTH, HEIGHT = 760, 320
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 40, 16, 48
+WIDTH, HEIGHT = 760, 340
+# The top margin holds the y axis's title; the bottom one the period labels, the x axis's title and the legend.
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 40, 30, 64
+X_TITLES = {"monthly": "Month", "quarterly": "Quarter", "annual": "Year"}
 
 
 class _Scale:
@@ -94,9 +96,18 @@ class Axes:
     label_y: int
     grid: list[tuple[str, str, str]]
     labels: list[tuple[str, str]]
+    x_title: str = ""  # under the period labels, centred
+    y_title: str = ""  # above the value labels, at the top left
+    x_title_x: int = 0
+    x_title_y: int = 0
 
 
-def _axes(scale: _Scale, labels: Sequence[str], unit: str) -> Axes:
+def y_axis_title(unit: str) -> str:
+    """What the values are measured in, for the y axis: "Value (%)", "Value (places)"."""
+    return f"Value ({unit})" if unit else "Value"
+
+
+def _axes(scale: _Scale, labels: Sequence[str], unit: str, frequency: str = "") -> Axes:
     grid = [(_f(scale.y(t)), _f(scale.y(t) + 4), fmt(t, unit)) for t in scale.ticks]
     step = max(1, math.ceil(len(labels) / 8))
     shown = [
@@ -109,6 +120,10 @@ def _axes(scale: _Scale, labels: Sequence[str], unit: str) -> Axes:
         scale.height - MARGIN_BOTTOM + 18,
         grid,
         shown,
+        x_title=X_TITLES.get(frequency, "Period"),
+        y_title=y_axis_title(unit),
+        x_title_x=(MARGIN_LEFT + scale.width - MARGIN_RIGHT) // 2,
+        x_title_y=scale.height - MARGIN_BOTTOM + 36,
     )
 
 
@@ -232,7 +247,7 @@ def spc_chart(
         label = f"{labels[i]}: {fmt(float(values[i]), unit)} ({POINT_LABELS.get(kind, kind)})"
         points.append(Point(_f(xs[i]), _f(scale.y(float(values[i]))), label, POINT_CLASS.get(kind, "common")))
     return Chart(
-        chart_id, title, desc, width, height, _axes(scale, labels, unit),
+        chart_id, title, desc, width, height, _axes(scale, labels, unit, frequency),
         paths=[
             ("jointly-spc-limit", _segments(xs, ys(result.upl), groups)),
             ("jointly-spc-limit", _segments(xs, ys(result.lpl), groups)),

@@ -259,4 +259,9 @@ def funnel_chart(
         "y_ticks": [(t, y_scale(t)) for t in nice_ticks(low, high)],
         "x_ticks": [(t, x_scale(t)) for t in nice_ticks(0, max(xs))],
         "label_y": bottom + 20,
+        # Axis titles: x under the tick labels, y turned along the axis (rotate(-90) about the origin).
+        "x_title_x": (left + right) / 2,
+        "x_title_y": height - 6,
+        "y_title_x": -(top + bottom) / 2,
+        "y_title_y": 14,
     }

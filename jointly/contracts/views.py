@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -54,6 +54,7 @@ from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
+from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.partnerships.models import Partnership
 
@@ -378,7 +379,7 @@ def ocds_export(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_partnership(request, slug, Perm.VIEW_CONTRACTS)
     kind = request.GET.get("kind", "release")
     if kind not in ("release", "record"):
-        raise Http404("Ask for kind=release or kind=record.")
+        raise BadQueryParameter("kind", "Ask for kind=release or kind=record.")
     package = exporting.ocds_package(partnership, kind=kind, base_uri=request.build_absolute_uri("/"))
     response = HttpResponse(
         json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json"

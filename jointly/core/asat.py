@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.utils import timezone
 
 from jointly.core import periods
+from jointly.core.query_params import BadQueryParameter
 
 
 def today_for(partnership: Any = None) -> dt.date:
@@ -26,14 +26,15 @@ def today_for(partnership: Any = None) -> dt.date:
 
 
 def requested_as_at(request: HttpRequest) -> dt.date | None:
-    """The ``?as_at=`` date of a request, or None; a bad date is a 400 with the message."""
+    """The ``?as_at=`` date of a request, or None; a bad date is a 400 with the message (a form
+    error on the error page, :mod:`jointly.core.query_params`)."""
     text = (request.GET.get("as_at") or "").strip()
     if not text:
         return None
     try:
         return periods.parse_as_at(text)
     except periods.PeriodError as exc:
-        raise BadRequest(str(exc)) from exc
+        raise BadQueryParameter("as_at", str(exc)) from exc
 
 
 def as_at_for(request: HttpRequest, partnership: Any, period: periods.Period | None = None) -> dt.date:

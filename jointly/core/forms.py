@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -35,10 +36,11 @@ class GovUKFormMixin:
                 css = "govuk-checkboxes__input"
             elif isinstance(widget, forms.FileInput):
                 css = "govuk-file-upload"
-            elif isinstance(widget, forms.DateInput):
-                css = "govuk-input govuk-input--width-10"
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
+            elif isinstance(widget, forms.DateInput) and isinstance(field, forms.DateField):
+                # GOV.UK's date input: day, month and year boxes in a fieldset (includes/date_input.html).
+                field.widget = GovUKDateInput(attrs={k: v for k, v in widget.attrs.items() if k != "class"})
+                field.widget.is_required = field.required
+                field.error_messages["invalid"] = "Enter a real date, for example 31 3 2014"
             elif not isinstance(widget, forms.HiddenInput):
                 css = "govuk-input"
             if css:
@@ -51,8 +53,10 @@ class GovUKFormMixin:
         for name in self._errors or {}:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " govuk-input--error").strip()
                 widget.attrs["aria-describedby"] = f"{name}-error"
+                if isinstance(widget, GovUKDateInput):
+                    continue  # its fieldset is marked; each box gets govuk-input--error in its template
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " govuk-input--error").strip()
 
 
 class VersionedModelForm(GovUKFormMixin, forms.ModelForm):
@@ -78,4 +82,74 @@ class VersionedModelForm(GovUKFormMixin, forms.ModelForm):
 
 
 class DateInput(forms.DateInput):
+    """A date field's widget in a model form's ``Meta.widgets``: GovUKFormMixin turns it into
+    :class:`GovUKDateInput` (kept so forms can say which fields are dates)."""
+
     input_type = "date"
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovUKDateInput(forms.MultiWidget):
+    """GOV.UK's date input: three boxes (day, month, year) named ``<name>_day`` etc. and given ids
+    ``<id>_day`` etc., so an error summary links to ``#<id>_day``. Every web form's date field uses
+    it (GovUKFormMixin); ``includes/date_input.html`` draws it in a fieldset with a legend.
+
+    It reads the three boxes, or a single ``<name>=YYYY-MM-DD`` (a link such as ``?as_at=2014-03-31``),
+    and gives the date field ISO text; boxes that make no real date give text the field refuses with
+    "... must be a real date"."""
+
+    is_govuk_date = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{4 if part == 'year' else 2}",
+                }
+            )
+            for part in DATE_PARTS
+        }
+        super().__init__(boxes, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [
+                str(int(day)) if day.isdigit() else day,
+                str(int(month)) if month.isdigit() else month,
+                year,
+            ]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        base = context["widget"]["attrs"].get("id")
+        for part, sub in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
+            sub["part"] = part
+            if base:
+                sub["attrs"]["id"] = f"{base}_{part}"
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:  # ISO text, not a list
+        if name in data:  # a whole date in one parameter, as links and bookmarks carry it
+            return data.get(name)
+        day, month, year = (str(data.get(f"{name}_{part}", "")).strip() for part in DATE_PARTS)
+        if not (day or month or year):
+            return None
+        try:
+            if len(year) != 4:
+                raise ValueError(year)
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            return f"{year or '?'}-{month or '?'}-{day or '?'}"  # not a date: the field says so
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}_{part}" in data for part in DATE_PARTS)

@@ -7,11 +7,15 @@ or the URL patterns, whatever ``DEBUG`` says for the rest of the site.
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
+
+from jointly.core.query_params import BadQueryParameter
 
 API_PREFIX = "/api/"
 
@@ -36,7 +40,23 @@ def api_error(status: int) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return api_error(400)
+    if isinstance(exception, BadQueryParameter):
+        return bad_query_parameter(request, exception)
     return defaults.bad_request(request, exception, template_name="400.html")
+
+
+def bad_query_parameter(request: HttpRequest, error: BadQueryParameter) -> HttpResponse:
+    """The 400 page as a form: the error summary links to the one field in error, which sends the
+    same address again (other parameters kept); and a way back without the parameter."""
+    others = [(k, v) for k, values in request.GET.lists() if k != error.name for v in values]
+    context = {
+        "error": error,
+        "value": request.GET.get(error.name, ""),
+        "keep": others,
+        "without": f"{request.path}?{urlencode(others)}" if others else request.path,
+        "page_has_errors": True,
+    }
+    return render(request, "400.html", context, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

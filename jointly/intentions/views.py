@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from jointly.core.history import history_for
 from jointly.core.imports import group_problems
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
+from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.intentions import actions, importer, queries, reports
 from jointly.intentions.forms import IntentionForm, MilestoneForm, ProgressForm, RegisterFilterForm
@@ -145,7 +145,7 @@ def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         quarter = periods.parse(text, periods.Kind.FINANCIAL_QUARTER)
     except periods.PeriodError as exc:
-        raise BadRequest(str(exc)) from exc
+        raise BadQueryParameter("period", str(exc)) from exc
     as_at = as_at_for(request, partnership, quarter)
     report = reports.build(partnership, quarter, as_at=as_at)
     fmt = request.GET.get("format")

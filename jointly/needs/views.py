@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,6 +20,7 @@ from jointly.core.access import get_partnership, require
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
+from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.jobs import runner
 from jointly.needs import benchmarking, charts, importer, overlay, queries
@@ -72,12 +73,12 @@ def _select(request: HttpRequest, partnership: Partnership) -> Selection:
     code = request.GET.get("area")
     area = next((a for a in areas if a.gss_code == code), areas[0] if areas else None)
     if code and (area is None or area.gss_code != code):
-        raise Http404("That area is not one of this partnership's areas.")
+        raise BadQueryParameter("area", "That area is not one of this partnership's areas.")
     groups = list(queries.comparator_groups(partnership))
     chosen = request.GET.get("group", "")
     group = next((g for g in groups if str(g.pk) == chosen), None)
     if chosen and group is None:
-        raise Http404("No such comparator group.")
+        raise BadQueryParameter("group", "No such comparator group.")
     if group is None and area is not None:
         group = next((g for g in groups if g.area_id == area.pk), None)
     return Selection(areas, area, benchmarking.clean_level(request.GET.get("level")), groups, group)
@@ -302,7 +303,7 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
     sel = _select(request, partnership)
     comparator = request.GET.get("comparator", benchmarking.ENGLAND)
     if comparator not in (benchmarking.ENGLAND, benchmarking.REGION, benchmarking.GROUP):
-        raise Http404("Unknown comparator.")
+        raise BadQueryParameter("comparator", "Compare with England, the region or a comparator group.")
     indicators = list(queries.partnership_indicators(partnership))
     groups = {g.area_id: g for g in sel.groups if g.area_id}
     found, _ = overlay.partnership_gaps(

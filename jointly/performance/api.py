@@ -61,7 +61,7 @@ class KpiSerializer(serializers.ModelSerializer):
         fields = [
             "id", "partnership", "contract", "service", "code", "name", "definition",
             "numerator_definition", "denominator_definition", "measure", "unit", "target",
-            "tolerance", "direction", "frequency", "due_days", "quadrant", "scope", "data_source",
+            "tolerance", "direction", "frequency", "due_days", "quadrant", "scope", "data_source", "source",
             "effective_from", "effective_to", "outcomes", "illustrative", "version",
         ]  # fmt: skip
 

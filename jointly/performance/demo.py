@@ -54,8 +54,11 @@ class DemoKpi:
     denominator_definition: str = ""
     definition: str = ""
     data_source: str = "Provider monthly return"
+    source: str = ""  # the paper the definition or target comes from (a citation, never in the text)
+    decimals: int = 0  # a count's decimal places: whole numbers unless the unit is fractional (FTE)
 
 
+ESSEX_PAPER = "Essex commissioning intentions for children, young people and families 2013-15 (seed 000)"
 TRAINING_NUM = "Staff in post who have completed the training at this level within the last three years"
 TRAINING_DEN = "Staff in post whose role requires training at this level"
 
@@ -63,15 +66,16 @@ KPIS: list[DemoKpi] = [
     DemoKpi("ESX-C-CH-MID", "ESX-SG13-MID", "Safeguarding training levels 1-3 (Mid Essex)", "percentage", 95,
             "increase", "how_well", "local", 96.0, 0.9, "outlier", 420,
             numerator_definition=TRAINING_NUM, denominator_definition=TRAINING_DEN,
-            definition="Seed 000: 95% compliant for levels 1, 2 and 3."),
+            definition="95% compliant for levels 1, 2 and 3.", source=ESSEX_PAPER),
     DemoKpi("ESX-C-CH-MID", "ESX-SG4-MID", "Safeguarding training level 4 (Mid Essex)", "percentage", 100,
             "increase", "how_well", "local", 99.0, 1.5, "stable", 40, tolerance=5.0,
             numerator_definition=TRAINING_NUM, denominator_definition=TRAINING_DEN,
-            definition="Seed 000: 100% compliant for level 4."),
+            definition="100% compliant for level 4.", source=ESSEX_PAPER),
     DemoKpi("ESX-C-CH-MID", "ESX-LAC3-MID", "Looked-after children training level 3 (Mid Essex)", "percentage",
             95, "increase", "how_well", "local", 91.0, 1.0, "shift_up", 160,
             numerator_definition=TRAINING_NUM, denominator_definition=TRAINING_DEN,
-            definition="Seed 000: 95% compliant for level 3 LAC training."),
+            definition="95% compliant for level 3 looked-after children training.",
+            source=ESSEX_PAPER),
     DemoKpi("ESX-C-CH-NE", "ESX-SG13-NE", "Safeguarding training levels 1-3 (North East Essex)", "percentage",
             95, "increase", "how_well", "local", 93.5, 1.4, "stable", 380,
             numerator_definition=TRAINING_NUM, denominator_definition=TRAINING_DEN),
@@ -81,7 +85,7 @@ KPIS: list[DemoKpi] = [
     DemoKpi("ESX-C-FNP", "ESX-FNP-PLACES", "Family Nurse Partnership places filled", "count", 350, "increase",
             "how_much", "national", 125.0, 6.0, "trend_up", tolerance=25.0, unit="places",
             numerator_definition="Young mothers enrolled on the programme at the month end",
-            definition="Seed 000: expand from 125 places in South East Essex to 350 across Essex."),
+            definition="Expand from 125 places in South East Essex to 350 across Essex.", source=ESSEX_PAPER),
     # RTT and cancer waits are measured on the acute contract, not the urgent care bundle; ambulance
     # response times on the ambulance contract. Timeliness answers "how well did we do it?".
     DemoKpi("NEE-C-ACUTE", "NEE-RTT18", "Referral to treatment within 18 weeks (incomplete pathways)",
@@ -104,7 +108,8 @@ KPIS: list[DemoKpi] = [
     DemoKpi("CAM-C-HV", "CAM-HV-FTE", "Health visitors in post (FTE)", "count", 120, "increase", "how_much",
             "national", 92.0, 1.5, "trend_up", tolerance=5.0, unit="FTE",
             numerator_definition="Qualified health visitors in post, full-time equivalent",
-            definition="Health Visitor Implementation Plan 2011-15: agreed trajectory to 2015."),
+            definition="The agreed trajectory to 2015.", decimals=1,
+            source="Health Visitor Implementation Plan 2011-15"),
     DemoKpi("CAM-C-HV", "CAM-HV-NBV", "New birth visits within 14 days", "percentage", 95, "increase",
             "how_well", "national", 93.0, 1.6, "stable", 280,
             numerator_definition="New birth visits carried out within 14 days of birth",
@@ -173,7 +178,7 @@ def load(stats: Any) -> None:
                 "direction": spec.direction, "frequency": rules.MONTHLY, "due_days": 15,
                 "quadrant": spec.quadrant, "scope": spec.scope, "data_source": spec.data_source,
                 "definition": spec.definition, "numerator_definition": spec.numerator_definition,
-                "denominator_definition": spec.denominator_definition, "illustrative": True,
+                "denominator_definition": spec.denominator_definition, "illustrative": True, "source": spec.source,
                 "effective_from": periods[0].start,
             },
         )  # fmt: skip
@@ -195,6 +200,18 @@ def _drop_stale_demo_returns(kpi: Kpi, wanted: set[str], stats: Any) -> None:
         stats["KpiReturn deleted (outside its contract)"] += deleted
 
 
+def _whole_counts(kpi: Kpi, stats: Any) -> None:
+    """Generated counts of whole things (places) loaded before they were whole: rounded."""
+    for ret in KpiReturn.objects.filter(kpi=kpi, illustrative=True):
+        whole = ret.numerator.to_integral_value()
+        if ret.numerator != whole:
+            KpiReturn.objects.filter(pk=ret.pk).update(numerator=whole, value=float(whole))
+            ReturnRevision.objects.filter(kpi_return=ret, route=Route.DEMO).update(
+                numerator=whole, value=float(whole)
+            )
+            stats["KpiReturn rounded to a whole count"] += 1
+
+
 def _load_returns(kpi: Kpi, spec: DemoKpi, contract: Contract, rng: np.random.Generator, stats: Any) -> None:
     periods = _periods(contract)
     values = _series(spec, len(periods), rng)
@@ -202,6 +219,8 @@ def _load_returns(kpi: Kpi, spec: DemoKpi, contract: Contract, rng: np.random.Ge
     delays = rng.integers(5, 40, len(periods)) if late else -rng.integers(1, 12, len(periods))
     dens = rng.poisson(spec.size, len(periods)) if spec.measure == "percentage" else None
     _drop_stale_demo_returns(kpi, {p.label for p in periods}, stats)
+    if spec.measure == "count" and not spec.decimals:
+        _whole_counts(kpi, stats)
     existing = set(KpiReturn.objects.filter(kpi=kpi).values_list("period", flat=True))
     for i, period in enumerate(periods):
         if late and i >= len(periods) - 2:
@@ -214,7 +233,7 @@ def _load_returns(kpi: Kpi, spec: DemoKpi, contract: Contract, rng: np.random.Ge
             value = rules.compute_value(spec.measure, num, den)
         else:
             den = None
-            num = Decimal(str(round(float(values[i]), 1)))
+            num = Decimal(str(round(float(values[i]), spec.decimals or None)))
             value = float(num)
         due = rules.due_date(period, kpi.due_days)
         when = dt.datetime.combine(due + dt.timedelta(days=int(delays[i])), dt.time(10, 0), tzinfo=dt.UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ class KpiForm(VersionedModelForm):
         fields = [
             "contract", "service", "code", "name", "definition", "numerator_definition",
             "denominator_definition", "measure", "unit", "target", "tolerance", "direction",
-            "frequency", "due_days", "quadrant", "scope", "data_source", "effective_from",
+            "frequency", "due_days", "quadrant", "scope", "data_source", "source", "effective_from",
             "effective_to", "outcomes",
         ]  # fmt: skip
         widgets = {"effective_from": DateInput, "effective_to": DateInput}
@@ -162,6 +163,29 @@ class _Cell(forms.CharField):
         self.validators = []  # the returns rules judge every cell, as for an uploaded file
 
 
+@dataclass(frozen=True)
+class FieldProblem(returns.Problem):
+    """A problem on the returns page, worded by field ("ESX-FNP numerator: 'x' is not a number"),
+    never by file row and column, with ``href`` the cell it is about (the error summary links to it)."""
+
+    href: str = ""
+
+    def __str__(self) -> str:
+        code, _, message = self.message.partition(": ")
+        if not message:
+            return self.message
+        return (
+            f"{code} {self.column}: {message}"
+            if self.column in ReturnsGridForm.CELLS
+            else f"{code}: {message}"
+        )
+
+
+def _cell_id(column: str, kpi: Kpi) -> str:
+    """The page's input a problem is about: the cell itself, or the KPI's numerator for its period or code."""
+    return f"#{column if column in ReturnsGridForm.CELLS else 'numerator'}-{kpi.pk}"
+
+
 class ReturnsGridForm(forms.Form):
     """One period's returns for a contract: a row of cells (numerator, denominator, reason) per
     KPI, named ``<cell>-<kpi pk>``. Validated by the same rules as an uploaded file
@@ -205,11 +229,17 @@ class ReturnsGridForm(forms.Form):
                 rows.append({"kpi": k.code, "period": self.period, **cells})
                 row_kpis.append(k)
         if not rows:
-            self.problems = [returns.Problem(0, "", "enter at least one KPI's figures")]
+            first = f"#numerator-{self.kpis[0].pk}" if self.kpis else ""
+            self.problems = [FieldProblem(0, "", "Enter at least one KPI's figures", href=first)]
         else:
             self.clean_rows, problems = actions.check(rows, self.kpis, first_row=0)
             self.problems = [
-                returns.Problem(0, p.column, f"{row_kpis[p.row].code}: {p.message}")
+                FieldProblem(
+                    0,
+                    p.column,
+                    f"{row_kpis[p.row].code}: {p.message}",
+                    href=_cell_id(p.column, row_kpis[p.row]),
+                )
                 if p.row < len(row_kpis)
                 else p
                 for p in problems

@@ -92,6 +92,11 @@ class Kpi(VersionedModel):
         "national or local", max_length=10, choices=KpiScope.choices, default=KpiScope.LOCAL
     )
     data_source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The paper the definition or target comes from, shown as a citation",
+    )
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
     outcomes = models.ManyToManyField(
@@ -104,7 +109,7 @@ class Kpi(VersionedModel):
         "partnership", "contract", "service", "code", "name", "definition", "numerator_definition",
         "denominator_definition", "measure", "unit", "target", "tolerance", "direction", "frequency",
         "due_days", "quadrant", "scope", "data_source", "effective_from", "effective_to", "outcomes",
-        "illustrative",
+        "illustrative", "source",
     )  # fmt: skip
 
     class Meta:

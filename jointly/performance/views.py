@@ -25,6 +25,7 @@ from jointly.core.history import history_for
 from jointly.core.imports import group_problems
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
+from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.performance import actions, analysis, charts, queries, reports
 from jointly.performance import returns as rules
@@ -210,7 +211,7 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     kpis = _submittable(request, partnership, contract)
     frequency = request.GET.get("frequency") or request.POST.get("frequency") or rules.MONTHLY
     if frequency not in (rules.MONTHLY, rules.QUARTERLY, rules.ANNUAL):
-        raise Http404("Unknown frequency")
+        raise BadQueryParameter("frequency", "Choose monthly, quarterly or annual.")
     kpis = [k for k in kpis if k.frequency == frequency]
     today = timezone.localdate()
     default_period = rules.period_of(today, frequency)
@@ -219,7 +220,7 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     try:
         period = rules.parse_period(period_text, frequency)
     except ValueError as exc:
-        raise Http404(str(exc)) from exc
+        raise BadQueryParameter("period", str(exc)) from exc
     current = {
         r.kpi_id: r for r in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis], period=period.label)
     }
@@ -230,7 +231,11 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
         try:
             actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
         except StaleEdit:
-            grid.problems = [rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")]
+            grid.problems = [
+                rules.Problem(
+                    0, "", "Someone else submitted these figures meanwhile. Reload the page and check them."
+                )
+            ]
         else:
             messages.success(request, f"Returns for {period.label} saved ({len(grid.clean_rows)}).")
             return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))

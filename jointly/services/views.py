@@ -15,6 +15,7 @@ from jointly.core.access import get_partnership, get_scope
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
+from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.partnerships.models import Partnership
 from jointly.services import queries, servicemap
@@ -122,7 +123,10 @@ def _build(request: HttpRequest, partnership: Partnership) -> tuple[MapFilterFor
     area = age = None
     if form.is_bound:
         if not form.is_valid():
-            raise Http404("Unknown area or age.")
+            name = next(iter(form.errors), "area")
+            raise BadQueryParameter(
+                name, " ".join(form.errors[name]) if name in form.errors else "Choose again."
+            )
         area, age = form.cleaned_data["area"], form.cleaned_data["age"]
     return form, servicemap.build_map(**queries.map_inputs(partnership, area=area, age=age))
 
@@ -182,10 +186,12 @@ def map_cell(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         theme_id = int(request.GET.get("theme", ""))
     except ValueError as exc:
-        raise Http404("Choose a theme.") from exc
+        raise BadQueryParameter("theme", "Choose a theme.") from exc
     level = request.GET.get("level", "")
     if level not in LEVEL_LABELS:
-        raise Http404("Unknown level of need.")
+        raise BadQueryParameter(
+            "level", "Choose a level of need: " + ", ".join(str(v) for v in LEVEL_LABELS.values()) + "."
+        )
     form, smap = _build(request, partnership)
     try:
         cell = smap.cell(theme_id, level, smap.areas[0].id)

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+
+def fill_date(page, name: str, iso: str) -> None:
+    """Type a date into GOV.UK's three-box date input (core.forms.GovUKDateInput)."""
+    year, month, day = iso.split("-")
+    page.fill(f"#id_{name}_day", str(int(day)))
+    page.fill(f"#id_{name}_month", str(int(month)))
+    page.fill(f"#id_{name}_year", year)
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -28,8 +37,8 @@ def journey(page, base: str, provider_pk: int, council_pk: int) -> None:
     page.select_option("#id_provider", str(provider_pk))
     page.select_option("#id_lead_commissioner", str(council_pk))
     page.select_option("#id_contract_type", "nhs_standard")
-    page.fill("#id_start_date", "2024-04-01")
-    page.fill("#id_end_date", "2026-03-31")
+    fill_date(page, "start_date", "2024-04-01")
+    fill_date(page, "end_date", "2026-03-31")
     page.fill("#id_value", "100000")
     page.fill("#id_notice_months", "3")
     page.click("button[type=submit]")
@@ -38,8 +47,8 @@ def journey(page, base: str, provider_pk: int, council_pk: int) -> None:
     page.select_option("#id_kind", "term")
     page.fill("#id_description", "Extend and add capacity")
     page.fill("#id_value_change", "25000")
-    page.fill("#id_new_end_date", "2026-08-31")
-    page.fill("#id_effective_date", "2026-01-01")
+    fill_date(page, "new_end_date", "2026-08-31")
+    fill_date(page, "effective_date", "2026-01-01")
     page.click("button[type=submit]")
     contract_url = page.url.split("#")[0]
     # four eyes: the proposer is told another person decides; a second commissioner approves

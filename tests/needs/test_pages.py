@@ -111,10 +111,12 @@ def test_profile_shows_worse_than_england_linked_to_the_gap(needs, client_for):
 def test_profile_area_and_group_must_be_the_partnerships(needs, client_for):
     client = client_for(needs.w.users["viewer"])
     url = reverse("needs:profile", args=["alpha"])
-    assert client.get(url + "?area=E92000001").status_code == 404
+    # Refused as a form error (400), exactly like an unknown value: nothing of theirs is shown.
+    assert client.get(url + "?area=E92000001").status_code == 400
     other = ComparatorGroup.objects.create(partnership=needs.w.other, name="Theirs")
-    assert client.get(url + f"?group={other.pk}").status_code == 404
-    assert client.get(reverse("needs:gaps", args=["alpha"]) + "?comparator=moon").status_code == 404
+    assert client.get(url + f"?group={other.pk}").status_code == 400
+    assert client.get(url + "?group=999999").status_code == 400
+    assert client.get(reverse("needs:gaps", args=["alpha"]) + "?comparator=moon").status_code == 400
 
 
 def test_profile_exports(needs, client_for):

@@ -250,11 +250,12 @@ def test_map_page_marks_gaps_and_duplication(sw, client_for):
 
 def test_map_filters_and_bad_parameters(sw, client_for):
     client = client_for(sw.users["viewer"])
-    assert client.get(urls(sw)["map"] + "?area=E99999999").status_code == 404
-    assert client.get(urls(sw)["map"] + "?age=x").status_code == 404
+    # A value that cannot be read is a form error on the error page (400), not a missing page.
+    assert client.get(urls(sw)["map"] + "?area=E99999999").status_code == 400
+    assert client.get(urls(sw)["map"] + "?age=x").status_code == 400
     base = reverse("services:map_cell", args=[sw.p.slug])
-    assert client.get(base + "?theme=x&level=universal").status_code == 404
-    assert client.get(base + f"?theme={sw.theme.pk}&level=nope").status_code == 404
+    assert client.get(base + "?theme=x&level=universal").status_code == 400
+    assert client.get(base + f"?theme={sw.theme.pk}&level=nope").status_code == 400
     other_theme = f.theme(sw.other)
     assert client.get(base + f"?theme={other_theme.pk}&level=universal").status_code == 404
 

@@ -61,3 +61,9 @@ def num(value: Any, digits: int = 1) -> str:
         return f"{float(value):,.{int(digits)}f}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.simple_tag
+def significance_labels() -> list[str]:
+    """The funnel plot's significance labels, for its key (each drawn with ``significance_fill``)."""
+    return list(SIGNIFICANCE)

@@ -24,3 +24,15 @@ def assurance_icon(name: str | None) -> SafeString:
 @register.filter
 def measure(value: float | None, unit: str = "") -> str:
     return charts.fmt(value, unit)
+
+
+@register.inclusion_tag("performance/_icon_key.html")
+def icon_key() -> dict[str, object]:
+    """The key to the Making Data Count icons: every variation and assurance icon with its meaning."""
+    from jointly.charts import kpi as kpi_charts
+
+    return {
+        "variation": [(name, label) for name, label in kpi_charts.VARIATION_LABELS.items()]
+        + [(None, "Not enough data yet (fewer than 15 points)")],
+        "assurance": list(kpi_charts.ASSURANCE_LABELS.items()) + [(None, "No target to assure against")],
+    }
