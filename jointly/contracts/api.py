@@ -338,6 +338,9 @@ class VariationSerializer(VersionedModelSerializer):
         contract = _current(self, attrs, "contract")
         kind, value, new_end = (_current(self, attrs, n) for n in ("kind", "value_change", "new_end_date"))
         errors = rules.variation_terms(contract, kind, value, new_end)
+        errors.update(
+            rules.variation_in_term(contract, _current(self, attrs, "effective_date"), self.instance)
+        )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -142,6 +142,14 @@ class VariationForm(VersionedModelForm):
         raise_for(rules.variation_open(self.instance), "status")
         kind, value, new_end = data.get("kind"), data.get("value_change"), data.get("new_end_date")
         add_to_form(self, rules.variation_terms(self.instance.contract, kind, value, new_end))
+        add_to_form(
+            self,
+            rules.variation_in_term(
+                self.instance.contract,
+                data.get("effective_date"),
+                self.instance if self.instance.pk else None,
+            ),
+        )
         if value is not None and value == 0:
             self.add_error("value_change", "A value change of zero changes nothing: leave it blank.")
         return data
