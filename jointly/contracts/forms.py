@@ -105,6 +105,28 @@ class ContractForm(VersionedModelForm):
         return data
 
 
+class ContractMoneyForm(VersionedModelForm):
+    """The money of a contract, for the finance role: its original value and efficiency requirement
+    (the same rules as the whole contract form)."""
+
+    class Meta:
+        model = Contract
+        fields = ["value", "efficiency_percent", "efficiency_from"]
+        widgets = {"efficiency_from": forms.DateInput()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        c = self.instance
+        add_to_form(
+            self,
+            rules.contract_terms(
+                c.start_date, c.end_date, c.extension_count, c.extension_months,
+                data.get("efficiency_percent"), data.get("efficiency_from"),
+            ),
+        )  # fmt: skip
+        return data
+
+
 class FundingShareForm(VersionedModelForm):
     class Meta:
         model = FundingShare

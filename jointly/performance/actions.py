@@ -59,8 +59,12 @@ def submit_returns(
     by: Any,
     route: str,
     when: dt.datetime | None = None,
+    on_behalf: bool = False,
 ) -> list[KpiReturn]:
     """Save validated rows all together: a new return, or a revision of an existing one.
+
+    ``on_behalf``: a commissioner keyed the figures in for the provider; the return and its
+    revision say so (and four eyes keep that commissioner from accepting them).
 
     A revision records who, when and why, and sends the return back to "submitted" (it needs
     reviewing again).
@@ -94,6 +98,7 @@ def submit_returns(
                 expected = ret.version
             ret.numerator, ret.denominator, ret.value = row.numerator, row.denominator, row.value
             ret.status = ReturnStatus.SUBMITTED
+            ret.on_behalf = on_behalf
             ret.last_submitted_on = when
             ret.revision_count += 1
             save_versioned(ret, expected_version=expected, by=by)
@@ -107,6 +112,7 @@ def submit_returns(
                 submitted_on=when,
                 reason=row.reason,
                 route=route,
+                on_behalf=on_behalf,
             )
             saved.append(ret)
     return saved

@@ -87,7 +87,16 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReturnRevision
-        fields = ["number", "numerator", "denominator", "value", "submitted_on", "reason", "route"]
+        fields = [
+            "number",
+            "numerator",
+            "denominator",
+            "value",
+            "submitted_on",
+            "reason",
+            "route",
+            "on_behalf",
+        ]
 
 
 class ReturnSerializer(serializers.ModelSerializer):
@@ -100,7 +109,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kpi", "kpi_id", "period", "period_start", "period_end", "due_date", "numerator",
             "denominator", "value", "status", "first_submitted_on", "last_submitted_on",
-            "revision_count", "revisions", "illustrative",
+            "revision_count", "on_behalf", "revisions", "illustrative",
         ]  # fmt: skip
 
 
@@ -138,15 +147,17 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Submit returns: ``{"partnership": slug, "rows": [{kpi, period, numerator, denominator,
         reason}, ...]}``. All rows are saved or none; 400 lists ``problems`` by row (1 = first) and
-        column."""
+        column. A commissioner may key in a provider's returns on its behalf: they are recorded with
+        ``on_behalf`` true."""
         body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         partnership = get_object_or_404(
             visible_partnerships(request.user), slug=body.validated_data["partnership"]
         )
-        if not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
-            raise PermissionDenied("Only the provider can submit returns.")
-        scope = queries.submit_scope(request.user, partnership)
+        on_behalf = queries.keys_in_on_behalf(request.user, partnership)
+        if not on_behalf and not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
+            raise PermissionDenied("Only the provider (or a commissioner on its behalf) can submit returns.")
+        scope = None if on_behalf else queries.submit_scope(request.user, partnership)
         kpis = list(queries.kpis(partnership, scope))
         rows = body.validated_data["rows"]
         clean, problems = actions.check(rows, kpis, first_row=1)
@@ -155,7 +166,7 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 {"problems": [{"row": p.row, "column": p.column, "message": p.message} for p in problems]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.API)
+        saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.API, on_behalf=on_behalf)
         fresh = self.get_queryset().filter(pk__in=[r.pk for r in saved])
         return Response(ReturnSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
 

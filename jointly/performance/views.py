@@ -197,10 +197,19 @@ def kpi_form(request: HttpRequest, slug: str, code: str | None = None) -> HttpRe
 
 
 def _submittable(request: HttpRequest, partnership: Any, contract: Any) -> list[Kpi]:
+    """The KPIs the person may return for: the provider's own; every KPI of the contract for a
+    commissioner keying in on the provider's behalf (:func:`_on_behalf`)."""
+    if _on_behalf(request, partnership):
+        return list(queries.kpis(partnership).filter(contract=contract))
     scope = queries.submit_scope(request.user, partnership)
     if not scope.allows(contract.provider_id):
         raise Http404("No such contract.")
     return list(queries.kpis(partnership, scope).filter(contract=contract))
+
+
+def _on_behalf(request: HttpRequest, partnership: Any) -> bool:
+    """A commissioner (not the provider) keys in a small provider's figures: recorded as such."""
+    return queries.keys_in_on_behalf(request.user, partnership)
 
 
 def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
@@ -228,7 +237,13 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     )
     if grid.is_valid():
         try:
-            actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
+            actions.submit_returns(
+                grid.clean_rows,
+                kpis,
+                by=request.user,
+                route=Route.WEB,
+                on_behalf=_on_behalf(request, partnership),
+            )
         except StaleEdit:
             grid.problems = [rules.Problem(0, "", "someone else submitted these figures meanwhile: reload")]
         else:
@@ -244,6 +259,7 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
         frequency=frequency,
         rows=rows_out,
         problems=problems,
+        on_behalf=_on_behalf(request, partnership),
     )
     return render(request, "performance/return_form.html", ctx, status=400 if problems else 200)
 
@@ -275,7 +291,13 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
             clean, problems = actions.check(rows, kpis, table=True)
             if not problems:
                 try:
-                    saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.FILE)
+                    saved = actions.submit_returns(
+                        clean,
+                        kpis,
+                        by=request.user,
+                        route=Route.FILE,
+                        on_behalf=_on_behalf(request, partnership),
+                    )
                 except StaleEdit:
                     problems = [
                         rules.Problem(0, "", "someone else changed these returns meanwhile: upload again")
@@ -289,8 +311,9 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
                         messages.warning(request, f"Check: {group}")
                     return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
     ctx = partnership_context(
-        request, partnership, contract=contract, form=form, problems=problems, kpis=kpis
-    )
+        request, partnership, contract=contract, form=form, problems=problems, kpis=kpis,
+        on_behalf=_on_behalf(request, partnership),
+    )  # fmt: skip
     status = 400 if request.method == "POST" else 200
     return render(request, "performance/upload.html", ctx, status=status)
 
