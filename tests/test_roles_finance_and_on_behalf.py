@@ -75,7 +75,7 @@ def test_viewer_and_provider_cannot_change_money(world, client_for):
 def test_finance_in_the_api(world, client_for):
     c = contract(world.p, world.provider)
     api = client_for(world.users["finance"])
-    r = api.post("/api/v1/funding-shares/", {**SHARE, "contract": c.pk, "commissioner": world.council.pk},
+    r = api.post("/api/v1/funding-shares/", {**SHARE, "contract": c.pk, "commissioner": world.council.slug},
                  content_type="application/json")  # fmt: skip
     assert r.status_code == 201, r.content
     r = api.patch(f"/api/v1/contracts/{c.pk}/", {"value": "150000.00", "version": c.version},
@@ -108,7 +108,7 @@ def test_commissioner_keys_in_a_return_on_the_providers_behalf(world, client_for
     )
     url = reverse("performance:return_form", args=["alpha", c.pk]) + "?period=2022-01"
     page = web.get(url)
-    assert page.status_code == 200 and "on Alpha Trust&#x27;s behalf" in page.content.decode()
+    assert page.status_code == 200 and "on Alpha Trust's behalf" in page.content.decode()
     r = web.post(url, _form_data(k))
     assert r.status_code == 302
     ret = KpiReturn.objects.get(kpi=k)
@@ -117,7 +117,7 @@ def test_commissioner_keys_in_a_return_on_the_providers_behalf(world, client_for
     assert revision.on_behalf and revision.submitted_by == world.users["commissioner"]
     assert ret.history.first().on_behalf is True  # audited
     detail = web.get(reverse("performance:return", args=["alpha", ret.pk])).content.decode()
-    assert 'id="on-behalf"' in detail and "on the provider&#x27;s behalf" in detail
+    assert 'id="on-behalf"' in detail and "on the provider's behalf" in detail
     # four eyes: whoever keyed it in cannot accept it; another commissioner can
     with pytest.raises(Exception, match="Four eyes"):
         actions.review(ret, accept=True, text="ok", by=world.users["commissioner"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -50,5 +51,9 @@ class AttentionView(APIView):
         responses={200: AttentionItemSerializer(many=True)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        items = attention.collect(request.user, requested_as_at(request))
+        try:
+            as_at = requested_as_at(request)
+        except BadRequest as exc:
+            raise serializers.ValidationError({"as_at": [str(exc)]}) from None
+        items = attention.collect(request.user, as_at)
         return Response(AttentionItemSerializer(items, many=True).data)
