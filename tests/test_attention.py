@@ -132,6 +132,8 @@ def _more(world, i):
     c = contract(world.p, world.provider, end_date=dt.date(2014, 5, 31))
     k = kpi(c)
     n = actions.raise_notice(c, [k], reason="Below", plan_summary="Plan", by=world.users["provider"])
+    n.issued_on = dt.date(2014, 1, 5)
+    n.save()
     n.plan.actions.create(description="Train", owner="Lead", due_date=dt.date(2014, 1, 1))
 
 

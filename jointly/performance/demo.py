@@ -6,7 +6,10 @@ against (seed 001: 18 weeks, 4 hours, 62 days, 8 minutes), Family Nurse Partners
 000: 125 to 350) and health visitor numbers (seeds 000, 004). The *values* are invented: up to 36
 months per KPI generated from a fixed random seed, marked illustrative, with real special causes
 built in (a shift, a trend, an outlier) and one provider (North East Essex children's community
-health) whose returns come in late, with the last two months missing.
+health) whose returns come in late, with the last two months missing. Derby's KPIs (seed 002's
+paediatric admission indicators, new birth visits, training) are illustrative throughout. Also
+illustrative: a commissioner's query on a Derby return, and two performance notices with their
+remedial action plans (Essex: plan agreed, one action overdue; Derby: plan awaited from the provider).
 
 Idempotent: KPIs are matched on (partnership, code) and returns on (KPI, period); only what is
 missing or different is written.
