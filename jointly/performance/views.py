@@ -486,12 +486,16 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     as_at = as_at_for(request, partnership)
     plan_actions = [(a, a.is_overdue(as_at)) for a in plan.actions.all()] if plan else []
     can_review = has_permission(request.user, Perm.REVIEW_RETURNS, partnership)
+    drafted = can_review and plan is not None and plan.status == "draft" and item.status == "open"
+    own = drafted and not may_decide(
+        request.user, plan.proposed_by_id, record=plan, also=[plan.modified_by_id]
+    )
     ctx = partnership_context(
         request, partnership, notice=item, plan=plan, plan_actions=plan_actions, as_at=as_at,
         form=form, close_form=close_form, history=history_for(item),
         can_draft=item.status == "open" and actions.may_draft(request.user, item),
-        can_agree=can_review and plan is not None and plan.status == "draft" and item.status == "open"
-        and may_decide(request.user, plan.proposed_by_id, record=plan, also=[plan.modified_by_id]),
+        can_agree=drafted and not own,
+        four_eyes=str(FourEyesError("remedial action plan", "agree")) if own else "",
     )  # fmt: skip
     return render(request, "performance/notice.html", ctx, status=status)
 
