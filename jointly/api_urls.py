@@ -1,8 +1,10 @@
 """REST API v1 routes (OpenAPI at /api/v1/openapi.json)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from jointly.contracts import api as contracts_api
+from jointly.core.attention_api import AttentionView
 from jointly.intentions import api as intentions_api
 from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
@@ -33,4 +35,4 @@ router.register("progress", intentions_api.ProgressViewSet)
 for module in (contracts_api, services_api, performance_api, needs_api, jobs_api):
     module.register(router)
 
-urlpatterns = router.urls
+urlpatterns = [path("attention/", AttentionView.as_view(), name="attention"), *router.urls]

@@ -298,6 +298,18 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.needs.thread.section",
     "jointly.engagement.thread.section",
 ]
+# What needs attention (the home page and /api/v1/attention/): ``source(contexts) -> items``, see
+# jointly/core/attention.py. Later apps add theirs (fund overspends, escalated risks).
+JOINTLY_ATTENTION_SOURCES: list[str] = [
+    "jointly.intentions.attention.intentions",
+    "jointly.intentions.attention.milestones",
+    "jointly.performance.attention.returns",
+    "jointly.performance.attention.kpis",
+    "jointly.contracts.attention.notice_dates",
+    "jointly.performance.attention.notices",
+    "jointly.partnerships.attention.reviews",
+    "jointly.partnerships.attention.actions",
+]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.services.demo.load",

@@ -36,6 +36,7 @@ ACTORS = [*ROLES, "outsider", "anonymous", "admin"]
 READ = set(ROLES)  # every member; a provider sees its own records only
 VIEW_ALL = READ - {"provider"}  # every contract, the pipeline, the service map
 EDIT = {"commissioner", "partnership_admin"}
+FINANCE = {"finance"}
 IMPORT_NEEDS = {"commissioner", "analyst", "partnership_admin"}
 
 
@@ -112,12 +113,14 @@ PAGES = [
     Page("contracts:detail", lambda s: f"{C}/{s.alpha.contract.pk}/", READ),
     Page("contracts:detail", lambda s: f"{C}/{s.rival.contract.pk}/", READ, rival=True),
     Page("contracts:edit", lambda s: f"{C}/{s.alpha.contract.pk}/edit/", EDIT),
-    Page("contracts:funding_new", lambda s: f"{C}/{s.alpha.contract.pk}/funding/new/", EDIT),
+    # the finance role keeps the money (issue 10.17)
+    Page("contracts:funding_new", lambda s: f"{C}/{s.alpha.contract.pk}/funding/new/", EDIT | FINANCE),
     Page(
         "contracts:funding_edit",
         lambda s: f"{C}/{s.alpha.contract.pk}/funding/{_one(s, FundingShare)}/",
-        EDIT,
+        EDIT | FINANCE,
     ),
+    Page("contracts:money", lambda s: f"{C}/{s.alpha.contract.pk}/money/", EDIT | FINANCE),
     Page("contracts:document_new", lambda s: f"{C}/{s.alpha.contract.pk}/documents/new/", EDIT),
     Page(
         "contracts:document_edit",

@@ -41,6 +41,8 @@ class Perm(StrEnum):
     """A provider: see only the contracts, services and KPIs (with their returns) its organisation provides."""
     EDIT_CONTRACTS = "edit_contracts"
     """Create and change contracts, variations, services and procurement projects."""
+    EDIT_FINANCE = "edit_finance"
+    """Change the money of contracts: funding shares, contract values and efficiency requirements."""
     APPROVE_VARIATIONS = "approve_variations"
     """Approve or reject contract variations under change control."""
     SUBMIT_RETURNS = "submit_returns"
@@ -61,8 +63,8 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     ),
     Role.ANALYST: "Reads everything; imports and analyses needs data.",
     Role.FINANCE: (
-        "Reads the partnership's plans, governance, contracts (with their values and funding shares), "
-        "services, needs and reports; changes nothing (no finance features are built yet)."
+        "Reads the partnership's plans, governance, contracts, services, needs and reports; keeps the "
+        "money current: contracts' funding shares, values and efficiency requirements."
     ),
     Role.PARTNERSHIP_ADMIN: (
         "Runs the partnership: governance, agreements, frameworks, and everything a commissioner does."
@@ -76,13 +78,13 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 
 _READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
 _COMMISSION = {
-    Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.APPROVE_VARIATIONS, Perm.REVIEW_RETURNS,
-    Perm.IMPORT_NEEDS,
+    Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.EDIT_FINANCE, Perm.APPROVE_VARIATIONS,
+    Perm.REVIEW_RETURNS, Perm.IMPORT_NEEDS,
 }  # fmt: skip
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.VIEWER: frozenset(_READ),
     Role.ANALYST: frozenset(_READ | {Perm.IMPORT_NEEDS}),
-    Role.FINANCE: frozenset(_READ),
+    Role.FINANCE: frozenset(_READ | {Perm.EDIT_FINANCE}),
     Role.COMMISSIONER: frozenset(_READ | _COMMISSION),
     Role.PARTNERSHIP_ADMIN: frozenset(_READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE}),
     Role.PROVIDER: frozenset(

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from jointly.contracts import ocds, procurement_law
+from jointly.contracts import ocds, procurement_law, rules
 from jointly.contracts.models import (
     Contract,
     ContractDocument,
@@ -79,6 +79,8 @@ def decide_variation(
             by, fresh.proposed_by_id, record=fresh, also=[fresh.modified_by_id],
             what="variation", decide="approve or reject",
         )  # fmt: skip
+        if approve and (late := rules.variation_in_term(fresh.contract, fresh.effective_date, fresh)):
+            raise ChangeControlError(late["effective_date"])
         fresh.status = VariationStatus.APPROVED if approve else VariationStatus.REJECTED
         fresh.decided_by = by if getattr(by, "pk", None) else None
         fresh.decided_on = on or timezone.localdate()

@@ -184,6 +184,20 @@ class ContractViewSet(ProviderScopedViewSet):
     )  # fmt: skip
     serializer_class = ContractSerializer
     filterset_fields = ["partnership__slug", "status", "contract_type"]
+    MONEY_FIELDS = frozenset({"value", "efficiency_percent", "efficiency_from", "version"})
+
+    def _check_write(self, partnership: Any) -> None:
+        """Commissioners change contracts; the finance role may PATCH a contract's money only
+        (``value``, ``efficiency_percent``, ``efficiency_from``)."""
+        data = self.request.data
+        if (
+            self.action == "partial_update"
+            and isinstance(data, dict)
+            and set(data) <= self.MONEY_FIELDS
+            and has_permission(self.request.user, Perm.EDIT_FINANCE, partnership)
+        ):
+            return
+        super()._check_write(partnership)
 
     @extend_schema(
         parameters=[
@@ -304,6 +318,7 @@ class FundingShareSerializer(VersionedModelSerializer):
 
 
 class FundingShareViewSet(ProviderScopedViewSet):
+    write_perm = Perm.EDIT_FINANCE  # finance and commissioners
     queryset = FundingShare.objects.select_related("contract__partnership", "commissioner")
     serializer_class = FundingShareSerializer
     partnership_path = "contract__partnership"
@@ -340,6 +355,9 @@ class VariationSerializer(VersionedModelSerializer):
         contract = _current(self, attrs, "contract")
         kind, value, new_end = (_current(self, attrs, n) for n in ("kind", "value_change", "new_end_date"))
         errors = rules.variation_terms(contract, kind, value, new_end)
+        errors.update(
+            rules.variation_in_term(contract, _current(self, attrs, "effective_date"), self.instance)
+        )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

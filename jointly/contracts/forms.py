@@ -105,6 +105,28 @@ class ContractForm(VersionedModelForm):
         return data
 
 
+class ContractMoneyForm(VersionedModelForm):
+    """The money of a contract, for the finance role: its original value and efficiency requirement
+    (the same rules as the whole contract form)."""
+
+    class Meta:
+        model = Contract
+        fields = ["value", "efficiency_percent", "efficiency_from"]
+        widgets = {"efficiency_from": forms.DateInput()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        c = self.instance
+        add_to_form(
+            self,
+            rules.contract_terms(
+                c.start_date, c.end_date, c.extension_count, c.extension_months,
+                data.get("efficiency_percent"), data.get("efficiency_from"),
+            ),
+        )  # fmt: skip
+        return data
+
+
 class FundingShareForm(VersionedModelForm):
     class Meta:
         model = FundingShare
@@ -142,6 +164,14 @@ class VariationForm(VersionedModelForm):
         raise_for(rules.variation_open(self.instance), "status")
         kind, value, new_end = data.get("kind"), data.get("value_change"), data.get("new_end_date")
         add_to_form(self, rules.variation_terms(self.instance.contract, kind, value, new_end))
+        add_to_form(
+            self,
+            rules.variation_in_term(
+                self.instance.contract,
+                data.get("effective_date"),
+                self.instance if self.instance.pk else None,
+            ),
+        )
         if value is not None and value == 0:
             self.add_error("value_change", "A value change of zero changes nothing: leave it blank.")
         return data

@@ -72,10 +72,11 @@ def detail(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Con
 
 
 def open_notices() -> QuerySet[PerformanceNotice]:
-    """Performance notices still in play: not withdrawn and whose remedial plan is not completed,
+    """Performance notices still in play: open (an agreed plan keeps its notice open until its
+    actions are done) and whose remedial plan is not completed,
     with their KPIs and the plan's actions not yet done (``plan.due_actions``)."""
     return (
-        PerformanceNotice.objects.exclude(status=NoticeStatus.WITHDRAWN)
+        PerformanceNotice.objects.filter(status=NoticeStatus.OPEN)
         .exclude(plan__status=PlanStatus.COMPLETED)
         .select_related("plan")
         .prefetch_related(

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from jointly.contracts import terms
 from jointly.contracts.models import (
     Contract,
     ContractSubcontractor,
@@ -40,6 +41,10 @@ VARIATION_DECIDED = "A decided variation cannot be changed: propose a new one."
 VALUE_CHANGE_MISSING = "A value variation needs the value change."
 NEW_END_MISSING = "A term variation needs the new end date."
 NEW_END_BEFORE_START = "The new end date must be after the contract starts."
+EFFECTIVE_AFTER_END = (
+    "A variation cannot take effect after the contract has ended ({end.day} {end:%B %Y}): "
+    "a new arrangement needs a new contract."
+)
 
 
 def contract_terms(
@@ -89,6 +94,20 @@ def variation_terms(
     if new_end_date is not None and new_end_date < contract.start_date:
         problems["new_end_date"] = NEW_END_BEFORE_START
     return problems
+
+
+def variation_in_term(
+    contract: Contract, effective_date: dt.date | None, instance: Variation | None
+) -> Problems:
+    """A variation takes effect while the contract runs: on or before its current end date (the
+    end after every other approved variation). Checked when proposed and again when approved."""
+    if effective_date is None or contract is None:
+        return {}
+    others = [v for v in contract.variations.all() if instance is None or v.pk != instance.pk]
+    end = terms.current_terms(contract.value, contract.end_date, others).end_date
+    if effective_date > end:
+        return {"effective_date": EFFECTIVE_AFTER_END.format(end=end)}
+    return {}
 
 
 def contract_reference(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("procurement/<int:pk>/conflicts/<int:child_pk>/", views.conflict_form, name="conflict_edit"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.contract_form, name="edit"),
+    path("<int:pk>/money/", views.money_form, name="money"),
     path("<int:pk>/funding/new/", views.funding_form, name="funding_new"),
     path("<int:pk>/funding/<int:child_pk>/", views.funding_form, name="funding_edit"),
     path("<int:pk>/documents/new/", views.document_form, name="document_new"),

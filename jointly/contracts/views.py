@@ -22,6 +22,7 @@ from jointly.contracts import actions, exporting, planning, queries, terms
 from jointly.contracts.forms import (
     ConflictForm,
     ContractForm,
+    ContractMoneyForm,
     DecisionForm,
     DocumentForm,
     ExpiryForm,
@@ -158,6 +159,19 @@ def contract_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     )  # fmt: skip
 
 
+def money_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A contract's value and efficiency requirement: finance (and commissioners) keep them."""
+    partnership = get_partnership(request, slug, Perm.EDIT_FINANCE)
+    instance = get_object_or_404(Contract, partnership=partnership, pk=pk)
+    form = ContractMoneyForm(request.POST or None, instance=instance)
+    return handle_versioned_form(
+        request, form, template=FORM,
+        context=partnership_context(request, partnership, heading=f"Value and efficiency: {instance.reference}",
+                                    cancel_url=instance.get_absolute_url()),
+        success_message="Contract value and efficiency saved.",
+    )  # fmt: skip
+
+
 def _child_form(
     request: HttpRequest,
     slug: str,
@@ -167,8 +181,9 @@ def _child_form(
     child_pk: int | None,
     heading: str,
     anchor: str,
+    perm: Perm = Perm.EDIT_CONTRACTS,
 ) -> HttpResponse:
-    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACTS)
+    partnership = get_partnership(request, slug, perm)
     contract = get_object_or_404(
         Contract.objects.select_related("partnership"), partnership=partnership, pk=pk
     )
@@ -184,7 +199,9 @@ def _child_form(
 
 def funding_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
     heading = "Edit funding share" if child_pk else "Add a funding share"
-    return _child_form(request, slug, pk, FundingShare, FundingShareForm, child_pk, heading, "#funding")
+    return _child_form(
+        request, slug, pk, FundingShare, FundingShareForm, child_pk, heading, "#funding", Perm.EDIT_FINANCE
+    )
 
 
 def document_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:

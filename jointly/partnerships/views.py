@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from jointly.accounts.permissions import Perm, visible_partnerships
+from jointly.core import attention
 from jointly.core.access import get_partnership
-from jointly.core.asat import as_at_for
+from jointly.core.asat import as_at_for, requested_as_at
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
@@ -30,8 +31,14 @@ from jointly.partnerships.models import Action, Agreement, Board, BoardMember, D
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs attention across the person's partnerships (each as at its own date), then the list."""
     partnerships = visible_partnerships(request.user).prefetch_related("areas")
-    return render(request, "partnerships/home.html", {"partnerships": partnerships})
+    items = attention.collect(request.user, requested_as_at(request))
+    return render(
+        request,
+        "partnerships/home.html",
+        {"partnerships": partnerships, "attention": attention.grouped(items), "attention_count": len(items)},
+    )
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,10 +24,13 @@ from rest_framework.routers import DefaultRouter
 
 from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
 from jointly.core import scoping
-from jointly.core.api import ScopedPrimaryKeyRelatedField
+from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField
 from jointly.core.approvals import FourEyesError
+from jointly.core.models import save_versioned
 from jointly.performance import actions, queries
+from jointly.performance.forms import ActionForm
 from jointly.performance.models import (
+    ActionStatus,
     CommentKind,
     Kpi,
     KpiReturn,
@@ -83,7 +87,16 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReturnRevision
-        fields = ["number", "numerator", "denominator", "value", "submitted_on", "reason", "route"]
+        fields = [
+            "number",
+            "numerator",
+            "denominator",
+            "value",
+            "submitted_on",
+            "reason",
+            "route",
+            "on_behalf",
+        ]
 
 
 class ReturnSerializer(serializers.ModelSerializer):
@@ -96,7 +109,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kpi", "kpi_id", "period", "period_start", "period_end", "due_date", "numerator",
             "denominator", "value", "status", "first_submitted_on", "last_submitted_on",
-            "revision_count", "revisions", "illustrative",
+            "revision_count", "on_behalf", "revisions", "illustrative",
         ]  # fmt: skip
 
 
@@ -134,15 +147,17 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Submit returns: ``{"partnership": slug, "rows": [{kpi, period, numerator, denominator,
         reason}, ...]}``. All rows are saved or none; 400 lists ``problems`` by row (1 = first) and
-        column."""
+        column. A commissioner may key in a provider's returns on its behalf: they are recorded with
+        ``on_behalf`` true."""
         body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         partnership = get_object_or_404(
             visible_partnerships(request.user), slug=body.validated_data["partnership"]
         )
-        if not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
-            raise PermissionDenied("Only the provider can submit returns.")
-        scope = queries.submit_scope(request.user, partnership)
+        on_behalf = queries.keys_in_on_behalf(request.user, partnership)
+        if not on_behalf and not has_permission(request.user, Perm.SUBMIT_RETURNS, partnership):
+            raise PermissionDenied("Only the provider (or a commissioner on its behalf) can submit returns.")
+        scope = None if on_behalf else queries.submit_scope(request.user, partnership)
         kpis = list(queries.kpis(partnership, scope))
         rows = body.validated_data["rows"]
         clean, problems = actions.check(rows, kpis, first_row=1)
@@ -151,7 +166,7 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 {"problems": [{"row": p.row, "column": p.column, "message": p.message} for p in problems]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.API)
+        saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.API, on_behalf=on_behalf)
         fresh = self.get_queryset().filter(pk__in=[r.pk for r in saved])
         return Response(ReturnSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -230,30 +245,68 @@ _COMMENTERS = (Perm.REVIEW_RETURNS, Perm.SUBMIT_RETURNS)
 class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RemedialAction
-        fields = ["id", "description", "owner", "due_date", "status", "completed_on"]
+        fields = ["id", "description", "owner", "due_date", "status", "completed_on", "version"]
+        read_only_fields = ["id", "version"]
 
 
 class NoticeSerializer(serializers.ModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     kpis = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    stage = serializers.CharField(read_only=True, help_text="Where the notice stands, in words")
     plan_summary = serializers.CharField(source="plan.summary", read_only=True, default="")
     plan_status = serializers.CharField(source="plan.status", read_only=True, default="")
     plan_agreed_on = serializers.DateField(source="plan.agreed_on", read_only=True, default=None)
+    plan_version = serializers.IntegerField(source="plan.version", read_only=True, default=None)
     actions = ActionSerializer(source="plan.actions", many=True, read_only=True)
     escalations = serializers.SerializerMethodField()
 
     class Meta:
         model = PerformanceNotice
         fields = [
-            "id", "contract", "kpis", "issued_on", "reason", "status", "closed_on", "plan_summary",
-            "plan_status", "plan_agreed_on", "actions", "escalations",
+            "id", "contract", "kpis", "issued_on", "reason", "status", "stage", "closed_on",
+            "closed_reason", "plan_summary", "plan_status", "plan_agreed_on", "plan_version", "actions",
+            "escalations", "illustrative", "version",
         ]  # fmt: skip
 
     def get_escalations(self, obj: PerformanceNotice) -> list[dict[str, Any]]:
         return [{"date": e.date, "level": e.level, "note": e.note} for e in obj.escalations.all()]
 
 
+class PlanDraftSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The plan's version you read (to redraft an existing draft)"
+    )
+
+
+class AgreeSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The plan's version you read")
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(min_value=1, help_text="The notice's version you read")
+
+
+class ActionWriteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="An existing action to update; omit to add one")
+    version = serializers.IntegerField(min_value=1, required=False)
+    description = serializers.CharField(required=False, max_length=5000)
+    owner = serializers.CharField(required=False, max_length=200)
+    due_date = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    completed_on = serializers.DateField(required=False, allow_null=True)
+
+
+def _step(schema_request: Any, doc: str) -> Any:
+    return extend_schema(request=schema_request, responses={200: NoticeSerializer}, description=doc)
+
+
 class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Performance notices. The provider drafts the plan (``plan``) and its actions
+    (``actions``); a commissioner other than its author agrees it (``agree``); the notice closes
+    when every action is done, or when a commissioner closes it with a reason (``close``)."""
+
     partnership_path = (
         "contract__partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
     )
@@ -263,10 +316,101 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[PerformanceNotice]:
         return (
             scoping.visible(self.request.user, PerformanceNotice.objects.all())
-            .select_related("plan")
+            .select_related("plan", "contract__partnership")
             .prefetch_related("kpis", "plan__actions", "escalations")
             .order_by("-issued_on", "-id")
         )
+
+    def _answer(self, notice: PerformanceNotice) -> Response:
+        fresh = self.get_queryset().get(pk=notice.pk)
+        return Response(NoticeSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def _drafter(self, notice: PerformanceNotice) -> None:
+        if not actions.may_draft(self.request.user, notice):
+            raise PermissionDenied("Only the provider (or a commissioner) works on the remedial action plan.")
+
+    def _reviewer(self, notice: PerformanceNotice) -> None:
+        if not has_permission(self.request.user, Perm.REVIEW_RETURNS, notice.contract.partnership):
+            raise PermissionDenied("Only commissioners agree plans and close notices.")
+
+    @_step(PlanDraftSerializer, "The provider drafts (or redrafts) its remedial action plan.")
+    @action(detail=True, methods=["post"])
+    def plan(self, request: Request, pk: str | None = None) -> Response:
+        notice = self.get_object()
+        self._drafter(notice)
+        body = PlanDraftSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            actions.save_plan(
+                notice, summary=body.validated_data["summary"],
+                expected_version=body.validated_data.get("version"), by=request.user,
+            )  # fmt: skip
+        except actions.NoticeError as exc:
+            raise Conflict(str(exc), code="notice_state") from None
+        return self._answer(notice)
+
+    @_step(ActionWriteSerializer, "Add an action to a draft plan, or update one (``id`` and ``version``).")
+    @action(detail=True, methods=["post"], url_path="actions")
+    def plan_actions(self, request: Request, pk: str | None = None) -> Response:
+        notice = self.get_object()
+        self._drafter(notice)
+        plan = getattr(notice, "plan", None)
+        if plan is None:
+            raise Conflict("Draft the plan before adding actions.", code="notice_state")
+        body = ActionWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        action_id, version = data.pop("id", None), data.pop("version", None)
+        instance = get_object_or_404(RemedialAction, plan=plan, pk=action_id) if action_id else None
+        if instance is None:
+            data.setdefault("status", ActionStatus.NOT_STARTED)
+        form = ActionForm(
+            {**({} if instance is None else ActionSerializer(instance).data), **data},
+            instance=instance,
+            plan=plan,
+        )
+        if not form.is_valid():
+            raise ValidationError(
+                {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+            )
+        saved = form.save(commit=False)
+        save_versioned(saved, expected_version=version if instance is not None else None, by=request.user)
+        actions.action_saved(saved, by=request.user)
+        return self._answer(notice)
+
+    @_step(AgreeSerializer, "A commissioner other than the plan's author agrees it (the notice stays open).")
+    @action(detail=True, methods=["post"])
+    def agree(self, request: Request, pk: str | None = None) -> Response:
+        notice = self.get_object()
+        self._reviewer(notice)
+        body = AgreeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = getattr(notice, "plan", None)
+        try:
+            if plan is None:
+                raise actions.NoticeError("The provider has not drafted a plan yet.")
+            actions.agree_plan(plan, expected_version=body.validated_data["version"], by=request.user)
+        except FourEyesError as exc:
+            raise PermissionDenied(str(exc), code="four_eyes") from None
+        except actions.NoticeError as exc:
+            raise Conflict(str(exc), code="notice_state") from None
+        return self._answer(notice)
+
+    @_step(CloseSerializer, "A commissioner closes an open notice, giving the reason.")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        notice = self.get_object()
+        self._reviewer(notice)
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            actions.close_notice(
+                notice, reason=body.validated_data["reason"],
+                expected_version=body.validated_data["version"], by=request.user,
+            )  # fmt: skip
+        except actions.NoticeError as exc:
+            raise Conflict(str(exc), code="notice_state") from None
+        return self._answer(notice)
 
 
 def register(router: DefaultRouter) -> None:

@@ -6,7 +6,10 @@ against (seed 001: 18 weeks, 4 hours, 62 days, 8 minutes), Family Nurse Partners
 000: 125 to 350) and health visitor numbers (seeds 000, 004). The *values* are invented: up to 36
 months per KPI generated from a fixed random seed, marked illustrative, with real special causes
 built in (a shift, a trend, an outlier) and one provider (North East Essex children's community
-health) whose returns come in late, with the last two months missing.
+health) whose returns come in late, with the last two months missing. Derby's KPIs (seed 002's
+paediatric admission indicators, new birth visits, training) are illustrative throughout. Also
+illustrative: a commissioner's query on a Derby return, and two performance notices with their
+remedial action plans (Essex: plan agreed, one action overdue; Derby: plan awaited from the provider).
 
 Idempotent: KPIs are matched on (partnership, code) and returns on (KPI, period); only what is
 missing or different is written.
@@ -26,7 +29,22 @@ import numpy as np
 from jointly.contracts.models import Contract
 from jointly.core.seeding import set_m2m, upsert
 from jointly.performance import returns as rules
-from jointly.performance.models import Kpi, KpiReturn, ReturnRevision, Route, TurnTheCurve
+from jointly.performance.models import (
+    ActionStatus,
+    CommentKind,
+    Kpi,
+    KpiReturn,
+    NoticeStatus,
+    PerformanceNotice,
+    PlanStatus,
+    RemedialAction,
+    RemedialPlan,
+    ReturnComment,
+    ReturnRevision,
+    ReturnStatus,
+    Route,
+    TurnTheCurve,
+)
 
 CONTRACTS_FILE = Path(__file__).resolve().parents[1] / "contracts" / "demo_data.json"
 SEED = 20140401
@@ -59,6 +77,7 @@ class DemoKpi:
 
 
 ESSEX_PAPER = "Essex commissioning intentions for children, young people and families 2013-15 (seed 000)"
+DERBY_PAPER = "Derby progress report on integrated commissioning for children, young people and families (seed 002)"
 TRAINING_NUM = "Staff in post who have completed the training at this level within the last three years"
 TRAINING_DEN = "Staff in post whose role requires training at this level"
 
@@ -110,6 +129,26 @@ KPIS: list[DemoKpi] = [
             numerator_definition="Qualified health visitors in post, full-time equivalent",
             definition="The agreed trajectory to 2015.", decimals=1,
             source="Health Visitor Implementation Plan 2011-15"),
+    # Derby (seed 002): the metrics its intention summaries name; every value and target illustrative.
+    DemoKpi("DER-C-PAED", "DER-PAED-LTC", "Emergency admissions of children for asthma, diabetes and epilepsy",
+            "count", 40, "decrease", "better_off", "national", 46.0, 4.0, "stable", tolerance=4.0,
+            unit="admissions", numerator_definition="Emergency admissions of under-19s with a primary "
+            "diagnosis of asthma, diabetes or epilepsy in the month",
+            definition="The Operating Framework paediatric indicator 2.7.", source=DERBY_PAPER + ", intention 7",
+            data_source="Hospital Episode Statistics via the commissioning support unit"),
+    DemoKpi("DER-C-PAED", "DER-PAED-LRTI", "Emergency admissions of children for lower respiratory tract infections",
+            "count", 55, "decrease", "better_off", "national", 62.0, 6.0, "stable", tolerance=5.0,
+            unit="admissions", numerator_definition="Emergency admissions of under-19s for lower respiratory "
+            "tract infections in the month",
+            definition="The Operating Framework paediatric indicator 3.4.", source=DERBY_PAPER + ", intention 7",
+            data_source="Hospital Episode Statistics via the commissioning support unit"),
+    DemoKpi("DER-C-HV", "DER-HV-NBV", "New birth visits within 14 days (Derby)", "percentage", 95, "increase",
+            "how_well", "national", 88.0, 1.2, "stable", 290,
+            numerator_definition="New birth visits carried out within 14 days of birth",
+            denominator_definition="Births notified", definition="From the health visiting dashboard.", source=DERBY_PAPER),
+    DemoKpi("DER-C-TCS", "DER-TCS-SG13", "Safeguarding training levels 1-3 (community services)", "percentage",
+            95, "increase", "how_well", "local", 95.5, 0.8, "shift_down", 350,
+            numerator_definition=TRAINING_NUM, denominator_definition=TRAINING_DEN),
     DemoKpi("CAM-C-HV", "CAM-HV-NBV", "New birth visits within 14 days", "percentage", 95, "increase",
             "how_well", "national", 93.0, 1.6, "stable", 280,
             numerator_definition="New birth visits carried out within 14 days of birth",
@@ -185,6 +224,8 @@ def load(stats: Any) -> None:
         set_m2m(kpi.outcomes, list(contract.outcomes.all()))
         _load_returns(kpi, spec, contract, np.random.default_rng([SEED, index]), stats)
     _load_curve(stats)
+    _load_queries(stats)
+    _load_notices(stats)
 
 
 def _drop_stale_demo_returns(kpi: Kpi, wanted: set[str], stats: Any) -> None:
@@ -274,3 +315,118 @@ def _load_curve(stats: Any) -> None:
             "horizon": 12,
         },
     )
+
+
+# --- Queried returns, performance notices and remedial action plans (all illustrative) -------------
+
+QUERIES = [
+    (
+        "DER-PAED-LTC",
+        "2013-07",
+        "Illustrative. July's admissions are well above June's: please check the "
+        "coding of day cases before we accept the figure.",
+    )
+]
+
+
+def _load_queries(stats: Any) -> None:
+    """A commissioner's query on a return, left open for the provider to answer."""
+    for code, period, text in QUERIES:
+        ret = KpiReturn.objects.filter(kpi__code=code, period=period).first()
+        if ret is None or ret.comments.exists():
+            continue
+        ret.status = ReturnStatus.QUERIED
+        ret.save(update_fields=["status"])
+        when = dt.datetime.combine(ret.due_date + dt.timedelta(days=3), dt.time(11, 0), tzinfo=dt.UTC)
+        ReturnComment.objects.create(kpi_return=ret, kind=CommentKind.QUERY, text=text, created_on=when)
+        stats["ReturnComment created"] += 1
+
+
+@dataclass(frozen=True)
+class DemoNotice:
+    contract: str
+    kpis: tuple[str, ...]
+    issued_on: str
+    reason: str
+    plan: str = ""  # empty: the provider has not drafted one yet
+    plan_status: str = PlanStatus.DRAFT
+    agreed_on: str | None = None
+    actions: tuple[tuple[str, str, str, str | None], ...] = ()  # description, owner, due, completed on
+
+
+NOTICES = [
+    DemoNotice(
+        "ESX-C-CH-NE",
+        ("ESX-LAC3-NE",),
+        "2013-09-16",
+        "Illustrative. Looked-after children training at level 3 has stayed near 88% against the 95% the "
+        "contract requires, and the monthly returns arrive late.",
+        "Illustrative. Train the remaining staff at level 3 by the end of December and send the returns by "
+        "the 15th of each month.",
+        PlanStatus.AGREED,
+        "2013-10-07",
+        (
+            (
+                "Run four extra level 3 sessions",
+                "Named nurse for looked-after children",
+                "2013-11-30",
+                "2013-11-28",
+            ),
+            ("Return figures by the 15th each month", "Head of performance", "2013-11-15", None),
+        ),
+    ),
+    DemoNotice(
+        "DER-C-PAED",
+        ("DER-PAED-LTC",),
+        "2013-09-02",
+        "Illustrative. Emergency admissions of children for asthma, diabetes and epilepsy have been above "
+        "the planned level for three months running.",
+    ),
+]
+
+
+def _demo_provider(contract: Contract) -> Any:
+    """The demo sign-in of the contract's provider (it drafts the plan), if demo users were loaded."""
+    from jointly.accounts.models import Membership
+
+    m = (
+        Membership.objects.filter(
+            organisation_id=contract.provider_id,
+            partnership=contract.partnership,
+            user__email__endswith="@jointly.test",
+        )
+        .select_related("user")
+        .first()
+    )
+    return m.user if m is not None else None
+
+
+def _load_notices(stats: Any) -> None:
+    """Performance notices with remedial action plans: one agreed with an action overdue (Essex),
+    one awaiting the provider's plan (Derby). Matched on (contract, issue date)."""
+    for spec in NOTICES:
+        contract = Contract.objects.filter(reference=spec.contract).select_related("partnership").first()
+        kpis = list(Kpi.objects.filter(code__in=spec.kpis, contract=contract))
+        if contract is None or len(kpis) != len(spec.kpis):
+            stats["PerformanceNotice skipped (demo contract or KPI missing)"] += 1
+            continue
+        notice = upsert(
+            PerformanceNotice, stats, {"contract": contract, "issued_on": dt.date.fromisoformat(spec.issued_on)},
+            {"reason": spec.reason, "status": NoticeStatus.OPEN, "illustrative": True},
+        )  # fmt: skip
+        set_m2m(notice.kpis, kpis)
+        if not spec.plan:
+            continue
+        provider = _demo_provider(contract)
+        plan = upsert(
+            RemedialPlan, stats, {"notice": notice},
+            {"summary": spec.plan, "status": spec.plan_status, "illustrative": True, "proposed_by": provider,
+             "agreed_on": dt.date.fromisoformat(spec.agreed_on) if spec.agreed_on else None},
+        )  # fmt: skip
+        for description, owner, due, done in spec.actions:
+            upsert(
+                RemedialAction, stats, {"plan": plan, "description": description},
+                {"owner": owner, "due_date": dt.date.fromisoformat(due),
+                 "status": ActionStatus.DONE if done else ActionStatus.IN_PROGRESS,
+                 "completed_on": dt.date.fromisoformat(done) if done else None},
+            )  # fmt: skip

@@ -10,7 +10,15 @@ from django import forms
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
 from jointly.core.uploads import max_upload_bytes, too_large_message
 from jointly.performance import returns
-from jointly.performance.models import Kpi, PlanStatus, RemedialAction, RemedialPlan, TurnTheCurve
+from jointly.performance.models import (
+    ActionStatus,
+    Kpi,
+    NoticeStatus,
+    PlanStatus,
+    RemedialAction,
+    RemedialPlan,
+    TurnTheCurve,
+)
 
 
 class KpiForm(VersionedModelForm):
@@ -82,9 +90,10 @@ class NoticeForm(GovUKFormMixin, forms.Form):
     kpis = forms.ModelMultipleChoiceField(
         label="KPIs the notice is about", queryset=Kpi.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    reason = forms.CharField(label="Performance failure", widget=forms.Textarea)
-    plan_summary = forms.CharField(
-        label="Remedial action plan: what must improve, by when", widget=forms.Textarea
+    reason = forms.CharField(
+        label="Performance failure",
+        widget=forms.Textarea,
+        help_text="The provider then drafts a remedial action plan for you to agree.",
     )
 
     def __init__(self, *args: Any, kpis: Any, **kwargs: Any) -> None:
@@ -93,18 +102,33 @@ class NoticeForm(GovUKFormMixin, forms.Form):
 
 
 class PlanForm(VersionedModelForm):
+    """The provider drafts (or redrafts) its remedial action plan. Only a draft of an open notice
+    changes; it is agreed with "Agree plan" on the notice, by someone other than its author."""
+
     class Meta:
         model = RemedialPlan
-        fields = ["summary", "status"]
+        fields = ["summary"]
+        labels = {"summary": "Remedial action plan: what will improve, how and by when"}
 
-    def clean_status(self) -> str:
-        """A draft leaves draft only through "Agree plan", where four eyes apply."""
-        status = self.cleaned_data["status"]
-        if self.instance.pk and self.instance.status == PlanStatus.DRAFT and status != PlanStatus.DRAFT:
-            raise forms.ValidationError(
-                "A draft plan is agreed with “Agree plan and close notice”, by someone other than its author."
-            )
-        return status
+    def __init__(self, *args: Any, notice: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.notice = notice
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = plan_problem(self.instance.notice, self.instance if self.instance.pk else None)
+        if problem:
+            raise forms.ValidationError(problem)
+        return data
+
+
+def plan_problem(notice: Any, plan: Any) -> str | None:
+    """Why a plan cannot be drafted now (None when it can): a closed notice or an agreed plan."""
+    if notice.status != NoticeStatus.OPEN:
+        return f"This notice is {notice.get_status_display().lower()}: its plan no longer changes."
+    if plan is not None and plan.status != PlanStatus.DRAFT:
+        return "The plan is agreed: it no longer changes (update its actions instead)."
+    return None
 
 
 class ActionForm(VersionedModelForm):
@@ -116,6 +140,24 @@ class ActionForm(VersionedModelForm):
     def __init__(self, *args: Any, plan: RemedialPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        plan = self.instance.plan
+        if plan.notice.status != NoticeStatus.OPEN:
+            raise forms.ValidationError(
+                f"This notice is {plan.notice.get_status_display().lower()}: its actions no longer change."
+            )
+        if self.instance.pk is None and plan.status != PlanStatus.DRAFT:
+            raise forms.ValidationError("The plan is agreed: actions are added only to a draft plan.")
+        if data.get("status") == ActionStatus.DONE and not data.get("completed_on"):
+            self.add_error("completed_on", "Say when the action was done.")
+        return data
+
+
+class CloseNoticeForm(GovUKFormMixin, forms.Form):
+    reason = forms.CharField(label="Reason for closing the notice", widget=forms.Textarea, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class EscalationForm(GovUKFormMixin, forms.Form):

@@ -203,12 +203,17 @@ class KpiReturn(VersionedModel):
     first_submitted_on = models.DateTimeField(default=timezone.now)
     last_submitted_on = models.DateTimeField(default=timezone.now)
     revision_count = models.PositiveSmallIntegerField(default=1)
+    on_behalf = models.BooleanField(
+        "keyed in by the commissioner on the provider's behalf",
+        default=False,
+        help_text="The latest figures were keyed in by a commissioner for a provider without the means to",
+    )
     illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
     public_fields = (
         "kpi", "period", "period_start", "period_end", "due_date", "numerator", "denominator", "value",
-        "status", "first_submitted_on", "last_submitted_on", "revision_count", "illustrative",
+        "status", "first_submitted_on", "last_submitted_on", "revision_count", "on_behalf", "illustrative",
     )  # fmt: skip
 
     class Meta:
@@ -248,6 +253,7 @@ class ReturnRevision(models.Model):
     submitted_on = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
     route = models.CharField(max_length=8, choices=Route.choices)
+    on_behalf = models.BooleanField("keyed in by the commissioner on the provider's behalf", default=False)
 
     history = HistoricalRecords()
     public_fields = (
@@ -260,6 +266,7 @@ class ReturnRevision(models.Model):
         "submitted_on",
         "reason",
         "route",
+        "on_behalf",
     )
     personal_fields = ("submitted_by",)
 
@@ -304,13 +311,18 @@ class ReturnComment(models.Model):
 
 
 class NoticeStatus(models.TextChoices):
-    OPEN = "open", "Open: plan awaited"
-    CLOSED = "closed", "Closed: plan agreed"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class PerformanceNotice(VersionedModel):
-    """A contract performance notice about one or more KPIs; closed when its plan is agreed."""
+    """A contract performance notice about one or more KPIs.
+
+    It stays open while its remedial action plan is awaited, drafted or being carried out; it
+    closes when the agreed plan's actions are all done, or when a commissioner closes it with a
+    reason (``closed_reason``). Agreeing the plan alone does not close it.
+    """
 
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.PROTECT, related_name="performance_notices"
@@ -320,9 +332,19 @@ class PerformanceNotice(VersionedModel):
     reason = models.TextField(help_text="The performance failure the notice is about")
     status = models.CharField(max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(
+        "reason for closing",
+        blank=True,
+        help_text="Why a commissioner closed the notice (empty when its plan was completed)",
+    )
+    closed_by = recorded_person()
+    illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords(m2m_fields=[kpis])
-    public_fields = ("contract", "kpis", "issued_on", "reason", "status", "closed_on")
+    public_fields = (
+        "contract", "kpis", "issued_on", "reason", "status", "closed_on", "closed_reason", "illustrative",
+    )  # fmt: skip
+    personal_fields = ("closed_by",)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -333,6 +355,18 @@ class PerformanceNotice(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("performance:notice", args=[self.contract.partnership.slug, self.pk])
+
+    @property
+    def stage(self) -> str:
+        """Where the notice stands, in words (uses the prefetched plan and actions)."""
+        if self.status != NoticeStatus.OPEN:
+            return self.get_status_display()
+        plan = getattr(self, "plan", None)
+        if plan is None:
+            return "Open: remedial action plan awaited from the provider"
+        if plan.status == PlanStatus.DRAFT:
+            return "Open: plan drafted, awaiting the commissioner's agreement"
+        return "Open: plan agreed, actions under way"
 
 
 class PlanStatus(models.TextChoices):
@@ -348,9 +382,10 @@ class RemedialPlan(VersionedModel):
     agreed_on = models.DateField(null=True, blank=True)
     proposed_by = recorded_person("Who drafted it (they cannot agree it); empty when not recorded")
     agreed_by = recorded_person()
+    illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
-    public_fields = ("notice", "summary", "status", "agreed_on")
+    public_fields = ("notice", "summary", "status", "agreed_on", "illustrative")
     personal_fields = ("proposed_by", "agreed_by")
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from jointly.accounts.permissions import Perm, Scope, scope_for
+from jointly.accounts.permissions import Perm, Scope, has_permission, scope_for
 from jointly.contracts.models import Contract
 from jointly.core.access import get_scope
 from jointly.partnerships.models import Partnership
@@ -39,6 +39,14 @@ def submit_scope(user: Any, partnership: Partnership) -> Scope:
         every=None,
         own=Perm.SUBMIT_RETURNS,
         message="Only the provider can submit returns.",
+    )
+
+
+def keys_in_on_behalf(user: Any, partnership: Partnership) -> bool:
+    """Does ``user`` key in returns on a provider's behalf here? A commissioner who is not
+    themselves a provider may, for a small provider without the means (recorded on the return)."""
+    return has_permission(user, Perm.REVIEW_RETURNS, partnership) and not has_permission(
+        user, Perm.SUBMIT_RETURNS, partnership
     )
 
 

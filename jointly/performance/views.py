@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from jointly.accounts.permissions import Perm, Scope, has_permission
 from jointly.core import uploads
 from jointly.core.access import get_partnership, require
-from jointly.core.approvals import FourEyesError
+from jointly.core.approvals import FourEyesError, may_decide
 from jointly.core.asat import as_at_for
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
@@ -31,6 +31,7 @@ from jointly.performance import actions, analysis, charts, queries, reports
 from jointly.performance import returns as rules
 from jointly.performance.forms import (
     ActionForm,
+    CloseNoticeForm,
     EscalationForm,
     KpiForm,
     NoticeForm,
@@ -48,7 +49,6 @@ from jointly.performance.models import (
     PerformanceNotice,
     Quadrant,
     RemedialAction,
-    RemedialPlan,
     Route,
     TurnTheCurve,
 )
@@ -198,10 +198,19 @@ def kpi_form(request: HttpRequest, slug: str, code: str | None = None) -> HttpRe
 
 
 def _submittable(request: HttpRequest, partnership: Any, contract: Any) -> list[Kpi]:
+    """The KPIs the person may return for: the provider's own; every KPI of the contract for a
+    commissioner keying in on the provider's behalf (:func:`_on_behalf`)."""
+    if _on_behalf(request, partnership):
+        return list(queries.kpis(partnership).filter(contract=contract))
     scope = queries.submit_scope(request.user, partnership)
     if not scope.allows(contract.provider_id):
         raise Http404("No such contract.")
     return list(queries.kpis(partnership, scope).filter(contract=contract))
+
+
+def _on_behalf(request: HttpRequest, partnership: Any) -> bool:
+    """A commissioner (not the provider) keys in a small provider's figures: recorded as such."""
+    return queries.keys_in_on_behalf(request.user, partnership)
 
 
 def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
@@ -229,7 +238,13 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     )
     if grid.is_valid():
         try:
-            actions.submit_returns(grid.clean_rows, kpis, by=request.user, route=Route.WEB)
+            actions.submit_returns(
+                grid.clean_rows,
+                kpis,
+                by=request.user,
+                route=Route.WEB,
+                on_behalf=_on_behalf(request, partnership),
+            )
         except StaleEdit:
             grid.problems = [
                 rules.Problem(
@@ -249,6 +264,7 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
         frequency=frequency,
         rows=rows_out,
         problems=problems,
+        on_behalf=_on_behalf(request, partnership),
     )
     return render(request, "performance/return_form.html", ctx, status=400 if problems else 200)
 
@@ -280,7 +296,13 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
             clean, problems = actions.check(rows, kpis, table=True)
             if not problems:
                 try:
-                    saved = actions.submit_returns(clean, kpis, by=request.user, route=Route.FILE)
+                    saved = actions.submit_returns(
+                        clean,
+                        kpis,
+                        by=request.user,
+                        route=Route.FILE,
+                        on_behalf=_on_behalf(request, partnership),
+                    )
                 except StaleEdit:
                     problems = [
                         rules.Problem(0, "", "someone else changed these returns meanwhile: upload again")
@@ -294,8 +316,9 @@ def upload(request: HttpRequest, slug: str, contract_id: int) -> HttpResponse:
                         messages.warning(request, f"Check: {group}")
                     return HttpResponseRedirect(reverse("performance:contract", args=[slug, contract.pk]))
     ctx = partnership_context(
-        request, partnership, contract=contract, form=form, problems=problems, kpis=kpis
-    )
+        request, partnership, contract=contract, form=form, problems=problems, kpis=kpis,
+        on_behalf=_on_behalf(request, partnership),
+    )  # fmt: skip
     status = 400 if request.method == "POST" else 200
     return render(request, "performance/upload.html", ctx, status=status)
 
@@ -385,13 +408,11 @@ def notice_new(request: HttpRequest, slug: str, contract_id: int) -> HttpRespons
     form = NoticeForm(request.POST or None, kpis=kpi_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         notice = actions.raise_notice(
-            contract,
-            list(form.cleaned_data["kpis"]),
-            reason=form.cleaned_data["reason"],
-            plan_summary=form.cleaned_data["plan_summary"],
-            by=request.user,
+            contract, list(form.cleaned_data["kpis"]), reason=form.cleaned_data["reason"], by=request.user
         )
-        messages.success(request, "Performance notice issued; add the plan's actions.")
+        messages.success(
+            request, "Performance notice issued; the provider now drafts its remedial action plan."
+        )
         return HttpResponseRedirect(notice.get_absolute_url())
     ctx = partnership_context(
         request,
@@ -408,42 +429,78 @@ def _notice(partnership: Any, scope: Scope, pk: int) -> PerformanceNotice:
     return get_object_or_404(queries.notices(partnership, scope), pk=pk)
 
 
+def _notice_post(request: HttpRequest, partnership: Any, item: PerformanceNotice, close_form: Any) -> int:
+    """Agree the plan, close the notice or log an escalation (commissioners); the HTTP status of
+    a refusal, or 0 when done (the caller redirects)."""
+    require(request, Perm.REVIEW_RETURNS, partnership)
+    action = request.POST.get("action")
+    try:
+        if action == "agree":
+            plan = getattr(item, "plan", None)
+            if plan is None:
+                raise actions.NoticeError("The provider has not drafted a plan yet.")
+            actions.agree_plan(plan, expected_version=_int(request.POST.get("version")), by=request.user)
+            messages.success(request, "Plan agreed; the notice stays open until its actions are done.")
+            return 0
+        if action == "close":
+            if not close_form.is_valid():
+                return 400
+            actions.close_notice(
+                item, reason=close_form.cleaned_data["reason"],
+                expected_version=close_form.cleaned_data["version"], by=request.user,
+            )  # fmt: skip
+            messages.success(request, "Notice closed.")
+            return 0
+    except StaleEdit:
+        messages.error(request, "Someone else changed this meanwhile; check it and try again.")
+        return 409
+    except FourEyesError as exc:
+        messages.error(request, str(exc))
+        return 403
+    except actions.NoticeError as exc:
+        messages.error(request, str(exc))
+        return 409
+    raise Http404("Unknown action")
+
+
 def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership, scope = queries.access(request, slug)
     item = _notice(partnership, scope, pk)
-    form = EscalationForm(request.POST if request.POST.get("action") == "escalate" else None)
-    status = 400 if request.method == "POST" else 200
+    action = request.POST.get("action")
+    form = EscalationForm(request.POST if action == "escalate" else None)
+    close_form = CloseNoticeForm(
+        request.POST if action == "close" else None, initial={"version": item.version}
+    )
+    status = 200
     if request.method == "POST":
-        require(request, Perm.REVIEW_RETURNS, partnership)
-        action = request.POST.get("action")
-        if action == "agree":
-            try:
-                actions.agree_plan(
-                    item.plan, expected_version=_int(request.POST.get("version")), by=request.user
+        if action == "escalate":
+            require(request, Perm.REVIEW_RETURNS, partnership)
+            if form.is_valid():
+                actions.escalate(
+                    item, level=form.cleaned_data["level"], note=form.cleaned_data["note"], by=request.user
                 )
-            except StaleEdit:
-                messages.error(request, "The plan was changed by someone else; check it and agree again.")
-            except FourEyesError as exc:
-                messages.error(request, str(exc))
-                status = 403
-            else:
-                messages.success(request, "Plan agreed; the notice is closed.")
-            if status != 403:
+                messages.success(request, "Escalation logged.")
                 return HttpResponseRedirect(request.path)
-        if action == "escalate" and form.is_valid():
-            actions.escalate(
-                item, level=form.cleaned_data["level"], note=form.cleaned_data["note"], by=request.user
-            )
-            messages.success(request, "Escalation logged.")
-            return HttpResponseRedirect(request.path)
-        if action not in ("agree", "escalate"):
-            raise Http404("Unknown action")
+            status = 400
+        else:
+            status = _notice_post(request, partnership, item, close_form)
+            if status in (0, 409):
+                return HttpResponseRedirect(request.path)
+            item = _notice(partnership, scope, pk)
     plan = getattr(item, "plan", None)
     as_at = as_at_for(request, partnership)
     plan_actions = [(a, a.is_overdue(as_at)) for a in plan.actions.all()] if plan else []
+    can_review = has_permission(request.user, Perm.REVIEW_RETURNS, partnership)
+    drafted = can_review and plan is not None and plan.status == "draft" and item.status == "open"
+    own = drafted and not may_decide(
+        request.user, plan.proposed_by_id, record=plan, also=[plan.modified_by_id]
+    )
     ctx = partnership_context(
         request, partnership, notice=item, plan=plan, plan_actions=plan_actions, as_at=as_at,
-        form=form, history=history_for(item),
+        form=form, close_form=close_form, history=history_for(item),
+        can_draft=item.status == "open" and actions.may_draft(request.user, item),
+        can_agree=drafted and not own,
+        four_eyes=str(FourEyesError("remedial action plan", "agree")) if own else "",
     )  # fmt: skip
     return render(request, "performance/notice.html", ctx, status=status)
 
@@ -455,17 +512,24 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _drafting(request: HttpRequest, slug: str, pk: int) -> tuple[Any, PerformanceNotice]:
+    """The notice whose plan the person may work on: its provider, or a commissioner."""
     partnership, scope = queries.access(request, slug)
-    require(request, Perm.REVIEW_RETURNS, partnership)
     item = _notice(partnership, scope, pk)
-    form = PlanForm(request.POST or None, instance=item.plan)
+    if not actions.may_draft(request.user, item):
+        raise PermissionDenied("Only the provider (or a commissioner) works on the remedial action plan.")
+    return partnership, item
+
+
+def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership, item = _drafting(request, slug, pk)
+    form = PlanForm(request.POST or None, instance=getattr(item, "plan", None), notice=item)
     return handle_versioned_form(
         request,
         form,
         template="partnerships/form.html",
         context=partnership_context(
-            request, partnership, heading="Edit remedial action plan", cancel_url=item.get_absolute_url()
+            request, partnership, heading="Remedial action plan", cancel_url=item.get_absolute_url()
         ),
         success_message="Plan saved.",
         success_url=item.get_absolute_url(),
@@ -473,13 +537,13 @@ def plan_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None = None) -> HttpResponse:
-    partnership, scope = queries.access(request, slug)
-    require(request, Perm.REVIEW_RETURNS, partnership)
-    item = _notice(partnership, scope, pk)
-    plan: RemedialPlan = item.plan
+    partnership, item = _drafting(request, slug, pk)
+    plan = getattr(item, "plan", None)
+    if plan is None:
+        raise Http404("Draft the plan before adding actions.")
     instance = get_object_or_404(RemedialAction, plan=plan, pk=action_id) if action_id else None
     form = ActionForm(request.POST or None, instance=instance, plan=plan)
-    return handle_versioned_form(
+    response = handle_versioned_form(
         request,
         form,
         template="partnerships/form.html",
@@ -492,6 +556,9 @@ def action_form(request: HttpRequest, slug: str, pk: int, action_id: int | None 
         success_message="Action saved.",
         success_url=item.get_absolute_url() + "#actions",
     )
+    if response.status_code == 302:
+        actions.action_saved(form.instance, by=request.user)
+    return response
 
 
 # --- Turn the curve: of a KPI, or of a population indicator in one of the partnership's areas ----

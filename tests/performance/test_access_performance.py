@@ -110,15 +110,17 @@ PAGES = [
     Page("contract", lambda p: f"{C}/contracts/{p.contract.pk}/", READ),
     Page("contract_summary", lambda p: f"{C}/contracts/{p.contract.pk}/summary/", READ),
     Page("contract_scorecard", lambda p: f"{C}/contracts/{p.contract.pk}/scorecard/", READ),
-    Page("return_form", lambda p: f"{C}/contracts/{p.contract.pk}/return/", SUBMIT),
-    Page("upload", lambda p: f"{C}/contracts/{p.contract.pk}/upload/", SUBMIT),
+    # commissioners key in returns on a small provider's behalf (issue 10.17)
+    Page("return_form", lambda p: f"{C}/contracts/{p.contract.pk}/return/", SUBMIT | REVIEW),
+    Page("upload", lambda p: f"{C}/contracts/{p.contract.pk}/upload/", SUBMIT | REVIEW),
     Page("template", lambda p: f"{C}/contracts/{p.contract.pk}/template/", READ),
     Page("notice_new", lambda p: f"{C}/contracts/{p.contract.pk}/notices/new/", REVIEW),
     Page("return", lambda p: f"{C}/returns/{ret(p).pk}/", READ),
     Page("notice", lambda p: f"{C}/notices/{notice(p).pk}/", READ),
-    Page("plan_edit", lambda p: f"{C}/notices/{notice(p).pk}/plan/", REVIEW),
-    Page("action_new", lambda p: f"{C}/notices/{notice(p).pk}/actions/new/", REVIEW),
-    Page("action_edit", lambda p: f"{C}/notices/{notice(p).pk}/actions/{action_id(p)}/", REVIEW),
+    # the provider drafts its remedial action plan; commissioners may too (issue 10.16)
+    Page("plan_edit", lambda p: f"{C}/notices/{notice(p).pk}/plan/", REVIEW | SUBMIT),
+    Page("action_new", lambda p: f"{C}/notices/{notice(p).pk}/actions/new/", REVIEW | SUBMIT),
+    Page("action_edit", lambda p: f"{C}/notices/{notice(p).pk}/actions/{action_id(p)}/", REVIEW | SUBMIT),
     # Another provider's contract: the provider gets 404 as if it did not exist.
     Page("kpi", lambda p: f"{C}/kpis/AMB-8/", READ, True),
     Page("curve", lambda p: f"{C}/kpis/AMB-8/curve/", READ, True),
@@ -128,6 +130,7 @@ PAGES = [
     Page("template", lambda p: f"{C}/contracts/{p.other_contract.pk}/template/", READ, True),
     Page("return", lambda p: f"{C}/returns/{ret(p, True).pk}/", READ, True),
     Page("notice", lambda p: f"{C}/notices/{notice(p, True).pk}/", READ, True),
+    Page("plan_edit", lambda p: f"{C}/notices/{notice(p, True).pk}/plan/", REVIEW | SUBMIT, True),
 ]
 
 

@@ -162,12 +162,14 @@ def test_turn_the_curve_and_pack_docx_open(perf, client_for):
     assert "Staff turnover" in text and "Council – LSCB" in text and len(doc.tables[0].rows) == 7
 
 
-def test_remedial_plan_flow_closes_the_notice_when_agreed(perf, client_for):
+def test_remedial_plan_flow_keeps_the_notice_open_when_agreed(perf, client_for):
+    """Agreeing the plan no longer closes the notice (issue 10.16: tests/performance/test_remedial_and_change_control.py)."""
     c = client_for(perf.w.users["commissioner"])
     url = f"/p/alpha/performance/contracts/{perf.contract.pk}/notices/new/"
-    assert c.post(url, {"reason": "x", "plan_summary": "y"}).status_code == 400  # no KPI chosen
-    response = c.post(url, {"kpis": [perf.kpi.pk], "reason": "Below 95%", "plan_summary": "Recover by March"})
+    assert c.post(url, {"reason": "x"}).status_code == 400  # no KPI chosen
+    response = c.post(url, {"kpis": [perf.kpi.pk], "reason": "Below 95%"})
     notice_url = response["Location"]
+    assert c.post(notice_url + "plan/", {"summary": "Recover by March"}).status_code == 302
     response = c.post(
         notice_url + "actions/new/",
         {
@@ -188,11 +190,10 @@ def test_remedial_plan_flow_closes_the_notice_when_agreed(perf, client_for):
     assert admin.post(notice_url, {"action": "agree", "version": plan_version}).status_code == 302
     c = client_for(perf.w.users["commissioner"])
     n = perf.contract.performance_notices.get()
-    assert n.status == "closed" and n.closed_on and n.plan.status == "agreed"
+    assert n.status == "open" and n.closed_on is None and n.plan.status == "agreed"
     assert n.escalations.get().level == "Director" and n.plan.actions.get().owner == "Head of L&D"
     page = c.get(f"/p/alpha/performance/contracts/{perf.contract.pk}/").content.decode()
-    assert "Closed: plan agreed" in page
-    assert "Below 95%" in c.get("/p/alpha/performance/pack/").content.decode() or "Closed" in page
+    assert "plan agreed, actions under way" in page
 
 
 def test_kpi_form_creates_on_a_contract_and_refuses_bad_input(perf, client_for):
