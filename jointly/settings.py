@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jointly.contracts",
     "jointly.performance",
     "jointly.needs",
+    "jointly.risks",
     "jointly.jobs",
     "jointly.demo",
 ]
@@ -294,6 +295,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.risks.thread.section",
 ]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
@@ -301,6 +303,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.contracts.demo.load",
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
+    "jointly.risks.demo.load",
     "jointly.accounts.demo.load",
 ]
 

@@ -55,6 +55,13 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]
     ("contracts", "Contracts", "contracts:register", ("view_contracts", "view_own_contracts"), ()),
     ("performance", "Performance", "performance:index", ("view_contracts", "view_own_contracts"), ()),
     ("needs", "Needs", "needs:index", ("view_needs",), ()),
+    (
+        "risks",
+        "Risks",
+        "risks:register",
+        ("view_planning", "view_own_contracts"),
+        (("Register", "risks:register"), ("Heat map", "risks:heat_map"), ("Matrix", "risks:matrix")),
+    ),
 ]
 
 
