@@ -307,6 +307,9 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.accounts.demo.load",
 ]
 
+# `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.
+JOINTLY_EXPORTS: dict[str, str] = {"risks": "jointly.risks.exporting.export_command"}
+
 # Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the
 # privacy notice and the phase banner's "Tell us about a problem".
 JOINTLY_OPERATOR = os.environ.get("JOINTLY_OPERATOR", "the organisation that runs this copy of Jointly")

@@ -29,3 +29,38 @@ def rows(risks: Iterable[Risk], matrix: scoring.Matrix) -> Iterator[list[Any]]:
             _blank(r.current_impact), _blank(r.current_likelihood), _blank(r.current_rating),
             _blank(r.target_rating), r.owner, r.status, r.review_due.isoformat() if r.review_due else "",
         ]  # fmt: skip
+
+
+def write_register(partnership: Any, output: str, out: Any) -> int:
+    """Write a partnership's register as CSV or XLSX (by ``output``'s suffix; ``-`` = CSV to ``out``).
+
+    The command-line export: ``jointly export risks`` and ``jointly risks export``. Returns the count."""
+    from pathlib import Path
+
+    from jointly.core.exports import write_csv, xlsx_bytes
+    from jointly.risks import queries
+
+    matrix = queries.matrix_for(partnership)
+    risks = list(queries.listing(partnership).order_by("reference"))
+    if output == "-":
+        write_csv(out, HEADERS, rows(risks, matrix))
+    elif output.lower().endswith(".xlsx"):
+        Path(output).write_bytes(xlsx_bytes("Risks", HEADERS, rows(risks, matrix)))
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            write_csv(handle, HEADERS, rows(risks, matrix))
+    return len(risks)
+
+
+def export_command(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    """``jointly export risks --partnership SLUG --output FILE`` (hooked in through JOINTLY_EXPORTS)."""
+    from django.core.management.base import CommandError
+
+    from jointly.partnerships.models import Partnership
+
+    partnership = Partnership.objects.filter(slug=options["partnership"]).first()
+    if partnership is None:
+        raise CommandError(f"No partnership with slug {options['partnership']!r}.")
+    count = write_register(partnership, options["output"], stdout)
+    if options["output"] != "-":
+        stderr.write(f"Wrote {count} risks to {options['output']}.")

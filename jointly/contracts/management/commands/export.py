@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
 
 from jointly.contracts import exporting, ocds
 from jointly.partnerships.models import Partnership
@@ -16,7 +18,10 @@ class Command(BaseCommand):
     help = "Export a partnership's contracts and procurement as an OCDS 1.1 release (or record) package."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["ocds"], help="What to export (ocds)")
+        others = list(getattr(settings, "JOINTLY_EXPORTS", {}))
+        parser.add_argument(
+            "what", choices=["ocds", *others], help="What to export: " + ", ".join(["ocds", *others])
+        )
         parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
         parser.add_argument("--output", required=True, help="File to write ('-' for standard output)")
         parser.add_argument("--records", action="store_true", help="Write a record package instead")
@@ -25,6 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        other = getattr(settings, "JOINTLY_EXPORTS", {}).get(options["what"])
+        if other is not None:  # another app's export (JOINTLY_EXPORTS in settings)
+            import_string(other)(options, self.stdout, self.stderr)
+            return
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(f"No partnership with slug {options['partnership']!r}.")
