@@ -281,3 +281,40 @@ def api_token(user: User, name: str = "Test token") -> str:
 
     limit = token_max_lifetime(user)
     return ApiToken.objects.issue(user, name, expires_at=None if limit is None else timezone.now() + limit)[1]
+
+
+# --- risks (jointly/risks) ------------------------------------------------------------------------
+
+
+def risk(p: Partnership, **kw: Any) -> Any:
+    from jointly.risks.models import Risk
+
+    values = {"reference": f"R{n()}", "title": "A risk", "inherent_impact": 4, "inherent_likelihood": 3, **kw}
+    return Risk.objects.create(partnership=p, **values)
+
+
+def risk_matrix(p: Partnership, **kw: Any) -> Any:
+    from jointly.risks.models import RiskMatrix
+
+    return RiskMatrix.objects.create(partnership=p, **kw)
+
+
+def risk_control(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskControl
+
+    return RiskControl.objects.create(risk=r, **{"description": "A control", "assurance": "limited", **kw})
+
+
+def risk_action(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskAction
+
+    return RiskAction.objects.create(
+        risk=r, **{"description": "An action", "due_on": dt.date(2014, 3, 31), **kw}
+    )
+
+
+def risk_review(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskReview
+
+    values = {"reviewed_on": dt.date(2014, 1, 1), "impact": 4, "likelihood": 3, **kw}
+    return RiskReview.objects.create(risk=r, **values)
