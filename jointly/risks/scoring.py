@@ -115,7 +115,11 @@ def matrix_problems(bounds: Sequence[int], labels: Sequence[str]) -> dict[str, s
                 f"The {key} band ({low}–{high}) holds no rating a 5×5 matrix can give: "
                 "each bound must be above the one before."
             )
-    errors.pop("extreme_max", None)  # fixed at 25: a problem there is the high bound's
+    if "extreme_max" in errors:  # the top band always ends at 25: an empty one is the high bound's fault
+        errors.pop("extreme_max")
+        errors.setdefault(
+            "high_max", f"The high bound must be below {MAX_RATING}, leaving the top band a rating."
+        )
     seen: set[str] = set()
     for key, label in zip(BAND_KEYS, labels, strict=True):
         name = (label or "").strip()
