@@ -79,11 +79,6 @@ class RiskSerializer(VersionedModelSerializer):
             "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
-        extra_kwargs = {
-            name: {"min_value": 1, "max_value": 5}
-            for name in ("inherent_impact", "inherent_likelihood", "current_impact", "current_likelihood",
-                         "target_impact", "target_likelihood")
-        }  # fmt: skip
 
     def _matrix(self, obj: Risk) -> scoring.Matrix:
         cache = self.context.setdefault("_matrices", {})

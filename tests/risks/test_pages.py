@@ -256,8 +256,8 @@ def test_overdue_review_and_action_as_at_a_date(rw, client_for):
     assert "Review overdue" not in client.get(f"{R}/?as_at=2014-01-31").content.decode()
     assert "Review overdue" in client.get(f"{R}/?as_at=2014-02-01").content.decode()
     detail = client.get(f"{R}/{risk.pk}/?as_at=2014-04-01").content.decode()
-    assert "Overdue" in detail  # the action was due 2014-03-31
-    assert "Overdue" not in client.get(f"{R}/{risk.pk}/?as_at=2014-03-31").content.decode()
+    assert ">Overdue</strong>" in detail  # the action was due 2014-03-31
+    assert ">Overdue</strong>" not in client.get(f"{R}/{risk.pk}/?as_at=2014-03-31").content.decode()
     assert client.get(f"{R}/?as_at=2014-13-01").status_code == 400
 
 
