@@ -17,7 +17,7 @@ from jointly.core.imports import FILE, ImportRefused, Limits, Problem, shown
 from jointly.core.models import save_versioned
 from jointly.partnerships.models import Partnership
 from jointly.risks import actions, rules
-from jointly.risks.models import Risk, RiskStatus
+from jointly.risks.models import Risk, RiskReview, RiskStatus
 
 REQUIRED = ["reference", "title"]
 OPTIONAL = [
@@ -164,12 +164,23 @@ def import_risks(
         for row in cleaned:
             risk = existing.get(row["reference"].lower()) or Risk(partnership=partnership)
             is_new = risk.pk is None
+            before = (risk.current_impact, risk.current_likelihood)
             for name in FIELDS:
                 if name in row:
                     setattr(risk, name, row[name])
             save_versioned(risk, expected_version=None if is_new else risk.version, by=by)
             if is_new:
                 actions.record_first_review(risk, on=on, by=by)
+            elif risk.current_impact is not None and (risk.current_impact, risk.current_likelihood) != before:
+                # a re-score by file keeps its review, like one on the page
+                RiskReview.objects.create(
+                    risk=risk,
+                    reviewed_on=on,
+                    impact=risk.current_impact,
+                    likelihood=risk.current_likelihood,
+                    note="Imported",
+                    by=by if getattr(by, "pk", None) else None,
+                )
             (result.created if is_new else result.updated).append(risk.reference)
 
     imports.write_whole(write)
