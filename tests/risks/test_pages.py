@@ -243,7 +243,7 @@ def test_rescore_keeps_every_review_and_escalates_at_the_threshold(rw, client_fo
 
 def test_heat_map_counts_cells_and_links_to_their_risks(rw, client_for):
     html = client_for(rw.users["viewer"]).get(f"{R}/heat-map/").content.decode()
-    assert 'role="img"' in html and "heat-table-inherent" in html and "heat-table-current" in html
+    assert 'role="group"' in html and "heat-table-inherent" in html and "heat-table-current" in html
     assert "?basis=current&amp;impact=4&amp;likelihood=4" in html
     assert "Impact 4, likelihood 3: 2 risks" in html  # R-OWN and R-RIV inherent
 
