@@ -11,6 +11,7 @@ from jointly.needs import api as needs_api
 from jointly.outcomes import api as outcomes_api
 from jointly.partnerships import api as partnerships_api
 from jointly.performance import api as performance_api
+from jointly.risks import api as risks_api
 from jointly.services import api as services_api
 
 router = DefaultRouter()
@@ -32,7 +33,7 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api, jobs_api):
+for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api):
     module.register(router)
 
 urlpatterns = [path("attention/", AttentionView.as_view(), name="attention"), *router.urls]

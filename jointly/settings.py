@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jointly.contracts",
     "jointly.performance",
     "jointly.needs",
+    "jointly.risks",
     "jointly.jobs",
     "jointly.directory",
     "jointly.engagement",
@@ -296,6 +297,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.risks.thread.section",
     "jointly.engagement.thread.section",
 ]
 # What needs attention (the home page and /api/v1/attention/): ``source(contexts) -> items``, see
@@ -318,6 +320,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.needs.demo.load",
     "jointly.directory.demo.load",
     "jointly.engagement.demo.load",
+    "jointly.risks.demo.load",
     "jointly.accounts.demo.load",
 ]
 
@@ -332,6 +335,9 @@ JOINTLY_NATIONAL_GENERATORS: list[str] = [
     "jointly.demo.national.performance",
     "jointly.demo.national.indicator_links",
 ]
+
+# `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.
+JOINTLY_EXPORTS: dict[str, str] = {"risks": "jointly.risks.exporting.export_command"}
 
 # Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the
 # privacy notice and the phase banner's "Tell us about a problem".

@@ -38,6 +38,7 @@ urlpatterns = [
     path("local-offer/", include("jointly.directory.urls_public")),
     path("local-offer/<slug:slug>/oruk/", include("jointly.directory.urls_oruk")),
     path("local-offer/<slug:slug>/", include("jointly.engagement.urls_public")),
+    path("p/<slug:slug>/risks/", include("jointly.risks.urls")),
 ]
 
 # GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).

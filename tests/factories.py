@@ -363,3 +363,40 @@ def engagement_activity(p: Partnership, **kw: Any):
     return EngagementActivity.objects.create(
         partnership=p, **{"kind": "forum", "title": f"Forum {n()}", **kw}
     )
+
+
+# --- risks (jointly/risks) ------------------------------------------------------------------------
+
+
+def risk(p: Partnership, **kw: Any) -> Any:
+    from jointly.risks.models import Risk
+
+    values = {"reference": f"R{n()}", "title": "A risk", "inherent_impact": 4, "inherent_likelihood": 3, **kw}
+    return Risk.objects.create(partnership=p, **values)
+
+
+def risk_matrix(p: Partnership, **kw: Any) -> Any:
+    from jointly.risks.models import RiskMatrix
+
+    return RiskMatrix.objects.create(partnership=p, **kw)
+
+
+def risk_control(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskControl
+
+    return RiskControl.objects.create(risk=r, **{"description": "A control", "assurance": "limited", **kw})
+
+
+def risk_action(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskAction
+
+    return RiskAction.objects.create(
+        risk=r, **{"description": "An action", "due_on": dt.date(2014, 3, 31), **kw}
+    )
+
+
+def risk_review(r: Any, **kw: Any) -> Any:
+    from jointly.risks.models import RiskReview
+
+    values = {"reviewed_on": dt.date(2014, 1, 1), "impact": 4, "likelihood": 3, **kw}
+    return RiskReview.objects.create(risk=r, **values)

@@ -49,7 +49,7 @@ def test_commissioner_sees_every_section_with_the_current_one_marked(client, wor
     nav = _nav(html)
     assert list(nav) == [
         "Overview", "Outcomes", "Intentions", "Governance", "Services", "Contracts", "Performance", "Needs",
-        "Local Offer", "Engagement", "Register", "Progress report",
+        "Local Offer", "Engagement", "Risks", "Register", "Progress report",
     ]  # fmt: skip
     assert nav["Intentions"] == "true"  # the section: this page is inside it
     assert nav["Progress report"] == "page"  # the page itself
@@ -72,14 +72,8 @@ def test_a_record_marks_its_section(client, world):
 def test_provider_sees_only_the_sections_its_role_opens(client, world):
     client.force_login(world.users["provider"])
     nav = _nav(client.get("/p/alpha/").content.decode())
-    assert list(nav) == [
-        "Overview",
-        "Outcomes",
-        "Contracts",
-        "Performance",
-        "Needs",
-        "Local Offer",
-    ]  # no planning
+    # no planning; risks: only those on its own contracts
+    assert list(nav) == ["Overview", "Outcomes", "Contracts", "Performance", "Needs", "Local Offer", "Risks"]
     assert nav["Overview"] == "page"
 
 

@@ -53,6 +53,7 @@ from jointly.partnerships.models import (
     ReportingLine,
 )
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, ReturnComment
+from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix, RiskReview
 from jointly.services.models import Service
 from tests import factories
 
@@ -140,6 +141,7 @@ def _owned(
         Job: Job.objects.create(
             kind="needs.import", partnership=p, status="failed", message=f"Job {mark}", error=f"Error {mark}"
         ),
+        RiskMatrix: factories.risk_matrix(p, extreme_label=f"Extreme {mark}"),
     }
     records.update(_provided(p, council, provider, mark))
     return records
@@ -165,7 +167,12 @@ def _provided(
     ret = KpiReturn.objects.filter(kpi=kpi).order_by("pk").first()
     notice = PerformanceNotice.objects.create(contract=contract, reason=f"Notice {mark}")
     notice.kpis.add(kpi)
+    risk = factories.risk(p, contract=contract, reference=f"{mark}-R", title=f"Risk {mark}")
     return {
+        Risk: risk,
+        RiskControl: factories.risk_control(risk, description=f"Control {mark}"),
+        RiskAction: factories.risk_action(risk, description=f"Risk action {mark}"),
+        RiskReview: factories.risk_review(risk, note=f"Review {mark}"),
         Contract: contract,
         FundingShare: FundingShare.objects.create(
             contract=contract,

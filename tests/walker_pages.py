@@ -36,6 +36,7 @@ from jointly.outcomes.models import Outcome
 from jointly.partnerships.models import Area, BoardMember, Organisation, Partnership, ReportingLine
 from jointly.performance import actions
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, RemedialAction
+from jointly.risks.models import Risk, RiskAction, RiskControl
 from jointly.services.models import Service
 from tests import factories
 from tests.factories import kpi
@@ -118,6 +119,9 @@ def _provider_records(p: Partnership, provider: Organisation, lead: Organisation
     )
     r = Records(p, provider, contract, service, k, sk, ret, notice, action)
     r.add(contract, service, k, sk, ret, notice, action)
+    risk = factories.risk(p, contract=contract, reference=f"{tag}-R1", title=f"{tag} provider fails")
+    r.add(risk, factories.risk_control(risk, description=f"{tag} control"))
+    r.add(factories.risk_action(risk, description=f"{tag} risk action"), factories.risk_review(risk))
     return r
 
 
@@ -327,6 +331,9 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "engagement:new/<offer>": a.extra["offer"].slug,
         "engagement:responses/<pk>": a.extra["response"].pk,
         "engagement:activities/<pk>": a.extra["activity"].pk,
+        "risks:<pk>": made[Risk][0].pk,
+        "risks:controls/<item>": made[RiskControl][0].pk,
+        "risks:actions/<item>": made[RiskAction][0].pk,
         "accounts:tokens/<pk>": _token_pk(s),
         # A reset link for nobody: the page must answer "invalid link" without naming an account.
         ":reset/<uidb64>": "MTIzNDU2Nzg",

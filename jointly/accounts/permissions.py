@@ -53,6 +53,8 @@ class Perm(StrEnum):
     """See indicators, benchmarks, area profiles and needs assessments."""
     IMPORT_NEEDS = "import_needs"
     """Import indicator values and keep needs assessments."""
+    EDIT_RISKS = "edit_risks"
+    """Record, score, re-score and close risks, their controls and actions; import the register."""
 
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -79,7 +81,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 _READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
 _COMMISSION = {
     Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.EDIT_FINANCE, Perm.APPROVE_VARIATIONS,
-    Perm.REVIEW_RETURNS, Perm.IMPORT_NEEDS,
+    Perm.REVIEW_RETURNS, Perm.IMPORT_NEEDS, Perm.EDIT_RISKS,
 }  # fmt: skip
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.VIEWER: frozenset(_READ),

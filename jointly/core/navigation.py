@@ -57,6 +57,13 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]
     ("needs", "Needs", "needs:index", ("view_needs",), ()),
     ("directory", "Local Offer", "directory:index", ("view_contracts", "view_own_contracts"), ()),
     ("engagement", "Engagement", "engagement:index", ("view_planning",), ()),
+    (
+        "risks",
+        "Risks",
+        "risks:register",
+        ("view_planning", "view_own_contracts"),
+        (("Register", "risks:register"), ("Heat map", "risks:heat_map"), ("Matrix", "risks:matrix")),
+    ),
 ]
 
 

@@ -36,6 +36,8 @@ MORE_PAGES = [
     "/p/essex/intentions/report/",
     "/p/essex/services/map/",
     "/p/essex/outcomes/",
+    "/p/essex/risks/",
+    "/p/essex/risks/heat-map/",
 ]
 INFO_PAGES = ["/accessibility/", "/privacy/", "/cookies/"]
 

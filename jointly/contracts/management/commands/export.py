@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
 
 from jointly.contracts import exporting, ocds
 from jointly.partnerships.models import Partnership
@@ -19,10 +21,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        others = list(getattr(settings, "JOINTLY_EXPORTS", {}))
         parser.add_argument(
             "what",
-            choices=["ocds", "partnership"],
-            help="ocds: contracts as OCDS; partnership: all of the partnership's records as JSON",
+            choices=["ocds", "partnership", *others],
+            help="ocds: contracts as OCDS; partnership: all of the partnership's records as JSON; "
+            + ", ".join(others)
+            + ": that app's export",
         )
         parser.add_argument("--partnership", required=True, help="Partnership slug, e.g. essex")
         parser.add_argument("--output", required=True, help="File to write ('-' for standard output)")
@@ -42,6 +47,10 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Wrote {sum(counts.values()):,} records of {len(counts)} kinds to {options['output']}."
             )
+            return
+        other = getattr(settings, "JOINTLY_EXPORTS", {}).get(options["what"])
+        if other is not None:  # another app's export (JOINTLY_EXPORTS in settings)
+            import_string(other)(options, self.stdout, self.stderr)
             return
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
