@@ -121,7 +121,7 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
     )
     stage = forms.ChoiceField(choices=[("", "Any"), *CommissioningStage.choices], required=False)
     rag = forms.ChoiceField(
-        choices=[("", "Any"), ("none", "None"), *Rag.choices], required=False, label="RAG"
+        choices=[("", "Any"), ("none", "Not rated"), *Rag.choices], required=False, label="RAG"
     )
     sro = forms.CharField(label="Senior responsible officer", required=False)
 
