@@ -293,3 +293,18 @@ def test_every_demo_record_saves_unchanged_through_the_api(demo, client, prefix,
                 failures.append((method, url, "changed", changed))
                 break
     assert not failures, f"{len(failures)} of {len(records)}: {failures[:10]}"
+
+
+def test_a_single_partner_intention_may_name_partner_commissioners(world, client_for):
+    """Essex's CCG intentions (§6.3) are one partner's own, led by several CCGs together."""
+    from jointly.intentions.models import Intention
+
+    client = client_for(world.users["commissioner"])
+    answer = client.post(
+        f"/p/{world.p.slug}/intentions/new/",
+        {"reference": "ALP-80", "title": "Asthma pathway", "stage": "plan", "lead_commissioner": world.council.pk,
+         "partner_commissioners": [world.ccg.pk]},
+    )  # fmt: skip
+    assert answer.status_code == 302, answer.content.decode()[-1500:]
+    made = Intention.objects.get(partnership=world.p, reference="ALP-80")
+    assert made.integrated is False and list(made.partner_commissioners.all()) == [world.ccg]
