@@ -166,9 +166,8 @@ PAGE_CASES = [
     Case("intention_lead_listed_as_partner", lambda w, e: "/p/alpha/intentions/new/",
          lambda w, e: intention_form(w, e, partner_commissioners=[w.council.pk, w.ccg.pk]),
          "The lead commissioner is not also a partner."),
-    Case("intention_single_partner_with_partners", lambda w, e: "/p/alpha/intentions/new/",
-         lambda w, e: {k: v for k, v in intention_form(w, e, partner_commissioners=[w.ccg.pk]).items() if k != "integrated"},
-         "A single-partner intention has no partner commissioners."),
+    # (No "single-partner with partners" case: a partner's own intention may name several
+    # commissioners, as Essex's CCG intentions do; issue 10.1 and tests/test_demo_round_trip.py.)
     Case("intention_lead_of_other_partnership", lambda w, e: "/p/alpha/intentions/new/",
          lambda w, e: intention_form(w, e, lead_commissioner=w.other_council.pk), INVALID_CHOICE),
     Case("intention_outcome_of_other_partnership", lambda w, e: "/p/alpha/intentions/new/",

@@ -35,7 +35,7 @@ from jointly.contracts.models import (
     VariationStatus,
     directorate_problem,
 )
-from jointly.core import imports, scoping, uploads
+from jointly.core import asat, imports, scoping, uploads
 from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
 from jointly.core.approvals import FourEyesError
 from jointly.core.models import StaleEdit
@@ -71,13 +71,17 @@ class ContractSerializer(VersionedModelSerializer):
     value_by_year = serializers.SerializerMethodField(
         help_text="The contract's value in each financial year (2014/15: amount) after approved variations"
     )
+    current_status = serializers.SerializerMethodField(
+        help_text="not_started, live, in_notice, extended, expired or terminated: from the dates and the "
+        "approved variations in force, as at ?as_at= (default: the partnership's today)"
+    )
 
     class Meta:
         model = Contract
         fields = [
             "id", "partnership", "reference", "title", "description", "provider", "lead_commissioner",
-            "coordinating_commissioner", "contract_type", "status", "start_date", "end_date", "value",
-            "current_value", "current_end_date", "value_by_year", "extension_count", "extension_months",
+            "coordinating_commissioner", "contract_type", "status", "current_status", "start_date", "end_date",
+            "value", "current_value", "current_end_date", "value_by_year", "extension_count", "extension_months",
             "notice_months", "efficiency_percent", "efficiency_from", "bundle", "services",
             "intentions", "outcomes", "ocid", "source", "illustrative", "version",
         ]  # fmt: skip
@@ -90,6 +94,9 @@ class ContractSerializer(VersionedModelSerializer):
 
     def get_current_end_date(self, obj: Contract) -> str:
         return obj.current_terms().end_date.isoformat()
+
+    def get_current_status(self, obj: Contract) -> str:
+        return obj.status_as_at(asat.for_serializer(self.context, obj.partnership))
 
     def get_value_by_year(self, obj: Contract) -> dict[str, str]:
         return {year: f"{amount:.2f}" for year, amount in obj.current_terms().by_year.items()}

@@ -29,7 +29,7 @@ def register_rows(rows: list[planning.ContractRow]) -> Iterator[list[Any]]:
             c.reference, c.title, c.provider.name if c.provider else "",
             c.lead_commissioner.name if c.lead_commissioner else "",
             c.coordinating_commissioner.name if c.coordinating_commissioner else "",
-            c.get_contract_type_display(), c.get_status_display(), c.start_date, c.end_date,
+            c.get_contract_type_display(), r.status_label, c.start_date, c.end_date,
             r.end_date, c.notice_months, r.notice_by, c.extension_label, r.latest_end,
             float(c.value) if c.value is not None else "",
             float(r.terms.value) if r.terms.value is not None else "",

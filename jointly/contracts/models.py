@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -184,6 +185,15 @@ class Contract(VersionedModel):
         Uses prefetched variations if present.
         """
         return terms.current_terms(self.value, self.end_date, self.variations.all(), start=self.start_date)
+
+    def status_as_at(self, as_at: dt.date) -> str:
+        """Derived status on ``as_at`` (:func:`terms.status_as_at`; uses prefetched variations)."""
+        return terms.status_as_at(
+            as_at, self.start_date, self.end_date, self.notice_months, self.variations.all(), self.status
+        )
+
+    def status_label_as_at(self, as_at: dt.date) -> str:
+        return terms.STATUS_LABELS[self.status_as_at(as_at)]
 
     @property
     def extension_label(self) -> str:

@@ -15,9 +15,6 @@ from typing import Any
 
 from jointly.contracts import terms
 
-CLOSED = ("ended", "decommissioned")  # ContractStatus.ENDED, ContractStatus.DECOMMISSIONED
-
-
 # --- rows with derived terms ------------------------------------------------------------------
 
 
@@ -28,10 +25,19 @@ class ContractRow:
     notice_by: dt.date
     latest_end: dt.date
     themes: set[str] = field(default_factory=set)
+    status: str = terms.LIVE  # as at the date the rows were made for (terms.status_as_at)
 
     @property
     def end_date(self) -> dt.date:
         return self.terms.end_date
+
+    @property
+    def status_label(self) -> str:
+        return terms.STATUS_LABELS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in terms.OPEN
 
 
 def themes_of(contract: Any) -> set[str]:
@@ -39,7 +45,8 @@ def themes_of(contract: Any) -> set[str]:
     return names | {t.name for i in contract.intentions.all() for t in i.themes.all()}
 
 
-def rows(qs: Iterable[Any]) -> list[ContractRow]:
+def rows(qs: Iterable[Any], as_at: dt.date) -> list[ContractRow]:
+    """Each contract with its current terms and its status as at ``as_at``."""
     result = []
     for c in qs:
         current = c.current_terms()
@@ -50,6 +57,7 @@ def rows(qs: Iterable[Any]) -> list[ContractRow]:
                 terms.notice_by(current.end_date, c.notice_months),
                 terms.latest_possible_end(current.end_date, c.extension_count, c.extension_months),
                 themes_of(c),
+                c.status_as_at(as_at),
             )
         )
     return result
@@ -61,9 +69,7 @@ def expiring(all_rows: list[ContractRow], today: dt.date, months: int) -> list[C
     found = [
         r
         for r in all_rows
-        if r.contract.status not in CLOSED
-        and r.end_date >= today
-        and (r.end_date <= horizon or r.notice_by <= horizon)
+        if r.is_open and r.end_date >= today and (r.end_date <= horizon or r.notice_by <= horizon)
     ]
     return sorted(found, key=lambda r: (r.notice_by, r.end_date, r.contract.reference))
 
@@ -80,7 +86,7 @@ def alignments(all_rows: list[ContractRow], window_months: int, limit: int = 200
     """Pairs of open contracts held by different lead commissioners, in the same theme or with the
     same provider, whose current end dates fall within ``window_months`` of each other."""
     open_rows = sorted(
-        (r for r in all_rows if r.contract.status not in CLOSED and r.contract.lead_commissioner_id),
+        (r for r in all_rows if r.is_open and r.contract.lead_commissioner_id),
         key=lambda r: r.end_date,
     )
     found: list[Alignment] = []
@@ -136,8 +142,8 @@ class Timeline:
 def timeline(
     all_rows: list[ContractRow], today: dt.date, years_before: int = 1, years_after: int = 4
 ) -> Timeline:
-    """Coordinates for a server-rendered Gantt of open contracts around ``today``."""
-    open_rows = [r for r in all_rows if r.contract.status not in CLOSED]
+    """Coordinates for a server-rendered Gantt of open contracts around ``today`` (rows made as at it)."""
+    open_rows = [r for r in all_rows if r.is_open]
     start = dt.date(today.year - years_before, 1, 1)
     end = dt.date(today.year + years_after + 1, 1, 1)
     if open_rows:

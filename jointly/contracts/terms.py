@@ -116,3 +116,59 @@ def financial_year(day: dt.date) -> str:
 def quarter_label(day: dt.date) -> str:
     """The financial quarter holding ``day``, e.g. '2014/15 Q1' for any day of April to June 2014."""
     return periods.financial_quarter_of(day).text
+
+
+# --- status as at a date (issue 10.3) --------------------------------------------------------------
+
+NOT_STARTED, LIVE, IN_NOTICE, EXTENDED, EXPIRED, TERMINATED = (
+    "not_started", "live", "in_notice", "extended", "expired", "terminated",
+)  # fmt: skip
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    LIVE: "Live",
+    IN_NOTICE: "In notice",
+    EXTENDED: "Extended",
+    EXPIRED: "Expired",
+    TERMINATED: "Terminated",
+}
+OPEN = (NOT_STARTED, LIVE, IN_NOTICE, EXTENDED)  # still to run or running on the date
+# Recorded statuses that close a contract whatever its dates say: ended early or decommissioned.
+RECORDED_CLOSED = ("ended", "decommissioned")
+
+
+def end_as_at(end_date: dt.date, variations: Iterable[VariationLike], as_at: dt.date) -> dt.date:
+    """The end date in force on ``as_at``: approved variations that have taken effect by then."""
+    approved = sorted(
+        (v for v in variations if v.status == APPROVED and v.effective_date <= as_at),
+        key=lambda v: (v.effective_date, v.pk or 0),
+    )
+    for v in approved:
+        if v.new_end_date is not None:
+            end_date = v.new_end_date
+    return end_date
+
+
+def status_as_at(
+    as_at: dt.date,
+    start: dt.date,
+    end_date: dt.date,
+    notice_months: int,
+    variations: Iterable[VariationLike],
+    recorded: str = "",
+) -> str:
+    """A contract's status on ``as_at``, from its dates and the approved variations in force then.
+
+    Not started before its start; expired after the end date in force; terminated when it was
+    recorded as ended or decommissioned before that end; in notice from the last day notice can
+    be given up to its end; extended while it runs on an approved extension; live otherwise.
+    """
+    if as_at < start:
+        return NOT_STARTED
+    end = end_as_at(end_date, variations, as_at)
+    if as_at > end:
+        return EXPIRED
+    if recorded in RECORDED_CLOSED:
+        return TERMINATED
+    if as_at >= notice_by(end, notice_months):
+        return IN_NOTICE
+    return EXTENDED if end > end_date else LIVE

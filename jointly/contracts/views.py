@@ -50,7 +50,7 @@ from jointly.contracts.models import (
 from jointly.core import imports, uploads
 from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError
-from jointly.core.asat import today_for
+from jointly.core.asat import as_at_for, today_for
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
@@ -76,7 +76,8 @@ def _today(request: HttpRequest, partnership: Partnership) -> dt.date:
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     form = RegisterFilterForm(request.GET or None, partnership=partnership, scope=scope)
-    rows = planning.rows(form.apply(queries.register(partnership, scope)))
+    as_at = as_at_for(request, partnership)
+    rows = planning.rows(form.apply(queries.register(partnership, scope)), as_at)
     fmt = request.GET.get("format")
     if fmt == "csv":
         return csv_response(f"{slug}-contracts.csv", exporting.HEADERS, exporting.register_rows(rows))
@@ -96,6 +97,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             rows=rows,
             query=query.urlencode(),
             provider_view=not scope.everything,
+            as_at=as_at,
         ),
     )
 
@@ -115,6 +117,7 @@ def _render_detail(
     **extra: Any,
 ) -> HttpResponse:
     current = contract.current_terms()
+    as_at = as_at_for(request, partnership)
     decision_for = extra.pop("decision_for", None)
     decision_form = extra.pop("decision_form", None)
     variations = list(contract.variations.all())
@@ -132,6 +135,7 @@ def _render_detail(
         partnership_context(
             request, partnership,
             contract=contract, current=current, variations=variations,
+            as_at=as_at, status_label=contract.status_label_as_at(as_at),
             notice_by=terms.notice_by(current.end_date, contract.notice_months),
             latest_end=terms.latest_possible_end(current.end_date, contract.extension_count, contract.extension_months),
             funding=queries.funding_table(contract),
@@ -273,7 +277,7 @@ def _expiry_params(request: HttpRequest, partnership: Partnership) -> tuple[Expi
 def expiry(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     form, months, window, today = _expiry_params(request, partnership)
-    all_rows = planning.rows(queries.register(partnership, scope))
+    all_rows = planning.rows(queries.register(partnership, scope), today)
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
         request,
@@ -291,7 +295,7 @@ def expiry(request: HttpRequest, slug: str) -> HttpResponse:
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_CONTRACTS)
     _form, _months, _window, today = _expiry_params(request, partnership)
-    all_rows = planning.rows(queries.register(partnership, scope))
+    all_rows = planning.rows(queries.register(partnership, scope), today)
     return render(
         request,
         "contracts/timeline.html",

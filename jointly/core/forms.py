@@ -11,6 +11,17 @@ from jointly.core.models import StaleEdit, VersionedModel, save_versioned
 from jointly.core.validators import NoControlCharactersValidator
 
 
+def _unix_newlines(to_python: Any) -> Any:
+    """Browsers send a text area's line breaks as CRLF: store them as the data has them (LF), so
+    pressing Save on an untouched form changes nothing (issue 10.1)."""
+
+    def convert(value: Any) -> Any:
+        value = to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    return convert
+
+
 class GovUKFormMixin:
     """Adds GOV.UK Frontend classes to widgets so templates stay simple."""
 
@@ -22,6 +33,8 @@ class GovUKFormMixin:
                 # Same rule as the API: no control characters; line breaks in multi-line text only.
                 multiline = isinstance(widget, forms.Textarea)
                 field.validators.append(NoControlCharactersValidator(multiline=multiline))
+                if multiline:
+                    field.to_python = _unix_newlines(field.to_python)  # type: ignore[method-assign]
             css = ""
             if isinstance(widget, forms.Textarea):
                 css = "govuk-textarea"

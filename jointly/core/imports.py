@@ -196,6 +196,35 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+_MIDNIGHT = re.compile(r"^([\d/-]{10})[ T]00:00(?::00(?:\.0+)?)?$")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A cell as a date, or None when empty; raises ``ValueError`` (with the words to show) otherwise.
+
+    A workbook's date cell (``date`` or midnight ``datetime``), ``YYYY-MM-DD`` or ``DD/MM/YYYY``
+    text, and the same with a midnight time (``2014-04-01 00:00:00``, as spreadsheets and
+    pandas write a date once it has passed through a datetime column) are all dates, so our own
+    downloads load back whatever application saved them (issue 10.13).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time():
+            raise ValueError(f"{shown(as_text(value))} has a time of day: give the date only")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _MIDNIGHT.sub(r"\1", as_text(value).removeprefix("'"))
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{shown(as_text(value))} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
 # --- tables -------------------------------------------------------------------------------------
 
 

@@ -37,6 +37,10 @@ class IntentionForm(VersionedModelForm):
             "partner_commissioners": forms.CheckboxSelectMultiple(),
             "themes": forms.CheckboxSelectMultiple(),
         }
+        help_texts = {
+            "integrated": "One of the partnership's shared (integrated) intentions, not one partner's "
+            "own. A partner's own intention can still name several commissioners, such as two CCGs.",
+        }
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,8 +67,10 @@ class IntentionForm(VersionedModelForm):
         add_to_form(self, rules.intention_dates(data.get("start_date"), data.get("end_date")))
         lead, partners = data.get("lead_commissioner"), data.get("partner_commissioners")
         add_to_form(self, rules.intention_partners(lead, partners))
-        if data.get("integrated") is False and partners:
-            self.add_error("integrated", "A single-partner intention has no partner commissioners.")
+        # No rule ties "single partner" to an empty list of partner commissioners: in Essex's paper a
+        # partner's own intentions (§6.3, e.g. the CCGs' table) are led jointly by several CCGs
+        # ("Southend CCG & Castle Point & Rochford CCG", "All CCGs"). "Integrated" means the
+        # partnership's shared list (§6.2), not "more than one commissioner" (issue 10.1).
         return data
 
 
@@ -115,7 +121,7 @@ class RegisterFilterForm(GovUKFormMixin, forms.Form):
     )
     stage = forms.ChoiceField(choices=[("", "Any"), *CommissioningStage.choices], required=False)
     rag = forms.ChoiceField(
-        choices=[("", "Any"), ("none", "None"), *Rag.choices], required=False, label="RAG"
+        choices=[("", "Any"), ("none", "Not rated"), *Rag.choices], required=False, label="RAG"
     )
     sro = forms.CharField(label="Senior responsible officer", required=False)
 

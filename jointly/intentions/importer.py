@@ -74,14 +74,7 @@ def _split(value: str) -> list[str]:
 
 
 def _date(value: str) -> dt.date | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{shown(value)} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return imports.parse_date(value)
 
 
 def check(partnership: Partnership, rows: list[dict[str, str]]) -> list[dict[str, Any]]:

@@ -13,7 +13,13 @@ def register(partnership: Partnership) -> QuerySet[Intention]:
     return (
         Intention.objects.filter(partnership=partnership)
         .select_related("partnership", "lead_commissioner", "coordinating_commissioner")
-        .prefetch_related("themes", "partner_commissioners", "outcomes")
+        .prefetch_related(
+            "themes",
+            "partner_commissioners",
+            "outcomes",
+            # the latest update first: the register shows its RAG and quarter
+            Prefetch("progress", queryset=ProgressUpdate.objects.order_by("-period", "-date")),
+        )
         .order_by("reference")
     )
 

@@ -98,6 +98,19 @@ def current_period(today: dt.date) -> str:
     return periods.financial_quarter_of(today).text
 
 
+def default_period(partnership: Partnership, today: dt.date) -> str:
+    """The quarter a report opens on: the latest with progress updates up to ``today``'s quarter
+    (the partnership's "as at"), else ``today``'s quarter (issue 10.4). One query."""
+    current = current_period(today)
+    latest = (
+        ProgressUpdate.objects.filter(intention__partnership=partnership, period__lte=current)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return latest or current
+
+
 def build(
     partnership: Partnership,
     period: str | Period,

@@ -141,7 +141,7 @@ def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
     default, the quarter's last day (today, the partnership's, while the quarter runs)."""
     partnership = get_partnership(request, slug, Perm.VIEW_PLANNING)
     today = today_for(partnership)
-    text = request.GET.get("period") or reports.current_period(today)
+    text = request.GET.get("period") or reports.default_period(partnership, today)
     try:
         quarter = periods.parse(text, periods.Kind.FINANCIAL_QUARTER)
     except periods.PeriodError as exc:

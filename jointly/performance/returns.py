@@ -154,6 +154,30 @@ def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[Perio
     return out
 
 
+def offered_periods(
+    spans: Iterable[tuple[dt.date | None, dt.date | None]], frequency: str, as_at: dt.date
+) -> list[Period]:
+    """The periods a return can be made for on ``as_at``: ended by then and lying wholly inside
+    at least one KPI's span (its contract's and its own dates, :meth:`Kpi.valid_span`)."""
+    found: dict[str, Period] = {}
+    for start, end in spans:
+        if start is None:
+            continue
+        last = min(end, as_at) if end is not None else as_at
+        for p in periods_between(start, last, frequency):
+            found.setdefault(p.label, p)
+    return sorted(found.values(), key=lambda p: p.start)
+
+
+def first_to_return(offered: list[Period], returned: Collection[str]) -> Period | None:
+    """The first offered period not yet returned for every KPI (``returned``: the labels of the
+    periods every KPI has returned), else the latest offered; None when nothing is offered."""
+    for p in offered:
+        if p.label not in returned:
+            return p
+    return offered[-1] if offered else None
+
+
 def due_date(period: Period, due_days: int) -> dt.date:
     """A return is due ``due_days`` days after the end of its period."""
     return period.end + dt.timedelta(days=due_days)

@@ -218,18 +218,38 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
     partnership, scope = queries.access(request, slug)
     contract = _contract(partnership, scope, contract_id)
     kpis = _submittable(request, partnership, contract)
-    frequency = request.GET.get("frequency") or request.POST.get("frequency") or rules.MONTHLY
-    if frequency not in (rules.MONTHLY, rules.QUARTERLY, rules.ANNUAL):
+    offered_frequencies = [f for f in FREQUENCIES if any(k.frequency == f for k in kpis)]
+    frequency = (
+        request.GET.get("frequency")
+        or request.POST.get("frequency")
+        or (offered_frequencies[0] if offered_frequencies else rules.MONTHLY)
+    )
+    if frequency not in FREQUENCIES:
         raise BadQueryParameter("frequency", "Choose monthly, quarterly or annual.")
     kpis = [k for k in kpis if k.frequency == frequency]
-    today = timezone.localdate()
-    default_period = rules.period_of(today, frequency)
-    default_period = rules.period_of(default_period.start - dt.timedelta(days=1), frequency)
-    period_text = (request.POST.get("period") or request.GET.get("period") or default_period.label).strip()
-    try:
-        period = rules.parse_period(period_text, frequency)
-    except ValueError as exc:
-        raise BadQueryParameter("period", str(exc)) from exc
+    as_at = as_at_for(request, partnership)
+    offered, done = _offered_periods(contract, kpis, frequency, as_at)
+    period_text = (request.POST.get("period") or request.GET.get("period") or "").strip()
+    if period_text:
+        try:
+            period = rules.parse_period(period_text, frequency)
+        except ValueError as exc:
+            raise BadQueryParameter("period", str(exc)) from exc
+    else:
+        period = rules.first_to_return(offered, done) or rules.period_of(as_at, frequency)
+    if kpis and period.label not in {p.label for p in offered}:
+        problem = (
+            f"{period.label} is not a period you can return for: it is outside the contract and KPI dates "
+            f"or has not ended by {as_at:%-d %B %Y}. Choose one of the periods offered."
+            if offered
+            else f"No {frequency} period of this contract's KPIs has ended by {as_at:%-d %B %Y}."
+        )
+        ctx = partnership_context(
+            request, partnership, contract=contract, period=period, frequency=frequency, rows=[],
+            problems=[], period_problem=problem, offered=offered, as_at=as_at,
+            frequencies=offered_frequencies,
+        )  # fmt: skip
+        return render(request, "performance/return_form.html", ctx, status=400 if period_text else 200)
     current = {
         r.kpi_id: r for r in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis], period=period.label)
     }
@@ -265,8 +285,43 @@ def return_form(request: HttpRequest, slug: str, contract_id: int) -> HttpRespon
         rows=rows_out,
         problems=problems,
         on_behalf=_on_behalf(request, partnership),
+        offered=offered,
+        as_at=as_at,
+        frequencies=offered_frequencies,
     )
     return render(request, "performance/return_form.html", ctx, status=400 if problems else 200)
+
+
+FREQUENCIES = (rules.MONTHLY, rules.QUARTERLY, rules.ANNUAL)
+
+
+def _offered_periods(
+    contract: Any, kpis: list[Kpi], frequency: str, as_at: dt.date
+) -> tuple[list[rules.Period], set[str]]:
+    """The periods offered for ``kpis`` on ``as_at`` (inside the contract's and each KPI's dates and
+    ended by then) and the labels of those every KPI covering them has already returned."""
+    contract_end = contract.current_terms().end_date
+    spans = [
+        (
+            max(d for d in (k.effective_from, contract.start_date) if d is not None),
+            min(d for d in (k.effective_to, contract_end) if d is not None),
+        )
+        for k in kpis
+    ]
+    offered = rules.offered_periods(spans, frequency, as_at)
+    returned: dict[str, set[int]] = {}
+    for kpi_id, label in KpiReturn.objects.filter(kpi__in=[k.pk for k in kpis]).values_list(
+        "kpi_id", "period"
+    ):
+        returned.setdefault(label, set()).add(kpi_id)
+    done = set()
+    for p in offered:
+        needed = {
+            k.pk for k, (start, end) in zip(kpis, spans, strict=True) if start <= p.start and p.end <= end
+        }
+        if needed <= returned.get(p.label, set()):
+            done.add(p.label)
+    return offered, done
 
 
 @uploads.upload_view

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from jointly.contracts import planning
+from jointly.contracts import planning, terms
 from jointly.contracts.models import ContractStatus, StageKind
 
 
 def test_planning_names_the_statuses_and_stages_of_the_models():
-    assert planning.CLOSED == (ContractStatus.ENDED, ContractStatus.DECOMMISSIONED)
+    assert terms.RECORDED_CLOSED == (ContractStatus.ENDED, ContractStatus.DECOMMISSIONED)
     assert planning.MARKET_STAGES == (StageKind.TENDER, StageKind.MARKET_ENGAGEMENT)
     assert planning.GO_LIVE == StageKind.GO_LIVE
