@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jointly.performance",
     "jointly.needs",
     "jointly.jobs",
+    "jointly.finance",
     "jointly.demo",
 ]
 
@@ -294,6 +295,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.finance.thread.section",
 ]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
@@ -302,6 +304,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.performance.demo.load",
     "jointly.needs.demo.load",
     "jointly.accounts.demo.load",
+    "jointly.finance.demo.load",
 ]
 
 # Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the

@@ -51,6 +51,10 @@ class Perm(StrEnum):
     """See indicators, benchmarks, area profiles and needs assessments."""
     IMPORT_NEEDS = "import_needs"
     """Import indicator values and keep needs assessments."""
+    VIEW_FINANCE = "view_finance"
+    """See funds, contributions, budget lines, actuals and forecasts, savings plans and budget models."""
+    EDIT_FINANCE = "edit_finance"
+    """Change funds, contributions, budget lines, actuals and forecasts, savings and budget models."""
 
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -62,7 +66,8 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.ANALYST: "Reads everything; imports and analyses needs data.",
     Role.FINANCE: (
         "Reads the partnership's plans, governance, contracts (with their values and funding shares), "
-        "services, needs and reports; changes nothing (no finance features are built yet)."
+        "services, needs and reports; keeps the finance: funds, contributions, actuals and forecasts, savings "
+        "plans and budget models."
     ),
     Role.PARTNERSHIP_ADMIN: (
         "Runs the partnership: governance, agreements, frameworks, and everything a commissioner does."
@@ -74,7 +79,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     ),
 }
 
-_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
+_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS, Perm.VIEW_FINANCE}
 _COMMISSION = {
     Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.APPROVE_VARIATIONS, Perm.REVIEW_RETURNS,
     Perm.IMPORT_NEEDS,
@@ -82,9 +87,11 @@ _COMMISSION = {
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.VIEWER: frozenset(_READ),
     Role.ANALYST: frozenset(_READ | {Perm.IMPORT_NEEDS}),
-    Role.FINANCE: frozenset(_READ),
+    Role.FINANCE: frozenset(_READ | {Perm.EDIT_FINANCE}),
     Role.COMMISSIONER: frozenset(_READ | _COMMISSION),
-    Role.PARTNERSHIP_ADMIN: frozenset(_READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE}),
+    Role.PARTNERSHIP_ADMIN: frozenset(
+        _READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE, Perm.EDIT_FINANCE}
+    ),
     Role.PROVIDER: frozenset(
         {Perm.VIEW_PARTNERSHIP, Perm.VIEW_OWN_CONTRACTS, Perm.SUBMIT_RETURNS, Perm.VIEW_NEEDS}
     ),
