@@ -32,6 +32,7 @@ urlpatterns = [
     path("p/<slug:slug>/contracts/", include("jointly.contracts.urls")),
     path("p/<slug:slug>/performance/", include("jointly.performance.urls")),
     path("p/<slug:slug>/needs/", include("jointly.needs.urls")),
+    path("p/<slug:slug>/finance/", include("jointly.finance.urls")),
 ]
 
 # GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).

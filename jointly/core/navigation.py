@@ -55,6 +55,13 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]
     ("contracts", "Contracts", "contracts:register", ("view_contracts", "view_own_contracts"), ()),
     ("performance", "Performance", "performance:index", ("view_contracts", "view_own_contracts"), ()),
     ("needs", "Needs", "needs:index", ("view_needs",), ()),
+    (
+        "finance",
+        "Finance",
+        "finance:index",
+        ("view_finance",),
+        (("Funds, savings and budget models", "finance:index"), ("Reconciliation", "finance:reconciliation")),
+    ),
 ]
 
 

@@ -373,6 +373,10 @@ def _recon_model(model: BudgetModel) -> list[ReconRow]:
     return rows
 
 
+def reconciliation_for_model(model: BudgetModel) -> list[ReconRow]:
+    return _recon_model(model)
+
+
 def _recon_plan(plan: SavingsPlan) -> list[ReconRow]:
     rows = []
     for s in plan.stated.all():
