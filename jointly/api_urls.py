@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from jointly.contracts import api as contracts_api
+from jointly.finance import api as finance_api
 from jointly.intentions import api as intentions_api
 from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
@@ -30,7 +31,7 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api, jobs_api):
+for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, finance_api):
     module.register(router)
 
 urlpatterns = router.urls

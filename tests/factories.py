@@ -422,9 +422,9 @@ def stated_figure(p: Partnership, amount: str = "100.00", **kw: Any) -> Any:
     return StatedFigure.objects.create(partnership=p, amount=Decimal(amount), **kw)
 
 
-def finance_world(p: Partnership, council: Organisation, ccg: Organisation) -> dict[str, Any]:
+def finance_world(p: Partnership, council: Organisation, ccg: Organisation, tag: str = "") -> dict[str, Any]:
     """A pooled fund with a line, budget, month, rule, contribution; a savings plan; a budget model."""
-    f = fund(p, slug="pool", name="Pooled fund", host=council)
+    f = fund(p, slug=f"{tag}pool", name=f"{tag}Pooled fund", host=council)
     rule = risk_rule(f, method="fixed")
     fixed_share(rule, council, "60")
     fixed_share(rule, ccg, "40")
@@ -433,13 +433,13 @@ def finance_world(p: Partnership, council: Organisation, ccg: Organisation) -> d
     line = budget_line(f, code="L1", owner=council)
     line_budget(line, "1000.00")
     monthly_figure(line, 1, actual=Decimal("100.00"), forecast_outturn=Decimal("1100.00"))
-    plan = savings_plan(p, slug="qipp", name="QIPP")
+    plan = savings_plan(p, slug=f"{tag}qipp", name=f"{tag}QIPP")
     programme = savings_programme(plan, name="Planned Care")
     scheme = savings_scheme(programme, name="Pathology")
     planned_saving(scheme)
     saving_delivery(scheme)
     stated_figure(p, "1000.00", label="TOTALS", financial_year="2014/15", savings_plan=plan)
-    model = budget_model(p, slug="mtfp", name="MTFP")
+    model = budget_model(p, slug=f"{tag}mtfp", name=f"{tag}MTFP")
     section = budget_section(model, name="Costs")
     mline = budget_model_line(section, name="Acute")
     budget_model_amount(mline)
