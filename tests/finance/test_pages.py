@@ -174,3 +174,24 @@ def test_query_counts_do_not_grow_with_data(world, fw, client_for, django_assert
         factories.fund(world.p)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert c.get(url).status_code == 200
+
+
+def test_every_finance_route_is_in_the_access_tables():
+    """A new finance page must be added to the tables above (and so get an access check)."""
+    from django.urls import get_resolver
+
+    covered = {"index", "reconciliation", "fund", "savings", "model", "actuals", "upload"}
+    routed = {k for k in get_resolver().namespace_dict["finance"][1].reverse_dict if isinstance(k, str)}
+    assert routed == covered
+
+
+def test_actuals_post_by_actor(world, fw, client_for):
+    url = reverse("finance:actuals", args=["alpha", "pool"])
+    data = {"line": fw["line"].pk, "financial_year": "2014/15", "month": "6", "actual": "5.00"}
+    for role in ("viewer", "commissioner", "analyst", "provider"):
+        assert client_for(world.users[role]).post(url, data).status_code == 403, role
+    assert client_for(world.outsider).post(url, data).status_code == 404
+    assert client_for(None).post(url, data).status_code == 302
+    assert not MonthlyFigure.objects.filter(month=6).exists()
+    assert client_for(world.users["partnership_admin"]).post(url, data).status_code == 302
+    assert client_for(world.users["finance"]).post(url, {}).status_code == 400
