@@ -36,6 +36,7 @@ MORE_PAGES = [
     "/p/essex/intentions/report/",
     "/p/essex/services/map/",
     "/p/essex/outcomes/",
+    "/p/essex/finance/",
 ]
 INFO_PAGES = ["/accessibility/", "/privacy/", "/cookies/"]
 
