@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jointly.core import periods
 from jointly.core.exports import write_csv, xlsx_bytes
-from jointly.core.imports import ImportRefused
+from jointly.core.imports import ImportRefused, check_size
 from jointly.finance import exporting, importing, queries
 from jointly.partnerships.models import Partnership
 
@@ -72,8 +72,9 @@ class Command(BaseCommand):
             raise CommandError("Give --input FILE.csv or FILE.xlsx.")
         path = Path(options["input"])
         try:
-            with path.open("rb") as handle:
-                count = importing.run(what, partnership, handle, path.name, by=None)
+            check_size(path.stat().st_size)
+            content = path.read_bytes()  # bytes: the kernel then opens (and closes) nothing of ours
+            count = importing.run(what, partnership, content, path.name, by=None)
         except ImportRefused as exc:
             raise CommandError("Nothing was loaded:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except OSError as exc:
