@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from jointly.contracts import api as contracts_api
 from jointly.core.attention_api import AttentionView
+from jointly.finance import api as finance_api
 from jointly.intentions import api as intentions_api
 from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
@@ -33,7 +34,7 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api):
+for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api, finance_api):
     module.register(router)
 
 urlpatterns = [path("attention/", AttentionView.as_view(), name="attention"), *router.urls]

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jointly.jobs",
     "jointly.directory",
     "jointly.engagement",
+    "jointly.finance",
     "jointly.demo",
 ]
 
@@ -297,6 +298,7 @@ JOINTLY_THREAD_SECTIONS: list[str] = [
     "jointly.contracts.thread.section",
     "jointly.performance.thread.section",
     "jointly.needs.thread.section",
+    "jointly.finance.thread.section",
     "jointly.risks.thread.section",
     "jointly.engagement.thread.section",
 ]
@@ -322,6 +324,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.engagement.demo.load",
     "jointly.risks.demo.load",
     "jointly.accounts.demo.load",
+    "jointly.finance.demo.load",
 ]
 
 # `jointly demo national`: generators called for each synthetic partnership (jointly/demo/national.py).

@@ -400,3 +400,168 @@ def risk_review(r: Any, **kw: Any) -> Any:
 
     values = {"reviewed_on": dt.date(2014, 1, 1), "impact": 4, "likelihood": 3, **kw}
     return RiskReview.objects.create(risk=r, **values)
+
+
+# --- finance (one factory per model) -------------------------------------------------------------
+
+
+def fund(p: Partnership, **kw: Any) -> Any:
+    from jointly.finance.models import Fund
+
+    i = n()
+    kw.setdefault("slug", f"fund-{i}")
+    kw.setdefault("name", f"Fund {i}")
+    kw.setdefault("kind", "pooled")
+    return Fund.objects.create(partnership=p, **kw)
+
+
+def risk_rule(f: Any, **kw: Any) -> Any:
+    from jointly.finance.models import RiskShareRule
+
+    kw.setdefault("applies_to", "overspend")
+    kw.setdefault("method", "proportional")
+    return RiskShareRule.objects.create(fund=f, **kw)
+
+
+def fixed_share(rule: Any, org: Organisation, percent: str = "50") -> Any:
+    from jointly.finance.models import FixedShare
+
+    return FixedShare.objects.create(rule=rule, organisation=org, percent=Decimal(percent))
+
+
+def contribution(f: Any, org: Organisation, amount: str = "1000.00", **kw: Any) -> Any:
+    from jointly.finance.models import Contribution
+
+    kw.setdefault("financial_year", "2014/15")
+    return Contribution.objects.create(fund=f, organisation=org, amount=Decimal(amount), **kw)
+
+
+def budget_line(f: Any, **kw: Any) -> Any:
+    from jointly.finance.models import BudgetLine
+
+    i = n()
+    kw.setdefault("code", f"L{i}")
+    kw.setdefault("name", f"Line {i}")
+    return BudgetLine.objects.create(fund=f, **kw)
+
+
+def line_budget(line: Any, amount: str = "1200.00", year: str = "2014/15") -> Any:
+    from jointly.finance.models import LineBudget
+
+    return LineBudget.objects.create(line=line, financial_year=year, amount=Decimal(amount))
+
+
+def monthly_figure(line: Any, month: int = 1, **kw: Any) -> Any:
+    from jointly.finance.models import MonthlyFigure
+
+    kw.setdefault("financial_year", "2014/15")
+    return MonthlyFigure.objects.create(line=line, month=month, **kw)
+
+
+def savings_plan(p: Partnership, **kw: Any) -> Any:
+    from jointly.finance.models import SavingsPlan
+
+    i = n()
+    kw.setdefault("slug", f"plan-{i}")
+    kw.setdefault("name", f"Savings plan {i}")
+    kw.setdefault("first_year", "2014/15")
+    kw.setdefault("last_year", "2014/15")
+    return SavingsPlan.objects.create(partnership=p, **kw)
+
+
+def savings_programme(plan: Any, **kw: Any) -> Any:
+    from jointly.finance.models import SavingsProgramme
+
+    kw.setdefault("name", f"Programme {n()}")
+    return SavingsProgramme.objects.create(plan=plan, **kw)
+
+
+def savings_scheme(programme: Any, **kw: Any) -> Any:
+    from jointly.finance.models import SavingsScheme
+
+    kw.setdefault("name", f"Scheme {n()}")
+    return SavingsScheme.objects.create(programme=programme, **kw)
+
+
+def planned_saving(scheme: Any, amount: str = "1000.00", year: str = "2014/15") -> Any:
+    from jointly.finance.models import PlannedSaving
+
+    return PlannedSaving.objects.create(scheme=scheme, financial_year=year, amount=Decimal(amount))
+
+
+def saving_delivery(scheme: Any, month: int = 1, amount: str = "100.00", year: str = "2014/15") -> Any:
+    from jointly.finance.models import SavingDelivery
+
+    return SavingDelivery.objects.create(
+        scheme=scheme, financial_year=year, month=month, amount=Decimal(amount)
+    )
+
+
+def budget_model(p: Partnership, **kw: Any) -> Any:
+    from jointly.finance.models import BudgetModel
+
+    i = n()
+    kw.setdefault("slug", f"model-{i}")
+    kw.setdefault("name", f"Budget model {i}")
+    return BudgetModel.objects.create(partnership=p, **kw)
+
+
+def budget_section(model: Any, **kw: Any) -> Any:
+    from jointly.finance.models import BudgetSection
+
+    kw.setdefault("name", f"Section {n()}")
+    return BudgetSection.objects.create(model=model, **kw)
+
+
+def budget_model_line(section: Any, **kw: Any) -> Any:
+    from jointly.finance.models import BudgetModelLine
+
+    kw.setdefault("name", f"Model line {n()}")
+    return BudgetModelLine.objects.create(section=section, **kw)
+
+
+def budget_model_amount(line: Any, amount: str = "100.00", year: str = "2014/15") -> Any:
+    from jointly.finance.models import BudgetModelAmount
+
+    return BudgetModelAmount.objects.create(line=line, financial_year=year, amount=Decimal(amount))
+
+
+def budget_assumption(model: Any, **kw: Any) -> Any:
+    from jointly.finance.models import BudgetAssumption
+
+    kw.setdefault("name", f"Uplift {n()}")
+    kw.setdefault("rate_percent", Decimal("2.5"))
+    return BudgetAssumption.objects.create(model=model, **kw)
+
+
+def stated_figure(p: Partnership, amount: str = "100.00", **kw: Any) -> Any:
+    from jointly.finance.models import StatedFigure
+
+    kw.setdefault("label", f"Total {n()}")
+    return StatedFigure.objects.create(partnership=p, amount=Decimal(amount), **kw)
+
+
+def finance_world(p: Partnership, council: Organisation, ccg: Organisation, tag: str = "") -> dict[str, Any]:
+    """A pooled fund with a line, budget, month, rule, contribution; a savings plan; a budget model."""
+    f = fund(p, slug=f"{tag}pool", name=f"{tag}Pooled fund", host=council)
+    rule = risk_rule(f, method="fixed")
+    fixed_share(rule, council, "60")
+    fixed_share(rule, ccg, "40")
+    contribution(f, council, "600.00")
+    contribution(f, ccg, "400.00")
+    line = budget_line(f, code="L1", owner=council)
+    line_budget(line, "1000.00")
+    monthly_figure(line, 1, actual=Decimal("100.00"), forecast_outturn=Decimal("1100.00"))
+    plan = savings_plan(p, slug=f"{tag}qipp", name=f"{tag}QIPP")
+    programme = savings_programme(plan, name="Planned Care")
+    scheme = savings_scheme(programme, name="Pathology")
+    planned_saving(scheme)
+    saving_delivery(scheme)
+    stated_figure(p, "1000.00", label="TOTALS", financial_year="2014/15", savings_plan=plan)
+    model = budget_model(p, slug=f"{tag}mtfp", name=f"{tag}MTFP")
+    section = budget_section(model, name="Costs")
+    mline = budget_model_line(section, name="Acute")
+    budget_model_amount(mline)
+    budget_assumption(model, financial_year="2014/15")
+    return {"fund": f, "line": line, "rule": rule, "plan": plan, "scheme": scheme, "model": model,
+            "programme": programme, "section": section, "model_line": mline}  # fmt: skip

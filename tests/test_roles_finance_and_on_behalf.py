@@ -24,10 +24,13 @@ SHARE = {"commissioner": None, "financial_year": "2014/15", "funding_stream": "c
 
 
 def test_finance_role_holds_the_finance_actions():
-    assert Perm.EDIT_FINANCE in ROLE_PERMISSIONS["finance"]
+    assert {Perm.EDIT_FINANCE, Perm.EDIT_CONTRACT_MONEY} <= ROLE_PERMISSIONS["finance"]
     assert Perm.EDIT_CONTRACTS not in ROLE_PERMISSIONS["finance"]
-    assert Perm.EDIT_FINANCE not in ROLE_PERMISSIONS["viewer"]
-    assert Perm.EDIT_FINANCE not in ROLE_PERMISSIONS["provider"]
+    # Commissioners keep contracts' money; the finance app itself is finance officers' and admins'.
+    assert Perm.EDIT_CONTRACT_MONEY in ROLE_PERMISSIONS["commissioner"]
+    assert Perm.EDIT_FINANCE not in ROLE_PERMISSIONS["commissioner"]
+    for role in ("viewer", "provider", "analyst"):
+        assert not {Perm.EDIT_FINANCE, Perm.EDIT_CONTRACT_MONEY} & ROLE_PERMISSIONS[role]
 
 
 def test_finance_adds_a_funding_share_and_changes_value_on_pages(world, client_for):

@@ -144,7 +144,43 @@ def _owned(
         RiskMatrix: factories.risk_matrix(p, extreme_label=f"Extreme {mark}"),
     }
     records.update(_provided(p, council, provider, mark))
+    records.update(_finance(p, council, mark))
     return records
+
+
+def _finance(p: Partnership, council: Organisation, mark: str) -> dict[type[Model], Model]:
+    """One record of every finance model, named with the marker where the model has a name."""
+    from jointly.finance import models as fm
+
+    fund = factories.fund(p, slug=f"fund-{mark.lower()}", name=f"Fund {mark}", host=council)
+    rule = factories.risk_rule(fund, method="fixed", source=f"Rule {mark}")
+    line = factories.budget_line(fund, code=f"{mark}-L", name=f"Line {mark}", owner=council)
+    plan = factories.savings_plan(p, slug=f"plan-{mark.lower()}", name=f"Plan {mark}")
+    programme = factories.savings_programme(plan, name=f"Programme {mark}")
+    scheme = factories.savings_scheme(programme, name=f"Scheme {mark}")
+    model = factories.budget_model(p, slug=f"model-{mark.lower()}", name=f"Model {mark}")
+    section = factories.budget_section(model, name=f"Section {mark}")
+    mline = factories.budget_model_line(section, name=f"Model line {mark}")
+    return {
+        fm.Fund: fund,
+        fm.RiskShareRule: rule,
+        fm.FixedShare: factories.fixed_share(rule, council, "100"),
+        fm.Contribution: factories.contribution(fund, council, source=f"Contribution {mark}"),
+        fm.BudgetLine: line,
+        fm.LineBudget: factories.line_budget(line),
+        fm.MonthlyFigure: factories.monthly_figure(line, 1, actual=Decimal("1.00"), source=f"Month {mark}"),
+        fm.SavingsPlan: plan,
+        fm.SavingsProgramme: programme,
+        fm.SavingsScheme: scheme,
+        fm.PlannedSaving: factories.planned_saving(scheme),
+        fm.SavingDelivery: factories.saving_delivery(scheme),
+        fm.BudgetModel: model,
+        fm.BudgetSection: section,
+        fm.BudgetModelLine: mline,
+        fm.BudgetModelAmount: factories.budget_model_amount(mline),
+        fm.BudgetAssumption: factories.budget_assumption(model, name=f"Assumption {mark}"),
+        fm.StatedFigure: factories.stated_figure(p, label=f"Stated {mark}", fund=fund),
+    }
 
 
 def _provided(

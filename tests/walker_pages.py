@@ -181,6 +181,8 @@ def _partnership_records(
         trust, line,
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log, ocds_log,
     )  # fmt: skip
+    finance = factories.finance_world(p, lead, provider, tag=f"{slug}-")
+    r.add(finance["fund"], finance["plan"], finance["model"])
     r.extra = _directory_records(r, p, lead, tag)
     r.extra |= {
         "framework": fw,
@@ -280,10 +282,15 @@ def page_routes() -> list[Route]:
 def _fills(s: Seeded) -> dict[str, Any]:
     """Values for path parameters, keyed ``namespace:segment/<param>`` where ``segment`` is the last
     literal path segment before the parameter ("" when there is none inside the app)."""
+    from jointly.finance.models import BudgetModel, Fund, SavingsPlan
+
     a = s.alpha
     made = a.made
     return {
         "slug": s.w.p.slug,
+        "finance:funds/<fund_slug>": made[Fund][0].slug,
+        "finance:savings/<plan_slug>": made[SavingsPlan][0].slug,
+        "finance:models/<model_slug>": made[BudgetModel][0].slug,
         "contracts:<pk>": a.contract.pk,
         "contracts:procurement/<pk>": made[ProcurementProject][0].pk,
         "contracts:import/<pk>": made[OcdsImportLog][0].pk,

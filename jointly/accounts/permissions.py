@@ -41,8 +41,6 @@ class Perm(StrEnum):
     """A provider: see only the contracts, services and KPIs (with their returns) its organisation provides."""
     EDIT_CONTRACTS = "edit_contracts"
     """Create and change contracts, variations, services and procurement projects."""
-    EDIT_FINANCE = "edit_finance"
-    """Change the money of contracts: funding shares, contract values and efficiency requirements."""
     APPROVE_VARIATIONS = "approve_variations"
     """Approve or reject contract variations under change control."""
     SUBMIT_RETURNS = "submit_returns"
@@ -55,6 +53,12 @@ class Perm(StrEnum):
     """Import indicator values and keep needs assessments."""
     EDIT_RISKS = "edit_risks"
     """Record, score, re-score and close risks, their controls and actions; import the register."""
+    VIEW_FINANCE = "view_finance"
+    """See funds, contributions, budget lines, actuals and forecasts, savings plans and budget models."""
+    EDIT_FINANCE = "edit_finance"
+    """Change funds, contributions, budget lines, actuals and forecasts, savings and budget models."""
+    EDIT_CONTRACT_MONEY = "edit_contract_money"
+    """Change the money of contracts: funding shares, contract values and efficiency requirements."""
 
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -66,7 +70,8 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.ANALYST: "Reads everything; imports and analyses needs data.",
     Role.FINANCE: (
         "Reads the partnership's plans, governance, contracts, services, needs and reports; keeps the "
-        "money current: contracts' funding shares, values and efficiency requirements."
+        "money current: contracts' funding shares, values and efficiency requirements, and the finance: "
+        "funds, contributions, actuals and forecasts, savings plans and budget models."
     ),
     Role.PARTNERSHIP_ADMIN: (
         "Runs the partnership: governance, agreements, frameworks, and everything a commissioner does."
@@ -78,17 +83,19 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     ),
 }
 
-_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS}
+_READ = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_PLANNING, Perm.VIEW_CONTRACTS, Perm.VIEW_NEEDS, Perm.VIEW_FINANCE}
 _COMMISSION = {
-    Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.EDIT_FINANCE, Perm.APPROVE_VARIATIONS,
+    Perm.EDIT_INTENTIONS, Perm.EDIT_CONTRACTS, Perm.EDIT_CONTRACT_MONEY, Perm.APPROVE_VARIATIONS,
     Perm.REVIEW_RETURNS, Perm.IMPORT_NEEDS, Perm.EDIT_RISKS,
 }  # fmt: skip
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.VIEWER: frozenset(_READ),
     Role.ANALYST: frozenset(_READ | {Perm.IMPORT_NEEDS}),
-    Role.FINANCE: frozenset(_READ | {Perm.EDIT_FINANCE}),
+    Role.FINANCE: frozenset(_READ | {Perm.EDIT_FINANCE, Perm.EDIT_CONTRACT_MONEY}),
     Role.COMMISSIONER: frozenset(_READ | _COMMISSION),
-    Role.PARTNERSHIP_ADMIN: frozenset(_READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE}),
+    Role.PARTNERSHIP_ADMIN: frozenset(
+        _READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE, Perm.EDIT_FINANCE}
+    ),
     Role.PROVIDER: frozenset(
         {Perm.VIEW_PARTNERSHIP, Perm.VIEW_OWN_CONTRACTS, Perm.SUBMIT_RETURNS, Perm.VIEW_NEEDS}
     ),

@@ -201,7 +201,7 @@ class ContractViewSet(ProviderScopedViewSet):
             self.action == "partial_update"
             and isinstance(data, dict)
             and set(data) <= self.MONEY_FIELDS
-            and has_permission(self.request.user, Perm.EDIT_FINANCE, partnership)
+            and has_permission(self.request.user, Perm.EDIT_CONTRACT_MONEY, partnership)
         ):
             return
         super()._check_write(partnership)
@@ -325,7 +325,7 @@ class FundingShareSerializer(VersionedModelSerializer):
 
 
 class FundingShareViewSet(ProviderScopedViewSet):
-    write_perm = Perm.EDIT_FINANCE  # finance and commissioners
+    write_perm = Perm.EDIT_CONTRACT_MONEY  # finance and commissioners
     queryset = FundingShare.objects.select_related("contract__partnership", "commissioner")
     serializer_class = FundingShareSerializer
     partnership_path = "contract__partnership"

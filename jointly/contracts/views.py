@@ -165,7 +165,7 @@ def contract_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 
 def money_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A contract's value and efficiency requirement: finance (and commissioners) keep them."""
-    partnership = get_partnership(request, slug, Perm.EDIT_FINANCE)
+    partnership = get_partnership(request, slug, Perm.EDIT_CONTRACT_MONEY)
     instance = get_object_or_404(Contract, partnership=partnership, pk=pk)
     form = ContractMoneyForm(request.POST or None, instance=instance)
     return handle_versioned_form(
@@ -204,7 +204,15 @@ def _child_form(
 def funding_form(request: HttpRequest, slug: str, pk: int, child_pk: int | None = None) -> HttpResponse:
     heading = "Edit funding share" if child_pk else "Add a funding share"
     return _child_form(
-        request, slug, pk, FundingShare, FundingShareForm, child_pk, heading, "#funding", Perm.EDIT_FINANCE
+        request,
+        slug,
+        pk,
+        FundingShare,
+        FundingShareForm,
+        child_pk,
+        heading,
+        "#funding",
+        Perm.EDIT_CONTRACT_MONEY,
     )
 
 

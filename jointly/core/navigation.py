@@ -64,6 +64,13 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]
         ("view_planning", "view_own_contracts"),
         (("Register", "risks:register"), ("Heat map", "risks:heat_map"), ("Matrix", "risks:matrix")),
     ),
+    (
+        "finance",
+        "Finance",
+        "finance:index",
+        ("view_finance",),
+        (("Funds, savings and budget models", "finance:index"), ("Reconciliation", "finance:reconciliation")),
+    ),
 ]
 
 

@@ -77,7 +77,9 @@ class DemoKpi:
 
 
 ESSEX_PAPER = "Essex commissioning intentions for children, young people and families 2013-15 (seed 000)"
-DERBY_PAPER = "Derby progress report on integrated commissioning for children, young people and families (seed 002)"
+DERBY_PAPER = (
+    "Derby progress report on integrated commissioning for children, young people and families (seed 002)"
+)
 TRAINING_NUM = "Staff in post who have completed the training at this level within the last three years"
 TRAINING_DEN = "Staff in post whose role requires training at this level"
 

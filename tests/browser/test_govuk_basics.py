@@ -38,6 +38,7 @@ MORE_PAGES = [
     "/p/essex/outcomes/",
     "/p/essex/risks/",
     "/p/essex/risks/heat-map/",
+    "/p/essex/finance/",
 ]
 INFO_PAGES = ["/accessibility/", "/privacy/", "/cookies/"]
 

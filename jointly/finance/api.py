@@ -1,0 +1,636 @@
+"""Finance API: funds, risk-share rules, contributions, budget lines and their yearly budgets,
+monthly actuals and forecasts, savings plans, programmes, schemes, planned savings and deliveries,
+budget models (sections, lines, amounts, assumptions) and stated figures; a fund's position.
+
+Same rules as the pages: finance officers and partnership admins write, other members read,
+providers see nothing (404, as for a record that does not exist). Money is a decimal string with
+two decimals; a stale ``version`` is refused with 409.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from jointly.accounts.permissions import Perm
+from jointly.contracts.models import Contract
+from jointly.core import asat, scoping
+from jointly.core import rules as core_rules
+from jointly.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
+from jointly.finance import calc, queries, rules
+from jointly.finance.models import (
+    BudgetAssumption,
+    BudgetLine,
+    BudgetModel,
+    BudgetModelAmount,
+    BudgetModelLine,
+    BudgetSection,
+    Contribution,
+    FixedShare,
+    Fund,
+    LineBudget,
+    MonthlyFigure,
+    PlannedSaving,
+    RiskShareRule,
+    SavingDelivery,
+    SavingsPlan,
+    SavingsProgramme,
+    SavingsScheme,
+    StatedFigure,
+)
+from jointly.intentions.models import Intention
+from jointly.partnerships.api import org_field, partnership_field
+from jointly.partnerships.models import Agreement, Partnership
+from jointly.services.models import Service
+
+VIEW, EDIT = Perm.VIEW_FINANCE, Perm.EDIT_FINANCE
+
+PATHS: dict[type, str] = {
+    Fund: "partnership",
+    RiskShareRule: "fund__partnership",
+    FixedShare: "rule__fund__partnership",
+    Contribution: "fund__partnership",
+    BudgetLine: "fund__partnership",
+    LineBudget: "line__fund__partnership",
+    MonthlyFigure: "line__fund__partnership",
+    SavingsPlan: "partnership",
+    SavingsProgramme: "plan__partnership",
+    SavingsScheme: "programme__plan__partnership",
+    PlannedSaving: "scheme__programme__plan__partnership",
+    SavingDelivery: "scheme__programme__plan__partnership",
+    BudgetModel: "partnership",
+    BudgetSection: "model__partnership",
+    BudgetModelLine: "section__model__partnership",
+    BudgetModelAmount: "line__section__model__partnership",
+    BudgetAssumption: "model__partnership",
+    StatedFigure: "partnership",
+}
+for _model, _path in PATHS.items():
+    scoping.register(_model, _path, every=VIEW)
+
+
+def scoped(model: type, **kwargs: Any) -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(queryset=model.objects.all(), **kwargs)
+
+
+def _home(value: Any, model: type) -> Any:
+    """The partnership a related record belongs to."""
+    obj = value
+    for part in PATHS[model].split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+class FinanceSerializer(VersionedModelSerializer):
+    """Checks that every related finance record belongs to the same partnership."""
+
+    same_partnership: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        current = partial(core_rules.current, attrs, self.instance)
+        errors: dict[str, str] = {}
+        homes = {}
+        for name in self.same_partnership:
+            value = current(name)
+            if value is None:
+                continue
+            model = type(value)
+            if isinstance(value, Partnership):
+                homes[name] = value
+            else:
+                homes[name] = _home(value, model) if model in PATHS else value.partnership
+        if len({h.pk for h in homes.values()}) > 1:
+            first = next(iter(homes))
+            for name in list(homes)[1:]:
+                if homes[name].pk != homes[first].pk:
+                    errors[name] = "Must belong to the same partnership."
+        errors.update(self.check_rules(current))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        return {}
+
+
+class FinanceViewSet(ScopedViewSet):
+    read_perm = VIEW
+    write_perm = EDIT
+
+
+# --- funds -----------------------------------------------------------------------------------
+
+
+class FundSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    agreement = scoped(Agreement, allow_null=True, required=False)
+    host = org_field(allow_null=True, required=False)
+    manager = org_field(allow_null=True, required=False)
+    same_partnership = ("partnership", "agreement")
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id", "partnership", "agreement", "slug", "name", "kind", "host", "manager", "description", "year_end",
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        return core_rules.unique(
+            Fund.objects.filter(partnership=current("partnership"), slug=current("slug")), self.instance, "slug",
+            "A fund with this short name already exists in the partnership.",
+        )  # fmt: skip
+
+
+POSITION = inline_serializer(
+    "FundPosition",
+    {
+        "financial_year": serializers.CharField(),
+        "month": serializers.IntegerField(),
+        "budget": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "actual_to_date": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "forecast_outturn": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "variance": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "overspend": serializers.BooleanField(),
+        "partners": serializers.ListField(child=serializers.DictField()),
+        "problem": serializers.CharField(),
+    },
+    many=True,
+)
+
+
+def _money(value: Any) -> str:
+    return f"{value.quantize(calc.PENNY):f}"
+
+
+class FundViewSet(FinanceViewSet):
+    queryset = Fund.objects.select_related("partnership", "agreement", "host", "manager")
+    serializer_class = FundSerializer
+    filterset_fields = ["partnership__slug", "kind"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_at", str, description="YYYY-MM or YYYY-MM-DD: the last closed month")
+        ],
+        responses=POSITION,
+    )
+    @action(detail=True, methods=["get"])
+    def position(self, request: Request, pk: Any = None) -> Response:
+        """The fund's position by year as at a month, and each partner's share of the variance."""
+        fund = self.get_object()
+        fund = queries.funds(fund.partnership).get(pk=fund.pk)
+        day = asat.requested_as_at(request)
+        out = []
+        for fy in queries.fund_positions(fund, queries.AsAt.of(day) if day else None):
+            pos = fy.position
+            out.append({
+                "financial_year": fy.financial_year, "month": fy.month, "budget": _money(pos.budget),
+                "actual_to_date": _money(pos.actual_to_date), "forecast_outturn": _money(pos.forecast_outturn),
+                "variance": _money(pos.variance), "overspend": pos.overspend, "problem": fy.problem,
+                "partners": [{"organisation": p.organisation.slug if p.organisation else None,
+                              "contribution": _money(p.contribution), "share_of_variance": _money(p.share)}
+                             for p in fy.partners],
+            })  # fmt: skip
+        return Response(out)
+
+
+class FixedShareSerializer(serializers.Serializer):
+    organisation = org_field()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class RiskShareRuleSerializer(FinanceSerializer):
+    fund = scoped(Fund)
+    shares = FixedShareSerializer(many=True, required=False, help_text="Fixed percentages (method 'fixed')")
+
+    class Meta:
+        model = RiskShareRule
+        fields = [
+            "id", "fund", "applies_to", "order", "method", "cap_amount", "cap_percent", "shares", "illustrative",
+            "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        data["shares"] = [{"organisation": s.organisation.slug, "percent": f"{s.percent:.2f}"}
+                          for s in instance.shares.all()]  # fmt: skip
+        return data
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.cap(current("cap_amount"), current("cap_percent"))
+        errors.update(rules.pooled_only(current("fund"), current("method")))
+        shares = self.initial_data.get("shares") if isinstance(self.initial_data, dict) else None
+        if current("method") == calc.FIXED:
+            given = self.validated_shares() if shares is not None else (
+                [{"percent": s.percent} for s in self.instance.shares.all()] if self.instance else [])  # fmt: skip
+            errors.update(rules.percentages([s["percent"] for s in given]))
+        clash = RiskShareRule.objects.filter(
+            fund=current("fund"), applies_to=current("applies_to"), order=current("order")
+        )
+        errors.update(
+            core_rules.unique(clash, self.instance, "order", "The fund already has a rule in this place.")
+        )
+        return errors
+
+    def validated_shares(self) -> list[dict[str, Any]]:
+        field = self.fields["shares"]
+        return field.run_validation(self.initial_data.get("shares"))
+
+    def _save_shares(self, rule: RiskShareRule, shares: list[dict[str, Any]] | None) -> None:
+        if shares is None:
+            return
+        rule.shares.all().delete()
+        for s in shares:
+            FixedShare.objects.create(rule=rule, organisation=s["organisation"], percent=s["percent"])
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        shares = validated_data.pop("shares", None)
+        with transaction.atomic():
+            rule = super().create(validated_data)
+            self._save_shares(rule, shares)
+        return rule
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        shares = validated_data.pop("shares", None)
+        with transaction.atomic():
+            rule = super().update(instance, validated_data)
+            self._save_shares(rule, shares)
+        return rule
+
+
+class RiskShareRuleViewSet(FinanceViewSet):
+    queryset = RiskShareRule.objects.select_related("fund__partnership").prefetch_related(
+        "shares__organisation"
+    )
+    serializer_class = RiskShareRuleSerializer
+    partnership_path = "fund__partnership"
+    filterset_fields = ["fund", "applies_to"]
+
+
+class ContributionSerializer(FinanceSerializer):
+    fund = scoped(Fund)
+    organisation = org_field()
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id", "fund", "organisation", "financial_year", "amount", "funding_source", "illustrative", "source",
+            "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.amount(current("amount"), negative=False)
+        errors.update(rules.financial_year(current("financial_year")))
+        if not errors:
+            from jointly.core import periods
+
+            year = periods.parse(current("financial_year"), periods.Kind.FINANCIAL_YEAR).text
+            clash = Contribution.objects.filter(fund=current("fund"), organisation=current("organisation"),
+                                                financial_year=year)  # fmt: skip
+            errors.update(core_rules.unique(clash, self.instance, "financial_year",
+                                            "This partner already has a contribution for this year."))  # fmt: skip
+        return errors
+
+
+class ContributionViewSet(FinanceViewSet):
+    queryset = Contribution.objects.select_related("fund__partnership", "organisation")
+    serializer_class = ContributionSerializer
+    partnership_path = "fund__partnership"
+    filterset_fields = ["fund", "financial_year"]
+
+
+class BudgetLineSerializer(FinanceSerializer):
+    fund = scoped(Fund)
+    owner = org_field(allow_null=True, required=False)
+    contract = scoped(Contract, allow_null=True, required=False)
+    service = scoped(Service, allow_null=True, required=False)
+    intention = scoped(Intention, allow_null=True, required=False)
+    same_partnership = ("fund", "contract", "service", "intention")
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "id", "fund", "code", "name", "owner", "funding_source", "public_health", "contract", "service",
+            "intention", "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.line_owner(current("fund"), current("owner"))
+        clash = BudgetLine.objects.filter(fund=current("fund"), code=current("code"))
+        errors.update(
+            core_rules.unique(clash, self.instance, "code", "The fund already has a line with this code.")
+        )
+        return errors
+
+
+class BudgetLineViewSet(FinanceViewSet):
+    queryset = BudgetLine.objects.select_related("fund__partnership", "owner")
+    serializer_class = BudgetLineSerializer
+    partnership_path = "fund__partnership"
+    filterset_fields = ["fund", "public_health", "funding_source"]
+
+
+class LineBudgetSerializer(FinanceSerializer):
+    line = scoped(BudgetLine)
+
+    class Meta:
+        model = LineBudget
+        fields = ["id", "line", "financial_year", "amount", "version"]
+        validators: list[Any] = []
+
+
+class LineBudgetViewSet(FinanceViewSet):
+    queryset = LineBudget.objects.select_related("line__fund__partnership")
+    serializer_class = LineBudgetSerializer
+    partnership_path = "line__fund__partnership"
+    filterset_fields = ["line", "financial_year"]
+
+
+class MonthlyFigureSerializer(FinanceSerializer):
+    line = scoped(BudgetLine)
+    fund = scoped(Fund, write_only=True, required=False,
+                  help_text="Optional: the fund the line must belong to (refused if it does not)")  # fmt: skip
+
+    class Meta:
+        model = MonthlyFigure
+        fields = [
+            "id", "fund", "line", "financial_year", "month", "actual", "forecast_outturn", "illustrative", "source",
+            "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        fund = attrs.pop("fund", None)
+        attrs = super().validate(attrs)
+        line = core_rules.current(attrs, self.instance, "line")
+        problems = rules.line_in_fund(line, fund)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.month(current("month"))
+        if current("actual") is None and current("forecast_outturn") is None:
+            errors["actual"] = "Give the month's actual spend, the forecast outturn, or both."
+        return errors
+
+
+class MonthlyFigureViewSet(FinanceViewSet):
+    queryset = MonthlyFigure.objects.select_related("line__fund__partnership")
+    serializer_class = MonthlyFigureSerializer
+    partnership_path = "line__fund__partnership"
+    filterset_fields = ["line", "financial_year", "month"]
+
+
+# --- savings ---------------------------------------------------------------------------------
+
+
+class SavingsPlanSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    owner = org_field(allow_null=True, required=False)
+
+    class Meta:
+        model = SavingsPlan
+        fields = ["id", "partnership", "slug", "name", "owner", "first_year", "last_year", "illustrative", "source",
+                  "version"]  # fmt: skip
+        validators: list[Any] = []
+
+
+class SavingsPlanViewSet(FinanceViewSet):
+    queryset = SavingsPlan.objects.select_related("partnership", "owner")
+    serializer_class = SavingsPlanSerializer
+    filterset_fields = ["partnership__slug"]
+
+
+class SavingsProgrammeSerializer(FinanceSerializer):
+    plan = scoped(SavingsPlan)
+
+    class Meta:
+        model = SavingsProgramme
+        fields = ["id", "plan", "name", "order", "version"]
+        validators: list[Any] = []
+
+
+class SavingsProgrammeViewSet(FinanceViewSet):
+    queryset = SavingsProgramme.objects.select_related("plan__partnership")
+    serializer_class = SavingsProgrammeSerializer
+    partnership_path = "plan__partnership"
+    filterset_fields = ["plan"]
+
+
+class SavingsSchemeSerializer(FinanceSerializer):
+    programme = scoped(SavingsProgramme)
+    lead = org_field(allow_null=True, required=False)
+    budget_line = scoped(BudgetLine, allow_null=True, required=False)
+    same_partnership = ("programme", "budget_line")
+
+    class Meta:
+        model = SavingsScheme
+        fields = [
+            "id", "programme", "name", "order", "lead", "contract", "intention", "budget_line", "recurrent", "gross",
+            "unidentified", "start_date", "rag", "confidence", "benefits", "benefit_measure", "illustrative",
+            "source", "version",
+        ]  # fmt: skip
+        read_only_fields = ["contract", "intention"]
+        validators: list[Any] = []
+
+
+class SavingsSchemeViewSet(FinanceViewSet):
+    queryset = SavingsScheme.objects.select_related("programme__plan__partnership", "lead")
+    serializer_class = SavingsSchemeSerializer
+    partnership_path = "programme__plan__partnership"
+    filterset_fields = ["programme"]
+
+
+class PlannedSavingSerializer(FinanceSerializer):
+    scheme = scoped(SavingsScheme)
+
+    class Meta:
+        model = PlannedSaving
+        fields = ["id", "scheme", "financial_year", "amount", "full_year_effect", "phasing", "version"]
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        phasing = current("phasing") or []
+        if phasing and (not isinstance(phasing, list) or len(phasing) != 12):
+            return {"phasing": "Give twelve monthly amounts (April first), or none for an even spread."}
+        for value in phasing:
+            if problem := rules.amount(value, "phasing"):
+                return problem
+        return {}
+
+
+class PlannedSavingViewSet(FinanceViewSet):
+    queryset = PlannedSaving.objects.select_related("scheme__programme__plan__partnership")
+    serializer_class = PlannedSavingSerializer
+    partnership_path = "scheme__programme__plan__partnership"
+    filterset_fields = ["scheme", "financial_year"]
+
+
+class SavingDeliverySerializer(FinanceSerializer):
+    scheme = scoped(SavingsScheme)
+
+    class Meta:
+        model = SavingDelivery
+        fields = ["id", "scheme", "financial_year", "month", "amount", "illustrative", "source", "version"]
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        return rules.month(current("month"))
+
+
+class SavingDeliveryViewSet(FinanceViewSet):
+    queryset = SavingDelivery.objects.select_related("scheme__programme__plan__partnership")
+    serializer_class = SavingDeliverySerializer
+    partnership_path = "scheme__programme__plan__partnership"
+    filterset_fields = ["scheme", "financial_year", "month"]
+
+
+# --- budget models ---------------------------------------------------------------------------
+
+
+class BudgetModelSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    owner = org_field(allow_null=True, required=False)
+
+    class Meta:
+        model = BudgetModel
+        fields = ["id", "partnership", "slug", "name", "owner", "units", "notes", "illustrative", "source",
+                  "version"]  # fmt: skip
+        validators: list[Any] = []
+
+
+class BudgetModelViewSet(FinanceViewSet):
+    queryset = BudgetModel.objects.select_related("partnership", "owner")
+    serializer_class = BudgetModelSerializer
+    filterset_fields = ["partnership__slug"]
+
+
+class BudgetSectionSerializer(FinanceSerializer):
+    model = scoped(BudgetModel)
+
+    class Meta:
+        model = BudgetSection
+        fields = ["id", "model", "name", "kind", "order", "version"]
+        validators: list[Any] = []
+
+
+class BudgetSectionViewSet(FinanceViewSet):
+    queryset = BudgetSection.objects.select_related("model__partnership")
+    serializer_class = BudgetSectionSerializer
+    partnership_path = "model__partnership"
+    filterset_fields = ["model"]
+
+
+class BudgetModelLineSerializer(FinanceSerializer):
+    section = scoped(BudgetSection)
+
+    class Meta:
+        model = BudgetModelLine
+        fields = ["id", "section", "name", "kind", "order", "version"]
+        validators: list[Any] = []
+
+
+class BudgetModelLineViewSet(FinanceViewSet):
+    queryset = BudgetModelLine.objects.select_related("section__model__partnership")
+    serializer_class = BudgetModelLineSerializer
+    partnership_path = "section__model__partnership"
+    filterset_fields = ["section"]
+
+
+class BudgetModelAmountSerializer(FinanceSerializer):
+    line = scoped(BudgetModelLine)
+
+    class Meta:
+        model = BudgetModelAmount
+        fields = ["id", "line", "financial_year", "amount", "version"]
+        validators: list[Any] = []
+
+
+class BudgetModelAmountViewSet(FinanceViewSet):
+    queryset = BudgetModelAmount.objects.select_related("line__section__model__partnership")
+    serializer_class = BudgetModelAmountSerializer
+    partnership_path = "line__section__model__partnership"
+    filterset_fields = ["line", "financial_year"]
+
+
+class BudgetAssumptionSerializer(FinanceSerializer):
+    model = scoped(BudgetModel)
+
+    class Meta:
+        model = BudgetAssumption
+        fields = ["id", "model", "name", "kind", "financial_year", "rate_percent", "applies_to", "illustrative",
+                  "source", "version"]  # fmt: skip
+        validators: list[Any] = []
+
+
+class BudgetAssumptionViewSet(FinanceViewSet):
+    queryset = BudgetAssumption.objects.select_related("model__partnership")
+    serializer_class = BudgetAssumptionSerializer
+    partnership_path = "model__partnership"
+    filterset_fields = ["model", "kind"]
+
+
+class StatedFigureSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    budget_model = scoped(BudgetModel, allow_null=True, required=False)
+    budget_section = scoped(BudgetSection, allow_null=True, required=False)
+    budget_model_line = scoped(BudgetModelLine, allow_null=True, required=False)
+    savings_plan = scoped(SavingsPlan, allow_null=True, required=False)
+    savings_programme = scoped(SavingsProgramme, allow_null=True, required=False)
+    fund = scoped(Fund, allow_null=True, required=False)
+    same_partnership = ("partnership", *StatedFigure.TARGETS)
+
+    class Meta:
+        model = StatedFigure
+        fields = [
+            "id", "partnership", "role", "label", "financial_year", "amount", *StatedFigure.TARGETS,
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        named = [t for t in StatedFigure.TARGETS if current(t) is not None]
+        if len(named) != 1:
+            return {"non_field_errors": "Name exactly one thing the figure is stated for."}
+        return {}
+
+
+class StatedFigureViewSet(FinanceViewSet):
+    queryset = StatedFigure.objects.select_related("partnership")
+    serializer_class = StatedFigureSerializer
+    filterset_fields = ["partnership__slug", "role"]
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the v1 router."""
+    router.register("funds", FundViewSet)
+    router.register("risk-share-rules", RiskShareRuleViewSet)
+    router.register("contributions", ContributionViewSet)
+    router.register("budget-lines", BudgetLineViewSet)
+    router.register("line-budgets", LineBudgetViewSet)
+    router.register("monthly-figures", MonthlyFigureViewSet)
+    router.register("savings-plans", SavingsPlanViewSet)
+    router.register("savings-programmes", SavingsProgrammeViewSet)
+    router.register("savings-schemes", SavingsSchemeViewSet)
+    router.register("planned-savings", PlannedSavingViewSet)
+    router.register("saving-deliveries", SavingDeliveryViewSet)
+    router.register("budget-models", BudgetModelViewSet)
+    router.register("budget-sections", BudgetSectionViewSet)
+    router.register("budget-model-lines", BudgetModelLineViewSet)
+    router.register("budget-model-amounts", BudgetModelAmountViewSet)
+    router.register("budget-assumptions", BudgetAssumptionViewSet)
+    router.register("stated-figures", StatedFigureViewSet)
