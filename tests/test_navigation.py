@@ -49,7 +49,7 @@ def test_commissioner_sees_every_section_with_the_current_one_marked(client, wor
     nav = _nav(html)
     assert list(nav) == [
         "Overview", "Outcomes", "Intentions", "Governance", "Services", "Contracts", "Performance", "Needs",
-        "Local Offer", "Engagement", "Risks", "Register", "Progress report",
+        "Local Offer", "Engagement", "Risks", "Finance", "Register", "Progress report",
     ]  # fmt: skip
     assert nav["Intentions"] == "true"  # the section: this page is inside it
     assert nav["Progress report"] == "page"  # the page itself
