@@ -20,7 +20,7 @@ class AttentionItemSerializer(serializers.Serializer):
     partnership = serializers.CharField(source="partnership.slug", help_text="The partnership's slug")
     as_at = serializers.DateField(help_text="The date the line was computed as at (the partnership's date)")
     kind = serializers.CharField(help_text="A stable key, e.g. milestone_missed, return_late, kpi_concern")
-    label = serializers.CharField(help_text="The kind in words")
+    label = serializers.CharField(help_text="The kind in words")  # type: ignore[assignment]  # named like Field.label
     severity = serializers.ChoiceField(
         choices=[(attention.OVERDUE, "overdue or missed"), (attention.DUE, "coming up or to look at")]
     )
