@@ -108,3 +108,11 @@ def csp_violations():
         return seen
 
     return watch
+
+
+def fill_date(page, name: str, iso: str) -> None:
+    """Type a date (``YYYY-MM-DD``) into GOV.UK's three-box date input (core.forms.GovUKDateInput)."""
+    year, month, day = iso.split("-")
+    page.fill(f"#id_{name}_day", str(int(day)))
+    page.fill(f"#id_{name}_month", str(int(month)))
+    page.fill(f"#id_{name}_year", year)

@@ -154,7 +154,8 @@ EDIT_PAGES: list[Page] = [
         "performance:plan_edit",
         perf.RemedialPlan,
         lambda o: {"slug": _slug(o.notice.contract), "pk": o.notice_id},
-        None,
+        # An agreed plan is closed to edits (issue 10 item 16): only drafts have an edit page to save.
+        lambda: perf.RemedialPlan.objects.exclude(status=perf.PlanStatus.AGREED),
     ),
     (
         "performance:action_edit",

@@ -182,7 +182,7 @@ def _partnership_records(
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log, ocds_log,
     )  # fmt: skip
     finance = factories.finance_world(p, lead, provider, tag=f"{slug}-")
-    r.add(finance["fund"], finance["plan"], finance["model"])
+    r.add(*finance.values())
     r.extra = _directory_records(r, p, lead, tag)
     r.extra |= {
         "framework": fw,

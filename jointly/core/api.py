@@ -99,9 +99,10 @@ class JointlySchema(AutoSchema):
         return schema, required
 
     def _is_list_view(self, serializer: Any = None) -> bool:
-        # Our plain ViewSets (service map, needs profile) answer ``list`` with one object.
+        # Our plain ViewSets (service map, needs profile) answer ``list`` with one object, unless the
+        # view declares a list (``Serializer(many=True)``, e.g. /attention/).
         if not isinstance(self.view, GenericAPIView):
-            return False
+            return isinstance(serializer, serializers.ListSerializer)
         return super()._is_list_view(serializer)
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:

@@ -902,6 +902,8 @@ def write(
     cat = prepared.catalogue
     total = prepared.rows
     done = 0
+    if progress:  # said before the transaction, so that others see the stage while the rows load
+        progress(0.0, "Saving values")
     with transaction.atomic():
         _create_new(cat)
         with connection.cursor() as cursor:

@@ -173,7 +173,9 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class CommentSerializer(serializers.ModelSerializer):
     kpi_return = ScopedPrimaryKeyRelatedField(queryset=KpiReturn.objects.select_related("kpi__partnership"))
-    author = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ReturnComment
@@ -255,9 +257,15 @@ class NoticeSerializer(serializers.ModelSerializer):
     stage = serializers.CharField(read_only=True, help_text="Where the notice stands, in words")
     plan_summary = serializers.CharField(source="plan.summary", read_only=True, default="")
     plan_status = serializers.CharField(source="plan.status", read_only=True, default="")
-    plan_agreed_on = serializers.DateField(source="plan.agreed_on", read_only=True, default=None)
-    plan_version = serializers.IntegerField(source="plan.version", read_only=True, default=None)
-    actions = ActionSerializer(source="plan.actions", many=True, read_only=True)
+    plan_agreed_on = serializers.DateField(
+        source="plan.agreed_on", read_only=True, default=None, allow_null=True
+    )
+    plan_version = serializers.IntegerField(
+        source="plan.version", read_only=True, default=None, allow_null=True
+    )
+    actions = ActionSerializer(
+        source="plan.actions", many=True, read_only=True, allow_null=True
+    )  # null: no plan yet
     escalations = serializers.SerializerMethodField()
 
     class Meta:

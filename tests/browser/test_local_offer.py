@@ -12,6 +12,7 @@ import pytest
 
 from tests import factories
 from tests.browser.test_govuk_basics import axe_violations, sideways, watch
+from tests.browser_harness import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +99,7 @@ def test_parent_finds_a_service_and_comments_then_a_response_is_published(essexi
     desk.fill("#id_you_said", "Open on Saturdays")
     desk.fill("#id_we_did", "Saturday mornings from next month")
     desk.check("#id_published")
-    desk.fill("#id_published_on", dt.date.today().isoformat())
+    fill_date(desk, "published_on", dt.date.today().isoformat())
     desk.get_by_role("button", name="Save response").click()
     desk.wait_for_url(lambda url: "/responses/new/" not in url)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_harness import fill_date
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COMMISSIONER = "commissioner.north-east-essex@jointly.test"
@@ -35,7 +37,7 @@ def test_record_rescore_and_see_the_heat_map_move(demo, new_page, sign_in):
     page.get_by_role("link", name="Re-score").first.click()
     page.select_option("#id_impact", "2")
     page.select_option("#id_likelihood", "2")
-    page.fill("#id_reviewed_on", "2014-01-15")
+    fill_date(page, "reviewed_on", "2014-01-15")
     page.get_by_role("button", name="Save the review").click()
     page.wait_for_selector("text=is now rated 4")
     assert page.locator(".jointly-risk-point").count() == 2  # the recorded score and the review

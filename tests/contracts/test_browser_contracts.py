@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def fill_date(page, name: str, iso: str) -> None:
-    """Type a date into GOV.UK's three-box date input (core.forms.GovUKDateInput)."""
-    year, month, day = iso.split("-")
-    page.fill(f"#id_{name}_day", str(int(day)))
-    page.fill(f"#id_{name}_month", str(int(month)))
-    page.fill(f"#id_{name}_year", year)
-
+from tests.browser_harness import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

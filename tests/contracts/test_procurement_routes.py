@@ -107,15 +107,32 @@ def test_api_refuses_wrong_route(cw, client_for):
     assert moved.status_code == 400 and "route" in moved.json()
 
 
+def _targets(executor: MigrationExecutor, contracts_node: tuple[str, str]) -> list[tuple[str, str | None]]:
+    """``contracts_node`` and, for every other app, its newest migration not needing a later contracts one."""
+    graph = executor.loader.graph
+    allowed = set(graph.forwards_plan(contracts_node))
+    later = {n for n in graph.nodes if n[0] == "contracts" and n not in allowed}
+    targets: list[tuple[str, str | None]] = [contracts_node]
+    for leaf in graph.leaf_nodes():
+        if leaf[0] == "contracts":
+            continue
+        node: tuple[str, str] | None = leaf
+        while node is not None and later & set(graph.forwards_plan(node)):
+            parents = [q.key for q in graph.node_map[node].parents if q.key[0] == node[0]]
+            node = parents[0] if parents else None
+        targets.append(node if node is not None else (leaf[0], None))
+    return targets
+
+
 @pytest.mark.django_db(transaction=True)
 def test_data_migration_gives_stored_routes_of_their_time():
     executor = MigrationExecutor(connection)
-    # other apps stay at their latest state (their tables hold columns this app's state must know)
-    latest = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "contracts"]
-    before = [("contracts", "0003_procurement_law_procurement"), *latest]
-    after = [("contracts", "0004_procurement_routes_of_their_time_procurement"), *latest]
+    # Other apps stay at their latest state that does not need a later contracts migration (their
+    # tables hold columns this app's state must know; apps built on contracts step back).
+    before = _targets(executor, ("contracts", "0003_procurement_law_procurement"))
+    after = _targets(executor, ("contracts", "0004_procurement_routes_of_their_time_procurement"))
     executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps = executor.loader.project_state([t for t in before if t[1]]).apps
     Org = apps.get_model("partnerships", "Organisation")
     Partnership = apps.get_model("partnerships", "Partnership")
     Project = apps.get_model("contracts", "ProcurementProject")
@@ -139,7 +156,7 @@ def test_data_migration_gives_stored_routes_of_their_time():
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
-    apps = executor.loader.project_state(after).apps
+    apps = executor.loader.project_state([t for t in after if t[1]]).apps
     Project = apps.get_model("contracts", "ProcurementProject")
     got = {x.reference: (x.route, x.start_date) for x in Project.objects.all()}
     assert got == {
@@ -150,7 +167,7 @@ def test_data_migration_gives_stored_routes_of_their_time():
     }
     executor = MigrationExecutor(connection)
     executor.migrate(before)  # reversible: dates cleared, routes kept
-    apps = executor.loader.project_state(before).apps
+    apps = executor.loader.project_state([t for t in before if t[1]]).apps
     assert set(
         apps.get_model("contracts", "ProcurementProject").objects.values_list("start_date", flat=True)
     ) == {None}

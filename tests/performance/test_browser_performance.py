@@ -10,6 +10,7 @@ import pytest
 
 from jointly.performance.models import KpiReturn, PerformanceNotice
 from tests import factories
+from tests.browser_harness import fill_date
 
 PASSWORD = "pw-12345-long"
 
@@ -74,7 +75,7 @@ def review_and_raise_plan(browser, base_url: str, email: str) -> dict:
     page.get_by_role("link", name="Add an action").click()
     page.get_by_label("Description").fill("Run extra level 3 sessions")
     page.get_by_label("Owner").fill("Named nurse for safeguarding")
-    page.get_by_label("Due date").fill("2023-09-30")
+    fill_date(page, "due_date", "2023-09-30")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/notices/*/#actions")
     seen["action_listed"] = "Run extra level 3 sessions" in page.content()
