@@ -853,6 +853,8 @@ class _Loader:
         self.columns = ", ".join(q(c) for c in KEY_FIELDS + VALUE_FIELDS)
         if self.copy:
             table = q(IndicatorValue._meta.db_table)
+            # A second load inside one outer transaction (a savepoint) finds the first one's table.
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{self.STAGE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.STAGE} ON COMMIT DROP AS "
                 f"SELECT {self.columns} FROM {table} WITH NO DATA"
