@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
         ("intentions", "progress_report", "intentions"),
         ("contracts", "detail", "contracts"),
         ("performance", "kpi", "performance"),
+        ("directory", "index", "services"),
+        ("engagement", "index", "governance"),
         ("accounts", "account", ""),
         ("", "home", ""),
     ],
@@ -49,7 +51,7 @@ def test_commissioner_sees_every_section_with_the_current_one_marked(client, wor
     nav = _nav(html)
     assert list(nav) == [
         "Overview", "Outcomes", "Intentions", "Governance", "Services", "Contracts", "Performance", "Needs",
-        "Local Offer", "Engagement", "Risks", "Finance", "Register", "Progress report",
+        "Risks", "Finance", "Register", "Progress report",
     ]  # fmt: skip
     assert nav["Intentions"] == "true"  # the section: this page is inside it
     assert nav["Progress report"] == "page"  # the page itself
@@ -73,8 +75,23 @@ def test_provider_sees_only_the_sections_its_role_opens(client, world):
     client.force_login(world.users["provider"])
     nav = _nav(client.get("/p/alpha/").content.decode())
     # no planning; risks: only those on its own contracts
-    assert list(nav) == ["Overview", "Outcomes", "Contracts", "Performance", "Needs", "Local Offer", "Risks"]
+    assert list(nav) == ["Overview", "Outcomes", "Services", "Contracts", "Performance", "Needs", "Risks"]
     assert nav["Overview"] == "page"
+
+
+def test_a_section_with_pages_of_several_apps(client, world):
+    """The Local Offer sits under Services and Engagement under Governance; a provider, who may not
+    see the service list, gets Services opening on the Local Offer."""
+    client.force_login(world.users["commissioner"])
+    nav = _nav(client.get("/p/alpha/directory/").content.decode())
+    assert [k for k, v in nav.items() if v] == ["Services", "Local Offer"]
+    assert list(nav)[-3:] == ["All services", "Service map", "Local Offer"]
+    nav = _nav(client.get("/p/alpha/engagement/").content.decode())
+    assert [k for k, v in nav.items() if v] == ["Governance", "Engagement"]
+    client.force_login(world.users["provider"])
+    html = client.get("/p/alpha/directory/").content.decode()
+    nav = _nav(html)
+    assert "All services" not in nav and nav["Local Offer"] == "page" and nav["Services"] == "true"
 
 
 def test_home_is_marked_and_there_is_no_sub_navigation_outside_a_partnership(client, world):

@@ -30,7 +30,6 @@ class SearchForm(GovUKFormMixin, forms.Form):
         label="Or their date of birth",
         required=False,
         widget=forms.DateInput(),
-        help_text="For example, 2020-03-27",
     )
     area = forms.ChoiceField(label="Area", required=False)
     postcode = forms.CharField(
