@@ -37,10 +37,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
 from jointly.core.periods import Kind, PeriodError, parse
+from jointly.panels.money import Cost, commitments_by_year
 
 DEFAULT_THRESHOLD = 7
 """Counts from 1 to this are suppressed (NHS England's convention); a partnership may raise it."""
@@ -222,17 +224,15 @@ def _line_pass(values: Sequence[Sequence[V]], hidden: Grid) -> bool:
 
 
 def _reach(start: tuple[str, int], edges: set[tuple[int, int]]) -> set[tuple[str, int]]:
+    """The row and column nodes joined to ``start`` by hidden cells (``edges``)."""
+    links: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for i, j in edges:
+        links.setdefault(("r", i), []).append(("c", j))
+        links.setdefault(("c", j), []).append(("r", i))
     seen = {start}
     queue = deque([start])
     while queue:
-        side, n = queue.popleft()
-        for i, j in edges:
-            if side == "r" and i == n:
-                other = ("c", j)
-            elif side == "c" and j == n:
-                other = ("r", i)
-            else:
-                continue
+        for other in links.get(queue.popleft(), ()):
             if other not in seen:
                 seen.add(other)
                 queue.append(other)
@@ -391,11 +391,52 @@ def merge_cases(cases: Iterable[CaseFacts]) -> list[CaseFacts]:
     return list(merged.values())
 
 
-def _year_text(financial_year: str) -> str:
+def _year_text(year: str) -> str:
     try:
-        return parse(financial_year, Kind.FINANCIAL_YEAR).text
+        return parse(year, Kind.FINANCIAL_YEAR).text
     except PeriodError as exc:
         raise SuppressionError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """One package version as the aggregates need it: its cost, the dates that version applies
+    (a version changed at review applies from the change), the funders' pounds of ``cost.amount``
+    (from :func:`jointly.panels.money.split`), and whether every share is confirmed."""
+
+    reference: str
+    package_type: str
+    need_band: str
+    area: str
+    cost: Cost
+    start: date
+    end: date
+    shares: Mapping[str, Decimal]
+    confirmed: bool = True
+
+
+def case_facts_for_year(packages: Iterable[PackageFacts], year: str) -> list[CaseFacts]:
+    """The :class:`CaseFacts` of ``year`` from package versions (one row each, as one query of
+    versions with their case and funders gives them): each version's commitments in that year by
+    funder, versions outside the year left out, several versions of a case added together."""
+    period = parse(_year_text(year), Kind.FINANCIAL_YEAR)
+    facts = []
+    for package in packages:
+        start, end = max(package.start, period.start), min(package.end, period.end)
+        if end < start:
+            continue
+        by_funder = commitments_by_year(package.cost, package.shares, start, end).get(period.text, {})
+        facts.append(
+            CaseFacts(
+                package.reference,
+                package.package_type,
+                package.need_band,
+                package.area,
+                by_funder,
+                package.confirmed,
+            )
+        )
+    return merge_cases(facts)
 
 
 def _ordered(found: Iterable[str], given: Sequence[str] | None) -> list[str]:

@@ -572,3 +572,45 @@ def test_csv_values():
     assert s.csv_value(D("12")) == "12.00"
     assert s.csv_value(c) == "c"
     assert s.csv_value(7) == "7"
+
+
+# --- from package versions to the facts of a year ------------------------------------------------------
+
+
+def test_case_facts_for_year_from_package_versions():
+    from datetime import date
+
+    from jointly.panels.money import Cost
+
+    # Case A: 700 a week, ICB 350 / SC 350, from 1 Jan 2025; changed at review on 1 Oct 2025 to
+    # 1,400 a week, ICB 700 / SC 500 / DSG 200, until 31 Mar 2027.
+    # 2025/26: 1 Apr - 30 Sep (183 days) at 700: 18,300 (9,150 each);
+    #          1 Oct - 31 Mar (182 days) at 1,400: 36,400 (ICB 18,200, SC 13,000, DSG 5,200).
+    # Case B: ended 31 March 2025 (outside the year). Case C: only agreed in principle.
+    versions = [
+        s.PackageFacts("A", "Residential", "High", "Essex", Cost(D("700")), date(2025, 1, 1), date(2025, 9, 30),
+                       {"ICB": D("350"), "SC": D("350")}),
+        s.PackageFacts("A", "Residential", "High", "Essex", Cost(D("1400")), date(2025, 10, 1), date(2027, 3, 31),
+                       {"ICB": D("700"), "SC": D("500"), "DSG": D("200")}),
+        s.PackageFacts("B", "Fostering", "Medium", "Essex", Cost(D("700")), date(2024, 4, 1), date(2025, 3, 31),
+                       {"SC": D("700")}),
+        s.PackageFacts("C", "Short breaks", "Low", "Harlow", Cost(D("36500"), "per_year"), date(2025, 4, 1),
+                       date(2025, 4, 10), {"SC": D("36500")}, confirmed=False),
+    ]  # fmt: skip
+    facts = s.case_facts_for_year(versions, "2025/26")
+    assert facts == [
+        CaseFacts(
+            "A",
+            "Residential",
+            "High",
+            "Essex",
+            {"ICB": D("27350.00"), "SC": D("22150.00"), "DSG": D("5200.00")},
+        ),
+        CaseFacts(
+            "C", "Short breaks", "Low", "Harlow", {"SC": D("1000.00")}, confirmed=False
+        ),  # 10 of 365 days
+    ]
+    assert facts[0].cost == D("54700.00")
+    assert s.case_facts_for_year(versions, "2027/28") == []
+    with pytest.raises(SuppressionError):
+        s.case_facts_for_year(versions, "2025")
