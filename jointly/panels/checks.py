@@ -18,9 +18,9 @@ Ages
 
 A child is in scope from birth to 17; a young person of 18 to 25 only while an EHC plan continues.
 Ages are in whole years as at a given date (never silently today); someone born on 29 February has
-a birthday on 1 March in other years. The bands shown instead of a date of birth are
-:data:`AGE_BANDS`: ``0 to 4``, ``5 to 9``, ``10 to 15``, ``16 to 17`` (the years of transition to
-adult NHS Continuing Healthcare) and ``18 to 25``.
+a birthday on 1 March in other years. The bands held instead of a date of birth are
+:data:`AGE_BANDS`: ``0-4``, ``5-10`` (primary school), ``11-15`` (secondary school), ``16-17`` (the
+years of transition to adult NHS Continuing Healthcare) and ``18-25``.
 """
 
 from __future__ import annotations
@@ -34,13 +34,15 @@ ADULT_AGE = 18
 EHC_PLAN_UPPER_AGE = 25
 """An EHC plan can continue to 25: the young person is in scope until their 26th birthday."""
 TRANSITION_AGES = (16, 17)
-AGE_BANDS: tuple[tuple[int, int, str], ...] = (
-    (0, 4, "0 to 4"),
-    (5, 9, "5 to 9"),
-    (10, 15, "10 to 15"),
-    (16, 17, "16 to 17"),
-    (18, 25, "18 to 25"),
+AGE_BANDS: tuple[tuple[int, int, str, str], ...] = (
+    (0, 4, "0-4", "0 to 4"),
+    (5, 10, "5-10", "5 to 10"),
+    (11, 15, "11-15", "11 to 15"),
+    (16, 17, "16-17", "16 to 17"),
+    (18, 25, "18-25", "18 to 25"),
 )
+"""(lowest age, highest age, code, label): the codes are what a case stores (the panels app's
+``AgeBand`` choices), the labels what a page shows."""
 
 
 class CheckError(ValueError):
@@ -132,13 +134,22 @@ def check_in_scope(born: dt.date, on: dt.date, ehc_plan: bool) -> None:
 
 
 def age_band(born: dt.date, on: dt.date, ehc_plan: bool = False) -> str:
-    """The age band shown in place of a date of birth, as at ``on`` (refused when out of scope)."""
+    """The age band's code (``"11-15"``) held in place of a date of birth, as at ``on``; refused
+    (:class:`CheckError`) when the date is in the future or the age out of scope."""
     check_in_scope(born, on, ehc_plan)
     age = age_on(born, on)
-    for low, high, label in AGE_BANDS:
+    for low, high, code, _label in AGE_BANDS:
         if low <= age <= high:
-            return label
+            return code
     raise AssertionError(age)  # pragma: no cover - check_in_scope keeps the age within the bands
+
+
+def age_band_label(code: str) -> str:
+    """How a page shows an age band: ``"11-15"`` -> ``"11 to 15"``."""
+    for _low, _high, known, label in AGE_BANDS:
+        if known == code:
+            return label
+    raise CheckError("Not an age band: choose 0-4, 5-10, 11-15, 16-17 or 18-25")
 
 
 def in_transition_years(born: dt.date, on: dt.date) -> bool:

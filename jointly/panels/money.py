@@ -9,7 +9,7 @@ Meanings
 
 **Cost basis.** A package's cost is an amount with a basis (:class:`Cost`):
 
-- ``per_week`` with ``weeks_per_year`` (1 to 52, default 52):
+- ``week`` (per week) with ``weeks_per_year`` (1 to 52, to one decimal place; default 52):
 
   - 52 weeks means *all year round* (a residential or fostering placement): the cost accrues by
     the day at amount / 7, so the cost over any dates is ``weekly x days / 7`` and a part year is
@@ -19,9 +19,9 @@ Meanings
     spread evenly by day over each financial year (see *yearly amounts* below). Term dates are not
     modelled.
 
-- ``per_term`` with ``terms_per_year`` (1 to 6, default 3): the year's cost is
+- ``term`` (per term) with ``terms_per_year`` (1 to 6, default 3): the year's cost is
   ``amount x terms_per_year``, spread by day like a yearly amount.
-- ``per_year``: the amount is the year's cost, spread by day.
+- ``year`` (per year): the amount is the year's cost, spread by day.
 
 **Yearly amounts over part of a year.** A yearly amount (per year, per term, or a part-year weekly
 basis) falls evenly on the days of each financial year (April to March): over the days ``d`` of
@@ -36,15 +36,18 @@ cost *in* a financial year (:func:`annual_cost` with a year, :func:`cost_between
 so an all-year weekly package costs 1/7 of a week more than its nominal annual cost in a 365-day
 year, 2/7 more in a 366-day one.
 
-**Funders' shares** (:func:`split`): every share a percentage, or every share an amount (on the
-cost's own basis: 600 of a 1,000-a-week cost is 600 a week), never a mix. Percentages must add up
-to exactly 100; each is turned into pounds rounded down to the penny and the pennies left over go to
-the largest share (the first named of equal largest), so the pounds add up to the cost exactly.
-Amounts must add up to the cost to the penny. Negative and zero shares are refused.
+**Funders' shares** (:func:`split`): each share a percentage of the whole or an amount in the same
+unit as the whole (the caller's choice: the cost on its basis, or a year's cost). All percentages:
+they must add up to exactly 100; each is turned into pounds rounded down to the penny and the pennies
+left over go to the largest share (the first named of equal largest), so the pounds add up to the
+cost exactly. All amounts: they must add up to the cost to the penny. A mix: the amounts stand, the
+percentages are of the whole, together within a penny of it, the pennies left to the largest
+percentage share. Negative and zero shares are refused, and so is a percentage over 100.
 
 **Commitments** (:func:`commitments_by_year`): the package's cost in each financial year it
 touches, split among the funders in proportion to their shares in the same way (rounded down, the
-remainder to the largest), so each year's shares add up to that year's cost.
+remainder to the largest), so each year's shares add up to that year's cost. Only the proportions
+matter, so the weights may be the pounds from :func:`split` or the percentages.
 
 **Group statistics** (:func:`group_statistics`): median and quartiles by linear interpolation
 between the sorted values (position ``(n - 1) x p``, as a spreadsheet's ``QUARTILE.INC``),
@@ -90,13 +93,24 @@ class PanelMoneyError(ValueError):
 
 
 class Basis(StrEnum):
-    PER_WEEK = "per_week"
-    PER_TERM = "per_term"
-    PER_YEAR = "per_year"
+    """The basis of a cost; ``per_week`` and the like are read too (``Basis("per_week")``)."""
+
+    PER_WEEK = "week"
+    PER_TERM = "term"
+    PER_YEAR = "year"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Basis | None:
+        text = str(value).strip().lower().replace(" ", "_")
+        text = text.removeprefix("per_").removeprefix("a_")
+        for member in cls:
+            if member.value == text:
+                return member
+        return None
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return f"per {self.value}"
 
 
 # --- reading amounts ---------------------------------------------------------------------------
@@ -165,13 +179,15 @@ class Cost:
     """A package's cost: an amount on a basis (see the module's notes).
 
     Built only when well formed: the amount is pounds and pence and not negative, the basis is one of
-    :class:`Basis`, ``weeks_per_year`` 1 to 52 and ``terms_per_year`` 1 to 6 (whole numbers).
+    :class:`Basis` (``"week"``, ``"term"``, ``"year"``; ``"per_week"`` is read too), ``weeks_per_year``
+    1 to 52 (a whole number, or a Decimal to one place such as 38.5) and ``terms_per_year`` a whole
+    number from 1 to 6.
     Whether a zero or a very large cost is acceptable is :func:`check_cost`'s question.
     """
 
     amount: Decimal
     basis: Basis = Basis.PER_WEEK
-    weeks_per_year: int = ALL_YEAR_WEEKS
+    weeks_per_year: int | Decimal = ALL_YEAR_WEEKS
     terms_per_year: int = DEFAULT_TERMS_PER_YEAR
 
     def __post_init__(self) -> None:
@@ -184,11 +200,22 @@ class Cost:
             raise PanelMoneyError(
                 f"'{str(self.basis)[:20]}' is not a cost basis: per week, per term or per year"
             ) from None
-        for name, top in (("weeks_per_year", ALL_YEAR_WEEKS), ("terms_per_year", MAX_TERMS_PER_YEAR)):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
-                words = name.replace("_", " ")
-                raise PanelMoneyError(f"The {words} must be a whole number from 1 to {top}")
+        weeks = self.weeks_per_year
+        whole_or_decimal = isinstance(weeks, Decimal) or (
+            isinstance(weeks, int) and not isinstance(weeks, bool)
+        )
+        if not whole_or_decimal or not Decimal(weeks).is_finite():
+            raise PanelMoneyError("The weeks per year must be a number from 1 to 52")
+        if not 1 <= weeks <= ALL_YEAR_WEEKS or Decimal(weeks) != Decimal(weeks).quantize(
+            Decimal("0.1"), ROUND_DOWN
+        ):
+            raise PanelMoneyError(
+                "The weeks per year must be from 1 to 52, to at most one decimal place "
+                "(52 means all year round, costed by the day; 38 is a school year)"
+            )
+        terms = self.terms_per_year
+        if not isinstance(terms, int) or isinstance(terms, bool) or not 1 <= terms <= MAX_TERMS_PER_YEAR:
+            raise PanelMoneyError(f"The terms per year must be a whole number from 1 to {MAX_TERMS_PER_YEAR}")
         object.__setattr__(self, "amount", amount)
         object.__setattr__(self, "basis", basis)
 
@@ -211,7 +238,9 @@ class Cost:
         """How a page says it: ``£1,000.00 per week, 38 weeks a year``."""
         text = f"{pounds(self.amount)} {self.basis.label}"
         if self.basis == Basis.PER_WEEK:
-            return text + (", all year" if self.all_year else f", {self.weeks_per_year} weeks a year")
+            weeks = f"{Decimal(self.weeks_per_year).normalize():f}"
+            plural = "week" if weeks == "1" else "weeks"
+            return text + (", all year" if self.all_year else f", {weeks} {plural} a year")
         if self.basis == Basis.PER_TERM:
             return text + f", {self.terms_per_year} terms a year"
         return text
@@ -291,7 +320,7 @@ def annual_cost(cost: Cost, year: str | Period | None = None) -> Decimal:
     """Without ``year``, the nominal annual cost (``weekly x weeks_per_year``, ``per term x terms``, the
     yearly amount); with a financial year, the cost over all of that year's days."""
     if year is None:
-        return cost.yearly.quantize(PENNY)
+        return to_pennies(Fraction(cost.yearly))
     fy = financial_year(year)
     return cost_between(cost, fy.start, fy.end)
 
@@ -336,12 +365,7 @@ def _name(key: object) -> str:
     return str(key)[:60]
 
 
-def split_by_percent(whole: Decimal, percents: Mapping[K, object]) -> dict[K, Decimal]:
-    """Each funder's pounds of ``whole`` from percentages that add up to exactly 100 (see the
-    module's notes). Raises :class:`PanelMoneyError` saying what is wrong."""
-    whole = to_money(whole, "The cost")
-    if not percents:
-        raise PanelMoneyError("Name at least one funder and its share")
+def _read_percents(percents: Mapping[K, object]) -> dict[K, Fraction]:
     read: dict[K, Fraction] = {}
     for key, value in percents.items():
         p = _percent(value, f"{_name(key)}'s share")
@@ -352,6 +376,28 @@ def split_by_percent(whole: Decimal, percents: Mapping[K, object]) -> dict[K, De
         if p > 100:
             raise PanelMoneyError(f"{_name(key)}'s share is more than 100% ({percent_text(p)})")
         read[key] = p
+    return read
+
+
+def _read_amounts(amounts: Mapping[K, object]) -> dict[K, Decimal]:
+    read: dict[K, Decimal] = {}
+    for key, value in amounts.items():
+        amount = to_money(value, f"{_name(key)}'s share")
+        if amount < 0:
+            raise PanelMoneyError(f"{_name(key)}'s share cannot be negative ({pounds(amount)})")
+        if amount == 0:
+            raise PanelMoneyError(f"{_name(key)}'s share is £0.00: remove that funder or give it a share")
+        read[key] = amount
+    return read
+
+
+def split_by_percent(whole: Decimal, percents: Mapping[K, object]) -> dict[K, Decimal]:
+    """Each funder's pounds of ``whole`` from percentages that add up to exactly 100 (see the
+    module's notes). Raises :class:`PanelMoneyError` saying what is wrong."""
+    whole = to_money(whole, "The cost")
+    if not percents:
+        raise PanelMoneyError("Name at least one funder and its share")
+    read = _read_percents(percents)
     added = sum(read.values(), Fraction(0))
     if added != 100:
         gap = 100 - added
@@ -368,14 +414,7 @@ def split_by_amount(whole: Decimal, amounts: Mapping[K, object]) -> dict[K, Deci
     whole = to_money(whole, "The cost")
     if not amounts:
         raise PanelMoneyError("Name at least one funder and its share")
-    read: dict[K, Decimal] = {}
-    for key, value in amounts.items():
-        amount = to_money(value, f"{_name(key)}'s share")
-        if amount < 0:
-            raise PanelMoneyError(f"{_name(key)}'s share cannot be negative ({pounds(amount)})")
-        if amount == 0:
-            raise PanelMoneyError(f"{_name(key)}'s share is £0.00: remove that funder or give it a share")
-        read[key] = amount
+    read = _read_amounts(amounts)
     added = sum(read.values(), ZERO)
     if added < whole:
         raise PanelMoneyError(
@@ -405,36 +444,54 @@ class Share:
 
 
 def split(whole: Decimal, shares: Mapping[K, Share]) -> dict[K, Decimal]:
-    """Each funder's pounds of ``whole``: all shares percentages or all amounts, never a mix."""
+    """Each funder's pounds of ``whole`` (in the order given), each share a percentage of the whole
+    or an amount in the same unit as ``whole``.
+
+    All percentages: :func:`split_by_percent`. All amounts: :func:`split_by_amount`. A mix (the
+    ICB pays 600 a week, the rest is split 60/40): the amounts stand as given, the percentages are of
+    the whole, and together they must come within a penny of the whole; the percentage shares are
+    rounded down to the penny and the pennies left go to the largest percentage share.
+    """
     if not shares:
         raise PanelMoneyError("Name at least one funder and its share")
     for key, share in shares.items():
         if (share.percent is None) == (share.amount is None):
             raise PanelMoneyError(f"Give {_name(key)}'s share as a percentage or as an amount (one of them)")
-    kinds = {share.percent is not None for share in shares.values()}
-    if len(kinds) > 1:
-        raise PanelMoneyError(
-            "Give every funder's share as a percentage, or every share as an amount, not a mix "
-            "(turn the percentages into amounts)"
+    percents = {k: s.percent for k, s in shares.items() if s.percent is not None}
+    amounts = {k: s.amount for k, s in shares.items() if s.amount is not None}
+    if not amounts:
+        return split_by_percent(whole, percents)
+    if not percents:
+        return split_by_amount(whole, amounts)
+    whole = to_money(whole, "The cost")
+    fixed = _read_amounts(amounts)
+    rates = _read_percents(percents)
+    exact = Fraction(sum(fixed.values(), ZERO)) + Fraction(whole) * sum(rates.values(), Fraction(0)) / 100
+    gap = Fraction(whole) - exact
+    if abs(gap) >= Fraction(1, 100):
+        covered = to_pennies(exact)
+        how = (
+            f"{pounds(to_pennies(gap))} is not covered" if gap > 0 else f"{pounds(to_pennies(-gap))} too much"
         )
-    if kinds == {True}:
-        return split_by_percent(whole, {k: s.percent for k, s in shares.items()})
-    return split_by_amount(whole, {k: s.amount for k, s in shares.items()})
+        raise PanelMoneyError(
+            f"The shares come to {pounds(covered)}, not the cost of {pounds(whole)} ({how}): "
+            "the funders' shares must cover the whole cost"
+        )
+    parts = {k: Decimal(math.floor(Fraction(whole) * p)) / 100 for k, p in rates.items()}
+    left = whole - sum(fixed.values(), ZERO) - sum(parts.values(), ZERO)
+    parts[_largest(rates)] += left
+    return {k: (fixed[k] if k in fixed else parts[k]).quantize(PENNY) for k in shares}
 
 
 def commitments_by_year(
-    cost: Cost, shares: Mapping[K, Decimal], start: dt.date, end: dt.date
+    cost: Cost, weights: Mapping[K, Decimal | Fraction], start: dt.date, end: dt.date
 ) -> dict[str, dict[K, Decimal]]:
     """Each funder's commitment in each financial year from ``start`` to ``end`` (inclusive):
-    ``{"2025/26": {funder: pounds}}``. ``shares`` are the funders' pounds of ``cost.amount`` (from
-    :func:`split`); each year's cost is split in proportion, rounded down, remainder to the largest."""
-    to_split = {k: to_money(v) for k, v in shares.items()}
-    if sum(to_split.values(), ZERO) != cost.amount:
-        raise PanelMoneyError(
-            f"The funders' shares add up to {pounds(sum(to_split.values(), ZERO))}, "
-            f"not the cost of {pounds(cost.amount)}"
-        )
-    return {year: apportion(amount, to_split) for year, amount in cost_by_year(cost, start, end).items()}
+    ``{"2025/26": {funder: pounds}}``. Only the proportions of ``weights`` matter: the funders' pounds
+    from :func:`split` (of the cost on its basis, or of a year's cost) or their percentages. Each
+    year's cost is split in proportion, rounded down, the remainder to the largest, so each year's
+    commitments add up to that year's cost."""
+    return {year: apportion(amount, weights) for year, amount in cost_by_year(cost, start, end).items()}
 
 
 def add_commitments(

@@ -401,8 +401,10 @@ def _year_text(year: str) -> str:
 @dataclass(frozen=True)
 class PackageFacts:
     """One package version as the aggregates need it: its cost, the dates that version applies
-    (a version changed at review applies from the change), the funders' pounds of ``cost.amount``
-    (from :func:`jointly.panels.money.split`), and whether every share is confirmed."""
+    (from its start or the date a change at review took effect, to the day before the next version
+    took effect or the package's end), the funders' shares as weights (pounds from
+    :func:`jointly.panels.money.split`, a year's pounds or percentages: only proportions matter),
+    and whether every share is confirmed. ``reference`` is the case's reference."""
 
     reference: str
     package_type: str

@@ -126,7 +126,7 @@ def test_a_29_february_birthday_falls_on_1_march():
     assert checks.age_on(born, d("2026-02-28")) == 17
     assert checks.age_on(born, d("2026-03-01")) == 18
     assert checks.age_on(born, d("2028-02-29")) == 20
-    assert checks.age_band(born, d("2026-02-28")) == "16 to 17"
+    assert checks.age_band(born, d("2026-02-28")) == "16-17"
     with pytest.raises(CheckError, match="only while an EHC plan continues"):
         checks.age_band(born, d("2026-03-01"))
 
@@ -134,14 +134,14 @@ def test_a_29_february_birthday_falls_on_1_march():
 @pytest.mark.parametrize(
     "on, band",
     [
-        ("2010-06-15", "0 to 4"),
-        ("2015-06-14", "0 to 4"),
-        ("2015-06-15", "5 to 9"),
-        ("2020-06-14", "5 to 9"),
-        ("2020-06-15", "10 to 15"),
-        ("2026-06-14", "10 to 15"),
-        ("2026-06-15", "16 to 17"),
-        ("2028-06-14", "16 to 17"),
+        ("2010-06-15", "0-4"),
+        ("2015-06-14", "0-4"),
+        ("2015-06-15", "5-10"),
+        ("2021-06-14", "5-10"),
+        ("2021-06-15", "11-15"),
+        ("2026-06-14", "11-15"),
+        ("2026-06-15", "16-17"),
+        ("2028-06-14", "16-17"),
     ],
 )
 def test_band_boundaries_for_children(on, band):
@@ -151,10 +151,22 @@ def test_band_boundaries_for_children(on, band):
     assert checks.in_scope(born, d(on), ehc_plan=False)
 
 
+def test_band_labels():
+    assert [checks.age_band_label(code) for code in ["0-4", "5-10", "11-15", "16-17", "18-25"]] == [
+        "0 to 4",
+        "5 to 10",
+        "11 to 15",
+        "16 to 17",
+        "18 to 25",
+    ]
+    with pytest.raises(CheckError, match="Not an age band"):
+        checks.age_band_label("5-9")
+
+
 def test_18_to_25_only_while_an_ehc_plan_continues():
     born = d("2000-06-15")
-    assert checks.age_band(born, d("2018-06-15"), ehc_plan=True) == "18 to 25"
-    assert checks.age_band(born, d("2026-06-14"), ehc_plan=True) == "18 to 25"  # 25, the day before 26
+    assert checks.age_band(born, d("2018-06-15"), ehc_plan=True) == "18-25"
+    assert checks.age_band(born, d("2026-06-14"), ehc_plan=True) == "18-25"  # 25, the day before 26
     assert checks.in_scope(born, d("2026-06-14"), ehc_plan=True)
     assert not checks.in_scope(born, d("2026-06-15"), ehc_plan=True)  # 26
     assert checks.in_scope(born, d("2018-06-14"), ehc_plan=False)  # 17
@@ -168,7 +180,7 @@ def test_18_to_25_only_while_an_ehc_plan_continues():
 
 
 def test_the_bands_cover_0_to_25_without_gaps_or_overlaps():
-    ages = [age for low, high, _ in checks.AGE_BANDS for age in range(low, high + 1)]
+    ages = [age for low, high, _, _ in checks.AGE_BANDS for age in range(low, high + 1)]
     assert ages == list(range(26))
 
 

@@ -64,9 +64,14 @@ def test_to_pennies_rounds_half_away_from_zero(exact, pennies):
 
 def test_a_cost_is_built_only_when_well_formed():
     assert Cost(D("1000")).amount == D("1000.00")
-    assert Cost("1,000.50", "per_term").basis is TERM
+    assert Cost("1,000.50", "term").basis is TERM
+    assert Cost(D("1"), "per_week").basis is WEEK
+    assert Cost(D("1"), "Per Year").basis is YEAR
     assert Cost(D("1"), WEEK, weeks_per_year=1).weeks_per_year == 1
+    assert Cost(D("1"), WEEK, weeks_per_year=D("38.5")).yearly == D("38.5")
+    assert Cost(D("1"), WEEK, weeks_per_year=D("52.0")).all_year
     assert Cost(D("1"), TERM, terms_per_year=6).terms_per_year == 6
+    assert Cost(D("1"), TERM, terms_per_year=1).yearly == D("1.00")
     assert Cost(D("0")).amount == D("0.00")  # zero is check_cost's question
     with pytest.raises(PanelMoneyError, match="cannot be negative"):
         Cost(D("-0.01"))
@@ -74,10 +79,15 @@ def test_a_cost_is_built_only_when_well_formed():
         Cost(D("100.001"))
     with pytest.raises(PanelMoneyError, match="not a cost basis"):
         Cost(D("1"), "per_fortnight")
-    for weeks in (0, 53, True, 38.0):
-        with pytest.raises(PanelMoneyError, match="weeks per year must be a whole number from 1 to 52"):
+    for weeks in (0, 53, D("52.1"), D("0.9"), D("38.25")):
+        with pytest.raises(
+            PanelMoneyError, match="weeks per year must be from 1 to 52, to at most one decimal"
+        ):
             Cost(D("1"), WEEK, weeks_per_year=weeks)
-    for terms in (0, 7):
+    for weeks in (True, 38.0, "38", D("NaN")):
+        with pytest.raises(PanelMoneyError, match="weeks per year must be a number from 1 to 52"):
+            Cost(D("1"), WEEK, weeks_per_year=weeks)
+    for terms in (0, 7, True):
         with pytest.raises(PanelMoneyError, match="terms per year must be a whole number from 1 to 6"):
             Cost(D("1"), TERM, terms_per_year=terms)
 
@@ -87,7 +97,10 @@ def test_descriptions():
     assert Cost(D("1000"), WEEK, 38).description == "£1,000.00 per week, 38 weeks a year"
     assert Cost(D("5000"), TERM).description == "£5,000.00 per term, 3 terms a year"
     assert Cost(D("40000"), YEAR).description == "£40,000.00 per year"
-    assert Basis.PER_WEEK.label == "per week"
+    assert Cost(D("1000"), WEEK, D("38.5")).description == "£1,000.00 per week, 38.5 weeks a year"
+    assert Cost(D("1000"), WEEK, 1).description == "£1,000.00 per week, 1 week a year"
+    assert [b.label for b in Basis] == ["per week", "per term", "per year"]
+    assert [b.value for b in Basis] == ["week", "term", "year"]
 
 
 # --- annual costs and bases ---------------------------------------------------------------------
@@ -100,6 +113,8 @@ def test_nominal_annual_cost_by_basis():
     assert money.annual_cost(Cost(D("5000"), TERM)) == D("15000.00")
     assert money.annual_cost(Cost(D("2500"), TERM, terms_per_year=6)) == D("15000.00")
     assert money.annual_cost(Cost(D("40000"), YEAR)) == D("40000.00")
+    # 1,000.01 x 38.5 = 38,500.385: rounded half up, not to even.
+    assert money.annual_cost(Cost(D("1000.01"), WEEK, D("38.5"))) == D("38500.39")
     # Weeks per year and terms per year mean nothing to the other bases.
     assert money.annual_cost(Cost(D("40000"), YEAR, weeks_per_year=38, terms_per_year=6)) == D("40000.00")
     assert Cost(D("5000"), TERM, weeks_per_year=38).yearly == D("15000")
@@ -330,7 +345,7 @@ def test_amounts_must_cover_the_whole_to_the_penny():
         money.split_by_amount(D("1000"), {})
 
 
-def test_split_takes_all_percentages_or_all_amounts():
+def test_split_takes_percentages_amounts_or_a_mix():
     assert money.split(D("1000"), {"A": Share(percent=D("60")), "B": Share(percent=D("40"))}) == {
         "A": D("600.00"),
         "B": D("400.00"),
@@ -339,8 +354,6 @@ def test_split_takes_all_percentages_or_all_amounts():
         "A": D("999.00"),
         "B": D("1.00"),
     }
-    with pytest.raises(PanelMoneyError, match="not a mix"):
-        money.split(D("1000"), {"A": Share(percent=D("60")), "B": Share(amount=D("400"))})
     with pytest.raises(PanelMoneyError, match="as a percentage or as an amount"):
         money.split(D("1000"), {"A": Share()})
     with pytest.raises(PanelMoneyError, match="as a percentage or as an amount"):
@@ -349,6 +362,43 @@ def test_split_takes_all_percentages_or_all_amounts():
         money.split(D("1000"), {})
     with pytest.raises(PanelMoneyError, match="not covered"):
         money.split(D("1000"), {"A": Share(amount=D("999"))})
+    with pytest.raises(PanelMoneyError, match="not 100%"):
+        money.split(D("1000"), {"A": Share(percent=D("99"))})
+
+
+def test_a_mix_of_amounts_and_percentages():
+    # The ICB pays 600 of 1,000; the council 24% (240) and schools 16% (160).
+    mixed = {"ICB": Share(amount=D("600")), "SC": Share(percent=D("24")), "DSG": Share(percent=D("16"))}
+    assert money.split(D("1000"), mixed) == {"ICB": D("600.00"), "SC": D("240.00"), "DSG": D("160.00")}
+    assert list(money.split(D("1000"), mixed)) == ["ICB", "SC", "DSG"]
+    # 333.33 + 33.3335% x 2 (333.335 each) is exactly 1,000: rounded down to 333.33 each, the 0.01
+    # left goes to the first of the equal largest percentages.
+    thirds = {
+        "ICB": Share(amount=D("333.33")),
+        "SC": Share(percent=D("33.3335")),
+        "DSG": Share(percent=D("33.3335")),
+    }
+    assert money.split(D("1000"), thirds) == {"ICB": D("333.33"), "SC": D("333.34"), "DSG": D("333.33")}
+    # Within a penny is covered: 500 + 49.9999% (499.999) leaves 0.01 for the percentage share.
+    near = {"A": Share(amount=D("500")), "B": Share(percent=D("49.9999"))}
+    assert money.split(D("1000"), near) == {"A": D("500.00"), "B": D("500.00")}
+    over = {"A": Share(amount=D("500")), "B": Share(percent=D("50.0009"))}  # 500.009
+    assert money.split(D("1000"), over) == {"A": D("500.00"), "B": D("500.00")}
+    # A penny short or over is not.
+    with pytest.raises(
+        PanelMoneyError, match=r"come to £999.99, not the cost of £1,000.00 \(£0.01 is not covered\)"
+    ):
+        money.split(D("1000"), {"A": Share(amount=D("500")), "B": Share(percent=D("49.999"))})
+    with pytest.raises(
+        PanelMoneyError, match=r"come to £1,000.01, not the cost of £1,000.00 \(£0.01 too much\)"
+    ):
+        money.split(D("1000"), {"A": Share(amount=D("500")), "B": Share(percent=D("50.001"))})
+    with pytest.raises(PanelMoneyError, match=r"£900.00.*£100.00 is not covered"):
+        money.split(D("1000"), {"ICB": Share(amount=D("600")), "SC": Share(percent=D("30"))})
+    with pytest.raises(PanelMoneyError, match="SC's share cannot be negative"):
+        money.split(D("1000"), {"ICB": Share(amount=D("1100")), "SC": Share(percent=D("-10"))})
+    with pytest.raises(PanelMoneyError, match="ICB's share is £0.00"):
+        money.split(D("1000"), {"ICB": Share(amount=D("0")), "SC": Share(percent=D("100"))})
 
 
 def test_apportion_refuses_nonsense_weights():
@@ -411,11 +461,21 @@ def test_a_38_week_package_commits_its_yearly_amount_pro_rata_by_day():
     assert sum(out["2026/27"].values()) == D("19052.05")
 
 
-def test_commitments_refuse_shares_that_are_not_the_cost():
-    with pytest.raises(PanelMoneyError, match=r"add up to £999.99, not the cost of £1,000.00"):
-        money.commitments_by_year(Cost(D("1000")), {"A": D("999.99")}, d("2025-04-01"), d("2025-04-30"))
+def test_commitments_take_any_proportional_weights():
+    cost = Cost(D("700"))
+    by_percent = money.commitments_by_year(
+        cost, {"ICB": D("50"), "SC": D("30"), "ED": D("20")}, d("2023-04-01"), d("2024-03-31")
+    )
+    assert by_percent == {"2023/24": {"ICB": D("18300.00"), "SC": D("10980.00"), "ED": D("7320.00")}}
+    thirds = {"A": F(1, 3), "B": F(1, 3), "C": F(1, 3)}
+    # 1,000 a week over 2025/26 is 52,142.86; thirds are 17,380.953... each: 17,380.95 x 3 leaves
+    # 0.01 for the first.
+    year = money.commitments_by_year(Cost(D("1000")), thirds, d("2025-04-01"), d("2026-03-31"))["2025/26"]
+    assert year == {"A": D("17380.96"), "B": D("17380.95"), "C": D("17380.95")}
+    with pytest.raises(PanelMoneyError, match="more than zero"):
+        money.commitments_by_year(cost, {"A": D("700"), "B": D("0")}, d("2025-04-01"), d("2025-04-30"))
     with pytest.raises(PanelMoneyError, match="before it starts"):
-        money.commitments_by_year(Cost(D("1000")), {"A": D("1000")}, d("2025-04-30"), d("2025-04-01"))
+        money.commitments_by_year(cost, {"A": D("700")}, d("2025-04-30"), d("2025-04-01"))
 
 
 def test_add_commitments_by_year_and_funder():
