@@ -556,6 +556,17 @@ def test_commitment_rows_count_only_confirmed_packages():
     assert len(s.COMMITMENT_HEADER) == len(rows[0])
 
 
+def test_unconfirmed_cases_are_left_out_of_the_aggregates_too():
+    # Otherwise aggregates (24 under SC, 435,000) minus commitments (21, 405,000) would give the three
+    # unconfirmed education placements exactly: 3 cases, 30,000.
+    cases = essex_cases(confirmed_education=False)
+    funder = [row[2:] for row in s.aggregate_rows(cases, FY) if row[1] == "funder"]
+    assert funder == [row[1:] for row in s.commitment_rows(cases, FY)]
+    assert funder == [("ICB", 12, D("240000.00")), ("SC", 21, D("405000.00")), ("Total", 21, D("645000.00"))]
+    everything = s.aggregate_rows(cases, FY, include_unconfirmed=True)
+    assert (FY, "funder", "Total", 24, D("795000.00")) in everything
+
+
 def test_commitment_rows_suppress_like_the_aggregates():
     rows = s.commitment_rows(essex_cases(), FY)
     assert rows == [
