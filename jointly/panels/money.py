@@ -333,7 +333,7 @@ def cost_by_year(cost: Cost, start: dt.date, end: dt.date) -> dict[str, Decimal]
 # --- funders' shares ------------------------------------------------------------------------------
 
 
-def _largest(weights: Mapping[K, Decimal]) -> K:
+def _largest(weights: Mapping[K, Decimal | Fraction]) -> K:
     # max() keeps the first of equal largest, so ties go to the first named.
     return max(weights, key=lambda k: weights[k])
 
