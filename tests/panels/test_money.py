@@ -631,3 +631,19 @@ def test_each_years_commitments_add_up_to_its_cost(amount, basis, start, length,
     end = start + dt.timedelta(days=length)
     out = money.commitments_by_year(cost, {i: D(w) for i, w in enumerate(weights)}, start, end)
     assert {year: sum(parts.values()) for year, parts in out.items()} == money.cost_by_year(cost, start, end)
+
+
+def test_apportion_weights_and_signs():
+    # Whole-number weights; a negative amount (a refund) is split towards zero, the remainder to
+    # the largest: -10 at 1:2 is -3.33 and -6.66, and the -0.01 left goes to the 2.
+    assert money.apportion(D("10"), {"A": 1, "B": 3}) == {"A": D("2.50"), "B": D("7.50")}
+    assert money.apportion(D("-10"), {"A": 1, "B": 2}) == {"A": D("-3.33"), "B": D("-6.67")}
+    with pytest.raises(PanelMoneyError, match="not a float"):
+        money.apportion(D("10"), {"A": 1.5})
+
+
+def test_basis_spellings():
+    assert Basis("a year") is YEAR
+    assert Basis(" per Week ") is WEEK
+    with pytest.raises(ValueError):
+        Basis("monthly")

@@ -700,3 +700,55 @@ def test_no_hidden_cost_of_a_two_way_table_can_be_worked_out(cells):
     for count_row, cost_row in zip(table.counts, table.costs, strict=True):
         for count, cost in zip(count_row, cost_row, strict=True):
             assert cost == c or count != c
+
+
+def test_shown_flags():
+    assert Shown(c, c).count_suppressed and Shown(c, c).cost_suppressed
+    assert not Shown(8, D("1.00")).count_suppressed and not Shown(8, D("1.00")).cost_suppressed
+    assert Shown(8, c).cost_suppressed and not Shown(8, c).count_suppressed
+
+
+def test_groups_are_ordered_as_named_then_alphabetically_ignoring_case():
+    cases = [
+        CaseFacts(f"X{i}", kind, "High", "Derby", {"SC": D("10")})
+        for i, kind in enumerate(["beta", "Alpha", "gamma"] * 8)
+    ]
+    names = [
+        row[2]
+        for row in s.aggregate_rows(cases, FY, groups={"package_type": ["gamma", "gamma"]})
+        if row[1] == "package_type"
+    ]
+    assert names == ["gamma", "Alpha", "beta", "Total"]
+
+
+def test_a_version_with_one_day_in_the_year_counts():
+    from datetime import date
+
+    from jointly.panels.money import Cost
+
+    one_day = s.PackageFacts(
+        "A",
+        "Residential",
+        "High",
+        "Essex",
+        Cost(D("700")),
+        date(2025, 3, 1),
+        date(2025, 4, 1),
+        {"SC": D("1")},
+    )
+    assert s.case_facts_for_year([one_day], "2025/26") == [
+        CaseFacts("A", "Residential", "High", "Essex", {"SC": D("100.00")})
+    ]
+    starts_after = s.PackageFacts(
+        "B",
+        "Residential",
+        "High",
+        "Essex",
+        Cost(D("700")),
+        date(2026, 3, 31),
+        date(2026, 5, 1),
+        {"SC": D("1")},
+    )
+    assert s.case_facts_for_year([starts_after], "2025/26") == [
+        CaseFacts("B", "Residential", "High", "Essex", {"SC": D("100.00")})
+    ]
