@@ -169,3 +169,18 @@ def test_facts():
     assert facts.is_stale(dt.date(2023, 12, 21), 10, dt.date(2024, 1, 1))
     assert not facts.is_stale(dt.date(2023, 12, 22), 10, dt.date(2024, 1, 1))
     assert [facts.suppress(n) for n in (0, 1, 4, 5)] == ["0", "fewer than 5", "fewer than 5", "5"]
+
+
+@pytest.mark.parametrize(
+    "counts, shown",
+    [
+        ([6, 1, 0], ["N", "fewer than 5", "0"]),  # 7 - 6 would give the 1 away
+        ([20, 9, 2], ["20", "N", "fewer than 5"]),  # the smallest other count goes
+        ([2, 1, 30, 8], ["fewer than 5", "fewer than 5", "30", "N"]),  # 1 + 2 < 5: one more
+        ([3, 4, 10], ["fewer than 5", "fewer than 5", "10"]),  # two hidden adding to 7: enough
+        ([12, 7, 0], ["12", "7", "0"]),
+        ([3], ["fewer than 5"]),
+    ],
+)
+def test_no_hidden_count_can_be_worked_out_from_the_total(counts, shown):
+    assert facts.suppress_table(counts) == [facts.NOT_SHOWN if s == "N" else s for s in shown]
