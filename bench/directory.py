@@ -4,7 +4,7 @@ published services.
     python bench/directory.py [--sizes 10000 100000] [--repeat 5]
 
 Builds the data with the national generator's hook (``jointly.demo.national`` and the directory's
-generator ``jointly.directory.national.entries``): for each size a synthetic partnership
+generator ``jointly.demo.national_directory.entries``): for each size a synthetic partnership
 (``synthetic-9NN``) whose services (80% published) all serve its areas, and its council's Local
 Offer with an entry, a location and a schedule for each published service (one in twenty
 confidential). Runs in a fresh SQLite database in a temporary directory (or ``DATABASE_URL`` when
@@ -46,8 +46,8 @@ def build(index: int, size: int) -> tuple[str, str, int]:
     from django.db import transaction
 
     from jointly.demo import national
+    from jointly.demo import national_directory as directory_national
     from jointly.directory import facts
-    from jointly.directory import national as directory_national
     from jointly.directory.models import DirectoryEntry, LocalOffer
 
     stats: Counter = Counter()

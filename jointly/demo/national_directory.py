@@ -39,7 +39,9 @@ def entries(ctx: Context) -> None:
     )
     offer.areas.set(ctx.areas)
     ctx.stats["local offers"] += 1
-    services = list(Service.objects.filter(partnership=p, published=True).order_by("pk").only("pk", "provider"))
+    services = list(
+        Service.objects.filter(partnership=p, published=True).order_by("pk").only("pk", "provider")
+    )
     owners = {ctx.orgs[k].pk for k in PROVIDER_KEYS}
     day = p.reference_date or dt.date(2025, 3, 31)
     ctx.bulk(
@@ -74,12 +76,18 @@ def entries(ctx: Context) -> None:
         postcode = f"ZZ{ctx.index % 99 + 1} {k % 9 + 1}AA"
         locations.append(
             Location(
-                entry=e, uuid=uuid.UUID(int=ctx.rng.getrandbits(128), version=4), name=f"Venue {k + 1}",
-                address_1=f"{k % 200 + 1} Synthetic Street", city=f"Synthetic town {ctx.code}",
-                postcode=postcode, postcode_district=facts.postcode_district(postcode),
+                entry=e,
+                uuid=uuid.UUID(int=ctx.rng.getrandbits(128), version=4),
+                name=f"Venue {k + 1}",
+                address_1=f"{k % 200 + 1} Synthetic Street",
+                city=f"Synthetic town {ctx.code}",
+                postcode=postcode,
+                postcode_district=facts.postcode_district(postcode),
                 latitude=Decimal("52.00000") + Decimal(k % 500) / 10000,
                 longitude=Decimal("-1.00000") + Decimal(k % 700) / 10000,
-                confidential=e.confidential, illustrative=True, source=SOURCE,
+                confidential=e.confidential,
+                illustrative=True,
+                source=SOURCE,
             )  # fmt: skip
         )
     ctx.bulk(Location, locations)
@@ -87,8 +95,11 @@ def entries(ctx: Context) -> None:
         Schedule,
         [
             Schedule(
-                entry=e, uuid=uuid.UUID(int=ctx.rng.getrandbits(128), version=4), byday=BYDAY[k % len(BYDAY)],
-                opens_at=dt.time(9, 0) if k % 3 else None, closes_at=dt.time(17, 0) if k % 3 else None,
+                entry=e,
+                uuid=uuid.UUID(int=ctx.rng.getrandbits(128), version=4),
+                byday=BYDAY[k % len(BYDAY)],
+                opens_at=dt.time(9, 0) if k % 3 else None,
+                closes_at=dt.time(17, 0) if k % 3 else None,
             )  # fmt: skip
             for k, e in enumerate(made)
         ],
