@@ -184,3 +184,18 @@ def test_facts():
 )
 def test_no_hidden_count_can_be_worked_out_from_the_total(counts, shown):
     assert facts.suppress_table(counts) == [facts.NOT_SHOWN if s == "N" else s for s in shown]
+
+
+def test_a_large_printable_list_prints_in_numbered_parts(client, lo, monkeypatch):
+    from jointly.directory import views_public
+
+    monkeypatch.setattr(views_public, "PRINT_PER_PART", 2)
+    first = client.get(f"{BASE}print/").content.decode()
+    assert "Part 1 of 2: services 1 to 2 of 3." in first and 'href="?part=2"' in first
+    last = client.get(f"{BASE}print/?part=2").content.decode()
+    assert "services 3 to 3 of 3" in last
+    names = ["Children&#x27;s centres", "Refuge and support", "Short breaks"]
+    assert all(n in first + last for n in names)
+    for bad in ("zz", "-1", "999"):
+        assert client.get(f"{BASE}print/?part={bad}").status_code == 200
+    assert REFUGE_ADDRESS not in first + last
