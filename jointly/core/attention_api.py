@@ -52,9 +52,7 @@ class AttentionView(APIView):
                 OpenApiTypes.DATE,
                 description="Compute as at this date instead of each partnership's",
             ),
-            OpenApiParameter(
-                "partnership", OpenApiTypes.STR, description="Only this partnership (its slug)"
-            ),
+            OpenApiParameter("partnership", OpenApiTypes.STR, description="Only this partnership (its slug)"),
             OpenApiParameter(
                 "limit",
                 OpenApiTypes.INT,

@@ -204,7 +204,7 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
             200: IndicatorValueSerializer(many=True),
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description="No narrowing filter (``{\"filter\": [message]}``), or a malformed filter value.",
+                description='No narrowing filter (``{"filter": [message]}``), or a malformed filter value.',
             ),
         },
     )

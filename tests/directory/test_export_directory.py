@@ -19,7 +19,7 @@ def _csv(response) -> list[dict[str, str]]:
 
 
 def test_the_export_holds_the_entries_and_never_a_confidential_address_or_a_contact_person(client, lo):
-    lo.centres.how_to_access = "=HYPERLINK(\"http://evil.example\")"
+    lo.centres.how_to_access = '=HYPERLINK("http://evil.example")'
     lo.centres.save()
     confidential_place = factories.location(lo.breaks, name="Safe house", address_1="9 Hidden Row",
                                             postcode="CO2 8QQ", confidential=True)  # fmt: skip

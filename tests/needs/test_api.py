@@ -156,7 +156,13 @@ def test_openapi_lists_the_needs_paths(needs):
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"period": "2014/15"}, {"sex": "Persons", "limit": "10"}, {"indicator": ""}, {"area__gss_code": " "}],
+    [
+        {},
+        {"period": "2014/15"},
+        {"sex": "Persons", "limit": "10"},
+        {"indicator": ""},
+        {"area__gss_code": " "},
+    ],
 )
 def test_the_values_list_needs_an_indicator_or_an_area(needs, query):
     """RESOLUTIONS 13: at national scale the unfiltered list holds tens of millions of rows."""
