@@ -64,6 +64,7 @@ class Fixture:
     cookie: str
     token: str
     milestones: list[list[int]]  # [id, version]
+    scale: str = ""  # what the database holds (printed with the figures)
     locks: list[threading.Lock] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -104,7 +105,15 @@ def prepare(slug: str) -> Fixture:
         f"/api/v1/{name}/?partnership={slug}&limit=50"
         for name in ("intentions", "contracts", "services", "kpis", "kpi-returns", "progress", "milestones")
     ]
-    return Fixture([(p, False) for p in pages] + [(a, True) for a in api], cookie, token, made)
+    from jointly.needs.models import IndicatorValue
+    from jointly.partnerships.models import Partnership
+    from jointly.performance.models import KpiReturn
+
+    scale = (
+        f"{Partnership.objects.count():,} partnerships, {KpiReturn.objects.count():,} KPI returns, "
+        f"{IndicatorValue.objects.count():,} indicator values"
+    )
+    return Fixture([(p, False) for p in pages] + [(a, True) for a in api], cookie, token, made, scale)
 
 
 class Connections(threading.local):
@@ -304,6 +313,7 @@ def main() -> None:
     import django
 
     django.setup()
+    load_before = os.getloadavg()[0]
     fixture = prepare(args.partnership)
     from django.db import connections
 
@@ -330,6 +340,7 @@ def main() -> None:
         print(
             f"mix: {len(fixture.reads)} reads (pages and API lists) and PATCH writes, {WRITE_SHARE:.0%} writes"
         )
+        print(f"data: {fixture.scale}; load average before the run {load_before:.1f}")
         print(f"{HEAD}\n{single.line()}")
         held = None
         for rate in [float(r) for r in args.rates.split(",") if r]:

@@ -337,6 +337,7 @@ JOINTLY_NATIONAL_GENERATORS: list[str] = [
     "jointly.demo.national.contracts",
     "jointly.demo.national.performance",
     "jointly.demo.national.indicator_links",
+    "jointly.demo.national_directory.entries",
 ]
 
 # `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.

@@ -25,8 +25,12 @@ from tests import factories
 
 HUGE = "9223372036854775808"
 # Every paginated list of the router (service-map and needs-profile are single answers).
+#: Lists that must be narrowed (RESOLUTIONS 13: tens of millions of values at national scale).
+NARROWED = {"indicator-values": "area__gss_code=E10000012&"}
 LIST_URLS = [
-    f"/api/v1/{prefix}/" for prefix, viewset, _ in router.registry if issubclass(viewset, GenericViewSet)
+    f"/api/v1/{prefix}/?{NARROWED.get(prefix, '')}"
+    for prefix, viewset, _ in router.registry
+    if issubclass(viewset, GenericViewSet)
 ]
 
 
@@ -79,7 +83,7 @@ def test_every_list_answers_json_to_extreme_paging(api: APIClient) -> None:
     assert len(LIST_URLS) > 25
     for url in LIST_URLS:
         for query in (f"limit={HUGE}", f"offset={HUGE}", "limit=-5&offset=-5", "limit=x&offset=y"):
-            response = api.get(f"{url}?{query}")
+            response = api.get(f"{url}{query}")
             assert response.status_code == 200, (url, query, response.content[:300])
             assert response["Content-Type"] == "application/json"
             body = response.json()

@@ -167,3 +167,21 @@ def test_sources_are_a_registry_other_apps_extend(world, client_for, settings):
     _setup(world)
     html = client_for(world.users["viewer"]).get("/").content.decode()
     assert "fund_overspend" in _kinds(html) and "Forecast £10,000 over budget" in html
+
+
+def test_the_api_list_is_capped_and_narrows_to_one_partnership(world, client_for):
+    """RESOLUTIONS 13: every list caps its size; ``partnership`` narrows it (documented)."""
+    _setup(world)
+    api = client_for(world.users["commissioner"])
+    full = api.get("/api/v1/attention/").json()
+    assert len(full) > 2
+    assert api.get("/api/v1/attention/?limit=2").json() == full[:2]
+    for bad in ("0", "-3", "many", ""):
+        assert api.get(f"/api/v1/attention/?limit={bad}").json() == full  # the default (the cap)
+    assert api.get("/api/v1/attention/?limit=100000").json() == full
+    assert api.get("/api/v1/attention/?partnership=alpha").json() == full
+    assert api.get(f"/api/v1/attention/?partnership={world.other.slug}").json() == []  # not theirs
+    assert api.get("/api/v1/attention/?partnership=no-such-slug").json() == []
+    schema = api.get("/api/v1/openapi.json").json()["paths"]["/api/v1/attention/"]["get"]
+    assert {"partnership", "limit"} <= {p["name"] for p in schema["parameters"]}
+    assert "At most 500" in schema["description"]

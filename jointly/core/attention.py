@@ -66,10 +66,14 @@ def sources() -> list[Source]:
     return [import_string(path) for path in getattr(settings, "JOINTLY_ATTENTION_SOURCES", [])]
 
 
-def contexts(user: Any, as_at: dt.date | None = None) -> list[Context]:
-    """A context per partnership ``user`` may see (two queries whatever their number)."""
+def contexts(user: Any, as_at: dt.date | None = None, partnership_slug: str | None = None) -> list[Context]:
+    """A context per partnership ``user`` may see (two queries whatever their number), or only
+    the one named by ``partnership_slug``."""
     out = []
-    for partnership in visible_partnerships(user).order_by("name"):
+    visible = visible_partnerships(user)
+    if partnership_slug is not None:
+        visible = visible.filter(slug=partnership_slug)
+    for partnership in visible.order_by("name"):
         try:
             scope: Scope | None = scope_for(user, partnership)
         except PermissionDenied:
@@ -85,9 +89,10 @@ def contexts(user: Any, as_at: dt.date | None = None) -> list[Context]:
     return out
 
 
-def collect(user: Any, as_at: dt.date | None = None) -> list[Item]:
-    """Every source's lines for ``user``: by partnership, the most serious first, then by date."""
-    found = contexts(user, as_at)
+def collect(user: Any, as_at: dt.date | None = None, partnership_slug: str | None = None) -> list[Item]:
+    """Every source's lines for ``user`` (in one partnership with ``partnership_slug``): by
+    partnership, the most serious first, then by date."""
+    found = contexts(user, as_at, partnership_slug)
     items: list[Item] = []
     if found:
         for source in sources():

@@ -15,6 +15,9 @@ from rest_framework.views import APIView
 from jointly.core import attention
 from jointly.core.asat import requested_as_at
 
+#: The most lines one answer holds (RESOLUTIONS 13: every list caps its page size).
+MAX_ITEMS = 500
+
 
 class AttentionItemSerializer(serializers.Serializer):
     partnership = serializers.CharField(source="partnership.slug", help_text="The partnership's slug")
@@ -41,12 +44,21 @@ class AttentionView(APIView):
 
     @extend_schema(
         operation_id="attention_list",
+        description=f"At most {MAX_ITEMS} lines (``limit``), the partnerships in name order and in each "
+        "the most serious first; ``partnership`` narrows the list to one partnership.",
         parameters=[
             OpenApiParameter(
                 "as_at",
                 OpenApiTypes.DATE,
                 description="Compute as at this date instead of each partnership's",
-            )
+            ),
+            OpenApiParameter("partnership", OpenApiTypes.STR, description="Only this partnership (its slug)"),
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=f"At most this many lines ({MAX_ITEMS} by default and at most; "
+                f"a larger limit is cut to {MAX_ITEMS})",
+            ),
         ],
         responses={200: AttentionItemSerializer(many=True)},
     )
@@ -55,5 +67,16 @@ class AttentionView(APIView):
             as_at = requested_as_at(request)
         except BadRequest as exc:
             raise serializers.ValidationError({"as_at": [str(exc)]}) from None
-        items = attention.collect(request.user, as_at)
+        limit = _limit(request.query_params.get("limit"))
+        slug = request.query_params.get("partnership") or None
+        items = attention.collect(request.user, as_at, slug)[:limit]
         return Response(AttentionItemSerializer(items, many=True).data)
+
+
+def _limit(raw: str | None) -> int:
+    """Like the lists' ``limit``: malformed or below one gives the default, above the cap is cut."""
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return MAX_ITEMS
+    return MAX_ITEMS if value < 1 else min(value, MAX_ITEMS)

@@ -57,3 +57,13 @@ class Pagination(pagination.LimitOffsetPagination):
 
     default_limit = 100
     max_limit = 500
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["description"] = (
+                    f"Rows per page: {self.default_limit} by default, at most {self.max_limit} "
+                    f"(a larger limit is cut to {self.max_limit})."
+                )
+        return parameters

@@ -72,3 +72,24 @@ def is_stale(last_checked: date | None, window_days: int, on: date) -> bool:
 def suppress(count: int) -> str:
     """A count as published: small counts are never shown exactly (they could identify someone)."""
     return f"fewer than {SMALL_COUNT}" if 0 < count < SMALL_COUNT else str(count)
+
+
+#: A count hidden only so that a small one cannot be worked out from the published total.
+NOT_SHOWN = "not shown (protects a small count)"
+
+
+def suppress_table(counts: list[int]) -> list[str]:
+    """Counts that add up to a published total, as published: each small count hidden
+    (:func:`suppress`), and, when what is hidden could be worked out from the total (a single
+    hidden count, or hidden counts adding up to fewer than :data:`SMALL_COUNT`), the smallest
+    other counts hidden too (:data:`NOT_SHOWN`) until it cannot. Zeros are shown."""
+    out = [suppress(n) for n in counts]
+    hidden = [i for i, n in enumerate(counts) if 0 < n < SMALL_COUNT]
+    if not hidden:
+        return out
+    visible = sorted((n, i) for i, n in enumerate(counts) if n >= SMALL_COUNT)
+    while (len(hidden) == 1 or sum(counts[i] for i in hidden) < SMALL_COUNT) and visible:
+        _, i = visible.pop(0)
+        hidden.append(i)
+        out[i] = NOT_SHOWN
+    return out

@@ -24,11 +24,13 @@ def published() -> QuerySet[DirectoryEntry]:
 
 
 def in_offer(offer: LocalOffer) -> QuerySet[DirectoryEntry]:
-    """Published entries of services (of any partnership) that serve one of the Local Offer's areas."""
-    serves = Service.areas.through.objects.filter(
-        service_id=OuterRef("service_id"), area_id__in=offer.areas.values("pk")
-    )
-    return published().filter(Exists(serves))
+    """Published entries of services (of any partnership) that serve one of the Local Offer's areas.
+
+    A semi-join driven from the offer's areas (``service_id IN (services serving them)``), never
+    an ``EXISTS`` tested on every published entry: with 100,000 entries in another Local Offer
+    that made a 10,000-entry search ten times slower on SQLite (``bench/directory.py``)."""
+    serving = Service.areas.through.objects.filter(area_id__in=offer.areas.values("pk")).values("service_id")
+    return published().filter(service_id__in=serving)
 
 
 def public_locations() -> QuerySet[Location]:

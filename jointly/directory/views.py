@@ -13,11 +13,12 @@ from django.utils import timezone
 from jointly.accounts.permissions import Perm, has_permission
 from jointly.core.access import get_partnership, get_scope
 from jointly.core.approvals import FourEyesError, may_decide
+from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.models import save_versioned
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
-from jointly.directory import actions, facts, queries
+from jointly.directory import actions, exporting, facts, queries
 from jointly.directory.forms import (
     DecisionForm,
     EntryForm,
@@ -43,6 +44,15 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = get_scope(request, slug, message=NO_ENTRIES)
     window = queries.freshness_window(partnership)
     today = timezone.localdate()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        data = exporting.rows(
+            exporting.with_children(queries.partnership_entries(partnership, scope)), window, today
+        )
+        name = f"{slug}-local-offer-entries-{today:%Y-%m-%d}.{fmt}"
+        if fmt == "csv":
+            return csv_response(name, exporting.HEADERS, data)
+        return xlsx_response(name, "Local Offer entries", exporting.HEADERS, data)
     entries = list(queries.partnership_entries(partnership, scope))
     for e in entries:
         e.out_of_date = facts.is_stale(e.last_checked, window, today)

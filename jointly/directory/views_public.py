@@ -84,10 +84,23 @@ def service(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
     return render_public("directory/public/service.html", {"offer": offer, "entry": entry})
 
 
+#: Services on one printable part; a larger Local Offer prints in numbered parts, each saying so.
+PRINT_PER_PART = 500
+
+
 @public_page
 def printable(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every published service on one page, for printing (for people without the internet)."""
+    """Every published service, for printing (for people without the internet): one page, or
+    numbered parts of :data:`PRINT_PER_PART` services that say which part of how many they are."""
     offer = _offer(slug)
-    entries = list(queries.for_display(queries.in_offer(offer)).order_by("service__name", "pk")[:2000])
+    paginator = Paginator(
+        queries.for_display(queries.in_offer(offer)).order_by("service__name", "pk"), PRINT_PER_PART
+    )
+    try:
+        number = int(request.GET.get("part", "1"))
+    except ValueError:
+        number = 1
+    part = paginator.get_page(number)
+    entries = list(part.object_list)
     _mark_stale(entries, offer)
-    return render_public("directory/public/print.html", {"offer": offer, "entries": entries})
+    return render_public("directory/public/print.html", {"offer": offer, "entries": entries, "part": part})

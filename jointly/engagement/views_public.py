@@ -93,10 +93,13 @@ def you_said(request: HttpRequest, slug: str) -> HttpResponse:
     responses = list(queries.published_responses(offer))
     # Theme names are the partnership's working labels: only those with a published response show.
     public_themes = sorted({r.theme.name for r in responses if r.theme_id})
-    by_theme = [(t, summary.total(sum(1 for _, x in rows if x == t))) for t in public_themes]
+    theme_counts = {t: sum(1 for _, x in rows if x == t) for t in public_themes}
     other = sum(1 for _, x in rows if x not in public_themes)
-    if by_theme and other:
-        by_theme.append(("Other topics", summary.total(other)))
+    by_theme = []
+    if theme_counts:
+        if other:
+            theme_counts["Other topics"] = other
+        by_theme = list(zip(theme_counts, summary.table(list(theme_counts.values())), strict=True))
     return render_public(
         "engagement/public/you_said.html",
         {"offer": offer, "responses": responses,

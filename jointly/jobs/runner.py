@@ -83,7 +83,9 @@ def retry(job: Job) -> bool:
 
 
 class Progress:
-    """``progress(done, total, message)``: writes the job row, at most every ``interval`` seconds.
+    """``progress(done, total, message)``: writes the job row, at most every ``interval`` seconds,
+    but always when the message (the stage) changes, so that a stage entered just before a long
+    transaction is what readers see while it runs.
 
     Inside a transaction (a job writing its results) the row is written through a second
     connection, so readers see it at once; SQLite allows one writer at a time, so there the row
@@ -94,16 +96,18 @@ class Progress:
         self.job = job
         self.interval = interval
         self.last = 0.0
+        self.written = ""
         # Transactions the job was started in (a test's, or none in a worker): writes deeper than
         # this are the job's own, not yet committed.
         self.depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
         now = time.monotonic()
-        if now - self.last < self.interval and done < total:
+        message = message[:255]
+        if now - self.last < self.interval and done < total and message == self.written:
             return
-        self.last = now
-        fields = {"done": max(0, done), "total": max(0, total), "message": message[:255]}
+        self.last, self.written = now, message
+        fields = {"done": max(0, done), "total": max(0, total), "message": message}
         fields["heartbeat_on"] = timezone.now()
         self.job.done, self.job.total, self.job.message = fields["done"], fields["total"], fields["message"]
         conn = connections[DEFAULT_DB_ALIAS]

@@ -35,6 +35,7 @@ from jointly.core.api import (
 from jointly.core.rules import current
 from jointly.intentions.models import Intention
 from jointly.needs import benchmarking, importer, queries, rules
+from jointly.needs import cache as profile_cache
 from jointly.needs import jobs as needs_jobs
 from jointly.needs.models import (
     ComparatorGroup,
@@ -159,6 +160,22 @@ def _enqueue(request: Request, upload: Any, data: dict[str, Any], partnership: A
     return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": f"/api/v1/jobs/{job.pk}/"})
 
 
+#: A values list must name an indicator or an area (RESOLUTIONS 13): unfiltered, it would page
+#: through (and count) tens of millions of rows at national scale.
+NARROWING_FILTERS = (
+    "indicator", "indicator__code", "indicator__fingertips_id", "area__gss_code", "area__gss_code__in",
+)  # fmt: skip
+NEEDS_A_FILTER = (
+    "Name an indicator or an area: give one of " + ", ".join(f"?{n}=" for n in NARROWING_FILTERS) + "."
+)
+VALUES_LIST_DESCRIPTION = (
+    "Indicator values, filtered. The list needs at least one of the filters ``indicator``, "
+    "``indicator__code``, ``indicator__fingertips_id``, ``area__gss_code`` or ``area__gss_code__in``: "
+    "without one it answers 400 (at national scale the whole list holds tens of millions of rows). "
+    "Pages hold at most 500 values (``limit``); ``count`` is the number matching the filters."
+)
+
+
 class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicator values (read, filterable); ``POST import/`` loads a CSV with the same checks as the page."""
 
@@ -180,6 +197,21 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return self.queryset.all() if _may_read_needs(self.request.user) else IndicatorValue.objects.none()
+
+    @extend_schema(
+        description=VALUES_LIST_DESCRIPTION,
+        responses={
+            200: IndicatorValueSerializer(many=True),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='No narrowing filter (``{"filter": [message]}``), or a malformed filter value.',
+            ),
+        },
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not any(request.query_params.get(name, "").strip() for name in NARROWING_FILTERS):
+            raise serializers.ValidationError({"filter": [NEEDS_A_FILTER]})
+        return super().list(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if self.action == "import_csv":  # size and role before anything reads the body
@@ -402,8 +434,8 @@ class AreaProfileViewSet(viewsets.ViewSet):
             raise NotFound("No such comparator group.")
         group = group or next((g for g in groups if g.area_id == area.pk), None)
         level = benchmarking.clean_level(request.query_params.get("level"))
-        rows = benchmarking.build_profile(
-            queries.partnership_indicators(partnership), area, level=level, group=group
+        rows = profile_cache.build_profile(
+            list(queries.partnership_indicators(partnership)), area, level=level, group=group
         )
         return Response(
             {

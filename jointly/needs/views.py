@@ -24,6 +24,7 @@ from jointly.core.query_params import BadQueryParameter
 from jointly.core.views import handle_versioned_form
 from jointly.jobs import runner
 from jointly.needs import benchmarking, charts, importer, overlay, queries
+from jointly.needs import cache as profile_cache
 from jointly.needs import funnel as needs_funnel
 from jointly.needs import jobs as needs_jobs
 from jointly.needs.forms import (
@@ -147,7 +148,7 @@ def _profile_rows(partnership: Partnership, sel: Selection) -> tuple[list[benchm
     if sel.area is None:
         return [], []
     indicators = list(queries.partnership_indicators(partnership))
-    rows = benchmarking.build_profile(indicators, sel.area, level=sel.level, group=sel.group)
+    rows = profile_cache.build_profile(indicators, sel.area, level=sel.level, group=sel.group)
     gaps: list[overlay.EvidencedGap] = []
     evidence = overlay.evidence_from_rows(rows)
     if evidence:

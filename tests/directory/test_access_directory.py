@@ -68,6 +68,8 @@ def user(d, actor):
 
 PAGES = [
     ("directory:index", lambda d: "/p/alpha/directory/", expected(READ)),
+    ("directory:index", lambda d: "/p/alpha/directory/?format=csv", expected(READ)),
+    ("directory:index", lambda d: "/p/alpha/directory/?format=xlsx", expected(READ)),
     ("directory:entry", lambda d: f"/p/alpha/directory/{d['entry'].pk}/", expected(READ)),
     ("directory:entry", lambda d: f"/p/alpha/directory/{d['rival'].pk}/", {**expected(READ), "provider": 404}),
     ("directory:propose", lambda d: f"/p/alpha/directory/{d['entry'].pk}/propose/", expected(READ)),

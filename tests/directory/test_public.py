@@ -169,3 +169,43 @@ def test_facts():
     assert facts.is_stale(dt.date(2023, 12, 21), 10, dt.date(2024, 1, 1))
     assert not facts.is_stale(dt.date(2023, 12, 22), 10, dt.date(2024, 1, 1))
     assert [facts.suppress(n) for n in (0, 1, 4, 5)] == ["0", "fewer than 5", "fewer than 5", "5"]
+
+
+@pytest.mark.parametrize(
+    "counts, shown",
+    [
+        ([6, 1, 0], ["N", "fewer than 5", "0"]),  # 7 - 6 would give the 1 away
+        ([20, 9, 2], ["20", "N", "fewer than 5"]),  # the smallest other count goes
+        ([2, 1, 30, 8], ["fewer than 5", "fewer than 5", "30", "N"]),  # 1 + 2 < 5: one more
+        ([3, 4, 10], ["fewer than 5", "fewer than 5", "10"]),  # two hidden adding to 7: enough
+        ([12, 7, 0], ["12", "7", "0"]),
+        ([3], ["fewer than 5"]),
+    ],
+)
+def test_no_hidden_count_can_be_worked_out_from_the_total(counts, shown):
+    assert facts.suppress_table(counts) == [facts.NOT_SHOWN if s == "N" else s for s in shown]
+
+
+def test_a_large_printable_list_prints_in_numbered_parts(client, lo, monkeypatch):
+    from jointly.directory import views_public
+
+    monkeypatch.setattr(views_public, "PRINT_PER_PART", 2)
+    first = client.get(f"{BASE}print/").content.decode()
+    assert "Part 1 of 2: services 1 to 2 of 3." in first and 'href="?part=2"' in first
+    last = client.get(f"{BASE}print/?part=2").content.decode()
+    assert "services 3 to 3 of 3" in last
+    names = ["Children&#x27;s centres", "Refuge and support", "Short breaks"]
+    assert all(n in first + last for n in names)
+    for bad in ("zz", "-1", "999"):
+        assert client.get(f"{BASE}print/?part={bad}").status_code == 200
+    assert REFUGE_ADDRESS not in first + last
+
+
+def test_the_offer_query_is_a_semi_join_from_its_areas(lo):
+    """Not an EXISTS tested on every published entry of every Local Offer (bench/directory.py:
+    a 10,000-entry search slowed tenfold once another offer held 100,000)."""
+    from jointly.directory import queries
+
+    sql = str(queries.in_offer(lo.offer).query).upper()
+    assert "EXISTS" not in sql and '"SERVICE_ID" IN (SELECT' in sql
+    assert set(queries.in_offer(lo.offer)) == {lo.centres, lo.breaks, lo.refuge}

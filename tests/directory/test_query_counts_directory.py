@@ -45,6 +45,8 @@ URLS = [
     ("anonymous", "/local-offer/alpha/oruk/service_at_locations?postcode=CO1&proximity=5000"),
     ("commissioner", "/p/alpha/directory/"),
     ("provider", "/p/alpha/directory/"),
+    ("commissioner", "/p/alpha/directory/?format=csv"),
+    ("provider", "/p/alpha/directory/?format=xlsx"),
     ("commissioner", "/p/alpha/engagement/"),
 ]
 

@@ -46,6 +46,23 @@ def test_a_job_runs_and_its_row_holds_progress_and_outcome(db, kind):
     assert kind.cleaned == [job.pk]
 
 
+def test_a_new_stage_is_written_at_once_while_progress_within_a_stage_is_throttled(db, kind):
+    """The needs import enters "Saving values" right after its last "Checking" step and then holds
+    SQLite's write lock: a stage change dropped by the throttle was never seen (the killed-worker
+    test in test_workers.py waited for it)."""
+    seen = []
+
+    def behave(job, progress):
+        for done, message in ((10, "Checking"), (11, "Checking"), (12, "Saving values")):
+            progress(done, 100, message)
+            seen.append(Job.objects.values_list("done", "message").get(pk=job.pk))
+        return "Done"
+
+    kind.behave = behave
+    runner.enqueue("tests.kind", {"n": 1})
+    assert seen == [(10, "Checking"), (10, "Checking"), (12, "Saving values")]
+
+
 def test_an_unknown_kind_is_refused(db):
     with pytest.raises(LookupError):
         runner.enqueue("tests.nothing", {})

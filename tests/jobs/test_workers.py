@@ -163,11 +163,6 @@ def test_an_import_survives_the_web_server_being_killed(site):
     wait_for(lambda: not alive(worker_pid), timeout=120)  # then the orphaned worker stops
 
 
-@pytest.mark.skip(
-    reason="Open regression (closing note of 2026-12-05): since the needs import streams in chunks, this "
-    "test no longer sees the job in its 'Saving values' stage before the worker finishes or times out; "
-    "the all-or-nothing guarantee itself is covered by tests/needs/test_streaming.py"
-)
 def test_a_killed_worker_leaves_nothing_half_written_and_retry_completes(site):
     worker = site.start("-m", "jointly.cli", "worker", name="worker")
     pk = int(site.run("-m", "tests.jobs.procs", "enqueue", str(site.big_file("K"))).strip().splitlines()[-1])

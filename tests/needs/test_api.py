@@ -45,7 +45,7 @@ def test_members_read_indicators_and_values(needs, role):
 
 def test_people_without_needs_access_see_no_values(needs):
     nobody = f.user(email="nobody@example.org")
-    assert api(nobody).get("/api/v1/indicator-values/").json()["count"] == 0
+    assert api(nobody).get("/api/v1/indicator-values/", {"indicator__code": "bf"}).json()["count"] == 0
     assert api(nobody).get(f"/api/v1/indicators/{needs.bf.pk}/").status_code == 404
 
 
@@ -152,3 +152,55 @@ def test_openapi_lists_the_needs_paths(needs):
     for path in ["/api/v1/indicators/", "/api/v1/indicator-values/", "/api/v1/indicator-values/import/",
                  "/api/v1/comparator-groups/", "/api/v1/needs-assessments/", "/api/v1/needs-profile/"]:  # fmt: skip
         assert path in document["paths"], path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"period": "2014/15"},
+        {"sex": "Persons", "limit": "10"},
+        {"indicator": ""},
+        {"area__gss_code": " "},
+    ],
+)
+def test_the_values_list_needs_an_indicator_or_an_area(needs, query):
+    """RESOLUTIONS 13: at national scale the unfiltered list holds tens of millions of rows."""
+    for user in (needs.w.users["analyst"], f.user(email="nobody@example.org")):
+        response = api(user).get("/api/v1/indicator-values/", query)
+        assert response.status_code == 400, query
+        assert "indicator" in response.json()["filter"][0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"indicator": "ID"}, {"indicator__code": "bf"}, {"indicator__fingertips_id": "92517"},
+     {"area__gss_code": "E10000012"}, {"area__gss_code__in": "E10000012,E92000001"}],
+)  # fmt: skip
+def test_any_one_narrowing_filter_is_enough(needs, query):
+    query = {k: str(needs.bf.pk) if v == "ID" else v for k, v in query.items()}
+    body = api(needs.w.users["viewer"]).get("/api/v1/indicator-values/", query).json()
+    assert body["count"] > 0 and len(body["results"]) == min(body["count"], 100)
+
+
+def test_a_values_page_holds_at_most_500_and_queries_stay_flat(needs, django_assert_max_num_queries):
+    from tests.needs.conftest import make_value
+
+    client = api(needs.w.users["viewer"])
+    query = {"area__gss_code": "E10000012", "limit": "100000"}
+    with django_assert_max_num_queries(12) as small:
+        client.get("/api/v1/indicator-values/", query)
+    IndicatorValue.objects.bulk_create(
+        make_value(needs.asthma, needs.county, f"{1400 + i}", 3, 10, sex="Persons") for i in range(600)
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = client.get("/api/v1/indicator-values/", query).json()
+    assert body["count"] > 600 and len(body["results"]) == 500 and body["next"]
+
+
+def test_the_schema_says_the_values_list_needs_a_filter_and_states_the_page_cap(needs):
+    schema = api(needs.w.users["viewer"]).get("/api/v1/openapi.json").json()
+    op = schema["paths"]["/api/v1/indicator-values/"]["get"]
+    assert "400" in op["responses"] and "area__gss_code" in op["description"]
+    limit = next(p for p in op["parameters"] if p["name"] == "limit")
+    assert "at most 500" in limit["description"]
