@@ -127,6 +127,32 @@ class FinanceViewSet(ScopedViewSet):
     write_perm = EDIT
 
 
+def finance_viewset(
+    model: type,
+    serializer: type,
+    filters: list[str],
+    *,
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+    base: type[FinanceViewSet] = FinanceViewSet,
+) -> type[FinanceViewSet]:
+    """A finance viewset over ``model``: scoped by its path to the partnership (``PATHS``), which
+    it also selects, with ``related`` selected and ``prefetch`` prefetched."""
+    path = PATHS[model]
+    queryset = model.objects.select_related(path, *related)  # type: ignore[attr-defined]
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    attrs = {
+        "__module__": __name__,
+        "__qualname__": f"{model.__name__}ViewSet",
+        "queryset": queryset,
+        "serializer_class": serializer,
+        "partnership_path": path,
+        "filterset_fields": filters,
+    }
+    return type(f"{model.__name__}ViewSet", (base,), attrs)
+
+
 # --- funds -----------------------------------------------------------------------------------
 
 
@@ -269,13 +295,9 @@ class RiskShareRuleSerializer(FinanceSerializer):
         return rule
 
 
-class RiskShareRuleViewSet(FinanceViewSet):
-    queryset = RiskShareRule.objects.select_related("fund__partnership").prefetch_related(
-        "shares__organisation"
-    )
-    serializer_class = RiskShareRuleSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "applies_to"]
+RiskShareRuleViewSet = finance_viewset(
+    RiskShareRule, RiskShareRuleSerializer, ["fund", "applies_to"], prefetch=("shares__organisation",)
+)
 
 
 class ContributionSerializer(FinanceSerializer):
@@ -304,11 +326,9 @@ class ContributionSerializer(FinanceSerializer):
         return errors
 
 
-class ContributionViewSet(FinanceViewSet):
-    queryset = Contribution.objects.select_related("fund__partnership", "organisation")
-    serializer_class = ContributionSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "financial_year"]
+ContributionViewSet = finance_viewset(
+    Contribution, ContributionSerializer, ["fund", "financial_year"], related=("organisation",)
+)
 
 
 class BudgetLineSerializer(FinanceSerializer):
@@ -336,11 +356,9 @@ class BudgetLineSerializer(FinanceSerializer):
         return errors
 
 
-class BudgetLineViewSet(FinanceViewSet):
-    queryset = BudgetLine.objects.select_related("fund__partnership", "owner")
-    serializer_class = BudgetLineSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "public_health", "funding_source"]
+BudgetLineViewSet = finance_viewset(
+    BudgetLine, BudgetLineSerializer, ["fund", "public_health", "funding_source"], related=("owner",)
+)
 
 
 class LineBudgetSerializer(FinanceSerializer):
@@ -352,11 +370,7 @@ class LineBudgetSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class LineBudgetViewSet(FinanceViewSet):
-    queryset = LineBudget.objects.select_related("line__fund__partnership")
-    serializer_class = LineBudgetSerializer
-    partnership_path = "line__fund__partnership"
-    filterset_fields = ["line", "financial_year"]
+LineBudgetViewSet = finance_viewset(LineBudget, LineBudgetSerializer, ["line", "financial_year"])
 
 
 class MonthlyFigureSerializer(FinanceSerializer):
@@ -388,11 +402,9 @@ class MonthlyFigureSerializer(FinanceSerializer):
         return errors
 
 
-class MonthlyFigureViewSet(FinanceViewSet):
-    queryset = MonthlyFigure.objects.select_related("line__fund__partnership")
-    serializer_class = MonthlyFigureSerializer
-    partnership_path = "line__fund__partnership"
-    filterset_fields = ["line", "financial_year", "month"]
+MonthlyFigureViewSet = finance_viewset(
+    MonthlyFigure, MonthlyFigureSerializer, ["line", "financial_year", "month"]
+)
 
 
 # --- savings ---------------------------------------------------------------------------------
@@ -409,10 +421,9 @@ class SavingsPlanSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsPlanViewSet(FinanceViewSet):
-    queryset = SavingsPlan.objects.select_related("partnership", "owner")
-    serializer_class = SavingsPlanSerializer
-    filterset_fields = ["partnership__slug"]
+SavingsPlanViewSet = finance_viewset(
+    SavingsPlan, SavingsPlanSerializer, ["partnership__slug"], related=("owner",)
+)
 
 
 class SavingsProgrammeSerializer(FinanceSerializer):
@@ -424,11 +435,7 @@ class SavingsProgrammeSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsProgrammeViewSet(FinanceViewSet):
-    queryset = SavingsProgramme.objects.select_related("plan__partnership")
-    serializer_class = SavingsProgrammeSerializer
-    partnership_path = "plan__partnership"
-    filterset_fields = ["plan"]
+SavingsProgrammeViewSet = finance_viewset(SavingsProgramme, SavingsProgrammeSerializer, ["plan"])
 
 
 class SavingsSchemeSerializer(FinanceSerializer):
@@ -448,11 +455,9 @@ class SavingsSchemeSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsSchemeViewSet(FinanceViewSet):
-    queryset = SavingsScheme.objects.select_related("programme__plan__partnership", "lead")
-    serializer_class = SavingsSchemeSerializer
-    partnership_path = "programme__plan__partnership"
-    filterset_fields = ["programme"]
+SavingsSchemeViewSet = finance_viewset(
+    SavingsScheme, SavingsSchemeSerializer, ["programme"], related=("lead",)
+)
 
 
 class PlannedSavingSerializer(FinanceSerializer):
@@ -473,11 +478,7 @@ class PlannedSavingSerializer(FinanceSerializer):
         return {}
 
 
-class PlannedSavingViewSet(FinanceViewSet):
-    queryset = PlannedSaving.objects.select_related("scheme__programme__plan__partnership")
-    serializer_class = PlannedSavingSerializer
-    partnership_path = "scheme__programme__plan__partnership"
-    filterset_fields = ["scheme", "financial_year"]
+PlannedSavingViewSet = finance_viewset(PlannedSaving, PlannedSavingSerializer, ["scheme", "financial_year"])
 
 
 class SavingDeliverySerializer(FinanceSerializer):
@@ -492,11 +493,9 @@ class SavingDeliverySerializer(FinanceSerializer):
         return rules.month(current("month"))
 
 
-class SavingDeliveryViewSet(FinanceViewSet):
-    queryset = SavingDelivery.objects.select_related("scheme__programme__plan__partnership")
-    serializer_class = SavingDeliverySerializer
-    partnership_path = "scheme__programme__plan__partnership"
-    filterset_fields = ["scheme", "financial_year", "month"]
+SavingDeliveryViewSet = finance_viewset(
+    SavingDelivery, SavingDeliverySerializer, ["scheme", "financial_year", "month"]
+)
 
 
 # --- budget models ---------------------------------------------------------------------------
@@ -513,10 +512,9 @@ class BudgetModelSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelViewSet(FinanceViewSet):
-    queryset = BudgetModel.objects.select_related("partnership", "owner")
-    serializer_class = BudgetModelSerializer
-    filterset_fields = ["partnership__slug"]
+BudgetModelViewSet = finance_viewset(
+    BudgetModel, BudgetModelSerializer, ["partnership__slug"], related=("owner",)
+)
 
 
 class BudgetSectionSerializer(FinanceSerializer):
@@ -528,11 +526,7 @@ class BudgetSectionSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetSectionViewSet(FinanceViewSet):
-    queryset = BudgetSection.objects.select_related("model__partnership")
-    serializer_class = BudgetSectionSerializer
-    partnership_path = "model__partnership"
-    filterset_fields = ["model"]
+BudgetSectionViewSet = finance_viewset(BudgetSection, BudgetSectionSerializer, ["model"])
 
 
 class BudgetModelLineSerializer(FinanceSerializer):
@@ -544,11 +538,7 @@ class BudgetModelLineSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelLineViewSet(FinanceViewSet):
-    queryset = BudgetModelLine.objects.select_related("section__model__partnership")
-    serializer_class = BudgetModelLineSerializer
-    partnership_path = "section__model__partnership"
-    filterset_fields = ["section"]
+BudgetModelLineViewSet = finance_viewset(BudgetModelLine, BudgetModelLineSerializer, ["section"])
 
 
 class BudgetModelAmountSerializer(FinanceSerializer):
@@ -560,11 +550,9 @@ class BudgetModelAmountSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelAmountViewSet(FinanceViewSet):
-    queryset = BudgetModelAmount.objects.select_related("line__section__model__partnership")
-    serializer_class = BudgetModelAmountSerializer
-    partnership_path = "line__section__model__partnership"
-    filterset_fields = ["line", "financial_year"]
+BudgetModelAmountViewSet = finance_viewset(
+    BudgetModelAmount, BudgetModelAmountSerializer, ["line", "financial_year"]
+)
 
 
 class BudgetAssumptionSerializer(FinanceSerializer):
@@ -577,11 +565,7 @@ class BudgetAssumptionSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetAssumptionViewSet(FinanceViewSet):
-    queryset = BudgetAssumption.objects.select_related("model__partnership")
-    serializer_class = BudgetAssumptionSerializer
-    partnership_path = "model__partnership"
-    filterset_fields = ["model", "kind"]
+BudgetAssumptionViewSet = finance_viewset(BudgetAssumption, BudgetAssumptionSerializer, ["model", "kind"])
 
 
 class StatedFigureSerializer(FinanceSerializer):
@@ -609,28 +593,31 @@ class StatedFigureSerializer(FinanceSerializer):
         return {}
 
 
-class StatedFigureViewSet(FinanceViewSet):
-    queryset = StatedFigure.objects.select_related("partnership")
-    serializer_class = StatedFigureSerializer
-    filterset_fields = ["partnership__slug", "role"]
+StatedFigureViewSet = finance_viewset(StatedFigure, StatedFigureSerializer, ["partnership__slug", "role"])
+
+
+ROUTES: list[tuple[str, type[FinanceViewSet]]] = [
+    ("funds", FundViewSet),
+    ("risk-share-rules", RiskShareRuleViewSet),
+    ("contributions", ContributionViewSet),
+    ("budget-lines", BudgetLineViewSet),
+    ("line-budgets", LineBudgetViewSet),
+    ("monthly-figures", MonthlyFigureViewSet),
+    ("savings-plans", SavingsPlanViewSet),
+    ("savings-programmes", SavingsProgrammeViewSet),
+    ("savings-schemes", SavingsSchemeViewSet),
+    ("planned-savings", PlannedSavingViewSet),
+    ("saving-deliveries", SavingDeliveryViewSet),
+    ("budget-models", BudgetModelViewSet),
+    ("budget-sections", BudgetSectionViewSet),
+    ("budget-model-lines", BudgetModelLineViewSet),
+    ("budget-model-amounts", BudgetModelAmountViewSet),
+    ("budget-assumptions", BudgetAssumptionViewSet),
+    ("stated-figures", StatedFigureViewSet),
+]
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the v1 router."""
-    router.register("funds", FundViewSet)
-    router.register("risk-share-rules", RiskShareRuleViewSet)
-    router.register("contributions", ContributionViewSet)
-    router.register("budget-lines", BudgetLineViewSet)
-    router.register("line-budgets", LineBudgetViewSet)
-    router.register("monthly-figures", MonthlyFigureViewSet)
-    router.register("savings-plans", SavingsPlanViewSet)
-    router.register("savings-programmes", SavingsProgrammeViewSet)
-    router.register("savings-schemes", SavingsSchemeViewSet)
-    router.register("planned-savings", PlannedSavingViewSet)
-    router.register("saving-deliveries", SavingDeliveryViewSet)
-    router.register("budget-models", BudgetModelViewSet)
-    router.register("budget-sections", BudgetSectionViewSet)
-    router.register("budget-model-lines", BudgetModelLineViewSet)
-    router.register("budget-model-amounts", BudgetModelAmountViewSet)
-    router.register("budget-assumptions", BudgetAssumptionViewSet)
-    router.register("stated-figures", StatedFigureViewSet)
+    for prefix, viewset in ROUTES:
+        router.register(prefix, viewset)
