@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -24,8 +25,9 @@ from jointly.accounts.permissions import Perm
 from jointly.contracts.models import Contract
 from jointly.core import asat, scoping
 from jointly.core import rules as core_rules
-from jointly.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
-from jointly.finance import calc, queries, rules
+from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
+from jointly.core.approvals import FourEyesError
+from jointly.finance import actions, calc, queries, rules
 from jointly.finance.models import (
     BudgetAssumption,
     BudgetLine,
@@ -33,12 +35,16 @@ from jointly.finance.models import (
     BudgetModelAmount,
     BudgetModelLine,
     BudgetSection,
+    ChangeStatus,
     Contribution,
     FixedShare,
     Fund,
+    FundChange,
     LineBudget,
     MonthlyFigure,
     PlannedSaving,
+    PublicHealthAssurance,
+    PublicHealthConsultation,
     RiskShareRule,
     SavingDelivery,
     SavingsPlan,
@@ -48,7 +54,7 @@ from jointly.finance.models import (
 )
 from jointly.intentions.models import Intention
 from jointly.partnerships.api import org_field, partnership_field
-from jointly.partnerships.models import Agreement, Partnership
+from jointly.partnerships.models import Agreement, Board, Partnership
 from jointly.services.models import Service
 
 VIEW, EDIT = Perm.VIEW_FINANCE, Perm.EDIT_FINANCE
@@ -72,6 +78,9 @@ PATHS: dict[type, str] = {
     BudgetModelAmount: "line__section__model__partnership",
     BudgetAssumption: "model__partnership",
     StatedFigure: "partnership",
+    FundChange: "fund__partnership",
+    PublicHealthConsultation: "partnership",
+    PublicHealthAssurance: "partnership",
 }
 for _model, _path in PATHS.items():
     scoping.register(_model, _path, every=VIEW)
@@ -161,13 +170,14 @@ class FundSerializer(FinanceSerializer):
     agreement = scoped(Agreement, allow_null=True, required=False)
     host = org_field(allow_null=True, required=False)
     manager = org_field(allow_null=True, required=False)
-    same_partnership = ("partnership", "agreement")
+    change_board = scoped(Board, allow_null=True, required=False)
+    same_partnership = ("partnership", "agreement", "change_board")
 
     class Meta:
         model = Fund
         fields = [
             "id", "partnership", "agreement", "slug", "name", "kind", "host", "manager", "description", "year_end",
-            "illustrative", "source", "version",
+            "change_board", "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
 
@@ -342,7 +352,7 @@ class BudgetLineSerializer(FinanceSerializer):
     class Meta:
         model = BudgetLine
         fields = [
-            "id", "fund", "code", "name", "owner", "funding_source", "public_health", "contract", "service",
+            "id", "fund", "code", "name", "owner", "funding_source", "public_health", "ph_category", "contract", "service",
             "intention", "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
@@ -596,6 +606,172 @@ class StatedFigureSerializer(FinanceSerializer):
 StatedFigureViewSet = finance_viewset(StatedFigure, StatedFigureSerializer, ["partnership__slug", "role"])
 
 
+# --- change control and Public Health -----------------------------------------------------------
+
+
+class FundChangeSerializer(FinanceSerializer):
+    fund = scoped(Fund)
+    line = scoped(BudgetLine, allow_null=True, required=False)
+    from_line = scoped(BudgetLine, allow_null=True, required=False)
+    organisation = org_field(allow_null=True, required=False)
+    rule = scoped(RiskShareRule, allow_null=True, required=False)
+    board = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FundChange
+        fields = [
+            "id", "fund", "kind", "financial_year", "description", "line", "from_line", "organisation", "amount",
+            "rule", "shares", "previous", "status", "board", "decided_on", "decision_reference", "reason",
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        read_only_fields = ["previous", "status", "decided_on", "decision_reference", "reason"]
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.financial_year(current("financial_year"))
+        errors.update(rules.fund_change(
+            current("fund"), current("kind"), line=current("line"), from_line=current("from_line"),
+            organisation=current("organisation"), amount=current("amount"), rule=current("rule"),
+            shares=current("shares"),
+        ))  # fmt: skip
+        return errors
+
+
+class FundChangeDecisionSerializer(serializers.Serializer):
+    board = serializers.SlugField(required=False, help_text="Approve: the board that decided (its slug)")
+    decided_on = serializers.DateField(required=False, help_text="Approve: the date of the board's decision")
+    decision_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1)
+
+
+class FundChangeRefusalSerializer(serializers.Serializer):
+    status = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
+
+
+_DECIDE = extend_schema(
+    request=FundChangeDecisionSerializer,
+    responses={200: FundChangeSerializer, 409: FundChangeRefusalSerializer},
+)
+
+
+class FundChangeViewSetBase(FinanceViewSet):
+    """Proposals can be changed or withdrawn while proposed; a decided change is the record of the
+    board's decision and is kept (409)."""
+
+    def _refuse_if_decided(self, instance: FundChange) -> None:
+        if instance.status != ChangeStatus.PROPOSED:
+            self._check_write(instance.fund.partnership)
+            raise Conflict(f"This change was {instance.get_status_display().lower()}: it is kept as the record "
+                           "of that decision.", code="protected")  # fmt: skip
+
+    def perform_update(self, serializer: Any) -> None:
+        self._refuse_if_decided(serializer.instance)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance: FundChange) -> None:
+        self._refuse_if_decided(instance)
+        super().perform_destroy(instance)
+
+    def _decide(self, request: Request, approve: bool) -> Response:
+        change = self.get_object()
+        self._check_write(change.fund.partnership)
+        data = FundChangeDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        board = Board.objects.filter(partnership=change.fund.partnership, slug=v.get("board", "")).first()
+        try:
+            actions.decide_change(
+                change, approve=approve, board=board, decided_on=v.get("decided_on"),
+                decision_reference=v.get("decision_reference", ""), reason=v.get("reason", ""),
+                expected_version=v["version"], by=request.user,
+            )  # fmt: skip
+        except actions.ChangeControlError as exc:
+            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except FourEyesError as exc:
+            raise PermissionDenied(str(exc), code="four_eyes") from None
+        change.refresh_from_db()
+        return Response(FundChangeSerializer(change, context=self.get_serializer_context()).data)
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        """Record the named board's approval (``board``, ``decided_on``, ``decision_reference``,
+        ``version``): the change then alters the fund. Not by whoever proposed it."""
+        return self._decide(request, True)
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        """Reject a proposed change (``reason`` and ``version``)."""
+        return self._decide(request, False)
+
+
+FundChangeViewSet = finance_viewset(
+    FundChange, FundChangeSerializer, ["fund", "status", "kind"], related=("board", "organisation"),
+    base=FundChangeViewSetBase,
+)  # fmt: skip
+
+
+class PublicHealthConsultationSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    fund_change = scoped(FundChange, allow_null=True, required=False)
+    contract = scoped(Contract, allow_null=True, required=False)
+    consulted = org_field()
+    same_partnership = ("partnership", "fund_change", "contract")
+
+    class Meta:
+        model = PublicHealthConsultation
+        fields = [
+            "id", "partnership", "subject", "fund_change", "contract", "consulted", "consulted_on", "summary",
+            "response", "responded_on", "notes", "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        return rules.consultation(current("subject"), current("fund_change"), current("contract"),
+                                  current("consulted_on"), current("responded_on"))  # fmt: skip
+
+
+PublicHealthConsultationViewSet = finance_viewset(
+    PublicHealthConsultation, PublicHealthConsultationSerializer, ["partnership__slug", "subject", "fund_change"],
+    related=("consulted",),
+)  # fmt: skip
+
+
+class PublicHealthAssuranceSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    organisation = org_field()
+
+    class Meta:
+        model = PublicHealthAssurance
+        fields = [
+            "id", "partnership", "organisation", "financial_year", "statement", "signed_by_post", "signed_on",
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.financial_year(current("financial_year"))
+        if not errors:
+            from jointly.core import periods
+
+            year = periods.parse(current("financial_year"), periods.Kind.FINANCIAL_YEAR).text
+            clash = PublicHealthAssurance.objects.filter(
+                partnership=current("partnership"), organisation=current("organisation"), financial_year=year
+            )
+            errors.update(core_rules.unique(clash, self.instance, "financial_year",
+                                            "This organisation's statement for the year is already recorded."))  # fmt: skip
+        return errors
+
+
+PublicHealthAssuranceViewSet = finance_viewset(
+    PublicHealthAssurance, PublicHealthAssuranceSerializer, ["partnership__slug", "financial_year"],
+    related=("organisation",),
+)  # fmt: skip
+
+
 ROUTES: list[tuple[str, type[FinanceViewSet]]] = [
     ("funds", FundViewSet),
     ("risk-share-rules", RiskShareRuleViewSet),
@@ -614,6 +790,9 @@ ROUTES: list[tuple[str, type[FinanceViewSet]]] = [
     ("budget-model-amounts", BudgetModelAmountViewSet),
     ("budget-assumptions", BudgetAssumptionViewSet),
     ("stated-figures", StatedFigureViewSet),
+    ("fund-changes", FundChangeViewSet),
+    ("public-health-consultations", PublicHealthConsultationViewSet),
+    ("public-health-assurances", PublicHealthAssuranceViewSet),
 ]
 
 

@@ -40,6 +40,7 @@ from jointly.finance.models import (
     LineKind,
     MonthlyFigure,
     PlannedSaving,
+    PublicHealthCategory,
     SavingsPlan,
     SavingsProgramme,
     SavingsScheme,
@@ -343,7 +344,7 @@ CAMBS_LINES: list[tuple[str, str, str, str, bool, int, list[int], int | None]] =
 
 
 def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
-    from jointly.partnerships.models import Agreement
+    from jointly.partnerships.models import Agreement, Board
 
     council = _org("cambridgeshire-county-council")
     agreement = Agreement.objects.filter(
@@ -358,12 +359,16 @@ def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
                         "paper elsewhere speaks of a Section 75 agreement 'to enable transfer of funding' and of "
                         "'Aligned and/or Pooled Funds': the sources disagree. Public Health ring-fenced money is "
                         "identified on its lines and reported quarterly. All amounts are illustrative.",
-         "source": "seed 004 (amounts illustrative)", "illustrative": True},
+         "source": "seed 004 (amounts illustrative)", "illustrative": True,
+         # in-year variations go to the CCG Children's Programme Board (seed 004, governance)
+         "change_board": Board.objects.filter(partnership=partnership,
+                                              slug="cambridgeshire-ccg-childrens-programme-board").first()},
     )  # fmt: skip
     by_owner: dict[str, Decimal] = {}
     for code, name, owner_slug, funding, ph, budget, actuals, forecast in CAMBS_LINES:
         line = upsert(BudgetLine, stats, {"fund": fund, "code": code},
                       {"name": name, "owner": _org(owner_slug), "funding_source": funding, "public_health": ph,
+                       "ph_category": PublicHealthCategory.CHILDREN_5_19 if ph else "",
                        "source": ILLUSTRATIVE, "illustrative": True})  # fmt: skip
         upsert(LineBudget, stats, {"line": line, "financial_year": Y14}, {"amount": _gbp(budget)})
         by_owner[owner_slug] = by_owner.get(owner_slug, calc.ZERO) + _gbp(budget)
