@@ -198,6 +198,11 @@ POSITION = inline_serializer(
         "forecast_outturn": serializers.DecimalField(max_digits=14, decimal_places=2),
         "variance": serializers.DecimalField(max_digits=14, decimal_places=2),
         "overspend": serializers.BooleanField(),
+        "committed": serializers.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            help_text="Spend other apps have committed: forecast, never budget",
+        ),
         "partners": serializers.ListField(child=serializers.DictField()),
         "problem": serializers.CharField(),
     },
@@ -229,10 +234,13 @@ class FundViewSet(FinanceViewSet):
         out = []
         for fy in queries.fund_positions(fund, queries.AsAt.of(day) if day else None):
             pos = fy.position
+            committed = calc.total(
+                c.amount for c in queries.commitments(fund.partnership, fy.financial_year, [fund]) if c.fund
+            )
             out.append({
                 "financial_year": fy.financial_year, "month": fy.month, "budget": _money(pos.budget),
                 "actual_to_date": _money(pos.actual_to_date), "forecast_outturn": _money(pos.forecast_outturn),
-                "variance": _money(pos.variance), "overspend": pos.overspend, "problem": fy.problem,
+                "variance": _money(pos.variance), "overspend": pos.overspend, "committed": _money(committed), "problem": fy.problem,
                 "partners": [{"organisation": p.organisation.slug if p.organisation else None,
                               "contribution": _money(p.contribution), "share_of_variance": _money(p.share)}
                              for p in fy.partners],

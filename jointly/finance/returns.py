@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from jointly.core.exports import safe_cell
+from jointly.finance.calc import PENNY
 from jointly.finance.queries import PublicHealthReturn, PublicHealthRow
 
 COLUMNS = [
@@ -16,9 +18,14 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _money(row: PublicHealthRow) -> list[str]:
+def _amounts(row: PublicHealthRow) -> list[Decimal]:
+    """Pounds to the penny, as numbers (a spreadsheet adds them up; numbers are never neutralised)."""
     values = (row.budget, row.actual_in_quarter, row.actual_to_date, row.forecast_outturn, row.variance)
-    return [f"{v:.2f}" for v in values]
+    return [v.quantize(PENNY) for v in values]
+
+
+def _money(row: PublicHealthRow) -> list[str]:
+    return [f"{v:,.2f}" for v in _amounts(row)]
 
 
 def rows(ret: PublicHealthReturn) -> Iterable[list[Any]]:

@@ -213,8 +213,17 @@ def savings(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
                    if not s.savings_programme_id]  # fmt: skip
     year_totals = [(y, queries.plan_total(plan, y), queries.plan_total(plan, y, identified_only=True),
                     queries.plan_delivered(plan, y)) for y in years]  # fmt: skip
+    charts = [
+        (
+            y,
+            chart.grouped_bars(
+                [(p.name, [t[i][0], t[i][1]]) for p, _s, t in programmes], ["Planned", "Delivered"]
+            ),
+        )
+        for i, y in enumerate(years)
+    ]
     return render(request, "finance/savings.html", partnership_context(
-        request, partnership, plan=plan, years=years, programmes=programmes, year_totals=year_totals,
+        request, partnership, charts=charts, plan=plan, years=years, programmes=programmes, year_totals=year_totals,
         plan_stated=[(s, c, s.amount - c) for s, c in plan_stated], form=form, submit_label="Record saving",
         history=history_for(plan),
     ), status=status)  # fmt: skip
@@ -231,8 +240,9 @@ def budget_model(request: HttpRequest, slug: str, model_slug: str) -> HttpRespon
         lines = [(line, [queries.line_amount(line, y) for y in years]) for line in section.lines.all()]
         sections.append((section, lines, [queries.section_total(section, y) for y in years]))
     recon = [r for r in queries.reconciliation_for_model(model)]
+    bars = chart.grouped_bars([(section.name, totals) for section, _l, totals in sections], years)
     return render(request, "finance/model.html", partnership_context(
-        request, partnership, model=model, years=years, sections=sections,
+        request, partnership, model=model, chart=bars, years=years, sections=sections,
         totals=[queries.model_total(model, y) for y in years], recon=recon,
         assumptions=sorted(model.assumptions.all(), key=lambda a: (a.kind, a.financial_year, a.name)),
         divisor=1000 if model.units == "thousands" else 1, history=history_for(model),
