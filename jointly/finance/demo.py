@@ -32,8 +32,10 @@ from jointly.finance.models import (
     BudgetModelAmount,
     BudgetModelLine,
     BudgetSection,
+    ChangeKind,
     Contribution,
     Fund,
+    FundChange,
     FundingSource,
     FundKind,
     LineBudget,
@@ -382,7 +384,19 @@ def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
         upsert(Contribution, stats, {"fund": fund, "organisation": _org(owner_slug), "financial_year": Y14},
                {"amount": amount, "funding_source": sources[owner_slug], "source": ILLUSTRATIVE,
                 "illustrative": True})  # fmt: skip
+    # An in-year variation awaiting the Programme Board: within the CCG's own lines, as an aligned
+    # budget allows (never between two partners' lines).
+    lines = {line.code: line for line in fund.lines.all()}
+    upsert(FundChange, stats, {"fund": fund, "description": CAMBS_VIREMENT},
+           {"kind": ChangeKind.VIREMENT, "financial_year": Y14, "from_line": lines["CCG-CCH"],
+            "line": lines["CCG-CAMHS"], "amount": _gbp(200_000), "source": ILLUSTRATIVE, "illustrative": True})  # fmt: skip
     return fund
+
+
+CAMBS_VIREMENT = (
+    "Move £200,000 of the CCG's community child health budget to CAMHS, which is forecast to overspend "
+    "(illustrative: seed 004 says in-year variations go to the CCG Children's Programme Board, but gives no figures)."
+)
 
 
 # --- seed 000: Essex County Council's 5% efficiencies, from the contracts ---
