@@ -36,13 +36,13 @@ def rows(ret: PublicHealthReturn) -> Iterable[list[Any]]:
             r.line.fund.name,
             r.contract_label,
             r.category,
-            *_money(r),
+            *_amounts(r),
         ]
     for name, r in ret.by_contract():
-        yield ["contract", name, "", name, "", *_money(r)]
+        yield ["contract", name, "", name, "", *_amounts(r)]
     for name, r in ret.by_category():
-        yield ["category", name, "", "", name, *_money(r)]
-    yield ["total", "Total", "", "", "", *_money(ret.total)]
+        yield ["category", name, "", "", name, *_amounts(r)]
+    yield ["total", "Total", "", "", "", *_amounts(ret.total)]
 
 
 def docx_bytes(ret: PublicHealthReturn, assurances: list[Any]) -> bytes:
