@@ -642,6 +642,8 @@ class FundChangeSerializer(FinanceSerializer):
             organisation=current("organisation"), amount=current("amount"), rule=current("rule"),
             shares=current("shares"),
         ))  # fmt: skip
+        if "shares" not in errors and current("kind") == "risk_share":
+            errors.update(rules.known_organisations(current("shares")))
         return errors
 
 

@@ -167,6 +167,8 @@ class FundChangeForm(GovUKFormMixin, forms.Form):
             organisation=data.get("organisation"), amount=data.get("amount"), rule=data.get("rule"),
             shares=data.get("shares") or None,
         )  # fmt: skip
+        if "shares" not in problems and data["kind"] == "risk_share":
+            problems.update(rules.known_organisations(data.get("shares")))
         for field, message in problems.items():
             self.add_error(field if field in self.fields else None, message)
         return data

@@ -142,10 +142,13 @@ def fund_change(
         else:
             try:
                 values = {k: calc.money(v) for k, v in shares.items()}
-            except calc.FinanceError:
+            except (calc.FinanceError, ArithmeticError):
                 errors["shares"] = "Each percentage must be a number with at most two decimals."
             else:
-                errors.update(percentages(values))
+                if any(not 0 <= v <= 100 for v in values.values()):
+                    errors["shares"] = "Each percentage must be between 0 and 100."
+                else:
+                    errors.update(percentages(values))
     return errors
 
 
@@ -161,3 +164,14 @@ def consultation(
     if consulted_on and responded_on and responded_on < consulted_on:
         errors["responded_on"] = "The response cannot come before the consultation."
     return errors
+
+
+def known_organisations(shares: Any, field: str = "shares") -> Problems:
+    """Every organisation a risk-share change names exists (one query)."""
+    from jointly.partnerships.models import Organisation
+
+    slugs = [str(k) for k in (shares or {})]
+    unknown = sorted(
+        set(slugs) - set(Organisation.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    )
+    return {field: f"No organisation '{unknown[0][:40]}'."} if unknown else {}

@@ -219,6 +219,7 @@ def savings(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
             chart.grouped_bars(
                 [(p.name, [t[i][0], t[i][1]]) for p, _s, t in programmes], ["Planned", "Delivered"]
             ),
+            f"savings-chart-{i + 1}",
         )
         for i, y in enumerate(years)
     ]
