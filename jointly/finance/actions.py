@@ -79,7 +79,7 @@ def decide_change(
     reason, decision_reference = (reason or "").strip(), (decision_reference or "").strip()
     with transaction.atomic():
         fresh = (
-            FundChange.objects.select_for_update()
+            FundChange.objects.select_for_update(of=("self",))
             .select_related(
                 "fund__agreement__managing_board", "fund__change_board", "line", "from_line", "rule"
             )
