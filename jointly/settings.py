@@ -313,7 +313,13 @@ JOINTLY_ATTENTION_SOURCES: list[str] = [
     "jointly.performance.attention.notices",
     "jointly.partnerships.attention.reviews",
     "jointly.partnerships.attention.actions",
+    "jointly.finance.attention.overspends",
+    "jointly.finance.attention.changes",
 ]
+# Committed spend other apps record (a panel's agreed packages...): dotted paths of callables
+# ``(partnership, financial_year) -> [(funder organisation, line code / fund slug / funding source, Decimal)]``,
+# shown in a fund's position as committed (forecast) spend, never as budget (jointly/finance/queries.py).
+JOINTLY_FINANCE_COMMITMENTS: list[str] = []
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.services.demo.load",

@@ -563,5 +563,38 @@ def finance_world(p: Partnership, council: Organisation, ccg: Organisation, tag:
     mline = budget_model_line(section, name="Acute")
     budget_model_amount(mline)
     budget_assumption(model, financial_year="2014/15")
+    change = fund_change(f, line=line)
     return {"fund": f, "line": line, "rule": rule, "plan": plan, "scheme": scheme, "model": model,
-            "programme": programme, "section": section, "model_line": mline}  # fmt: skip
+            "programme": programme, "section": section, "model_line": mline, "change": change,
+            "consultation": ph_consultation(p, council, fund_change=change),
+            "assurance": ph_assurance(p, council)}  # fmt: skip
+
+
+def fund_change(f: Any, **kw: Any) -> Any:
+    """A proposed change of a line's budget for 2014/15 (pass ``line``)."""
+    from jointly.finance.models import FundChange
+
+    kw.setdefault("kind", "budget")
+    kw.setdefault("financial_year", "2014/15")
+    kw.setdefault("description", "More health visiting")
+    kw.setdefault("amount", Decimal("1200.00"))
+    return FundChange.objects.create(fund=f, **kw)
+
+
+def ph_consultation(p: Partnership, consulted: Organisation, **kw: Any) -> Any:
+    from jointly.finance.models import PublicHealthConsultation
+
+    kw.setdefault("subject", "funding_change")
+    kw.setdefault("consulted_on", dt.date(2014, 9, 1))
+    kw.setdefault("summary", "Asked about the change")
+    kw.setdefault("response", "supported")
+    return PublicHealthConsultation.objects.create(partnership=p, consulted=consulted, **kw)
+
+
+def ph_assurance(p: Partnership, organisation: Organisation, **kw: Any) -> Any:
+    from jointly.finance.models import PublicHealthAssurance
+
+    kw.setdefault("financial_year", "2014/15")
+    kw.setdefault("statement", "The grant was spent on public health.")
+    kw.setdefault("signed_by_post", "Director of Public Health")
+    return PublicHealthAssurance.objects.create(partnership=p, organisation=organisation, **kw)

@@ -180,6 +180,11 @@ def _finance(p: Partnership, council: Organisation, mark: str) -> dict[type[Mode
         fm.BudgetModelAmount: factories.budget_model_amount(mline),
         fm.BudgetAssumption: factories.budget_assumption(model, name=f"Assumption {mark}"),
         fm.StatedFigure: factories.stated_figure(p, label=f"Stated {mark}", fund=fund),
+        fm.FundChange: (change := factories.fund_change(fund, line=line, description=f"Change {mark}")),
+        fm.PublicHealthConsultation: factories.ph_consultation(
+            p, council, fund_change=change, summary=f"Consultation {mark}"
+        ),
+        fm.PublicHealthAssurance: factories.ph_assurance(p, council, statement=f"Assurance {mark}"),
     }
 
 

@@ -282,7 +282,7 @@ def page_routes() -> list[Route]:
 def _fills(s: Seeded) -> dict[str, Any]:
     """Values for path parameters, keyed ``namespace:segment/<param>`` where ``segment`` is the last
     literal path segment before the parameter ("" when there is none inside the app)."""
-    from jointly.finance.models import BudgetModel, Fund, SavingsPlan
+    from jointly.finance.models import BudgetModel, Fund, FundChange, SavingsPlan
 
     a = s.alpha
     made = a.made
@@ -291,6 +291,7 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "finance:funds/<fund_slug>": made[Fund][0].slug,
         "finance:savings/<plan_slug>": made[SavingsPlan][0].slug,
         "finance:models/<model_slug>": made[BudgetModel][0].slug,
+        "finance:changes/<pk>": made[FundChange][0].pk,
         "contracts:<pk>": a.contract.pk,
         "contracts:procurement/<pk>": made[ProcurementProject][0].pk,
         "contracts:import/<pk>": made[OcdsImportLog][0].pk,

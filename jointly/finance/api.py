@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -24,8 +25,9 @@ from jointly.accounts.permissions import Perm
 from jointly.contracts.models import Contract
 from jointly.core import asat, scoping
 from jointly.core import rules as core_rules
-from jointly.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
-from jointly.finance import calc, queries, rules
+from jointly.core.api import Conflict, ScopedPrimaryKeyRelatedField, ScopedViewSet, VersionedModelSerializer
+from jointly.core.approvals import FourEyesError
+from jointly.finance import actions, calc, queries, rules
 from jointly.finance.models import (
     BudgetAssumption,
     BudgetLine,
@@ -33,12 +35,16 @@ from jointly.finance.models import (
     BudgetModelAmount,
     BudgetModelLine,
     BudgetSection,
+    ChangeStatus,
     Contribution,
     FixedShare,
     Fund,
+    FundChange,
     LineBudget,
     MonthlyFigure,
     PlannedSaving,
+    PublicHealthAssurance,
+    PublicHealthConsultation,
     RiskShareRule,
     SavingDelivery,
     SavingsPlan,
@@ -48,7 +54,7 @@ from jointly.finance.models import (
 )
 from jointly.intentions.models import Intention
 from jointly.partnerships.api import org_field, partnership_field
-from jointly.partnerships.models import Agreement, Partnership
+from jointly.partnerships.models import Agreement, Board, Partnership
 from jointly.services.models import Service
 
 VIEW, EDIT = Perm.VIEW_FINANCE, Perm.EDIT_FINANCE
@@ -72,6 +78,9 @@ PATHS: dict[type, str] = {
     BudgetModelAmount: "line__section__model__partnership",
     BudgetAssumption: "model__partnership",
     StatedFigure: "partnership",
+    FundChange: "fund__partnership",
+    PublicHealthConsultation: "partnership",
+    PublicHealthAssurance: "partnership",
 }
 for _model, _path in PATHS.items():
     scoping.register(_model, _path, every=VIEW)
@@ -127,6 +136,32 @@ class FinanceViewSet(ScopedViewSet):
     write_perm = EDIT
 
 
+def finance_viewset(
+    model: type,
+    serializer: type,
+    filters: list[str],
+    *,
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+    base: type[FinanceViewSet] = FinanceViewSet,
+) -> type[FinanceViewSet]:
+    """A finance viewset over ``model``: scoped by its path to the partnership (``PATHS``), which
+    it also selects, with ``related`` selected and ``prefetch`` prefetched."""
+    path = PATHS[model]
+    queryset = model.objects.select_related(path, *related)  # type: ignore[attr-defined]
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    attrs = {
+        "__module__": __name__,
+        "__qualname__": f"{model.__name__}ViewSet",
+        "queryset": queryset,
+        "serializer_class": serializer,
+        "partnership_path": path,
+        "filterset_fields": filters,
+    }
+    return type(f"{model.__name__}ViewSet", (base,), attrs)
+
+
 # --- funds -----------------------------------------------------------------------------------
 
 
@@ -135,13 +170,14 @@ class FundSerializer(FinanceSerializer):
     agreement = scoped(Agreement, allow_null=True, required=False)
     host = org_field(allow_null=True, required=False)
     manager = org_field(allow_null=True, required=False)
-    same_partnership = ("partnership", "agreement")
+    change_board = scoped(Board, allow_null=True, required=False)
+    same_partnership = ("partnership", "agreement", "change_board")
 
     class Meta:
         model = Fund
         fields = [
             "id", "partnership", "agreement", "slug", "name", "kind", "host", "manager", "description", "year_end",
-            "illustrative", "source", "version",
+            "change_board", "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
 
@@ -162,6 +198,11 @@ POSITION = inline_serializer(
         "forecast_outturn": serializers.DecimalField(max_digits=14, decimal_places=2),
         "variance": serializers.DecimalField(max_digits=14, decimal_places=2),
         "overspend": serializers.BooleanField(),
+        "committed": serializers.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            help_text="Spend other apps have committed: forecast, never budget",
+        ),
         "partners": serializers.ListField(child=serializers.DictField()),
         "problem": serializers.CharField(),
     },
@@ -193,10 +234,13 @@ class FundViewSet(FinanceViewSet):
         out = []
         for fy in queries.fund_positions(fund, queries.AsAt.of(day) if day else None):
             pos = fy.position
+            committed = calc.total(
+                c.amount for c in queries.commitments(fund.partnership, fy.financial_year, [fund]) if c.fund
+            )
             out.append({
                 "financial_year": fy.financial_year, "month": fy.month, "budget": _money(pos.budget),
                 "actual_to_date": _money(pos.actual_to_date), "forecast_outturn": _money(pos.forecast_outturn),
-                "variance": _money(pos.variance), "overspend": pos.overspend, "problem": fy.problem,
+                "variance": _money(pos.variance), "overspend": pos.overspend, "committed": _money(committed), "problem": fy.problem,
                 "partners": [{"organisation": p.organisation.slug if p.organisation else None,
                               "contribution": _money(p.contribution), "share_of_variance": _money(p.share)}
                              for p in fy.partners],
@@ -269,13 +313,9 @@ class RiskShareRuleSerializer(FinanceSerializer):
         return rule
 
 
-class RiskShareRuleViewSet(FinanceViewSet):
-    queryset = RiskShareRule.objects.select_related("fund__partnership").prefetch_related(
-        "shares__organisation"
-    )
-    serializer_class = RiskShareRuleSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "applies_to"]
+RiskShareRuleViewSet = finance_viewset(
+    RiskShareRule, RiskShareRuleSerializer, ["fund", "applies_to"], prefetch=("shares__organisation",)
+)
 
 
 class ContributionSerializer(FinanceSerializer):
@@ -304,11 +344,9 @@ class ContributionSerializer(FinanceSerializer):
         return errors
 
 
-class ContributionViewSet(FinanceViewSet):
-    queryset = Contribution.objects.select_related("fund__partnership", "organisation")
-    serializer_class = ContributionSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "financial_year"]
+ContributionViewSet = finance_viewset(
+    Contribution, ContributionSerializer, ["fund", "financial_year"], related=("organisation",)
+)
 
 
 class BudgetLineSerializer(FinanceSerializer):
@@ -322,7 +360,7 @@ class BudgetLineSerializer(FinanceSerializer):
     class Meta:
         model = BudgetLine
         fields = [
-            "id", "fund", "code", "name", "owner", "funding_source", "public_health", "contract", "service",
+            "id", "fund", "code", "name", "owner", "funding_source", "public_health", "ph_category", "contract", "service",
             "intention", "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
@@ -336,11 +374,9 @@ class BudgetLineSerializer(FinanceSerializer):
         return errors
 
 
-class BudgetLineViewSet(FinanceViewSet):
-    queryset = BudgetLine.objects.select_related("fund__partnership", "owner")
-    serializer_class = BudgetLineSerializer
-    partnership_path = "fund__partnership"
-    filterset_fields = ["fund", "public_health", "funding_source"]
+BudgetLineViewSet = finance_viewset(
+    BudgetLine, BudgetLineSerializer, ["fund", "public_health", "funding_source"], related=("owner",)
+)
 
 
 class LineBudgetSerializer(FinanceSerializer):
@@ -352,11 +388,7 @@ class LineBudgetSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class LineBudgetViewSet(FinanceViewSet):
-    queryset = LineBudget.objects.select_related("line__fund__partnership")
-    serializer_class = LineBudgetSerializer
-    partnership_path = "line__fund__partnership"
-    filterset_fields = ["line", "financial_year"]
+LineBudgetViewSet = finance_viewset(LineBudget, LineBudgetSerializer, ["line", "financial_year"])
 
 
 class MonthlyFigureSerializer(FinanceSerializer):
@@ -388,11 +420,9 @@ class MonthlyFigureSerializer(FinanceSerializer):
         return errors
 
 
-class MonthlyFigureViewSet(FinanceViewSet):
-    queryset = MonthlyFigure.objects.select_related("line__fund__partnership")
-    serializer_class = MonthlyFigureSerializer
-    partnership_path = "line__fund__partnership"
-    filterset_fields = ["line", "financial_year", "month"]
+MonthlyFigureViewSet = finance_viewset(
+    MonthlyFigure, MonthlyFigureSerializer, ["line", "financial_year", "month"]
+)
 
 
 # --- savings ---------------------------------------------------------------------------------
@@ -409,10 +439,9 @@ class SavingsPlanSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsPlanViewSet(FinanceViewSet):
-    queryset = SavingsPlan.objects.select_related("partnership", "owner")
-    serializer_class = SavingsPlanSerializer
-    filterset_fields = ["partnership__slug"]
+SavingsPlanViewSet = finance_viewset(
+    SavingsPlan, SavingsPlanSerializer, ["partnership__slug"], related=("owner",)
+)
 
 
 class SavingsProgrammeSerializer(FinanceSerializer):
@@ -424,11 +453,7 @@ class SavingsProgrammeSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsProgrammeViewSet(FinanceViewSet):
-    queryset = SavingsProgramme.objects.select_related("plan__partnership")
-    serializer_class = SavingsProgrammeSerializer
-    partnership_path = "plan__partnership"
-    filterset_fields = ["plan"]
+SavingsProgrammeViewSet = finance_viewset(SavingsProgramme, SavingsProgrammeSerializer, ["plan"])
 
 
 class SavingsSchemeSerializer(FinanceSerializer):
@@ -448,11 +473,9 @@ class SavingsSchemeSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class SavingsSchemeViewSet(FinanceViewSet):
-    queryset = SavingsScheme.objects.select_related("programme__plan__partnership", "lead")
-    serializer_class = SavingsSchemeSerializer
-    partnership_path = "programme__plan__partnership"
-    filterset_fields = ["programme"]
+SavingsSchemeViewSet = finance_viewset(
+    SavingsScheme, SavingsSchemeSerializer, ["programme"], related=("lead",)
+)
 
 
 class PlannedSavingSerializer(FinanceSerializer):
@@ -473,11 +496,7 @@ class PlannedSavingSerializer(FinanceSerializer):
         return {}
 
 
-class PlannedSavingViewSet(FinanceViewSet):
-    queryset = PlannedSaving.objects.select_related("scheme__programme__plan__partnership")
-    serializer_class = PlannedSavingSerializer
-    partnership_path = "scheme__programme__plan__partnership"
-    filterset_fields = ["scheme", "financial_year"]
+PlannedSavingViewSet = finance_viewset(PlannedSaving, PlannedSavingSerializer, ["scheme", "financial_year"])
 
 
 class SavingDeliverySerializer(FinanceSerializer):
@@ -492,11 +511,9 @@ class SavingDeliverySerializer(FinanceSerializer):
         return rules.month(current("month"))
 
 
-class SavingDeliveryViewSet(FinanceViewSet):
-    queryset = SavingDelivery.objects.select_related("scheme__programme__plan__partnership")
-    serializer_class = SavingDeliverySerializer
-    partnership_path = "scheme__programme__plan__partnership"
-    filterset_fields = ["scheme", "financial_year", "month"]
+SavingDeliveryViewSet = finance_viewset(
+    SavingDelivery, SavingDeliverySerializer, ["scheme", "financial_year", "month"]
+)
 
 
 # --- budget models ---------------------------------------------------------------------------
@@ -513,10 +530,9 @@ class BudgetModelSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelViewSet(FinanceViewSet):
-    queryset = BudgetModel.objects.select_related("partnership", "owner")
-    serializer_class = BudgetModelSerializer
-    filterset_fields = ["partnership__slug"]
+BudgetModelViewSet = finance_viewset(
+    BudgetModel, BudgetModelSerializer, ["partnership__slug"], related=("owner",)
+)
 
 
 class BudgetSectionSerializer(FinanceSerializer):
@@ -528,11 +544,7 @@ class BudgetSectionSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetSectionViewSet(FinanceViewSet):
-    queryset = BudgetSection.objects.select_related("model__partnership")
-    serializer_class = BudgetSectionSerializer
-    partnership_path = "model__partnership"
-    filterset_fields = ["model"]
+BudgetSectionViewSet = finance_viewset(BudgetSection, BudgetSectionSerializer, ["model"])
 
 
 class BudgetModelLineSerializer(FinanceSerializer):
@@ -544,11 +556,7 @@ class BudgetModelLineSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelLineViewSet(FinanceViewSet):
-    queryset = BudgetModelLine.objects.select_related("section__model__partnership")
-    serializer_class = BudgetModelLineSerializer
-    partnership_path = "section__model__partnership"
-    filterset_fields = ["section"]
+BudgetModelLineViewSet = finance_viewset(BudgetModelLine, BudgetModelLineSerializer, ["section"])
 
 
 class BudgetModelAmountSerializer(FinanceSerializer):
@@ -560,11 +568,9 @@ class BudgetModelAmountSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetModelAmountViewSet(FinanceViewSet):
-    queryset = BudgetModelAmount.objects.select_related("line__section__model__partnership")
-    serializer_class = BudgetModelAmountSerializer
-    partnership_path = "line__section__model__partnership"
-    filterset_fields = ["line", "financial_year"]
+BudgetModelAmountViewSet = finance_viewset(
+    BudgetModelAmount, BudgetModelAmountSerializer, ["line", "financial_year"]
+)
 
 
 class BudgetAssumptionSerializer(FinanceSerializer):
@@ -577,11 +583,7 @@ class BudgetAssumptionSerializer(FinanceSerializer):
         validators: list[Any] = []
 
 
-class BudgetAssumptionViewSet(FinanceViewSet):
-    queryset = BudgetAssumption.objects.select_related("model__partnership")
-    serializer_class = BudgetAssumptionSerializer
-    partnership_path = "model__partnership"
-    filterset_fields = ["model", "kind"]
+BudgetAssumptionViewSet = finance_viewset(BudgetAssumption, BudgetAssumptionSerializer, ["model", "kind"])
 
 
 class StatedFigureSerializer(FinanceSerializer):
@@ -609,28 +611,202 @@ class StatedFigureSerializer(FinanceSerializer):
         return {}
 
 
-class StatedFigureViewSet(FinanceViewSet):
-    queryset = StatedFigure.objects.select_related("partnership")
-    serializer_class = StatedFigureSerializer
-    filterset_fields = ["partnership__slug", "role"]
+StatedFigureViewSet = finance_viewset(StatedFigure, StatedFigureSerializer, ["partnership__slug", "role"])
+
+
+# --- change control and Public Health -----------------------------------------------------------
+
+
+class FundChangeSerializer(FinanceSerializer):
+    fund = scoped(Fund)
+    line = scoped(BudgetLine, allow_null=True, required=False)
+    from_line = scoped(BudgetLine, allow_null=True, required=False)
+    organisation = org_field(allow_null=True, required=False)
+    rule = scoped(RiskShareRule, allow_null=True, required=False)
+    board = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FundChange
+        fields = [
+            "id", "fund", "kind", "financial_year", "description", "line", "from_line", "organisation", "amount",
+            "rule", "shares", "previous", "status", "board", "decided_on", "decision_reference", "reason",
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        read_only_fields = ["previous", "status", "decided_on", "decision_reference", "reason"]
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.financial_year(current("financial_year"))
+        errors.update(rules.fund_change(
+            current("fund"), current("kind"), line=current("line"), from_line=current("from_line"),
+            organisation=current("organisation"), amount=current("amount"), rule=current("rule"),
+            shares=current("shares"),
+        ))  # fmt: skip
+        if "shares" not in errors and current("kind") == "risk_share":
+            errors.update(rules.known_organisations(current("shares")))
+        return errors
+
+
+class FundChangeDecisionSerializer(serializers.Serializer):
+    board = serializers.SlugField(required=False, help_text="Approve: the board that decided (its slug)")
+    decided_on = serializers.DateField(required=False, help_text="Approve: the date of the board's decision")
+    decision_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1)
+
+
+class FundChangeRefusalSerializer(serializers.Serializer):
+    status = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
+
+
+_DECIDE = extend_schema(
+    request=FundChangeDecisionSerializer,
+    responses={200: FundChangeSerializer, 409: FundChangeRefusalSerializer},
+)
+
+
+class FundChangeViewSetBase(FinanceViewSet):
+    """Proposals can be changed or withdrawn while proposed; a decided change is the record of the
+    board's decision and is kept (409)."""
+
+    def _refuse_if_decided(self, instance: FundChange) -> None:
+        if instance.status != ChangeStatus.PROPOSED:
+            self._check_write(instance.fund.partnership)
+            raise Conflict(f"This change was {instance.get_status_display().lower()}: it is kept as the record "
+                           "of that decision.", code="protected")  # fmt: skip
+
+    def perform_update(self, serializer: Any) -> None:
+        self._refuse_if_decided(serializer.instance)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance: FundChange) -> None:
+        self._refuse_if_decided(instance)
+        super().perform_destroy(instance)
+
+    def _decide(self, request: Request, approve: bool) -> Response:
+        change = self.get_object()
+        self._check_write(change.fund.partnership)
+        data = FundChangeDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        board = Board.objects.filter(partnership=change.fund.partnership, slug=v.get("board", "")).first()
+        try:
+            actions.decide_change(
+                change, approve=approve, board=board, decided_on=v.get("decided_on"),
+                decision_reference=v.get("decision_reference", ""), reason=v.get("reason", ""),
+                expected_version=v["version"], by=request.user,
+            )  # fmt: skip
+        except actions.ChangeControlError as exc:
+            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except FourEyesError as exc:
+            raise PermissionDenied(str(exc), code="four_eyes") from None
+        change.refresh_from_db()
+        return Response(FundChangeSerializer(change, context=self.get_serializer_context()).data)
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        """Record the named board's approval (``board``, ``decided_on``, ``decision_reference``,
+        ``version``): the change then alters the fund. Not by whoever proposed it."""
+        return self._decide(request, True)
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        """Reject a proposed change (``reason`` and ``version``)."""
+        return self._decide(request, False)
+
+
+FundChangeViewSet = finance_viewset(
+    FundChange, FundChangeSerializer, ["fund", "status", "kind"], related=("board", "organisation"),
+    base=FundChangeViewSetBase,
+)  # fmt: skip
+
+
+class PublicHealthConsultationSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    fund_change = scoped(FundChange, allow_null=True, required=False)
+    contract = scoped(Contract, allow_null=True, required=False)
+    consulted = org_field()
+    same_partnership = ("partnership", "fund_change", "contract")
+
+    class Meta:
+        model = PublicHealthConsultation
+        fields = [
+            "id", "partnership", "subject", "fund_change", "contract", "consulted", "consulted_on", "summary",
+            "response", "responded_on", "notes", "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        return rules.consultation(current("subject"), current("fund_change"), current("contract"),
+                                  current("consulted_on"), current("responded_on"))  # fmt: skip
+
+
+PublicHealthConsultationViewSet = finance_viewset(
+    PublicHealthConsultation, PublicHealthConsultationSerializer, ["partnership__slug", "subject", "fund_change"],
+    related=("consulted",),
+)  # fmt: skip
+
+
+class PublicHealthAssuranceSerializer(FinanceSerializer):
+    partnership = partnership_field()
+    organisation = org_field()
+
+    class Meta:
+        model = PublicHealthAssurance
+        fields = [
+            "id", "partnership", "organisation", "financial_year", "statement", "signed_by_post", "signed_on",
+            "illustrative", "source", "version",
+        ]  # fmt: skip
+        validators: list[Any] = []
+
+    def check_rules(self, current: Any) -> dict[str, str]:
+        errors = rules.financial_year(current("financial_year"))
+        if not errors:
+            from jointly.core import periods
+
+            year = periods.parse(current("financial_year"), periods.Kind.FINANCIAL_YEAR).text
+            clash = PublicHealthAssurance.objects.filter(
+                partnership=current("partnership"), organisation=current("organisation"), financial_year=year
+            )
+            errors.update(core_rules.unique(clash, self.instance, "financial_year",
+                                            "This organisation's statement for the year is already recorded."))  # fmt: skip
+        return errors
+
+
+PublicHealthAssuranceViewSet = finance_viewset(
+    PublicHealthAssurance, PublicHealthAssuranceSerializer, ["partnership__slug", "financial_year"],
+    related=("organisation",),
+)  # fmt: skip
+
+
+ROUTES: list[tuple[str, type[FinanceViewSet]]] = [
+    ("funds", FundViewSet),
+    ("risk-share-rules", RiskShareRuleViewSet),
+    ("contributions", ContributionViewSet),
+    ("budget-lines", BudgetLineViewSet),
+    ("line-budgets", LineBudgetViewSet),
+    ("monthly-figures", MonthlyFigureViewSet),
+    ("savings-plans", SavingsPlanViewSet),
+    ("savings-programmes", SavingsProgrammeViewSet),
+    ("savings-schemes", SavingsSchemeViewSet),
+    ("planned-savings", PlannedSavingViewSet),
+    ("saving-deliveries", SavingDeliveryViewSet),
+    ("budget-models", BudgetModelViewSet),
+    ("budget-sections", BudgetSectionViewSet),
+    ("budget-model-lines", BudgetModelLineViewSet),
+    ("budget-model-amounts", BudgetModelAmountViewSet),
+    ("budget-assumptions", BudgetAssumptionViewSet),
+    ("stated-figures", StatedFigureViewSet),
+    ("fund-changes", FundChangeViewSet),
+    ("public-health-consultations", PublicHealthConsultationViewSet),
+    ("public-health-assurances", PublicHealthAssuranceViewSet),
+]
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the v1 router."""
-    router.register("funds", FundViewSet)
-    router.register("risk-share-rules", RiskShareRuleViewSet)
-    router.register("contributions", ContributionViewSet)
-    router.register("budget-lines", BudgetLineViewSet)
-    router.register("line-budgets", LineBudgetViewSet)
-    router.register("monthly-figures", MonthlyFigureViewSet)
-    router.register("savings-plans", SavingsPlanViewSet)
-    router.register("savings-programmes", SavingsProgrammeViewSet)
-    router.register("savings-schemes", SavingsSchemeViewSet)
-    router.register("planned-savings", PlannedSavingViewSet)
-    router.register("saving-deliveries", SavingDeliveryViewSet)
-    router.register("budget-models", BudgetModelViewSet)
-    router.register("budget-sections", BudgetSectionViewSet)
-    router.register("budget-model-lines", BudgetModelLineViewSet)
-    router.register("budget-model-amounts", BudgetModelAmountViewSet)
-    router.register("budget-assumptions", BudgetAssumptionViewSet)
-    router.register("stated-figures", StatedFigureViewSet)
+    for prefix, viewset in ROUTES:
+        router.register(prefix, viewset)

@@ -32,14 +32,17 @@ from jointly.finance.models import (
     BudgetModelAmount,
     BudgetModelLine,
     BudgetSection,
+    ChangeKind,
     Contribution,
     Fund,
+    FundChange,
     FundingSource,
     FundKind,
     LineBudget,
     LineKind,
     MonthlyFigure,
     PlannedSaving,
+    PublicHealthCategory,
     SavingsPlan,
     SavingsProgramme,
     SavingsScheme,
@@ -343,7 +346,7 @@ CAMBS_LINES: list[tuple[str, str, str, str, bool, int, list[int], int | None]] =
 
 
 def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
-    from jointly.partnerships.models import Agreement
+    from jointly.partnerships.models import Agreement, Board
 
     council = _org("cambridgeshire-county-council")
     agreement = Agreement.objects.filter(
@@ -358,12 +361,16 @@ def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
                         "paper elsewhere speaks of a Section 75 agreement 'to enable transfer of funding' and of "
                         "'Aligned and/or Pooled Funds': the sources disagree. Public Health ring-fenced money is "
                         "identified on its lines and reported quarterly. All amounts are illustrative.",
-         "source": "seed 004 (amounts illustrative)", "illustrative": True},
+         "source": "seed 004 (amounts illustrative)", "illustrative": True,
+         # in-year variations go to the CCG Children's Programme Board (seed 004, governance)
+         "change_board": Board.objects.filter(partnership=partnership,
+                                              slug="cambridgeshire-ccg-childrens-programme-board").first()},
     )  # fmt: skip
     by_owner: dict[str, Decimal] = {}
     for code, name, owner_slug, funding, ph, budget, actuals, forecast in CAMBS_LINES:
         line = upsert(BudgetLine, stats, {"fund": fund, "code": code},
                       {"name": name, "owner": _org(owner_slug), "funding_source": funding, "public_health": ph,
+                       "ph_category": PublicHealthCategory.CHILDREN_5_19 if ph else "",
                        "source": ILLUSTRATIVE, "illustrative": True})  # fmt: skip
         upsert(LineBudget, stats, {"line": line, "financial_year": Y14}, {"amount": _gbp(budget)})
         by_owner[owner_slug] = by_owner.get(owner_slug, calc.ZERO) + _gbp(budget)
@@ -377,7 +384,19 @@ def load_cambridgeshire(stats: Any, partnership: Any) -> Fund:
         upsert(Contribution, stats, {"fund": fund, "organisation": _org(owner_slug), "financial_year": Y14},
                {"amount": amount, "funding_source": sources[owner_slug], "source": ILLUSTRATIVE,
                 "illustrative": True})  # fmt: skip
+    # An in-year variation awaiting the Programme Board: within the CCG's own lines, as an aligned
+    # budget allows (never between two partners' lines).
+    lines = {line.code: line for line in fund.lines.all()}
+    upsert(FundChange, stats, {"fund": fund, "description": CAMBS_VIREMENT},
+           {"kind": ChangeKind.VIREMENT, "financial_year": Y14, "from_line": lines["CCG-CCH"],
+            "line": lines["CCG-CAMHS"], "amount": _gbp(200_000), "source": ILLUSTRATIVE, "illustrative": True})  # fmt: skip
     return fund
+
+
+CAMBS_VIREMENT = (
+    "Move £200,000 of the CCG's community child health budget to CAMHS, which is forecast to overspend "
+    "(illustrative: seed 004 says in-year variations go to the CCG Children's Programme Board, but gives no figures)."
+)
 
 
 # --- seed 000: Essex County Council's 5% efficiencies, from the contracts ---

@@ -9,6 +9,7 @@ computed one, and the difference is shown, never resolved by overwriting either.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from jointly.core import periods
 from jointly.core.fields import PeriodField
-from jointly.core.models import Provenance, VersionedModel
+from jointly.core.models import Provenance, VersionedModel, recorded_person
 
 FY = periods.Kind.FINANCIAL_YEAR
 
@@ -85,11 +86,16 @@ class Fund(Provenance, VersionedModel):
     )  # fmt: skip
     description = models.TextField(blank=True)
     year_end = models.CharField(max_length=16, choices=YearEnd.choices, default=YearEnd.NOT_STATED)
+    change_board = models.ForeignKey(
+        "partnerships.Board", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The board the agreement names to approve in-year changes (blank: the board that manages "
+                  "the agreement)",
+    )  # fmt: skip
 
     history = HistoricalRecords()
     public_fields = (
         "partnership", "agreement", "slug", "name", "kind", "host", "manager", "description", "year_end",
-        "illustrative", "source",
+        "change_board", "illustrative", "source",
     )  # fmt: skip
 
     class Meta:
@@ -105,6 +111,14 @@ class Fund(Provenance, VersionedModel):
     @property
     def is_aligned(self) -> bool:
         return self.kind == FundKind.ALIGNED
+
+    @property
+    def approving_board(self) -> Any:
+        """The board that approves in-year changes: the one named for them, else the agreement's
+        managing board (None: the agreement names none, so no change can be approved)."""
+        if self.change_board_id:
+            return self.change_board
+        return self.agreement.managing_board if self.agreement_id else None
 
 
 class Applies(models.TextChoices):
@@ -196,6 +210,30 @@ class Contribution(Provenance, VersionedModel):
         return f"{self.organisation} {self.financial_year}"
 
 
+class PublicHealthCategory(models.TextChoices):
+    """Spending categories of the Public Health grant circular (as local authorities report them)."""
+
+    SEXUAL_HEALTH_STI = "sexual_health_sti", "Sexual health: STI testing and treatment"
+    SEXUAL_HEALTH_CONTRACEPTION = "sexual_health_contraception", "Sexual health: contraception"
+    SEXUAL_HEALTH_ADVICE = "sexual_health_advice", "Sexual health: advice, prevention and promotion"
+    HEALTH_CHECK = "health_check", "NHS Health Check programme"
+    HEALTH_PROTECTION = "health_protection", "Health protection"
+    NCMP = "ncmp", "National Child Measurement Programme"
+    PH_ADVICE = "ph_advice", "Public health advice"
+    OBESITY_ADULTS = "obesity_adults", "Obesity: adults"
+    OBESITY_CHILDREN = "obesity_children", "Obesity: children"
+    ACTIVITY_ADULTS = "activity_adults", "Physical activity: adults"
+    ACTIVITY_CHILDREN = "activity_children", "Physical activity: children"
+    SUBSTANCE_DRUGS = "substance_drugs", "Substance misuse: drugs (adults)"
+    SUBSTANCE_ALCOHOL = "substance_alcohol", "Substance misuse: alcohol (adults)"
+    SUBSTANCE_YOUTH = "substance_youth", "Substance misuse: young people"
+    SMOKING = "smoking", "Stop smoking services"
+    TOBACCO = "tobacco", "Wider tobacco control"
+    CHILDREN_5_19 = "children_5_19", "Children 5-19 public health programmes"
+    CHILDREN_0_5 = "children_0_5", "Children 0-5 public health programmes"
+    MISCELLANEOUS = "miscellaneous", "Miscellaneous public health services"
+
+
 class BudgetLine(Provenance, VersionedModel):
     """A line of a fund: what the money buys, whose it is (aligned budgets) and where it comes from."""
 
@@ -215,6 +253,10 @@ class BudgetLine(Provenance, VersionedModel):
         "carries Public Health ring-fenced money", default=False,
         help_text="Identified separately and reported each financial quarter",
     )  # fmt: skip
+    ph_category = models.CharField(
+        "Public Health grant category", max_length=40, choices=PublicHealthCategory.choices, blank=True,
+        help_text="The grant circular's spending category (Public Health lines)",
+    )  # fmt: skip
     contract = models.ForeignKey(
         "contracts.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_lines"
     )
@@ -227,8 +269,8 @@ class BudgetLine(Provenance, VersionedModel):
 
     history = HistoricalRecords()
     public_fields = (
-        "fund", "code", "name", "owner", "funding_source", "public_health", "contract", "service", "intention",
-        "illustrative", "source",
+        "fund", "code", "name", "owner", "funding_source", "public_health", "ph_category", "contract", "service",
+        "intention", "illustrative", "source",
     )  # fmt: skip
 
     class Meta:
@@ -647,6 +689,168 @@ class StatedFigure(Provenance, VersionedModel):
             if getattr(self, f"{name}_id"):
                 return name
         return ""
+
+
+# --- change control and Public Health -----------------------------------------------------------
+
+
+class ChangeKind(models.TextChoices):
+    VIREMENT = "virement", "Virement between lines"
+    BUDGET = "budget", "A line's budget"
+    CONTRIBUTION = "contribution", "A partner's contribution"
+    RISK_SHARE = "risk_share", "The risk share (fixed percentages)"
+
+
+class ChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class FundChange(Provenance, VersionedModel):
+    """An in-year change to a fund under change control: proposed, then approved by the board the
+    agreement names (a person other than the proposer records the decision) or rejected with a
+    reason. Only an approved change alters the fund; ``previous`` keeps what it replaced.
+
+    - virement: ``amount`` moves from ``from_line`` to ``line`` (never between two partners' lines
+      of an aligned budget);
+    - budget: ``line``'s budget for the year becomes ``amount``;
+    - contribution: ``organisation``'s contribution for the year becomes ``amount``;
+    - risk share: ``rule``'s fixed percentages become ``shares`` (organisation slug -> percent).
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+    financial_year = year_field()
+    description = models.TextField("what and why")
+    line = models.ForeignKey(BudgetLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text="The line changed (virement: the line receiving)")  # fmt: skip
+    from_line = models.ForeignKey(BudgetLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  help_text="Virement: the line giving")  # fmt: skip
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = money_field(null=True, blank=True)
+    rule = models.ForeignKey(RiskShareRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    shares = models.JSONField(default=dict, blank=True, help_text="Risk share: organisation slug -> percent")
+    previous = models.JSONField(default=dict, blank=True, editable=False,
+                                help_text="What the approved change replaced")  # fmt: skip
+    status = models.CharField(
+        max_length=8, choices=ChangeStatus.choices, default=ChangeStatus.PROPOSED, editable=False
+    )
+    proposed_by = recorded_person("Who proposed it (they cannot decide it)")
+    decided_by = recorded_person("Who recorded the decision")
+    board = models.ForeignKey("partnerships.Board", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", editable=False, help_text="The board that decided")  # fmt: skip
+    decided_on = models.DateField("date of the board's decision", null=True, blank=True, editable=False)
+    decision_reference = models.CharField(max_length=200, blank=True, editable=False,
+                                          help_text="The minute or decision reference")  # fmt: skip
+    reason = models.TextField("reason for the decision", blank=True, editable=False)
+
+    history = HistoricalRecords()
+    public_fields = (
+        "fund", "kind", "financial_year", "description", "line", "from_line", "organisation", "amount", "rule",
+        "shares", "previous", "status", "board", "decided_on", "decision_reference", "reason", "illustrative",
+        "source",
+    )  # fmt: skip
+    personal_fields = ("proposed_by", "decided_by")
+
+    class Meta:
+        ordering = ["fund", "-created_on"]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.get_kind_display()} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.proposed_by_id is None:
+            self.proposed_by_id = self.created_by_id  # save_versioned names the creator
+        super().save(*args, **kwargs)
+
+    @property
+    def touches_public_health(self) -> bool:
+        lines = [x for x in (self.line, self.from_line) if x is not None]
+        return any(x.public_health for x in lines)
+
+
+class ConsultationSubject(models.TextChoices):
+    FUNDING_CHANGE = "funding_change", "A change to funding"
+    SERVICE_SPECIFICATION = "service_specification", "A service specification (sign-off)"
+    OUTCOME_MEASURES = "outcome_measures", "Outcome measures (sign-off)"
+
+
+class ConsultationResponse(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting a response"
+    SUPPORTED = "supported", "Supported"
+    CONDITIONS = "conditions", "Supported with conditions"
+    NOT_SUPPORTED = "not_supported", "Not supported"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class PublicHealthConsultation(Provenance, VersionedModel):
+    """Public Health consulted on a funding change, or signing off a service specification or
+    outcome measures (seed 004). Organisations and posts only, never people's names."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="ph_consultations"
+    )
+    subject = models.CharField(max_length=24, choices=ConsultationSubject.choices)
+    fund_change = models.ForeignKey(FundChange, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="consultations")  # fmt: skip
+    contract = models.ForeignKey("contracts.Contract", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="ph_consultations")  # fmt: skip
+    consulted = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+",
+                                  help_text="The Public Health body consulted")  # fmt: skip
+    consulted_on = models.DateField()
+    summary = models.TextField("what was asked")
+    response = models.CharField(max_length=16, choices=ConsultationResponse.choices,
+                                default=ConsultationResponse.AWAITING)  # fmt: skip
+    responded_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    public_fields = (
+        "partnership", "subject", "fund_change", "contract", "consulted", "consulted_on", "summary", "response",
+        "responded_on", "notes", "illustrative", "source",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["partnership", "-consulted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} ({self.consulted_on})"
+
+
+class PublicHealthAssurance(Provenance, VersionedModel):
+    """The yearly assurance statement that the Public Health grant was spent as the grant's
+    conditions allow (recorded by post, never by a person's name)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="ph_assurances"
+    )
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    financial_year = year_field()
+    statement = models.TextField()
+    signed_by_post = models.CharField(
+        max_length=200, help_text="The post that signed (e.g. Director of Public Health)"
+    )
+    signed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    public_fields = (
+        "partnership", "organisation", "financial_year", "statement", "signed_by_post", "signed_on", "illustrative",
+        "source",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["partnership", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "financial_year"], name="ph_assurance_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.financial_year}"
 
 
 ZERO = Decimal("0.00")

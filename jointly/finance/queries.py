@@ -71,8 +71,13 @@ def month_label(year: str, month: int) -> str:
 
 
 def funds(partnership: Any) -> QuerySet[Fund]:
+    return funds_in([partnership])
+
+
+def funds_in(partnerships: list[Any]) -> QuerySet[Fund]:
+    """The funds of ``partnerships`` with everything a position needs (a fixed number of queries)."""
     return (
-        Fund.objects.filter(partnership=partnership)
+        Fund.objects.filter(partnership__in=partnerships)
         .select_related("partnership", "agreement", "host", "manager")
         .prefetch_related(
             "contributions__organisation",
@@ -416,3 +421,162 @@ def reconciliation(partnership: Any) -> list[ReconRow]:
 
 def stated_for(partnership: Any) -> QuerySet[StatedFigure]:
     return StatedFigure.objects.filter(partnership=partnership)
+
+
+# --- committed spend from other apps (JOINTLY_FINANCE_COMMITMENTS) ------------------------------
+
+
+@dataclass
+class Commitment:
+    """Spend another app has committed (a panel's agreed packages...): forecast spend against a
+    fund, never budget. ``line`` is the line its hint names (None: the fund as a whole)."""
+
+    funder: Any
+    hint: str
+    amount: Decimal
+    source: str
+    fund: Fund | None = None
+    line: BudgetLine | None = None
+
+
+def commitment_sources() -> list[tuple[str, Any]]:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return [(path, import_string(path)) for path in getattr(settings, "JOINTLY_FINANCE_COMMITMENTS", [])]
+
+
+def commitments(partnership: Any, year: str, fund_list: list[Fund]) -> list[Commitment]:
+    """Every registered source's commitments for ``year``, each matched to a fund: its hint is a
+    line's code, a fund's short name, or a funding source (the funder's own line from it); a
+    commitment that matches nothing is kept with no fund, so it is shown, never lost."""
+    out = []
+    for path, source in commitment_sources():
+        for funder, hint, amount in source(partnership, year) or []:
+            c = Commitment(funder, str(hint or ""), calc.money(amount), path)
+            _match(c, fund_list)
+            out.append(c)
+    return out
+
+
+def _match(c: Commitment, fund_list: list[Fund]) -> None:
+    funder_id = getattr(c.funder, "pk", None)
+    for fund in fund_list:
+        for line in fund.lines.all():
+            if line.code == c.hint:
+                c.fund, c.line = fund, line
+                return
+    for fund in fund_list:
+        if fund.slug == c.hint:
+            c.fund = fund
+            return
+    for fund in fund_list:
+        for line in fund.lines.all():
+            if line.funding_source == c.hint and (line.owner_id is None or line.owner_id == funder_id):
+                c.fund, c.line = fund, line
+                return
+
+
+# --- Public Health quarterly return -------------------------------------------------------------
+
+
+@dataclass
+class PublicHealthRow:
+    line: BudgetLine
+    budget: Decimal
+    actual_in_quarter: Decimal
+    actual_to_date: Decimal
+    forecast_outturn: Decimal
+
+    @property
+    def variance(self) -> Decimal:
+        return calc.variance(self.budget, self.forecast_outturn)
+
+    @property
+    def category(self) -> str:
+        return self.line.get_ph_category_display() or "Not categorised"
+
+    @property
+    def contract_label(self) -> str:
+        c = self.line.contract
+        return f"{c.reference} {c.title}" if c else "No contract"
+
+
+@dataclass
+class PublicHealthReturn:
+    """Spend against the Public Health ring-fenced grant in a financial quarter, by line, with
+    totals by contract and by the grant circular's categories."""
+
+    partnership: Any
+    financial_year: str
+    quarter: int
+    rows: list[PublicHealthRow] = field(default_factory=list)
+
+    @property
+    def last_month(self) -> int:
+        return self.quarter * 3
+
+    @property
+    def label(self) -> str:
+        return f"{self.financial_year} Q{self.quarter} ({month_label(self.financial_year, self.last_month - 2)[:3]}–"\
+               f"{month_label(self.financial_year, self.last_month)})"  # fmt: skip
+
+    def _by(self, key: Any) -> list[tuple[str, PublicHealthRow]]:
+        groups: dict[str, list[PublicHealthRow]] = defaultdict(list)
+        for r in self.rows:
+            groups[key(r)].append(r)
+        return [(k, _sum_rows(v)) for k, v in sorted(groups.items())]
+
+    def by_contract(self) -> list[tuple[str, PublicHealthRow]]:
+        return self._by(lambda r: r.contract_label)
+
+    def by_category(self) -> list[tuple[str, PublicHealthRow]]:
+        return self._by(lambda r: r.category)
+
+    @property
+    def total(self) -> PublicHealthRow:
+        return _sum_rows(self.rows)
+
+
+def _sum_rows(rows: list[PublicHealthRow]) -> PublicHealthRow:
+    return PublicHealthRow(
+        rows[0].line if rows else None,  # type: ignore[arg-type]
+        calc.total(r.budget for r in rows), calc.total(r.actual_in_quarter for r in rows),
+        calc.total(r.actual_to_date for r in rows), calc.total(r.forecast_outturn for r in rows),
+    )  # fmt: skip
+
+
+def public_health_lines(partnership: Any) -> QuerySet[BudgetLine]:
+    return (
+        BudgetLine.objects.filter(fund__partnership=partnership, public_health=True)
+        .select_related("fund", "owner", "contract")
+        .prefetch_related("budgets", "monthly")
+        .order_by("fund__name", "code")
+    )
+
+
+def public_health_years(lines: list[BudgetLine]) -> list[str]:
+    years: set[str] = set()
+    for line in lines:
+        years |= {b.financial_year for b in line.budgets.all()} | {
+            m.financial_year for m in line.monthly.all()
+        }
+    return sorted(years)
+
+
+def public_health_return(
+    partnership: Any, year: str, quarter: int, lines: list[BudgetLine]
+) -> PublicHealthReturn:
+    if not 1 <= quarter <= 4:
+        raise calc.FinanceError("A financial quarter is 1 (April to June) to 4 (January to March)")
+    ret = PublicHealthReturn(partnership, year, quarter)
+    last = quarter * 3
+    for line in lines:
+        f = line_figures(line, year)
+        in_quarter = calc.total(a for m, a in f.actuals.items() if last - 2 <= m <= last)
+        ret.rows.append(
+            PublicHealthRow(
+                line, f.budget, in_quarter, calc.actual_to_date(f, last), calc.forecast_outturn(f, last)
+            )
+        )
+    return ret

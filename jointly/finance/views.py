@@ -16,13 +16,22 @@ from django.urls import reverse
 from jointly.accounts.permissions import Perm, has_permission
 from jointly.core import asat, uploads
 from jointly.core.access import get_partnership
+from jointly.core.approvals import FourEyesError, may_decide
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.imports import ImportRefused, group_problems
-from jointly.core.models import StaleEdit
+from jointly.core.models import StaleEdit, save_versioned
 from jointly.core.pages import partnership_context
-from jointly.finance import actions, chart, exporting, importing, queries
-from jointly.finance.forms import DeliveryForm, MonthFigureForm, UploadForm
+from jointly.finance import actions, calc, chart, exporting, importing, queries, returns
+from jointly.finance.forms import (
+    ConsultationForm,
+    DecisionForm,
+    DeliveryForm,
+    FundChangeForm,
+    MonthFigureForm,
+    UploadForm,
+)
+from jointly.finance.models import ChangeStatus, FundChange, PublicHealthAssurance, PublicHealthConsultation
 
 
 def _as_at(request: HttpRequest) -> queries.AsAt | None:
@@ -93,8 +102,13 @@ def fund_detail(request: HttpRequest, slug: str, fund_slug: str) -> HttpResponse
     fund = _fund(partnership, fund_slug)
     fy = _fund_year(fund, request)
     series = queries.monthly_series(fy) if fy else []
+    committed = (
+        [c for c in queries.commitments(partnership, fy.financial_year, [fund]) if c.fund] if fy else []
+    )
+    changes = list(fund.changes.select_related("line", "from_line", "organisation", "board"))
     return render(request, "finance/fund.html", partnership_context(
         request, partnership, fund=fund, fy=fy, series=series, years=queries.fund_years(fund),
+        committed=committed, committed_total=calc.total(c.amount for c in committed), changes=changes,
         chart=chart.month_chart(series, fy.position.budget) if fy else None,
         rules=sorted(fund.rules.all(), key=lambda r: (r.applies_to, r.order)),
         contributions=sorted(fund.contributions.all(), key=lambda c: (c.financial_year, c.organisation.name)),
@@ -199,8 +213,18 @@ def savings(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
                    if not s.savings_programme_id]  # fmt: skip
     year_totals = [(y, queries.plan_total(plan, y), queries.plan_total(plan, y, identified_only=True),
                     queries.plan_delivered(plan, y)) for y in years]  # fmt: skip
+    charts = [
+        (
+            y,
+            chart.grouped_bars(
+                [(p.name, [t[i][0], t[i][1]]) for p, _s, t in programmes], ["Planned", "Delivered"]
+            ),
+            f"savings-chart-{i + 1}",
+        )
+        for i, y in enumerate(years)
+    ]
     return render(request, "finance/savings.html", partnership_context(
-        request, partnership, plan=plan, years=years, programmes=programmes, year_totals=year_totals,
+        request, partnership, charts=charts, plan=plan, years=years, programmes=programmes, year_totals=year_totals,
         plan_stated=[(s, c, s.amount - c) for s, c in plan_stated], form=form, submit_label="Record saving",
         history=history_for(plan),
     ), status=status)  # fmt: skip
@@ -217,8 +241,9 @@ def budget_model(request: HttpRequest, slug: str, model_slug: str) -> HttpRespon
         lines = [(line, [queries.line_amount(line, y) for y in years]) for line in section.lines.all()]
         sections.append((section, lines, [queries.section_total(section, y) for y in years]))
     recon = [r for r in queries.reconciliation_for_model(model)]
+    bars = chart.grouped_bars([(section.name, totals) for section, _l, totals in sections], years)
     return render(request, "finance/model.html", partnership_context(
-        request, partnership, model=model, years=years, sections=sections,
+        request, partnership, model=model, chart=bars, years=years, sections=sections,
         totals=[queries.model_total(model, y) for y in years], recon=recon,
         assumptions=sorted(model.assumptions.all(), key=lambda a: (a.kind, a.financial_year, a.name)),
         divisor=1000 if model.units == "thousands" else 1, history=history_for(model),
@@ -231,3 +256,139 @@ def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "finance/reconciliation.html", partnership_context(request, partnership, rows=rows)
     )
+
+
+# --- change control ------------------------------------------------------------------------------
+
+
+def change_new(request: HttpRequest, slug: str, fund_slug: str) -> HttpResponse:
+    """Propose an in-year change to a fund (it alters nothing until the named board approves it)."""
+    partnership = get_partnership(request, slug, Perm.EDIT_FINANCE)
+    fund = _fund(partnership, fund_slug)
+    form = FundChangeForm(request.POST or None, fund=fund)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        change = FundChange(fund=fund, kind=d["kind"], financial_year=d["financial_year"],
+                            description=d["description"], line=d.get("line"), from_line=d.get("from_line"),
+                            organisation=d.get("organisation"), amount=d.get("amount"), rule=d.get("rule"),
+                            shares=d.get("shares") or {})  # fmt: skip
+        save_versioned(change, expected_version=None, by=request.user)
+        messages.success(request, "Change proposed: it alters the fund once the board approves it.")
+        return HttpResponseRedirect(reverse("finance:change", args=[slug, fund.slug, change.pk]))
+    return render(request, "finance/change_new.html", partnership_context(
+        request, partnership, fund=fund, form=form, submit_label="Propose the change",
+    ), status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def change_detail(request: HttpRequest, slug: str, fund_slug: str, pk: int) -> HttpResponse:
+    """A proposed change, its Public Health consultations and, for finance, the board's decision."""
+    partnership = get_partnership(request, slug, Perm.VIEW_FINANCE)
+    fund = _fund(partnership, fund_slug)
+    change = (
+        FundChange.objects.filter(fund=fund, pk=pk)
+        .select_related(
+            "fund__agreement__managing_board",
+            "fund__change_board",
+            "line",
+            "from_line",
+            "organisation",
+            "rule",
+            "board",
+        )  # fmt: skip
+        .first()
+    )
+    if change is None:
+        raise Http404("No such change.")
+    can_edit = has_permission(request.user, Perm.EDIT_FINANCE, partnership)
+    if request.method == "POST" and not can_edit:
+        get_partnership(request, slug, Perm.EDIT_FINANCE)  # 403
+    open_ = change.status == ChangeStatus.PROPOSED
+    form = DecisionForm(request.POST or None, change=change) if can_edit and open_ else None
+    status = 200
+    if form is not None and request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.decide_change(
+                    change, approve=d["decision"] == "approve", board=d.get("board"), decided_on=d.get("decided_on"),
+                    decision_reference=d.get("decision_reference", ""), reason=d.get("reason", ""),
+                    expected_version=d["version"], by=request.user,
+                )  # fmt: skip
+            except actions.ChangeControlError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except FourEyesError as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            except StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, "Decision recorded.")
+                return HttpResponseRedirect(reverse("finance:change", args=[slug, fund.slug, change.pk]))
+    return render(request, "finance/change.html", partnership_context(
+        request, partnership, fund=fund, change=change, form=form, submit_label="Record the decision",
+        may_decide=may_decide(request.user, change.proposed_by_id, record=change, also=[change.modified_by_id]),
+        consultations=list(change.consultations.select_related("consulted")), history=history_for(change),
+    ), status=status)  # fmt: skip
+
+
+# --- Public Health ---------------------------------------------------------------------------------
+
+
+def public_health(request: HttpRequest, slug: str) -> HttpResponse:
+    """The ring-fenced grant's quarterly return (page, XLSX, DOCX), the consultation log and the
+    yearly assurance statements."""
+    partnership = get_partnership(request, slug, Perm.VIEW_FINANCE)
+    lines = list(queries.public_health_lines(partnership))
+    years = queries.public_health_years(lines)
+    year = request.GET.get("year") or (years[-1] if years else "")
+    quarter_text = request.GET.get("quarter") or "4"
+    if (years and year not in years) or quarter_text not in ("1", "2", "3", "4"):
+        raise Http404("No Public Health figures for that year or quarter.")
+    ret = queries.public_health_return(partnership, year, int(quarter_text), lines) if years else None
+    assurances = list(PublicHealthAssurance.objects.filter(partnership=partnership, financial_year=year)
+                      .select_related("organisation"))  # fmt: skip
+    what = request.GET.get("export")
+    if what and ret is not None:
+        name = f"{slug}-public-health-{year.replace('/', '-')}-q{quarter_text}"
+        if what == "xlsx":
+            return xlsx_response(f"{name}.xlsx", "Public Health return", returns.COLUMNS, returns.rows(ret))
+        if what == "docx":
+            response = HttpResponse(
+                returns.docx_bytes(ret, assurances),
+                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+            return response
+        raise Http404("No such export.")
+    consultations = list(
+        PublicHealthConsultation.objects.filter(partnership=partnership)
+        .select_related("consulted", "contract", "fund_change__fund")
+    )  # fmt: skip
+    return render(request, "finance/public_health.html", partnership_context(
+        request, partnership, ret=ret, years=years, year=year, quarter=int(quarter_text), quarters=(1, 2, 3, 4),
+        consultations=consultations, assurances=assurances,
+    ))  # fmt: skip
+
+
+def consultation_new(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_partnership(request, slug, Perm.EDIT_FINANCE)
+    initial = (
+        {"fund_change": request.GET.get("change"), "subject": "funding_change"}
+        if request.GET.get("change")
+        else None
+    )
+    form = ConsultationForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_versioned(PublicHealthConsultation(partnership=partnership, **form.cleaned_data), expected_version=None,
+                       by=request.user)  # fmt: skip
+        messages.success(request, "Consultation logged.")
+        change = form.cleaned_data.get("fund_change")
+        if change is not None:
+            return HttpResponseRedirect(reverse("finance:change", args=[slug, change.fund.slug, change.pk]))
+        return HttpResponseRedirect(reverse("finance:public_health", args=[slug]) + "#consultations")
+    return render(request, "finance/consultation_new.html", partnership_context(
+        request, partnership, form=form, submit_label="Log the consultation",
+    ), status=400 if request.method == "POST" else 200)  # fmt: skip

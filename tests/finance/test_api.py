@@ -15,7 +15,7 @@ ENDPOINTS = [
     "funds", "risk-share-rules", "contributions", "budget-lines", "line-budgets", "monthly-figures",
     "savings-plans", "savings-programmes", "savings-schemes", "planned-savings", "saving-deliveries",
     "budget-models", "budget-sections", "budget-model-lines", "budget-model-amounts", "budget-assumptions",
-    "stated-figures",
+    "stated-figures", "fund-changes", "public-health-consultations", "public-health-assurances",
 ]  # fmt: skip
 
 

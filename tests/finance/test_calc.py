@@ -141,3 +141,16 @@ def test_reconcile_and_projection():
         calc.part_year(D("1"), 13)
     with pytest.raises(FinanceError):
         calc.check_month(0)
+
+
+def test_grouped_bars_draw_negative_values_below_zero():
+    from jointly.finance.chart import grouped_bars
+
+    bars = grouped_bars(
+        [("Acute", [D("1000"), D("1100")]), ("Contingency", [D("-176"), None])], ["13/14", "14/15"]
+    )
+    assert len(bars.bars) == 3 and [g for g, _x in bars.groups] == ["Acute", "Contingency"]
+    acute, _acute2, contingency = bars.bars
+    assert acute.y + acute.height == bars.zero_y  # above the zero line
+    assert contingency.y == bars.zero_y and contingency.height > 0  # below it
+    assert contingency.label == "Contingency, 13/14: −£176.00"

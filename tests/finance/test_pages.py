@@ -180,7 +180,8 @@ def test_every_finance_route_is_in_the_access_tables():
     """A new finance page must be added to the tables above (and so get an access check)."""
     from django.urls import get_resolver
 
-    covered = {"index", "reconciliation", "fund", "savings", "model", "actuals", "upload"}
+    covered = {"index", "reconciliation", "fund", "savings", "model", "actuals", "upload", "change_new", "change",
+               "public_health", "consultation_new"}  # fmt: skip
     routed = {k for k in get_resolver().namespace_dict["finance"][1].reverse_dict if isinstance(k, str)}
     assert routed == covered
 
