@@ -90,7 +90,7 @@ class AgendaItem(VersionedModel):
                 {"paper": "An agenda item needs a paper: upload one or choose one to generate."}
             )
         if self.paper == UPLOAD and not self.upload_format:
-            raise ValidationError({"upload": "Upload the paper (a PDF or a Word DOCX file)."})
+            raise ValidationError({"paper": "Upload the paper (a PDF or a Word DOCX file)."})
 
 
 class PackStatus(models.TextChoices):
