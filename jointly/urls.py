@@ -40,7 +40,7 @@ urlpatterns = [
     path("local-offer/<slug:slug>/", include("jointly.engagement.urls_public")),
     path("p/<slug:slug>/risks/", include("jointly.risks.urls")),
     path("p/<slug:slug>/finance/", include("jointly.finance.urls")),
-    path("p/<slug:slug>/boards/<slug:board_slug>/meetings/<int:meeting_id>/", include("jointly.packs.urls")),
+    path("p/<slug:slug>/", include("jointly.packs.urls")),
 ]
 
 # GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).

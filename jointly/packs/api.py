@@ -49,7 +49,7 @@ class _BoardMembersRead:
 
         base = self.base_queryset()  # type: ignore[attr-defined]
         user = self.request.user  # type: ignore[attr-defined]
-        staff = visible_to(user, base, self.partnership_path, every=Perm.VIEW_PLANNING)  # type: ignore[attr-defined]
+        staff = visible_to(user, base, self.partnership_path, every=Perm.VIEW_PLANNING, own=None)  # type: ignore[attr-defined]
         if not user.is_authenticated:
             return staff
         boards = BoardMember.objects.filter(user=user).values("board_id")

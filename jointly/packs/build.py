@@ -108,6 +108,7 @@ def assemble(
     if not items:
         raise PackError("The meeting has no agenda yet: add its items first.")
     known = papers.kinds()
+    items += escalation_items(meeting, items, known)
     previous = (
         Meeting.objects.filter(board=board, date__lt=meeting.date)
         .order_by("-date")
@@ -138,6 +139,23 @@ def assemble(
     if progress:
         progress(len(items), len(items), "Papers written")
     return doc
+
+
+def escalation_items(meeting: Any, items: list[AgendaItem], known: dict[str, Any]) -> list[AgendaItem]:
+    """A risk escalated to the board puts risks on its agenda: an item (not saved) when the agenda has none."""
+    from jointly.packs.generated import escalated_risks
+    from jointly.packs.models import Purpose
+
+    if "risks" not in known or any(i.paper == "risks" for i in items):
+        return []
+    risks, _matrix = escalated_risks(meeting.board)
+    if not risks:
+        return []
+    position = max((i.position for i in items), default=0) + 1
+    return [
+        AgendaItem(meeting=meeting, position=position, title="Risks escalated to the board",
+                   presenter="The risks' owners", purpose=Purpose.DECISION, paper="risks")
+    ]  # fmt: skip
 
 
 # --- HTML and PDF ------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ class AgendaItemForm(VersionedModelForm):
                     self.instance.upload_name = upload.name[-200:]
         elif upload is not None:
             self.add_error("file", "Choose 'An uploaded paper' to upload a file, or leave the file empty.")
+        else:  # a generated paper: an earlier upload is no longer the item's paper
+            self.instance.upload, self.instance.upload_format, self.instance.upload_name = None, "", ""
         position = data.get("position")
         meeting = self.instance.meeting
         if (

@@ -26,7 +26,7 @@ from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.jobs import runner
-from jointly.packs import actions, build
+from jointly.packs import actions, build, papers
 from jointly.packs.forms import AgendaItemForm, BuildForm, DecisionForm
 from jointly.packs.models import AgendaItem, Pack, PackIssued, PackStatus
 from jointly.partnerships.models import Board, BoardMember, Decision, Meeting, Partnership
@@ -63,11 +63,13 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict[s
 def agenda(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -> HttpResponse:
     partnership, board, meeting = _meeting(request, slug, board_slug, meeting_id)
     items = build.agenda(meeting)
+    added = build.escalation_items(meeting, items, papers.kinds())
     packs = list(Pack.objects.filter(meeting=meeting).defer("pdf", "public_pdf", "docx", "snapshot"))
     decisions = list(Decision.objects.filter(meeting=meeting).prefetch_related(
         "links__intention", "links__variation", "links__fund", "links__risk"))  # fmt: skip
     return render(request, "packs/agenda.html", _ctx(
-        request, partnership, board=board, meeting=meeting, items=items, packs=packs, decisions=decisions,
+        request, partnership, board=board, meeting=meeting, items=items, added=added, packs=packs,
+        decisions=decisions,
         actions=list(meeting.actions.all()), problems=actions.agenda_problems(meeting) if items else [],
         build_form=BuildForm(default=min(today_for(partnership), meeting.date)), history=history_for(meeting),
     ))  # fmt: skip
