@@ -127,7 +127,7 @@ def test_api_who_may_and_may_not(pack_world, client_for, settings):
     packs = "/api/v1/packs/"
     for role, n in (("viewer", 7), ("provider", 0)):
         c = client_for(w.users[role])
-        assert c.get(items, {"meeting": w.meeting.pk}).json()["count"] == n
+        assert c.get(items).json()["count"] == n
         assert c.get(packs).json()["count"] == (1 if n else 0)
         assert c.post(packs, {"meeting": w.meeting.pk, "as_at": "2013-10-01"}).status_code in (400, 403)
         assert c.post(f"{packs}{pack.pk}/issue/").status_code in (403, 404)
