@@ -3,6 +3,8 @@ pack of the Transformation and Delivery Committee, builds the pack and reads its
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser_harness import fill_date
@@ -55,9 +57,10 @@ def test_escalated_risk_goes_into_the_built_pack(demo, new_page, sign_in):
         assert image.size[0] > 200
         texts.append(pdf[i].get_textpage().get_text_range())
     whole = "\n".join(texts)
+    squeezed = re.sub(r"\s+", "", whole)  # a table cell may wrap a reference over two lines
     for section in ("Agenda", "Contents", "Summary", "Recommendations", "Implications", "Supporting information",
                     "Risks escalated to the board", "NEE-R12", "Part B: exempt"):  # fmt: skip
-        assert section in whole, section
+        assert re.sub(r"\s+", "", section) in squeezed, section
     assert all(f"Page {n} of {len(pdf)}" in t for n, t in enumerate(texts, start=1))
     page.get_by_role("button", name="Issue this pack").click()
     page.wait_for_selector("text=Pack issued")
