@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # CHECK=0 skips `make check` inside `make test` (CI runs the checks once, on its PostgreSQL leg).
 CHECK ?= 1
 
-.PHONY: run test setup assets chromium lint check format migrate demo clean bench schemathesis lock mutation
+.PHONY: run test setup assets chromium pango lint check format migrate demo clean bench schemathesis lock mutation
 
 # requirements.lock pins the whole tree (runtime + development tools) with hashes: every download is
 # checked. Change requirements*.txt, then `make lock`.
@@ -41,7 +41,16 @@ $(ASSETS): package.json package-lock.json jointly/assets/govuk.scss
 	node_modules/.bin/sass --style=compressed --no-source-map --load-path=node_modules \
 	  jointly/assets/govuk.scss $(ASSETS)
 
-setup: $(STAMP) $(ASSETS)
+setup: $(STAMP) $(ASSETS) pango
+
+# Board packs print PDF with WeasyPrint, which needs Pango (and a font: DejaVu, Arial's stand-in).
+# Install Debian's packages when missing, as the chromium target does (never a download by hand).
+pango:
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { \
+	  echo "Installing Debian's Pango and DejaVu fonts for PDF board packs..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 assets: $(ASSETS)
 

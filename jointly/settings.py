@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "jointly.directory",
     "jointly.engagement",
     "jointly.finance",
+    "jointly.packs",
     "jointly.demo",
 ]
 
@@ -315,6 +316,7 @@ JOINTLY_ATTENTION_SOURCES: list[str] = [
     "jointly.partnerships.attention.actions",
     "jointly.finance.attention.overspends",
     "jointly.finance.attention.changes",
+    "jointly.risks.attention.escalated",
 ]
 # Committed spend other apps record (a panel's agreed packages...): dotted paths of callables
 # ``(partnership, financial_year) -> [(funder organisation, line code / fund slug / funding source, Decimal)]``,
@@ -331,6 +333,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.risks.demo.load",
     "jointly.accounts.demo.load",
     "jointly.finance.demo.load",
+    "jointly.packs.demo.load",
 ]
 
 # `jointly demo national`: generators called for each synthetic partnership (jointly/demo/national.py).
@@ -348,6 +351,20 @@ JOINTLY_NATIONAL_GENERATORS: list[str] = [
 
 # `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.
 JOINTLY_EXPORTS: dict[str, str] = {"risks": "jointly.risks.exporting.export_command"}
+
+# Board packs: the papers Jointly writes from live data (jointly/packs/papers.py), in the order the
+# agenda form offers them. A later app adds its own kind (panels: panel aggregates) by appending here.
+JOINTLY_PACK_PAPERS: list[str] = [
+    "jointly.packs.generated.progress",
+    "jointly.packs.generated.performance",
+    "jointly.packs.generated.finance",
+    "jointly.packs.generated.risks",
+    "jointly.packs.generated.needs",
+    "jointly.packs.generated.log",
+    "jointly.packs.generated.engagement",
+]
+# `jointly report WHAT` beyond the progress report: {WHAT: callable(options, stdout, stderr)}.
+JOINTLY_REPORTS: dict[str, str] = {"board-pack": "jointly.packs.command.report_command"}
 
 # Who runs this copy of Jointly and how to reach them: named on the accessibility statement, the
 # privacy notice and the phase banner's "Tell us about a problem".

@@ -33,7 +33,8 @@ from jointly.contracts.models import (
 )
 from jointly.needs.models import ComparatorGroup, ImportLog, Indicator, NeedsAssessment
 from jointly.outcomes.models import Outcome
-from jointly.partnerships.models import Area, BoardMember, Organisation, Partnership, ReportingLine
+from jointly.packs.models import AgendaItem, Pack
+from jointly.partnerships.models import Area, BoardMember, Meeting, Organisation, Partnership, ReportingLine
 from jointly.performance import actions
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, RemedialAction
 from jointly.risks.models import Risk, RiskAction, RiskControl
@@ -143,6 +144,11 @@ def _partnership_records(
     line = ReportingLine.objects.create(board=board, to_board=trust, cadence="annual", notes=f"{tag} line")
     board_action = factories.action(board, description=f"{tag} action")
     meeting = factories.meeting(board, title=f"{tag} meeting")
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=1, title=f"{tag} item", presenter="Chair", paper="log"
+    )
+    pack = Pack.objects.create(meeting=meeting, as_at=meeting.date, publication_date=meeting.date, status="draft",
+                               pdf=b"%PDF-1.4 " + tag.encode(), public_pdf=b"%PDF-1.4", docx=b"PK")  # fmt: skip
     agreement = factories.agreement(p, lead, slug=f"{slug}-s75", title=f"{tag} agreement")
     c = r.contract
     c.intentions.add(intention)
@@ -178,7 +184,7 @@ def _partnership_records(
     ocds_log = OcdsImportLog.objects.create(partnership=p, file_name=f"{tag}-package.json", status="done")
     r.add(
         provider, lead, fw, outcome, theme, intention, milestone, progress, board, member, board_action, meeting,
-        trust, line,
+        trust, line, item, pack,
         agreement, share, document, sub, variation, project, stage, conflict, group, assessment, log, ocds_log,
     )  # fmt: skip
     finance = factories.finance_world(p, lead, provider, tag=f"{slug}-")
@@ -340,6 +346,11 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "engagement:responses/<pk>": a.extra["response"].pk,
         "engagement:activities/<pk>": a.extra["activity"].pk,
         "risks:<pk>": made[Risk][0].pk,
+        "packs:boards/<board_slug>": a.extra["board"].slug,
+        "packs:meetings/<meeting_id>": made[Meeting][0].pk,
+        "packs:items/<item_id>": made[AgendaItem][0].pk,
+        "packs:packs/<pack_id>": made[Pack][0].pk,
+        "packs:packs/<fmt>": "pdf",
         "risks:controls/<item>": made[RiskControl][0].pk,
         "risks:actions/<item>": made[RiskAction][0].pk,
         "accounts:tokens/<pk>": _token_pk(s),

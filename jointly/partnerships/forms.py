@@ -105,6 +105,26 @@ class BoardMemberForm(GovUKFormMixin, forms.ModelForm):
             partnership_memberships__partnership=board.partnership
         )
         self.fields["organisation"].required = False
+        self.fields["account"] = forms.EmailField(
+            label="Account e-mail (optional)", required=False,
+            help_text="The member's Jointly account, so they can sign in to read the board's packs",
+            initial=self.instance.user.email if self.instance.user_id else "",
+        )  # fmt: skip
+
+    def clean_account(self) -> str:
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data.get("account", "")
+        if not email:
+            self.instance.user = None
+            return ""
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No active account has that e-mail address: create the account first."
+            )
+        self.instance.user = user
+        return email
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -416,10 +416,15 @@ class BoardMember(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     role = models.CharField(max_length=100, blank=True, default="member")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="board_memberships",
+        help_text="The member's account: board members sign in to read the board's packs (RESOLUTIONS 24)",
+    )  # fmt: skip
 
     history = HistoricalRecords()
     public_fields = ("id", "board", "organisation", "role")
-    personal_fields = ("name",)
+    personal_fields = ("name", "user")
 
     class Meta:
         ordering = ["id"]

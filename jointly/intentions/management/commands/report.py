@@ -4,7 +4,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from jointly.core import periods
 from jointly.core.asat import today_for
@@ -13,15 +15,23 @@ from jointly.intentions import reports
 from jointly.partnerships.models import Partnership
 
 
+def _others() -> dict[str, str]:
+    """Reports other apps add (``JOINTLY_REPORTS``: ``{name: dotted path of callable(options, stdout,
+    stderr)}``); the callable's module may offer ``add_arguments(parser)`` for its own options."""
+    return dict(getattr(settings, "JOINTLY_REPORTS", {}))
+
+
 class Command(BaseCommand):
     help = (
         "Produce a report. `jointly report progress --partnership SLUG --period 2013/14-Q2 "
         "[--as-at YYYY-MM-DD] --format docx|csv [--output FILE]` (CSV without --output goes to "
-        "standard output)"
+        "standard output). Other reports come from the JOINTLY_REPORTS registry, e.g. "
+        "`jointly report board-pack --partnership SLUG --board SLUG --meeting YYYY-MM-DD --format pdf|docx "
+        "--output FILE`"
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("report", choices=["progress"])
+        parser.add_argument("report", choices=["progress", *_others()])
         parser.add_argument("--partnership", required=True)
         parser.add_argument(
             "--period",
@@ -36,10 +46,18 @@ class Command(BaseCommand):
             help="Compute missed milestones as at this date, YYYY-MM-DD (YYYY-MM: its last day); "
             "default: the quarter's last day, or today while the quarter runs",
         )
-        parser.add_argument("--format", choices=["docx", "csv"], default="docx")
+        parser.add_argument("--format", choices=["docx", "csv", "pdf"], default="docx")
+        for path in getattr(settings, "JOINTLY_REPORTS", {}).values():
+            extra = import_string(path.rsplit(".", 1)[0] + ".add_arguments")
+            extra(parser)
         parser.add_argument("--output", default=None, help="File to write (CSV: default standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] != "progress":
+            import_string(_others()[options["report"]])(options, self.stdout, self.stderr)
+            return
+        if options["format"] == "pdf":
+            raise CommandError("The progress report is --format docx or --format csv.")
         try:
             partnership = Partnership.objects.get(slug=options["partnership"])
         except Partnership.DoesNotExist as exc:
