@@ -10,6 +10,7 @@ from jointly.intentions import api as intentions_api
 from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
 from jointly.outcomes import api as outcomes_api
+from jointly.panels import api as panels_api
 from jointly.partnerships import api as partnerships_api
 from jointly.performance import api as performance_api
 from jointly.risks import api as risks_api
@@ -34,7 +35,11 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api, finance_api):
+for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api, finance_api, panels_api):
     module.register(router)
 
-urlpatterns = [path("attention/", AttentionView.as_view(), name="attention"), *router.urls]
+urlpatterns = [
+    path("attention/", AttentionView.as_view(), name="attention"),
+    path("panel-aggregates/", panels_api.PanelAggregatesView.as_view(), name="panel-aggregates"),
+    *router.urls,
+]

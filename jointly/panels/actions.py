@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jointly.core.approvals import FourEyesError, check_four_eyes
-from jointly.panels import rules
+from jointly.panels import figures, rules
 from jointly.panels.models import (
     IDENTIFYING_FIELDS,
     Case,
@@ -57,8 +57,13 @@ def _refuse_if(problems: dict[str, str]) -> None:
 @transaction.atomic
 def refer(panel: Panel, facts: dict[str, Any], identity: dict[str, str], *, by: Any, today: dt.date) -> Case:
     """A new referral with its non-identifying facts and (encrypted) identifying details."""
-    problems = rules.facts(panel, facts) | rules.identity(identity, today)
+    problems = rules.facts(panel, facts) | rules.identity(identity, today, bool(facts.get("ehc_plan")))
     _refuse_if(problems)
+    if identity.get("date_of_birth"):  # the band follows the date of birth, as at the referral
+        born = dt.date.fromisoformat(identity["date_of_birth"])
+        facts = facts | {"age_band": figures.age_band(born, facts["referred_on"], bool(facts.get("ehc_plan")))}
+    if identity.get("nhs_number"):
+        identity = identity | {"nhs_number": figures.clean_nhs_number(identity["nhs_number"])}
     case = Case(panel=panel, **facts)
     case.created_by = case.modified_by = by if getattr(by, "pk", None) else None
     case.save()
@@ -73,7 +78,9 @@ def refer(panel: Panel, facts: dict[str, Any], identity: dict[str, str], *, by: 
 @transaction.atomic
 def update_identity(case: Case, identity: dict[str, str], *, by: Any, today: dt.date) -> list[str]:
     """Change identifying details; logs which fields changed (never their values)."""
-    _refuse_if(rules.identity(identity, today))
+    _refuse_if(rules.identity(identity, today, case.ehc_plan))
+    if identity.get("nhs_number"):
+        identity = identity | {"nhs_number": figures.clean_nhs_number(identity["nhs_number"])}
     row, _ = CaseIdentity.objects.get_or_create(case=case)
     changed = [
         k for k in IDENTIFYING_FIELDS if k in identity and (identity[k] or "") != (getattr(row, k) or "")
@@ -216,8 +223,6 @@ def decide(
 def _write_version(
     package: Package, number: int, terms: Terms, shares: Sequence[ShareSpec], *, reason: str, by: Any
 ) -> PackageVersion:
-    from jointly.panels import figures
-
     annual = figures.annual_cost(terms.amount, terms.basis, terms.weeks_per_year)  # type: ignore[arg-type]
     version = PackageVersion.objects.create(
         package=package, number=number, package_type=terms.package_type, description=terms.description,

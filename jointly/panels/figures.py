@@ -1,133 +1,111 @@
-"""The panels' Django side of the pure arithmetic: adapts models to :mod:`jointly.panels.money`,
-:mod:`jointly.panels.suppression` and :mod:`jointly.panels.checks` (which import no Django).
-
-TEMPORARY: until the pure modules land (branch h-panelsmoney), a minimal stand-in lives here.
+"""The panels' Django side of the pure arithmetic: adapts model values to :mod:`jointly.panels.money`,
+:mod:`jointly.panels.suppression` and :mod:`jointly.panels.checks` (which import no Django), and turns
+their errors into the messages forms and the API show.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-PENNY = Decimal("0.01")
+from jointly.panels import checks, money, suppression
+
+AGGREGATE_COLUMNS = list(suppression.AGGREGATE_HEADER)
+COMMITMENT_COLUMNS = list(suppression.COMMITMENT_HEADER)
+SUPPRESSED = suppression.SUPPRESSED
+MAX_ANNUAL_COST = money.ANNUAL_CEILING
+
+
+def cost(amount: Decimal, basis: str, weeks_per_year: Decimal | int | None) -> money.Cost:
+    """A :class:`money.Cost` (raises :class:`money.PanelMoneyError` with a message for people)."""
+    weeks = Decimal(weeks_per_year if weeks_per_year is not None else 52)
+    if weeks == weeks.to_integral_value():
+        weeks = int(weeks)  # type: ignore[assignment]
+    return money.Cost(amount, basis, weeks)
+
+
+def cost_problem(amount: Decimal, basis: str, weeks_per_year: Decimal | None) -> str:
+    """Why a cost cannot be used (negative, zero, absurd, a bad basis), or ""."""
+    try:
+        money.check_cost(cost(amount, basis, weeks_per_year))
+    except money.PanelMoneyError as exc:
+        return str(exc)
+    return ""
 
 
 def annual_cost(amount: Decimal, basis: str, weeks_per_year: Decimal | None) -> Decimal:
-    weeks = Decimal(weeks_per_year or 52)
-    if basis == "week":
-        value = amount * weeks
-    elif basis == "term":
-        value = amount * 3
-    else:
-        value = amount
-    return value.quantize(PENNY, ROUND_HALF_UP)
+    """The nominal annual cost (weekly × weeks a year, per term × terms, or the yearly amount)."""
+    return money.annual_cost(cost(amount, basis, weeks_per_year))
 
 
-def _raw(total: Decimal, specs: Sequence[Any]) -> list[Decimal]:
-    return [
-        (total * s.percent / 100).quantize(PENNY, ROUND_HALF_UP) if s.percent is not None else s.amount
-        for s in specs
-    ]
+def _shares(specs: Sequence[Any]) -> dict[int, money.Share]:
+    return {i: money.Share(percent=s.percent, amount=s.amount) for i, s in enumerate(specs)}
 
 
 def split_problem(total: Decimal, specs: Sequence[Any]) -> str:
-    pct = sum((s.percent for s in specs if s.percent is not None), Decimal(0))
-    amt = sum((s.amount for s in specs if s.amount is not None), Decimal(0))
-    covered = amt + total * pct / 100
-    if abs(covered - total) >= PENNY:
-        return f"The funders' shares come to £{covered:,.2f} of £{total:,.2f} a year: together they must cover the whole cost."
+    """Why the funders' shares cannot be used (they do not cover the whole to the penny...), or ""."""
+    try:
+        money.split(total, _shares(specs))
+    except money.PanelMoneyError as exc:
+        return str(exc)
     return ""
 
 
 def split(total: Decimal, specs: Sequence[Any]) -> list[Decimal]:
-    pounds = _raw(total, specs)
-    diff = total - sum(pounds, Decimal(0))
-    if diff:
-        i = max(range(len(pounds)), key=lambda k: pounds[k])
-        pounds[i] += diff
-    return pounds
+    """Each funder's pounds a year, in order, adding up to ``total`` exactly."""
+    got = money.split(total, _shares(specs))
+    return [got[i] for i in range(len(specs))]
 
 
 def nhs_number_problem(text: str) -> str:
-    digits = text.replace(" ", "").replace("-", "")
-    if len(digits) != 10 or not digits.isdigit():
-        return "Enter the NHS number as 10 digits, like 485 777 3456."
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    if check == 10 or check != int(digits[9]):
-        return "This is not a valid NHS number: its check digit does not match. Check it and enter it again."
+    try:
+        checks.clean_nhs_number(text)
+    except checks.CheckError as exc:
+        return str(exc) + "."
     return ""
 
 
-def cost_between(
-    amount: Decimal, basis: str, weeks_per_year: Decimal, annual: Decimal, start: Any, end: Any
-) -> Decimal:
-    days = (end - start).days + 1
-    if basis == "week" and Decimal(weeks_per_year) >= 52:
-        return (amount * days / 7).quantize(PENNY, ROUND_HALF_UP)
-    return (annual * days / 365).quantize(PENNY, ROUND_HALF_UP)
+def clean_nhs_number(text: str) -> str:
+    return checks.clean_nhs_number(text)
 
 
-def split_by_annual(cost: Decimal, annual_amounts: Sequence[Decimal]) -> list[Decimal]:
-    whole = sum(annual_amounts, Decimal(0))
-    if not whole:
-        return [Decimal(0) for _ in annual_amounts]
-    parts = [(cost * a / whole).quantize(PENNY, ROUND_HALF_UP) for a in annual_amounts]
-    diff = cost - sum(parts, Decimal(0))
-    if diff and parts:
-        i = max(range(len(parts)), key=lambda k: parts[k])
-        parts[i] += diff
-    return parts
+def date_of_birth_problem(born: dt.date, on: dt.date, ehc_plan: bool) -> str:
+    try:
+        checks.check_in_scope(born, on, ehc_plan)
+    except checks.CheckError as exc:
+        return str(exc) + "."
+    return ""
 
 
-AGGREGATE_COLUMNS = ["financial_year", "dimension", "group", "cases", "annual_cost_gbp"]
-COMMITMENT_COLUMNS = ["financial_year", "funder", "packages", "committed_gbp"]
-DIMENSIONS = ("package_type", "funder", "need_band", "area")
-SUPPRESSED = "c"
+AGE_BAND_VALUES = {label: f"{low}-{high}" for low, high, label in checks.AGE_BANDS}
 
 
-def _cells(groups: dict[str, list[tuple[int, Decimal]]], threshold: int) -> list[tuple[str, Any, Any]]:
-    out = []
-    for name, items in groups.items():
-        count = len({cid for cid, _ in items})
-        cost = sum((c for _, c in items), Decimal(0))
-        hidden = 1 <= count <= threshold
-        dominant = bool(items) and cost > 0 and max(c for _, c in items) > cost * Decimal("0.8")
-        out.append((name, SUPPRESSED if hidden else count, SUPPRESSED if hidden or dominant else cost))
-    hidden_rows = [i for i, (_, n, _) in enumerate(out) if n == SUPPRESSED]
-    if len(hidden_rows) == 1:
-        rest = sorted(
-            (i for i, (_, n, _) in enumerate(out) if n != SUPPRESSED and n != 0), key=lambda i: out[i][1]
-        )
-        if rest:
-            name, _n, _c = out[rest[0]]
-            out[rest[0]] = (name, SUPPRESSED, SUPPRESSED)
-    return out
+def age_band(born: dt.date, on: dt.date, ehc_plan: bool) -> str:
+    """The case's age band value (``"10-15"``) from a date of birth, as at ``on``."""
+    return AGE_BAND_VALUES[checks.age_band(born, on, ehc_plan)]
 
 
-def aggregate_rows(financial_year: str, years: Sequence[Any], threshold: int = 7) -> list[list[Any]]:
-    threshold = max(7, threshold)
-    rows: list[list[Any]] = []
-    for dim in DIMENSIONS:
-        groups: dict[str, list[tuple[int, Decimal]]] = {}
-        for y in years:
-            if dim == "funder":
-                for org, _stream, pounds in y.funders:
-                    groups.setdefault(org, []).append((y.case_id, pounds))
-            else:
-                key = {"package_type": y.package_type, "need_band": y.need_band, "area": y.area}[dim]
-                groups.setdefault(key, []).append((y.case_id, y.cost))
-        total = {"Total": [(y.case_id, y.cost) for y in years]}
-        for name, count, cost in sorted(_cells(groups, threshold)) + _cells(total, threshold):
-            rows.append([financial_year, dim, name, count, cost])
-    return rows
+def commitments_by_year(
+    c: money.Cost, weights: dict[Any, Decimal], start: dt.date, end: dt.date
+) -> dict[str, dict[Any, Decimal]]:
+    return money.commitments_by_year(c, weights, start, end)
 
 
-def commitment_rows(financial_year: str, years: Sequence[Any], threshold: int = 7) -> list[list[Any]]:
-    groups: dict[str, list[tuple[int, Decimal]]] = {}
-    for y in years:
-        for org, stream, pounds in y.funders:
-            groups.setdefault(f"{org} ({stream})", []).append((y.case_id, pounds))
-    return [[financial_year, name, n, c] for name, n, c in sorted(_cells(groups, max(7, threshold)))]
+def group_statistics(costs: Sequence[Decimal]) -> money.GroupStats | None:
+    return money.group_statistics(costs)
+
+
+def aggregate_rows(financial_year: str, facts: Sequence[Any], threshold: int = 7) -> list[list[Any]]:
+    cases = suppression.case_facts_for_year(facts, financial_year)
+    return [list(r) for r in suppression.aggregate_rows(cases, financial_year, max(7, threshold))]
+
+
+def commitment_rows(financial_year: str, facts: Sequence[Any], threshold: int = 7) -> list[list[Any]]:
+    cases = suppression.case_facts_for_year(facts, financial_year)
+    return [list(r) for r in suppression.commitment_rows(cases, financial_year, max(7, threshold))]
+
+
+def package_facts(**kw: Any) -> suppression.PackageFacts:
+    return suppression.PackageFacts(**kw)

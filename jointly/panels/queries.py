@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from jointly.panels.models import (
     FunderShare,
     FundingStream,
     Package,
+    PackageType,
     PackageVersion,
     Panel,
 )
@@ -35,6 +36,10 @@ def fy_bounds(financial_year: str) -> tuple[dt.date, dt.date]:
     """April 1 to March 31 of ``2014/15`` (also ``2014-15``, ``FY14/15``)."""
     period = periods.parse(financial_year, periods.Kind.FINANCIAL_YEAR)
     return period.start, period.end
+
+
+def fy_text(financial_year: str) -> str:
+    return periods.parse(financial_year, periods.Kind.FINANCIAL_YEAR).text
 
 
 def panels_of(partnership: Partnership) -> QuerySet[Panel]:
@@ -57,85 +62,61 @@ def _packages(partnership: Partnership | None = None, panel: Panel | None = None
 
 @dataclass(frozen=True)
 class Span:
-    """A confirmed version and the days it applies."""
+    """A version and the days it applies."""
 
     version: PackageVersion
     start: dt.date
     end: dt.date
 
 
-def confirmed_spans(package: Package) -> list[Span]:
-    """Each confirmed version from its effective date to the day before the next confirmed one (or
-    its own end, or the case's end). An unconfirmed version commits nothing: until its shares are
-    confirmed the version before it still applies."""
-    confirmed = [v for v in package.versions.all() if v.confirmed]
-    spans = []
+def spans(package: Package, *, confirmed_only: bool) -> list[Span]:
+    """Each version from its effective date to the day before the next one (or its own end, or the
+    case's end). With ``confirmed_only`` (commitments) an unconfirmed version is skipped: until its
+    shares are confirmed it commits nothing and the version before it still applies."""
+    versions = [v for v in package.versions.all() if v.confirmed or not confirmed_only]
+    out = []
     stop = package.case.ended_on
-    for i, v in enumerate(confirmed):
+    for i, v in enumerate(versions):
         end = v.ends_on
-        if i + 1 < len(confirmed):
-            end = min(end, confirmed[i + 1].effective_from - dt.timedelta(days=1))
+        if i + 1 < len(versions):
+            end = min(end, versions[i + 1].effective_from - dt.timedelta(days=1))
         if stop is not None:
             end = min(end, stop)
         if end >= v.effective_from:
-            spans.append(Span(v, v.effective_from, end))
-    return spans
-
-
-@dataclass
-class PackageYear:
-    """One package's part in one financial year, without anything that identifies the child."""
-
-    case_id: int
-    package_type: str
-    need_band: str
-    area: str
-    cost: Decimal
-    funders: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (organisation, stream label, £)
-
-
-def _span_cost(span: Span, start: dt.date, end: dt.date) -> tuple[Decimal, list[tuple[Any, str, Decimal]]]:
-    lo, hi = max(span.start, start), min(span.end, end)
-    if hi < lo:
-        return Decimal(0), []
-    v = span.version
-    cost = figures.cost_between(v.amount, v.basis, v.weeks_per_year, v.annual_cost, lo, hi)
-    shares = list(v.shares.all())
-    parts = figures.split_by_annual(cost, [s.annual_amount for s in shares])
-    return cost, [(s.organisation, s.funding_stream, p) for s, p in zip(shares, parts, strict=True)]
-
-
-def package_years(
-    partnership: Partnership, financial_year: str, panel: Panel | None = None
-) -> list[PackageYear]:
-    start, end = fy_bounds(financial_year)
-    stream_labels = dict(FundingStream.choices)
-    out: list[PackageYear] = []
-    for package in _packages(partnership, panel):
-        spans = confirmed_spans(package)
-        if not spans:
-            continue
-        total = Decimal(0)
-        funders: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        kind = ""
-        for span in spans:
-            cost, parts = _span_cost(span, start, end)
-            if cost:
-                kind = span.version.package_type
-            total += cost
-            for org, stream, pounds in parts:
-                funders[(org.name, stream_labels.get(stream, stream))] += pounds
-        if not total:
-            continue
-        case = package.case
-        out.append(
-            PackageYear(
-                case.pk, kind, case.need_band.name if case.need_band else "Not banded",
-                case.area.name if case.area else "Not recorded", total,
-                [(o, s, p) for (o, s), p in sorted(funders.items())],
-            )
-        )  # fmt: skip
+            out.append(Span(v, v.effective_from, end))
     return out
+
+
+def funder_label(organisation: Any, stream: str) -> str:
+    return f"{organisation.name} ({STREAM_LABELS.get(stream, stream)})"
+
+
+STREAM_LABELS = dict(FundingStream.choices)
+TYPE_LABELS = dict(PackageType.choices)
+
+
+def package_years(partnership: Partnership, financial_year: str, panel: Panel | None = None) -> list[Any]:
+    """The package versions touching ``financial_year`` as the pure aggregates need them
+    (:class:`jointly.panels.suppression.PackageFacts`): nothing that identifies the child; the case
+    reference only to count a case once (never written out)."""
+    start, end = fy_bounds(financial_year)
+    facts = []
+    for package in _packages(partnership, panel):
+        case = package.case
+        for span in spans(package, confirmed_only=False):
+            if span.end < start or span.start > end:
+                continue
+            v = span.version
+            facts.append(
+                figures.package_facts(
+                    reference=case.reference, package_type=TYPE_LABELS.get(v.package_type, v.package_type),
+                    need_band=case.need_band.name if case.need_band else "", area=case.area.name if case.area else "",
+                    cost=figures.cost(v.amount, v.basis, v.weeks_per_year), start=span.start, end=span.end,
+                    shares={funder_label(s.organisation, s.funding_stream): s.annual_amount for s in v.shares.all()},
+                    confirmed=v.confirmed,
+                )
+            )  # fmt: skip
+    return facts
 
 
 def commitments(partnership: Partnership, financial_year: str) -> list[tuple[Any, str, Decimal]]:
@@ -146,11 +127,18 @@ def commitments(partnership: Partnership, financial_year: str) -> list[tuple[Any
     totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     orgs: dict[int, Any] = {}
     for package in _packages(partnership):
-        for span in confirmed_spans(package):
-            _cost, parts = _span_cost(span, start, end)
-            for org, stream, pounds in parts:
-                orgs[org.pk] = org
-                totals[(org.pk, stream)] += pounds
+        for span in spans(package, confirmed_only=True):
+            lo, hi = max(span.start, start), min(span.end, end)
+            if hi < lo:
+                continue
+            v = span.version
+            shares = list(v.shares.all())
+            weights = {(s.organisation_id, s.funding_stream): s.annual_amount for s in shares}
+            for s in shares:
+                orgs[s.organisation_id] = s.organisation
+            by_year = figures.commitments_by_year(figures.cost(v.amount, v.basis, v.weeks_per_year), weights, lo, hi)
+            for key, pounds in by_year.get(fy_text(financial_year), {}).items():
+                totals[key] += pounds
     return sorted(
         ((orgs[pk], stream, amount) for (pk, stream), amount in totals.items() if amount),
         key=lambda r: (r[0].name, r[1]),

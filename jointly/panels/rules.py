@@ -20,7 +20,6 @@ from jointly.panels.models import (
 
 Problems = dict[str, str]
 
-MAX_ANNUAL_COST = Decimal("2000000")  # more than any single child's package: a typing slip
 NOT_AUTHORISED = "Only a panel member authorised for {organisation} can confirm its share."
 END_BEFORE_START = "The end date must be on or after the start date."
 
@@ -42,8 +41,9 @@ def facts(panel: Panel, values: dict[str, Any]) -> Problems:
     return errors
 
 
-def identity(values: dict[str, str], today: dt.date) -> Problems:
-    """Identifying details: a real date of birth not in the future, an NHS number passing its check digit."""
+def identity(values: dict[str, str], today: dt.date, ehc_plan: bool = True) -> Problems:
+    """Identifying details: a real date of birth, not in the future, of someone the panel covers;
+    an NHS number passing its check digit. Messages never repeat the value."""
     errors: Problems = {}
     dob = (values.get("date_of_birth") or "").strip()
     if dob:
@@ -52,10 +52,8 @@ def identity(values: dict[str, str], today: dt.date) -> Problems:
         except ValueError:
             errors["date_of_birth"] = "Enter a real date of birth, for example 27 3 2010."
         else:
-            if born > today:
-                errors["date_of_birth"] = "The date of birth must be in the past."
-            elif (today - born).days > 26 * 366:
-                errors["date_of_birth"] = "The panel considers children and young people up to 25."
+            if problem := figures.date_of_birth_problem(born, today, ehc_plan):
+                errors["date_of_birth"] = problem
     nhs = (values.get("nhs_number") or "").strip()
     if nhs:
         problem = figures.nhs_number_problem(nhs)
@@ -120,7 +118,7 @@ def terms(t: Any) -> Problems:
     if t.basis not in CostBasis.values:
         errors["basis"] = "Choose whether the cost is per week, per term or per year."
     weeks = t.weeks_per_year
-    if weeks is None or not Decimal("1") <= weeks <= Decimal("52.2"):
+    if weeks is None or not Decimal("1") <= weeks <= Decimal("52"):
         errors["weeks_per_year"] = "Weeks a year is from 1 to 52 (38 for a school placement)."
     amount = t.amount
     if amount is None:
@@ -128,11 +126,8 @@ def terms(t: Any) -> Problems:
     elif amount <= 0:
         errors["amount"] = "The cost must be more than £0."
     elif "basis" not in errors and "weeks_per_year" not in errors:
-        annual = figures.annual_cost(amount, t.basis, weeks)
-        if annual > MAX_ANNUAL_COST:
-            errors["amount"] = (
-                f"£{annual:,.2f} a year is more than £{MAX_ANNUAL_COST:,.0f}: check the cost and its basis."
-            )
+        if problem := figures.cost_problem(amount, t.basis, weeks):
+            errors["amount"] = problem + "."
     return errors
 
 

@@ -85,12 +85,12 @@ def _financial_year(request: HttpRequest, partnership: Partnership) -> str:
     text = (request.GET.get("financial_year") or "").strip()
     if text:
         try:
-            return periods.parse(text, periods.Kind.FINANCIAL_YEAR).label
+            return periods.parse(text, periods.Kind.FINANCIAL_YEAR).text
         except periods.PeriodError:
             from jointly.core.query_params import BadQueryParameter
 
             raise BadQueryParameter("financial_year", "Enter a financial year like 2014/15.") from None
-    return periods.financial_year_of(asat.today_for(partnership)).label
+    return periods.financial_year_of(asat.today_for(partnership)).text
 
 
 def index(request: HttpRequest, slug: str) -> HttpResponse:
@@ -113,7 +113,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     for row in rows:
         tables.setdefault(row[1], []).append(row)
     start = periods.parse(fy, periods.Kind.FINANCIAL_YEAR)
-    years = [periods.Period.financial_year(start.start.year + d).label for d in (-1, 0, 1)]
+    years = [periods.Period.financial_year(start.start.year + d).text for d in (-1, 0, 1)]
     return render(
         request,
         "panels/index.html",
