@@ -35,7 +35,16 @@ router.register("intentions", intentions_api.IntentionViewSet)
 router.register("milestones", intentions_api.MilestoneViewSet)
 router.register("progress", intentions_api.ProgressViewSet)
 
-for module in (contracts_api, services_api, performance_api, needs_api, jobs_api, risks_api, finance_api, panels_api):
+for module in (
+    contracts_api,
+    services_api,
+    performance_api,
+    needs_api,
+    jobs_api,
+    risks_api,
+    finance_api,
+    panels_api,
+):
     module.register(router)
 
 urlpatterns = [

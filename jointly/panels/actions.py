@@ -61,7 +61,9 @@ def refer(panel: Panel, facts: dict[str, Any], identity: dict[str, str], *, by: 
     _refuse_if(problems)
     if identity.get("date_of_birth"):  # the band follows the date of birth, as at the referral
         born = dt.date.fromisoformat(identity["date_of_birth"])
-        facts = facts | {"age_band": figures.age_band(born, facts["referred_on"], bool(facts.get("ehc_plan")))}
+        facts = facts | {
+            "age_band": figures.age_band(born, facts["referred_on"], bool(facts.get("ehc_plan")))
+        }
     if identity.get("nhs_number"):
         identity = identity | {"nhs_number": figures.clean_nhs_number(identity["nhs_number"])}
     case = Case(panel=panel, **facts)

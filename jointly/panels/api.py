@@ -50,7 +50,9 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Cases of the panels you sit on (non-identifying facts only). Anyone else, platform
     administrators included, gets an empty list and 404s."""
 
-    queryset = Case.objects.select_related("panel__partnership", "need_band", "area", "referring_organisation")
+    queryset = Case.objects.select_related(
+        "panel__partnership", "need_band", "area", "referring_organisation"
+    )
     serializer_class = PanelCaseSerializer
     lookup_field = "reference"
     lookup_value_regex = "[A-Za-z0-9-]+"
@@ -101,7 +103,9 @@ class PanelAggregatesView(APIView):
         if partnership is None:
             raise Http404
         panels = list(Panel.objects.filter(partnership=partnership))
-        if not has_permission(request.user, Perm.VIEW_PLANNING, partnership) and not any(p.pk in mine for p in panels):
+        if not has_permission(request.user, Perm.VIEW_PLANNING, partnership) and not any(
+            p.pk in mine for p in panels
+        ):
             raise Http404
         text = request.query_params.get("financial_year") or ""
         try:
@@ -111,10 +115,14 @@ class PanelAggregatesView(APIView):
                 else periods.financial_year_of(partnership.reference_date or periods_today())
             ).text
         except periods.PeriodError:
-            raise serializers.ValidationError({"financial_year": "Enter a financial year like 2014/15."}) from None
+            raise serializers.ValidationError(
+                {"financial_year": "Enter a financial year like 2014/15."}
+            ) from None
         threshold = max([p.suppression_threshold for p in panels] or [7])
         rows = figures.aggregate_rows(fy, queries.package_years(partnership, fy), threshold)
-        return Response([dict(zip(figures.AGGREGATE_COLUMNS, (str(v) for v in row), strict=True)) for row in rows])
+        return Response(
+            [dict(zip(figures.AGGREGATE_COLUMNS, (str(v) for v in row), strict=True)) for row in rows]
+        )
 
 
 def periods_today() -> Any:

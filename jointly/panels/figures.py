@@ -79,12 +79,9 @@ def date_of_birth_problem(born: dt.date, on: dt.date, ehc_plan: bool) -> str:
     return ""
 
 
-AGE_BAND_VALUES = {label: f"{low}-{high}" for low, high, label in checks.AGE_BANDS}
-
-
 def age_band(born: dt.date, on: dt.date, ehc_plan: bool) -> str:
-    """The case's age band value (``"10-15"``) from a date of birth, as at ``on``."""
-    return AGE_BAND_VALUES[checks.age_band(born, on, ehc_plan)]
+    """The case's age band code (``"11-15"``) from a date of birth, as at ``on``."""
+    return checks.age_band(born, on, ehc_plan)
 
 
 def commitments_by_year(

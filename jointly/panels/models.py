@@ -134,11 +134,11 @@ class NeedBand(models.Model):
 
 
 class AgeBand(models.TextChoices):
-    """The bands shown instead of a date of birth (as :data:`jointly.panels.checks.AGE_BANDS`)."""
+    """The bands held instead of a date of birth (the codes of :data:`jointly.panels.checks.AGE_BANDS`)."""
 
     UNDER_5 = "0-4", "0 to 4"
-    FIVE_TO_9 = "5-9", "5 to 9"
-    TEN_TO_15 = "10-15", "10 to 15"
+    FIVE_TO_10 = "5-10", "5 to 10"
+    ELEVEN_TO_15 = "11-15", "11 to 15"
     SIXTEEN_17 = "16-17", "16 to 17 (transition to adult NHS Continuing Healthcare)"
     EHCP_18_25 = "18-25", "18 to 25 (while an EHC plan continues)"
 

@@ -136,7 +136,9 @@ def commitments(partnership: Partnership, financial_year: str) -> list[tuple[Any
             weights = {(s.organisation_id, s.funding_stream): s.annual_amount for s in shares}
             for s in shares:
                 orgs[s.organisation_id] = s.organisation
-            by_year = figures.commitments_by_year(figures.cost(v.amount, v.basis, v.weeks_per_year), weights, lo, hi)
+            by_year = figures.commitments_by_year(
+                figures.cost(v.amount, v.basis, v.weeks_per_year), weights, lo, hi
+            )
             for key, pounds in by_year.get(fy_text(financial_year), {}).items():
                 totals[key] += pounds
     return sorted(

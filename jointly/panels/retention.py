@@ -101,20 +101,20 @@ def rotate_keys() -> dict[str, int]:
     table = CaseIdentity._meta.db_table
     columns = ["name", "date_of_birth", "nhs_number", "address", "social_care_id", "education_id"]
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"SELECT id, {', '.join(columns)} FROM {table}")  # noqa: S608 - our own names
+        cur.execute(f"SELECT id, {', '.join(columns)} FROM {table}")
         for row in cur.fetchall():
             values = [crypto.rotate_text(v) if v else v for v in row[1:]]
             sets = ", ".join(f"{c} = %s" for c in columns)
-            cur.execute(f"UPDATE {table} SET {sets} WHERE id = %s", [*values, row[0]])  # noqa: S608
+            cur.execute(f"UPDATE {table} SET {sets} WHERE id = %s", [*values, row[0]])
             counts["identities"] += 1
         for doc in CaseDocument.objects.only("id", "content"):
             doc_table = CaseDocument._meta.db_table
-            cur.execute(f"SELECT file_name FROM {doc_table} WHERE id = %s", [doc.pk])  # noqa: S608
+            cur.execute(f"SELECT file_name FROM {doc_table} WHERE id = %s", [doc.pk])
             (file_token,) = cur.fetchone()
             CaseDocument.objects.filter(pk=doc.pk).update(content=crypto.rotate_bytes(doc.content))
             if file_token:
                 cur.execute(
-                    f"UPDATE {doc_table} SET file_name = %s WHERE id = %s",  # noqa: S608
+                    f"UPDATE {doc_table} SET file_name = %s WHERE id = %s",
                     [crypto.rotate_text(file_token), doc.pk],
                 )
             counts["documents"] += 1

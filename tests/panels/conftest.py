@@ -86,7 +86,7 @@ def build(world: Any) -> PanelWorld:
     member(beta_panel, w.other_council, "member@beta.test", is_chair=True, can_confirm_funding=True)
     pw.band = NeedBand.objects.create(panel=panel, name="Specialist", order=4)
     facts = {
-        "age_band": "10-15", "need_band": pw.band, "primary_need": "Complex health needs", "referred_on": TODAY,
+        "age_band": "11-15", "need_band": pw.band, "primary_need": "Complex health needs", "referred_on": TODAY,
         "referring_organisation": w.council, "reason": "Needs overnight nursing care",
     }  # fmt: skip
     pw.case = actions.refer(
