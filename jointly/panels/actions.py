@@ -57,7 +57,9 @@ def _refuse_if(problems: dict[str, str]) -> None:
 @transaction.atomic
 def refer(panel: Panel, facts: dict[str, Any], identity: dict[str, str], *, by: Any, today: dt.date) -> Case:
     """A new referral with its non-identifying facts and (encrypted) identifying details."""
-    problems = rules.facts(panel, facts) | rules.identity(identity, today, bool(facts.get("ehc_plan")))
+    # in scope as at the referral (a case is kept while the child grows up); never born after today
+    on = min(facts.get("referred_on") or today, today)
+    problems = rules.facts(panel, facts) | rules.identity(identity, on, bool(facts.get("ehc_plan")))
     _refuse_if(problems)
     if identity.get("date_of_birth"):  # the band follows the date of birth, as at the referral
         born = dt.date.fromisoformat(identity["date_of_birth"])
@@ -80,7 +82,7 @@ def refer(panel: Panel, facts: dict[str, Any], identity: dict[str, str], *, by: 
 @transaction.atomic
 def update_identity(case: Case, identity: dict[str, str], *, by: Any, today: dt.date) -> list[str]:
     """Change identifying details; logs which fields changed (never their values)."""
-    _refuse_if(rules.identity(identity, today, case.ehc_plan))
+    _refuse_if(rules.identity(identity, min(case.referred_on, today), case.ehc_plan))
     if identity.get("nhs_number"):
         identity = identity | {"nhs_number": figures.clean_nhs_number(identity["nhs_number"])}
     row, _ = CaseIdentity.objects.get_or_create(case=case)

@@ -228,7 +228,7 @@ class Case(TimeStampedModel):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("panels:case", args=[self.panel.partnership.slug, self.reference])
+        return reverse("panels:case", args=[self.panel.partnership.slug, self.panel.slug, self.reference])
 
 
 IDENTIFYING_FIELDS = ("name", "date_of_birth", "nhs_number", "address", "social_care_id", "education_id")

@@ -229,12 +229,11 @@ def case(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> Ht
             "versions__shares__organisation", "versions__shares__confirmed_by", "reviews"
         )
     )
-    member = access.membership(request.user, p)
     return render(
         request,
         "panels/case.html",
         _ctx(
-            request, p, case=c, packages=packages, member=member,
+            request, p, case=c, packages=packages,
             decisions=c.decisions.select_related("meeting").prefetch_related("meeting__present__organisation"),
             documents=c.documents.defer("content"), history=history_for(c, limit=20),
             identity_changes=c.identity_changes.select_related("by")[:20],
