@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -43,6 +43,7 @@ from jointly.panels.models import (
     Decision,
     FunderShare,
     Package,
+    PackageVersion,
     Panel,
     RevealKind,
     RevealLog,
@@ -224,11 +225,13 @@ def _case(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> t
 
 def case(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> HttpResponse:
     p, c = _case(request, slug, panel_slug, reference)
+    versions = PackageVersion.objects.select_related("proposed_by").order_by("number")
     packages = list(
         c.packages.prefetch_related(
-            "versions__shares__organisation", "versions__shares__confirmed_by", "reviews"
+            Prefetch("versions", queryset=versions), "versions__shares__organisation",
+            "versions__shares__confirmed_by", "reviews",
         )
-    )
+    )  # fmt: skip
     return render(
         request,
         "panels/case.html",
