@@ -333,9 +333,15 @@ def cost_by_year(cost: Cost, start: dt.date, end: dt.date) -> dict[str, Decimal]
 # --- funders' shares ------------------------------------------------------------------------------
 
 
-def _largest(weights: Mapping[K, Decimal]) -> K:
+def _largest(weights: Mapping[K, Decimal | Fraction]) -> K:
     # max() keeps the first of equal largest, so ties go to the first named.
     return max(weights, key=lambda k: weights[k])
+
+
+def _ratio(weight: Decimal | Fraction | int) -> tuple[int, int]:
+    if isinstance(weight, float | bool):
+        raise PanelMoneyError("A share must be given as a Decimal, not a float")
+    return Fraction(weight).as_integer_ratio() if isinstance(weight, int) else weight.as_integer_ratio()
 
 
 def apportion(amount: Decimal, weights: Mapping[K, Decimal | Fraction]) -> dict[K, Decimal]:
@@ -347,13 +353,17 @@ def apportion(amount: Decimal, weights: Mapping[K, Decimal | Fraction]) -> dict[
         raise PanelMoneyError("Name at least one funder")
     if any(w <= 0 for w in weights.values()):
         raise PanelMoneyError("Every funder's share must be more than zero")
-    whole = sum((Fraction(w) for w in weights.values()), Fraction(0))
-    shares: dict[K, Decimal] = {}
-    for k, w in weights.items():
-        pennies = Fraction(amount) * 100 * Fraction(w) / whole
-        # Towards zero, so the pennies left over are never against the largest share's sign.
-        shares[k] = Decimal(math.trunc(pennies)) / 100
-    shares = {k: v.quantize(PENNY) for k, v in shares.items()}
+    # Whole numbers in proportion to the weights, so the arithmetic is exact and quick.
+    ratios = {k: _ratio(w) for k, w in weights.items()}
+    common = math.lcm(*(d for _, d in ratios.values()))
+    scaled = {k: n * (common // d) for k, (n, d) in ratios.items()}
+    whole = sum(scaled.values())
+    pennies = int(amount.scaleb(2))
+    sign = -1 if pennies < 0 else 1
+    # Towards zero, so the pennies left over are never against the largest share's sign.
+    shares: dict[K, Decimal] = {
+        k: (Decimal(sign * (abs(pennies) * w // whole)) / 100).quantize(PENNY) for k, w in scaled.items()
+    }
     left = amount - sum(shares.values(), ZERO)
     if left:
         key = _largest(weights)

@@ -341,8 +341,9 @@ class CaseFacts:
     written out). ``annual_cost_by_funder`` is the case's cost *in that financial year* by funder
     label (from :func:`jointly.panels.money.commitments_by_year`): a funder appears when it pays
     something. ``confirmed`` is False while any share is unconfirmed (the package is agreed in
-    principle and commits nothing): such a case still counts in the aggregates but not in the
-    commitments. Blank bands and areas are reported as "Not recorded".
+    principle and commits nothing): such a case is left out of the commitments and, by default, of
+    the aggregates too, so that the two exports cannot be subtracted to reveal a few unconfirmed
+    packages. Blank bands and areas are reported as "Not recorded".
 
     Built from one query of the year's packages with their case and funders; several rows for one
     case (two packages in a year) are added together by :func:`merge_cases`, the last row's
@@ -472,14 +473,16 @@ def aggregate_rows(
     financial_year: str,
     threshold: int = DEFAULT_THRESHOLD,
     groups: Mapping[str, Sequence[str]] | None = None,
+    include_unconfirmed: bool = False,
 ) -> list[tuple[str, str, str, Count, Money]]:
     """The aggregates export: rows of :data:`AGGREGATE_HEADER` for each dimension in
     :data:`DIMENSIONS` order, each dimension's groups (those named in ``groups[dimension]`` first,
     in that order, so that groups with no cases show as 0; then the others alphabetically) and a
-    ``Total`` row; suppressed values are ``c``. ``cases`` are the facts for ``financial_year``."""
+    ``Total`` row; suppressed values are ``c``. ``cases`` are the facts for ``financial_year``;
+    cases not yet confirmed are left out unless ``include_unconfirmed`` (see :class:`CaseFacts`)."""
     check_threshold(threshold)
     year = _year_text(financial_year)
-    facts = merge_cases(cases)
+    facts = [c for c in merge_cases(cases) if include_unconfirmed or c.confirmed]
     rows: list[tuple[str, str, str, Count, Money]] = []
     for dimension in DIMENSIONS:
         names, cells, total = _dimension_cells(facts, dimension, (groups or {}).get(dimension))

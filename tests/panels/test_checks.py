@@ -190,3 +190,8 @@ def test_transition_years_are_16_and_17():
     assert checks.in_transition_years(born, d("2026-06-15"))  # 16
     assert checks.in_transition_years(born, d("2028-06-14"))  # 17
     assert not checks.in_transition_years(born, d("2028-06-15"))  # 18
+
+
+def test_check_digit_wants_ascii_digits():
+    with pytest.raises(CheckError, match="exactly nine digits"):
+        checks.nhs_check_digit("９４３４７６５９１")

@@ -7,6 +7,8 @@ from decimal import Decimal as D
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jointly.core.periods import Period
 from jointly.panels import money
@@ -565,3 +567,83 @@ def test_scaled_keeps_the_basis():
     share = school.scaled(D("600"))
     assert (share.amount, share.basis, share.weeks_per_year) == (D("600.00"), WEEK, 38)
     assert money.annual_cost(share) == D("22800.00")
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+amounts = st.decimals(min_value=D("0.01"), max_value=D("20000"), places=2)
+days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+bases = st.sampled_from([(WEEK, 52), (WEEK, 38), (WEEK, 1), (TERM, 52), (YEAR, 52)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts, bases, days, st.integers(0, 1200), st.integers(0, 1200))
+def test_costs_add_up_across_any_cut(amount, basis, start, first, second):
+    cost = Cost(amount, basis[0], weeks_per_year=basis[1])
+    middle = start + dt.timedelta(days=first)
+    end = middle + dt.timedelta(days=second + 1)
+    whole = money.cost_between(cost, start, end)
+    parts = money.cost_between(cost, start, middle) + money.cost_between(
+        cost, middle + dt.timedelta(days=1), end
+    )
+    assert abs(whole - parts) <= D("0.01")  # each part rounded once
+    by_year = money.cost_by_year(cost, start, end)
+    assert abs(sum(by_year.values()) - whole) <= D("0.01") * len(by_year)
+    assert list(by_year) == sorted(by_year)
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts, days, st.integers(0, 300))
+def test_whole_weeks_of_an_all_year_cost_are_exact(amount, start, weeks):
+    cost = Cost(amount)
+    end = start + dt.timedelta(days=7 * (weeks + 1) - 1)
+    assert money.cost_between(cost, start, end) == amount * (weeks + 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.decimals(min_value=D("0"), max_value=D("1000000"), places=2),
+    st.lists(st.integers(1, 10000), min_size=1, max_size=6),
+)
+def test_percent_splits_always_add_up_and_differ_from_exact_by_under_a_penny_each(whole, raw):
+    # Percentages to two places that add up to exactly 100.
+    scale = sum(raw)
+    hundredths = [r * 10000 // scale for r in raw]
+    hundredths[0] += 10000 - sum(hundredths)
+    if any(h <= 0 for h in hundredths):
+        return
+    percents = {f"F{i}": D(h) / 100 for i, h in enumerate(hundredths)}
+    shares = money.split_by_percent(whole, percents)
+    assert sum(shares.values()) == whole
+    largest = max(percents, key=lambda k: percents[k])
+    for key, pounds in shares.items():
+        exact = F(whole) * F(percents[key]) / 100
+        if key == largest:
+            assert F(pounds) >= exact - F(1, 100)
+        else:
+            assert exact - F(1, 100) < F(pounds) <= exact
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts, bases, days, st.integers(0, 900), st.lists(st.integers(1, 100), min_size=1, max_size=4))
+def test_each_years_commitments_add_up_to_its_cost(amount, basis, start, length, weights):
+    cost = Cost(amount, basis[0], weeks_per_year=basis[1])
+    end = start + dt.timedelta(days=length)
+    out = money.commitments_by_year(cost, {i: D(w) for i, w in enumerate(weights)}, start, end)
+    assert {year: sum(parts.values()) for year, parts in out.items()} == money.cost_by_year(cost, start, end)
+
+
+def test_apportion_weights_and_signs():
+    # Whole-number weights; a negative amount (a refund) is split towards zero, the remainder to
+    # the largest: -10 at 1:2 is -3.33 and -6.66, and the -0.01 left goes to the 2.
+    assert money.apportion(D("10"), {"A": 1, "B": 3}) == {"A": D("2.50"), "B": D("7.50")}
+    assert money.apportion(D("-10"), {"A": 1, "B": 2}) == {"A": D("-3.33"), "B": D("-6.67")}
+    with pytest.raises(PanelMoneyError, match="not a float"):
+        money.apportion(D("10"), {"A": 1.5})
+
+
+def test_basis_spellings():
+    assert Basis("a year") is YEAR
+    assert Basis(" per Week ") is WEEK
+    with pytest.raises(ValueError):
+        Basis("monthly")

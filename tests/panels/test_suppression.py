@@ -33,20 +33,24 @@ def costs_of(shown: list[Shown]) -> list[object]:
 # --- exact solvability, for checking tables -----------------------------------------------------------
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
+def _reduced(rows: list[list[Fraction]]) -> tuple[list[list[Fraction]], list[int]]:
+    """Reduced row echelon form and its pivot columns (exact, over fractions)."""
     m = [r[:] for r in rows]
-    rank, cols = 0, len(m[0]) if m else 0
+    pivots: list[int] = []
+    cols = len(m[0]) if m else 0
     for col in range(cols):
-        pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
+        at = len(pivots)
+        pivot = next((i for i in range(at, len(m)) if m[i][col] != 0), None)
         if pivot is None:
             continue
-        m[rank], m[pivot] = m[pivot], m[rank]
+        m[at], m[pivot] = m[pivot], m[at]
+        m[at] = [a / m[at][col] for a in m[at]]
         for i in range(len(m)):
-            if i != rank and m[i][col] != 0:
-                f = m[i][col] / m[rank][col]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
-        rank += 1
-    return rank
+            if i != at and m[i][col] != 0:
+                f = m[i][col]
+                m[i] = [a - f * b for a, b in zip(m[i], m[at], strict=True)]
+        pivots.append(col)
+    return m, pivots
 
 
 def solvable_cells(hidden: list[list[bool]]) -> set[tuple[int, int]]:
@@ -67,17 +71,28 @@ def solvable_cells(hidden: list[list[bool]]) -> set[tuple[int, int]]:
                 eq[index[cell]] = Fraction(-1 if k == len(line) - 1 else 1)
         if any(eq):
             equations.append(eq)
-    base = _rank(equations) if equations else 0
+    # x_k is determined iff the unit vector e_k is in the row space: in reduced form, k is a pivot
+    # column whose row has nothing else in it.
+    reduced, pivots = _reduced(equations) if equations else ([], [])
     found = set()
-    for cell, k in index.items():
-        unit = [Fraction(int(n == k)) for n in range(len(unknowns))]
-        if equations and _rank([*equations, unit]) == base:
-            found.add(cell)
+    for row, k in enumerate(pivots):
+        if all(v == 0 for n, v in enumerate(reduced[row]) if n != k):
+            found.add(unknowns[k])
     return found
 
 
 def hidden_flags(table: list[list[object]]) -> list[list[bool]]:
     return [[v == c for v in row] for row in table]
+
+
+def test_the_checker_itself():
+    # One hidden interior cell: solved from its row. A 2 x 2 cycle of interior cells: safe. A cell
+    # hidden with its row total only: the cell is solved from its column, then the total.
+    assert solvable_cells([[True, False, False], [False, False, False], [False, False, False]]) == {(0, 0)}
+    cycle = [[True, True, False], [True, True, False], [False, False, False]]
+    assert solvable_cells(cycle) == set()
+    pair = [[True, False, True], [False, False, False], [False, False, False]]
+    assert solvable_cells(pair) == {(0, 0), (0, 2)}
 
 
 # --- thresholds and single cells -----------------------------------------------------------------------
@@ -556,6 +571,17 @@ def test_commitment_rows_count_only_confirmed_packages():
     assert len(s.COMMITMENT_HEADER) == len(rows[0])
 
 
+def test_unconfirmed_cases_are_left_out_of_the_aggregates_too():
+    # Otherwise aggregates (24 under SC, 435,000) minus commitments (21, 405,000) would give the three
+    # unconfirmed education placements exactly: 3 cases, 30,000.
+    cases = essex_cases(confirmed_education=False)
+    funder = [row[2:] for row in s.aggregate_rows(cases, FY) if row[1] == "funder"]
+    assert funder == [row[1:] for row in s.commitment_rows(cases, FY)]
+    assert funder == [("ICB", 12, D("240000.00")), ("SC", 21, D("405000.00")), ("Total", 21, D("645000.00"))]
+    everything = s.aggregate_rows(cases, FY, include_unconfirmed=True)
+    assert (FY, "funder", "Total", 24, D("795000.00")) in everything
+
+
 def test_commitment_rows_suppress_like_the_aggregates():
     rows = s.commitment_rows(essex_cases(), FY)
     assert rows == [
@@ -614,3 +640,115 @@ def test_case_facts_for_year_from_package_versions():
     assert s.case_facts_for_year(versions, "2027/28") == []
     with pytest.raises(SuppressionError):
         s.case_facts_for_year(versions, "2025")
+
+
+# --- properties of the exports ---------------------------------------------------------------------------
+
+case_strategy = st.builds(
+    lambda ref, kind, band, area, funders, confirmed: CaseFacts(
+        f"R{ref}", kind, band, area, {f: D(a) for f, a in funders.items()}, confirmed
+    ),
+    st.integers(0, 60),
+    st.sampled_from(["Residential", "Fostering", "Short breaks"]),
+    st.sampled_from(["High", "Medium", ""]),
+    st.sampled_from(["Essex", "Thurrock", "Southend"]),
+    st.dictionaries(
+        st.sampled_from(["SC", "ICB", "DSG"]), st.sampled_from(["0", "10", "500", "90000"]), max_size=3
+    ),
+    st.booleans(),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(case_strategy, max_size=60), st.sampled_from([7, 8, 10]))
+def test_every_export_line_is_protected(cases, threshold):
+    rows = s.aggregate_rows(cases, FY, threshold)
+    counted = {c.reference for c in s.merge_cases(cases) if c.confirmed}
+    for dimension in s.DIMENSIONS:
+        lines = [row for row in rows if row[1] == dimension]
+        assert lines[-1][2] == "Total"
+        for column in (3, 4):
+            assert sum(row[column] == c for row in lines) != 1, (dimension, lines)
+        for row in lines:
+            if row[3] == c:
+                assert row[4] == c
+            elif row[3] == 0:
+                assert row[4] == D("0.00")
+            else:
+                assert row[3] > threshold
+        if dimension != "funder" and lines[-1][3] != c:
+            assert lines[-1][3] == len(counted)
+    commitments = s.commitment_rows(cases, FY, threshold)
+    for column in (2, 3):
+        assert sum(row[column] == c for row in commitments) != 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.lists(st.sampled_from(["100", "100", "400", "5000"]), max_size=12), min_size=3, max_size=3
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_no_hidden_cost_of_a_two_way_table_can_be_worked_out(cells):
+    table = s.protect_two_way([[[D(a) for a in cell] for cell in row] for row in cells])
+    assert solvable_cells(hidden_flags(table.costs)) == set()
+    assert solvable_cells(hidden_flags(table.counts)) == set()
+    for count_row, cost_row in zip(table.counts, table.costs, strict=True):
+        for count, cost in zip(count_row, cost_row, strict=True):
+            assert cost == c or count != c
+
+
+def test_shown_flags():
+    assert Shown(c, c).count_suppressed and Shown(c, c).cost_suppressed
+    assert not Shown(8, D("1.00")).count_suppressed and not Shown(8, D("1.00")).cost_suppressed
+    assert Shown(8, c).cost_suppressed and not Shown(8, c).count_suppressed
+
+
+def test_groups_are_ordered_as_named_then_alphabetically_ignoring_case():
+    cases = [
+        CaseFacts(f"X{i}", kind, "High", "Derby", {"SC": D("10")})
+        for i, kind in enumerate(["beta", "Alpha", "gamma"] * 8)
+    ]
+    names = [
+        row[2]
+        for row in s.aggregate_rows(cases, FY, groups={"package_type": ["gamma", "gamma"]})
+        if row[1] == "package_type"
+    ]
+    assert names == ["gamma", "Alpha", "beta", "Total"]
+
+
+def test_a_version_with_one_day_in_the_year_counts():
+    from datetime import date
+
+    from jointly.panels.money import Cost
+
+    one_day = s.PackageFacts(
+        "A",
+        "Residential",
+        "High",
+        "Essex",
+        Cost(D("700")),
+        date(2025, 3, 1),
+        date(2025, 4, 1),
+        {"SC": D("1")},
+    )
+    assert s.case_facts_for_year([one_day], "2025/26") == [
+        CaseFacts("A", "Residential", "High", "Essex", {"SC": D("100.00")})
+    ]
+    starts_after = s.PackageFacts(
+        "B",
+        "Residential",
+        "High",
+        "Essex",
+        Cost(D("700")),
+        date(2026, 3, 31),
+        date(2026, 5, 1),
+        {"SC": D("1")},
+    )
+    assert s.case_facts_for_year([starts_after], "2025/26") == [
+        CaseFacts("B", "Residential", "High", "Essex", {"SC": D("100.00")})
+    ]
