@@ -106,3 +106,19 @@ def commitment_rows(financial_year: str, facts: Sequence[Any], threshold: int = 
 
 def package_facts(**kw: Any) -> suppression.PackageFacts:
     return suppression.PackageFacts(**kw)
+
+
+def drift_words(before: Any, after: Any) -> str:
+    """How a version's nominal annual cost moved from the one before: ``up £5,200.00 a year``."""
+    drift = money.cost_drift(
+        cost(before.amount, before.basis, before.weeks_per_year), cost(after.amount, after.basis, after.weeks_per_year)
+    )
+    return drift.words
+
+
+def group_position(annual: Decimal, costs: Sequence[Decimal]) -> tuple[money.GroupStats, str] | None:
+    """The group's median and quartiles and where ``annual`` sits, only for groups of at least 10."""
+    stats = money.group_statistics(costs)
+    if stats is None:
+        return None
+    return stats, money.compare_to_group(annual, stats)

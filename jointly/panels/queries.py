@@ -220,3 +220,28 @@ def oversight(panel: Panel, as_at: dt.date, due_days: int = 30) -> Oversight:
     overdue.sort(key=lambda x: x[1].next_review_on)
     due.sort(key=lambda x: x[1].next_review_on)
     return Oversight(as_at, overdue, due, ending, waiting)
+
+
+def group_comparison(panel: Panel, packages: list[Package]) -> Any:
+    """The newest version of this case's newest package against the newest versions of the panel's
+    other packages of the same type and need band: (stats, where it sits) for groups of 10 or more."""
+    if not packages:
+        return None
+    versions = list(packages[-1].versions.all())
+    if not versions:
+        return None
+    mine = versions[-1]
+    band = packages[-1].case.need_band_id
+    latest: dict[int, Decimal] = {}
+    rows = (
+        PackageVersion.objects.filter(package__case__panel=panel, package__case__need_band_id=band)
+        .order_by("package_id", "number")
+        .values_list("package_id", "package_type", "annual_cost")
+    )
+    kinds: dict[int, str] = {}
+    for package_id, kind, annual in rows:
+        latest[package_id] = annual
+        kinds[package_id] = kind
+    costs = [a for pid, a in latest.items() if kinds[pid] == mine.package_type]
+    found = figures.group_position(mine.annual_cost, costs)
+    return None if found is None else (mine, *found)

@@ -232,6 +232,13 @@ def case(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> Ht
             "versions__shares__confirmed_by", "reviews",
         )
     )  # fmt: skip
+    drifts: dict[int, str] = {}
+    for pkg in packages:
+        previous = None
+        for v in pkg.versions.all():
+            if previous is not None:
+                drifts[v.pk] = figures.drift_words(previous, v)
+            previous = v
     return render(
         request,
         "panels/case.html",
@@ -239,7 +246,8 @@ def case(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> Ht
             request, p, case=c, packages=packages,
             decisions=c.decisions.select_related("meeting").prefetch_related("meeting__present__organisation"),
             documents=c.documents.defer("content"), history=history_for(c, limit=20),
-            identity_changes=c.identity_changes.select_related("by")[:20],
+            identity_changes=c.identity_changes.select_related("by")[:20], drifts=drifts,
+            group=queries.group_comparison(p, packages),
         ),
     )  # fmt: skip
 
