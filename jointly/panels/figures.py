@@ -111,7 +111,8 @@ def package_facts(**kw: Any) -> suppression.PackageFacts:
 def drift_words(before: Any, after: Any) -> str:
     """How a version's nominal annual cost moved from the one before: ``up £5,200.00 a year``."""
     drift = money.cost_drift(
-        cost(before.amount, before.basis, before.weeks_per_year), cost(after.amount, after.basis, after.weeks_per_year)
+        cost(before.amount, before.basis, before.weeks_per_year),
+        cost(after.amount, after.basis, after.weeks_per_year),
     )
     return drift.words
 

@@ -96,14 +96,16 @@ TYPE_LABELS = dict(PackageType.choices)
 
 
 def package_years(partnership: Partnership, financial_year: str, panel: Panel | None = None) -> list[Any]:
-    """The package versions touching ``financial_year`` as the pure aggregates need them
+    """The confirmed package versions in force in ``financial_year``, as the pure aggregates need them
     (:class:`jointly.panels.suppression.PackageFacts`): nothing that identifies the child; the case
-    reference only to count a case once (never written out)."""
+    reference only to count a case once (never written out). A version changed at review and not
+    yet confirmed leaves the confirmed one in force, as for commitments, so the aggregates and the
+    commitments always describe the same packages."""
     start, end = fy_bounds(financial_year)
     facts = []
     for package in _packages(partnership, panel):
         case = package.case
-        for span in spans(package, confirmed_only=False):
+        for span in spans(package, confirmed_only=True):
             if span.end < start or span.start > end:
                 continue
             v = span.version
