@@ -316,3 +316,62 @@ def end_case(case: Case, *, ended_on: dt.date, close: bool, by: Any) -> Case:
     case.modified_by = _person(by)
     case.save()
     return case
+
+
+NO_SUCH_PERSON = "There is no account with this address in this partnership."
+
+
+def _person_in(partnership: Any, email: str) -> Any:
+    from jointly.accounts.models import User
+    from jointly.accounts.permissions import visible_partnerships
+
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not visible_partnerships(user).filter(pk=partnership.pk).exists() or user.is_superuser:
+        return None  # a platform administrator joins a panel only through an ordinary account
+    return user
+
+
+@transaction.atomic
+def create_panel(
+    partnership: Any, values: dict[str, Any], *, chair_email: str, chair_organisation: Any, by: Any
+) -> Panel:
+    """A new panel with its chair (partnership admins; they are not members by creating it)."""
+    problems: dict[str, str] = {}
+    chair = _person_in(partnership, chair_email)
+    if chair is None:
+        problems["chair_email"] = NO_SUCH_PERSON
+    if (
+        values.get("slug") == "new"
+        or Panel.objects.filter(partnership=partnership, slug=values.get("slug")).exists()
+    ):
+        problems["slug"] = "This partnership already has a panel with this short name."
+    if (values.get("suppression_threshold") or 7) < 7:
+        problems["suppression_threshold"] = "The threshold is 7 or more (never lower)."
+    _refuse_if(problems)
+    panel = Panel(partnership=partnership, **values)
+    panel.created_by = panel.modified_by = _person(by)
+    panel.save()
+    PanelMember.objects.create(panel=panel, user=chair, organisation=chair_organisation, is_chair=True)
+    return panel
+
+
+@transaction.atomic
+def add_member(
+    panel: Panel, *, email: str, organisation: Any, role: str, can_confirm_funding: bool, by: Any
+) -> PanelMember:
+    user = _person_in(panel.partnership, email)
+    _refuse_if({"email": NO_SUCH_PERSON} if user is None else {})
+    member, _ = PanelMember.objects.update_or_create(
+        panel=panel, user=user,
+        defaults={"organisation": organisation, "role": role, "can_confirm_funding": can_confirm_funding, "active": True},
+    )  # fmt: skip
+    return member
+
+
+@transaction.atomic
+def remove_member(member: PanelMember, *, by: Any) -> None:
+    if member.is_chair:
+        raise Refused({"": "The chair cannot be removed: appoint another chair first."})
+    member.active = False
+    member.modified_by = _person(by)
+    member.save()

@@ -259,3 +259,55 @@ class EndForm(PanelForm):
 
 class AggregateForm(forms.Form):
     financial_year = forms.CharField(required=False)
+
+
+class PanelNewForm(PanelForm):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=80, help_text="Short name for addresses, e.g. jap")
+    chair_email = forms.EmailField(
+        label="Chair's e-mail address", help_text="Someone with an account in this partnership"
+    )
+    chair_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Chair's organisation"
+    )
+    quorum = forms.IntegerField(min_value=1, max_value=50, initial=3)
+    quorum_organisations = forms.IntegerField(min_value=1, max_value=20, initial=2)
+    meeting_frequency = forms.CharField(max_length=100, required=False)
+    terms_of_reference = forms.CharField(widget=forms.Textarea, required=False)
+    criteria = forms.CharField(widget=forms.Textarea, required=False)
+    protocol = forms.CharField(widget=forms.Textarea, required=False)
+    suppression_threshold = forms.IntegerField(
+        min_value=7,
+        max_value=100,
+        initial=7,
+        help_text="Counts from 1 to this are shown as c outside the panel (7 or more)",
+    )
+    retention_years = forms.IntegerField(min_value=1, max_value=100, initial=7)
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair_organisation"].queryset = Organisation.objects.filter(
+            partnership_memberships__partnership=partnership
+        ).order_by("name")
+
+
+class MemberForm(PanelForm):
+    form = forms.CharField(widget=forms.HiddenInput, initial="member")
+    email = forms.EmailField(
+        label="Their e-mail address", help_text="Someone with an account in this partnership"
+    )
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    role = forms.CharField(max_length=200, required=False)
+    can_confirm_funding = forms.BooleanField(
+        required=False, label="May confirm this organisation's funding shares"
+    )
+
+    def __init__(self, *args: Any, panel: Panel, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _partnership_orgs(panel)
+
+
+class NeedBandForm(PanelForm):
+    form = forms.CharField(widget=forms.HiddenInput, initial="band")
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(widget=forms.Textarea, required=False)

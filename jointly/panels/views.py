@@ -17,11 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jointly.accounts.permissions import Perm, has_permission, visible_partnerships
 from jointly.core import asat, periods, uploads
+from jointly.core.access import get_partnership
 from jointly.core.exports import csv_response
 from jointly.core.history import history_for
 from jointly.core.pages import partnership_context
@@ -34,6 +36,9 @@ from jointly.panels.forms import (
     EndForm,
     IdentityForm,
     MeetingForm,
+    MemberForm,
+    NeedBandForm,
+    PanelNewForm,
     ReferralForm,
     ReviewForm,
 )
@@ -531,3 +536,63 @@ def end(request: HttpRequest, slug: str, panel_slug: str, reference: str) -> Htt
     return _form_page(
         request, p, form, f"End {c.reference}", c.get_absolute_url(), 400 if request.method == "POST" else 200
     )
+
+
+def panel_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Partnership admins set up a panel and name its chair (creating it does not make them a member)."""
+    partnership = get_partnership(request, slug, Perm.EDIT_GOVERNANCE)
+    form = PanelNewForm(request.POST or None, partnership=partnership)
+    cancel = reverse("panels:index", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        chair_email, chair_org = d.pop("chair_email"), d.pop("chair_organisation")
+        try:
+            panel = actions.create_panel(
+                partnership, d, chair_email=chair_email, chair_organisation=chair_org, by=request.user
+            )
+        except actions.Refused as exc:
+            form.refused(exc)
+        else:
+            messages.success(request, f"{panel.name} set up; its chair adds the members.")
+            return HttpResponseRedirect(cancel)
+    ctx = partnership_context(request, partnership, form=form, heading="Set up a panel", cancel_url=cancel)
+    return render(request, FORM, ctx, status=400 if request.method == "POST" else 200)
+
+
+def members(request: HttpRequest, slug: str, panel_slug: str) -> HttpResponse:
+    """The chair keeps the panel's members (and who may confirm each organisation's funding) and its need bands."""
+    p = _panel(request, slug, panel_slug)
+    if not access.is_chair(request.user, p):
+        raise PermissionDenied("Only the panel's chair can change its members and need bands.")
+    member_form = MemberForm(request.POST if request.POST.get("form") == "member" else None, panel=p)
+    band_form = NeedBandForm(request.POST if request.POST.get("form") == "band" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "member" and member_form.is_valid():
+                d = member_form.cleaned_data
+                actions.add_member(p, email=d["email"], organisation=d["organisation"], role=d["role"],
+                                   can_confirm_funding=d["can_confirm_funding"], by=request.user)  # fmt: skip
+                messages.success(request, "Member saved.")
+                return HttpResponseRedirect(request.path)
+            if request.POST.get("form") == "band" and band_form.is_valid():
+                p.need_bands.get_or_create(name=band_form.cleaned_data["name"],
+                                           defaults={"description": band_form.cleaned_data["description"]})  # fmt: skip
+                messages.success(request, "Need band saved.")
+                return HttpResponseRedirect(request.path)
+            if request.POST.get("form") == "remove":
+                member = get_object_or_404(p.members.filter(active=True), pk=request.POST.get("member") or 0)
+                actions.remove_member(member, by=request.user)
+                messages.success(request, "Member removed.")
+                return HttpResponseRedirect(request.path)
+        except actions.Refused as exc:
+            (member_form if request.POST.get("form") == "member" else band_form).refused(exc)
+        except ValueError:
+            raise Http404("No such member.") from None
+        status = 400
+    return render(
+        request, "panels/members.html",
+        _ctx(request, p, member_form=member_form, band_form=band_form, bands=p.need_bands.all(),
+             members=p.members.filter(active=True).select_related("user", "organisation")),
+        status=status,
+    )  # fmt: skip

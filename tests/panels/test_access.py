@@ -52,7 +52,7 @@ def urls(pw) -> dict[str, str]:
     decision = pw.case.decisions.get()
     doc = CaseDocument.objects.get(case=pw.case)
     return {
-        "index": f"{p}/", "panel": f"{p}/jap/", "oversight": f"{p}/jap/oversight/", "reveals": f"{p}/jap/reveals/",
+        "index": f"{p}/", "new": f"{p}/new/", "members": f"{p}/jap/members/", "panel": f"{p}/jap/", "oversight": f"{p}/jap/oversight/", "reveals": f"{p}/jap/reveals/",
         "refer": f"{p}/jap/refer/", "meeting_new": f"{p}/jap/meetings/new/", "case": f"{c}/", "reveal": f"{c}/reveal/",
         "break_glass": f"{c}/break-glass/", "identity": f"{c}/identity/", "document_new": f"{c}/documents/new/",
         "document": f"{c}/documents/{doc.pk}/", "decide": f"{c}/decide/", "end": f"{c}/end/",
@@ -71,7 +71,10 @@ def expected(name: str) -> dict[str, int]:
             "outsider": 404,
             "anonymous": 302,
         }
-    elif name == "reveals":
+    elif name == "new":
+        got = {a: 403 for a in ACTORS} | {"partnership_admin": 200, "admin": 200, "outsider": 404, "beta_member": 404,
+                                          "anonymous": 302}  # fmt: skip
+    elif name in ("reveals", "members"):
         got = members_only | {m: 403 for m in MEMBERS if m != "chair"}
     elif name == "break_glass":
         got = {a: 404 for a in ACTORS} | {"admin": 200, "anonymous": 302}
@@ -159,3 +162,43 @@ def test_api_aggregates_for_partnership_readers_and_members(client, s):
             rows = response.json()
             assert {"financial_year": "2024/25", "dimension": "package_type", "group": "Total", "cases": "c",
                     "annual_cost_gbp": "c"} in rows  # fmt: skip
+
+
+def test_chair_adds_a_member_who_then_opens_cases(client, s):
+    from jointly.panels.models import PanelMember
+
+    newcomer = s.w.users["commissioner"]
+    client.force_login(newcomer)
+    assert client.get(f"/p/{s.w.p.slug}/panels/jap/").status_code == 404
+    client.force_login(s.members["chair"].user)
+    url = f"/p/{s.w.p.slug}/panels/jap/members/"
+    bad = client.post(
+        url, {"form": "member", "email": s.user("beta_member").email, "organisation": s.w.council.pk}
+    )
+    assert (
+        bad.status_code == 400 and "no account with this address in this partnership" in bad.content.decode()
+    )
+    client.post(url, {"form": "member", "email": newcomer.email, "organisation": s.w.council.pk})
+    assert PanelMember.objects.filter(panel=s.panel, user=newcomer, active=True).exists()
+    client.force_login(newcomer)
+    assert client.get(f"/p/{s.w.p.slug}/panels/jap/").status_code == 200
+
+
+def test_partnership_admin_sets_up_a_panel_without_joining_it(client, s):
+    client.force_login(s.w.users["partnership_admin"])
+    response = client.post(f"/p/{s.w.p.slug}/panels/new/", {
+        "name": "Second panel", "slug": "second", "chair_email": s.w.users["viewer"].email,
+        "chair_organisation": s.w.council.pk, "quorum": 3, "quorum_organisations": 2, "suppression_threshold": 5,
+        "retention_years": 7,
+    })  # fmt: skip
+    assert (
+        response.status_code == 400
+        and "Ensure this value is greater than or equal to 7" in response.content.decode()
+    )
+    response = client.post(f"/p/{s.w.p.slug}/panels/new/", {
+        "name": "Second panel", "slug": "second", "chair_email": s.w.users["viewer"].email,
+        "chair_organisation": s.w.council.pk, "quorum": 3, "quorum_organisations": 2, "suppression_threshold": 7,
+        "retention_years": 7,
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert client.get(f"/p/{s.w.p.slug}/panels/second/").status_code == 404
