@@ -32,9 +32,7 @@ def member_panel_ids(user: Any) -> set[int]:
 
 def is_panel_member(user: Any) -> bool:
     """A two-factor check (``JOINTLY_TWO_FACTOR_CHECKS``): panel members must use two factors."""
-    if not _active(user):
-        return False
-    return PanelMember.objects.filter(user=user, active=True).exists()
+    return bool(member_panel_ids(user))  # one query, cached on the user for the rest of the request
 
 
 def membership(user: Any, panel: Panel) -> PanelMember | None:
