@@ -32,7 +32,12 @@ def member_panel_ids(user: Any) -> set[int]:
 
 def is_panel_member(user: Any) -> bool:
     """A two-factor check (``JOINTLY_TWO_FACTOR_CHECKS``): panel members must use two factors."""
-    return bool(member_panel_ids(user))  # one query, cached on the user for the rest of the request
+    if not _active(user):
+        return False
+    cached = getattr(user, "_jointly_panel_ids", None)
+    if cached:  # a member earlier in this request; never trust a cached "not a member"
+        return True
+    return PanelMember.objects.filter(user=user, active=True).exists()
 
 
 def membership(user: Any, panel: Panel) -> PanelMember | None:
