@@ -1,6 +1,7 @@
 # Jointly: one command runner for people and CI.
 #   make run    set everything up and serve http://127.0.0.1:8000 with the demo partnerships
-#               (DEBUG off, a development secret key made in var/; JOINTLY_DEBUG=true for debug pages)
+#               (DEBUG off, a development secret key made in var/; JOINTLY_DEBUG=true for debug pages;
+#               a development key for panel data made in var/panel_keys when JOINTLY_PANEL_KEYS is unset)
 #   make test   set everything up and run ruff plus the whole test suite (incl. browser tests)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -65,6 +66,7 @@ migrate: setup
 	$(VENV)/bin/jointly migrate --noinput
 
 demo: migrate
+	$(VENV)/bin/jointly panels ensure-key
 	$(VENV)/bin/jointly demo load
 
 run: demo

@@ -11,6 +11,7 @@ from jointly.jobs import api as jobs_api
 from jointly.needs import api as needs_api
 from jointly.outcomes import api as outcomes_api
 from jointly.packs import api as packs_api
+from jointly.panels import api as panels_api
 from jointly.partnerships import api as partnerships_api
 from jointly.performance import api as performance_api
 from jointly.risks import api as risks_api
@@ -44,7 +45,12 @@ for module in (
     risks_api,
     finance_api,
     packs_api,
+    panels_api,
 ):
     module.register(router)
 
-urlpatterns = [path("attention/", AttentionView.as_view(), name="attention"), *router.urls]
+urlpatterns = [
+    path("attention/", AttentionView.as_view(), name="attention"),
+    path("panel-aggregates/", panels_api.PanelAggregatesView.as_view(), name="panel-aggregates"),
+    *router.urls,
+]

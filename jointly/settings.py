@@ -71,6 +71,13 @@ if not SECRET_KEY:
         raise RuntimeError("JOINTLY_SECRET_KEY must be set when JOINTLY_PRODUCTION is on (see dotenv-sample)")
     SECRET_KEY = development_secret_key(VAR_DIR)
 
+# Keys that encrypt panel cases' identifying details and documents (Fernet keys, newest first, comma
+# separated; `jointly panels rotate-keys` re-encrypts under the first). Required in production (the
+# panels refuse to read or write identifiers without it); elsewhere a development key is made in
+# var/panel_keys on first use (`jointly panels ensure-key`, run by `make run`, says so).
+JOINTLY_PANEL_KEYS = [k.strip() for k in os.environ.get("JOINTLY_PANEL_KEYS", "").split(",") if k.strip()]
+JOINTLY_PANEL_KEYS_FILE = VAR_DIR / "panel_keys"
+
 ALLOWED_HOSTS = os.environ.get("JOINTLY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -102,6 +109,7 @@ INSTALLED_APPS = [
     "jointly.engagement",
     "jointly.finance",
     "jointly.packs",
+    "jointly.panels",
     "jointly.demo",
 ]
 
@@ -179,6 +187,8 @@ LOGOUT_REDIRECT_URL = "login"
 # People with these roles, and platform admins, must use a second factor (TOTP); their API tokens
 # may live at most JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS.
 JOINTLY_TWO_FACTOR_ROLES = ["partnership_admin"]
+# Further "must this person use two factors?" checks, ``check(user) -> bool`` (panel members: panels).
+JOINTLY_TWO_FACTOR_CHECKS: list[str] = ["jointly.panels.access.is_panel_member"]
 OTP_TOTP_ISSUER = "Jointly"
 JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS = int(os.environ.get("JOINTLY_TWO_FACTOR_TOKEN_MAX_HOURS", "8"))
 # Throttling: after this many failed sign-ins within the window, for one email address tried or from
@@ -331,6 +341,7 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.directory.demo.load",
     "jointly.engagement.demo.load",
     "jointly.risks.demo.load",
+    "jointly.panels.demo.load",
     "jointly.accounts.demo.load",
     "jointly.finance.demo.load",
     "jointly.packs.demo.load",
@@ -347,6 +358,7 @@ JOINTLY_NATIONAL_GENERATORS: list[str] = [
     "jointly.demo.national.performance",
     "jointly.demo.national.indicator_links",
     "jointly.demo.national_directory.entries",
+    "jointly.panels.national.cases",
 ]
 
 # `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.

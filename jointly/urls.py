@@ -41,6 +41,7 @@ urlpatterns = [
     path("p/<slug:slug>/risks/", include("jointly.risks.urls")),
     path("p/<slug:slug>/finance/", include("jointly.finance.urls")),
     path("p/<slug:slug>/", include("jointly.packs.urls")),
+    path("p/<slug:slug>/panels/", include("jointly.panels.urls")),
 ]
 
 # GOV.UK pages for people, JSON under /api/; never a traceback (jointly/core/views_errors.py).

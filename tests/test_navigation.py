@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
         ("performance", "kpi", "performance"),
         ("directory", "index", "services"),
         ("engagement", "index", "governance"),
+        ("panels", "case", "panels"),
         ("accounts", "account", ""),
         ("", "home", ""),
     ],
@@ -51,7 +52,7 @@ def test_commissioner_sees_every_section_with_the_current_one_marked(client, wor
     nav = _nav(html)
     assert list(nav) == [
         "Overview", "Outcomes", "Intentions", "Governance", "Services", "Contracts", "Performance", "Needs",
-        "Risks", "Finance", "Register", "Progress report",
+        "Risks", "Finance", "Panels", "Register", "Progress report",
     ]  # fmt: skip
     assert nav["Intentions"] == "true"  # the section: this page is inside it
     assert nav["Progress report"] == "page"  # the page itself

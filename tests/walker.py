@@ -145,7 +145,20 @@ def _owned(
     }
     records.update(_provided(p, council, provider, mark))
     records.update(_finance(p, council, mark))
+    records.update(_panels(p, council, mark))
     return records
+
+
+def _panels(p: Partnership, council: Organisation, mark: str) -> dict[type[Model], Model]:
+    """A panel case (no role opens it: only panel members, and the walker's people are not)."""
+    from jointly.panels.models import Case, Panel
+
+    panel = Panel.objects.create(partnership=p, slug=f"panel-{mark.lower()}", name=f"Panel {mark}")
+    case = Case.objects.create(
+        panel=panel, age_band="11-15", primary_need=f"Need {mark}", referred_on=dt.date(2024, 4, 1),
+        referring_organisation=council, reason=f"Reason {mark}",
+    )  # fmt: skip
+    return {Case: case}
 
 
 def _finance(p: Partnership, council: Organisation, mark: str) -> dict[type[Model], Model]:

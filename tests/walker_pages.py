@@ -354,6 +354,14 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "risks:controls/<item>": made[RiskControl][0].pk,
         "risks:actions/<item>": made[RiskAction][0].pk,
         "accounts:tokens/<pk>": _token_pk(s),
+        # Panels: nobody the walker signs in as sits on a panel, so every panel page is a 404 to
+        # them whatever the values (tests/panels walks these pages as members).
+        "panels:<panel_slug>": "jap",
+        "panels:cases/<reference>": "PC-ZZZZ-ZZZZ",
+        "panels:documents/<pk>": UNKNOWN_ID,
+        "panels:packages/<pk>": UNKNOWN_ID,
+        "panels:shares/<pk>": UNKNOWN_ID,
+        "panels:decisions/<pk>": UNKNOWN_ID,
         # A reset link for nobody: the page must answer "invalid link" without naming an account.
         ":reset/<uidb64>": "MTIzNDU2Nzg",
         ":reset/<token>": "set-password",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.models import HistoricalRecords
 
 
@@ -109,13 +110,17 @@ class Membership(models.Model):
 
 
 def requires_two_factor(user: Any) -> bool:
-    """Platform admins and people holding a role in ``JOINTLY_TWO_FACTOR_ROLES`` must use two factors."""
+    """Platform admins, people holding a role in ``JOINTLY_TWO_FACTOR_ROLES`` and people any check in
+    ``JOINTLY_TWO_FACTOR_CHECKS`` names (panel members) must use two factors."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
     roles = getattr(settings, "JOINTLY_TWO_FACTOR_ROLES", [])
-    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
+    if roles and Membership.objects.filter(user=user, role__in=roles).exists():
+        return True
+    # Apps add their own reasons (a panel member, who reads children's records: panels).
+    return any(import_string(path)(user) for path in getattr(settings, "JOINTLY_TWO_FACTOR_CHECKS", []))
 
 
 def token_max_lifetime(user: Any) -> timedelta | None:

@@ -84,6 +84,8 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[PageSpec, ...]]] = [
         ("view_finance",),
         (("Funds, savings and budget models", "finance:index"), ("Reconciliation", "finance:reconciliation")),
     ),
+    # Joint funding panels: figures for planning readers; a panel's own pages for its members only.
+    ("panels", "Panels", "panels:index", ("view_planning",), ()),
 ]
 
 # Apps whose pages sit in another app's section.

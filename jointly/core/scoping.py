@@ -14,6 +14,7 @@ cannot silently list every partnership's records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ class Policy:
     own: Perm | None = None
     superuser_bypass: bool = True
     reference: bool = False
+    custom: Callable[[Any, QuerySet[Any]], QuerySet[Any]] | None = None
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -50,6 +52,12 @@ def register(
 ) -> None:
     """Declare that ``model`` belongs to a partnership through ``partnership_path``."""
     _POLICIES[model] = Policy(partnership_path, tuple(provider_paths), every, own, superuser_bypass)
+
+
+def register_custom(model: type[Model], limit: Callable[[Any, QuerySet[Any]], QuerySet[Any]]) -> None:
+    """Declare that ``model`` is scoped by something other than partnership roles: ``limit(user, qs)``
+    returns the records ``user`` may read (panel cases: membership of the panel, no superuser bypass)."""
+    _POLICIES[model] = Policy(superuser_bypass=False, custom=limit)
 
 
 def reference(*models: type[Model]) -> None:
@@ -70,6 +78,8 @@ def policy_for(model: type[Model]) -> Policy:
 def visible(user: Any, qs: QuerySet[M], *, every: Perm | None = None) -> QuerySet[M]:
     """``qs`` limited to the records ``user`` may read (``every`` overrides the policy's permission)."""
     policy = policy_for(qs.model)
+    if policy.custom is not None:
+        return policy.custom(user, qs)
     if policy.reference:
         return qs if user is not None and user.is_authenticated and user.is_active else qs.none()
     return visible_to(

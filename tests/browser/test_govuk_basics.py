@@ -30,6 +30,7 @@ MAIN_PAGES = [
     "/p/essex/performance/",
     "/p/essex/needs/",
     "/p/essex/services/",
+    "/p/essex/panels/",
 ]
 MORE_PAGES = [
     "/p/essex/governance/",
