@@ -331,7 +331,7 @@ JOINTLY_ATTENTION_SOURCES: list[str] = [
 # Committed spend other apps record (a panel's agreed packages...): dotted paths of callables
 # ``(partnership, financial_year) -> [(funder organisation, line code / fund slug / funding source, Decimal)]``,
 # shown in a fund's position as committed (forecast) spend, never as budget (jointly/finance/queries.py).
-JOINTLY_FINANCE_COMMITMENTS: list[str] = []
+JOINTLY_FINANCE_COMMITMENTS: list[str] = ["jointly.panels.queries.commitments"]
 # Demo data loaders run after the foundation's, in this order: ``load(stats) -> None``.
 JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.services.demo.load",
@@ -374,6 +374,7 @@ JOINTLY_PACK_PAPERS: list[str] = [
     "jointly.packs.generated.needs",
     "jointly.packs.generated.log",
     "jointly.packs.generated.engagement",
+    "jointly.packs.generated.panel_aggregates",
 ]
 # `jointly report WHAT` beyond the progress report: {WHAT: callable(options, stdout, stderr)}.
 JOINTLY_REPORTS: dict[str, str] = {"board-pack": "jointly.packs.command.report_command"}

@@ -399,3 +399,51 @@ def build_engagement(ctx: Context) -> Paper:
 
 engagement = PaperKind("engagement", "Engagement: you said, we did",
                        "What people told the partnership and what changed", build_engagement)  # fmt: skip
+
+
+def build_panel_aggregates(ctx: Context) -> Paper:
+    """Joint funding panels' packages as counts and sums only, suppressed as every aggregate outside
+    a panel is (small counts and their cost as ``c``): nothing about any one child reaches a pack."""
+    from jointly.core import periods
+    from jointly.panels import figures
+    from jointly.panels.queries import panels_of, package_years
+
+    year = str(periods.financial_year_of(ctx.as_at))
+    panels = list(panels_of(ctx.partnership))
+    blocks = []
+    for panel in panels:
+        rows = figures.aggregate_rows(
+            year, package_years(ctx.partnership, year, panel), panel.suppression_threshold
+        )
+        table = [[str(r[1]).replace("_", " "), str(r[2]), str(r[3]), _cost_text(r[4])] for r in rows]
+        blocks.append(
+            Block(
+                f"{panel.name}: {year}",
+                table=Table(["Breakdown", "Group", "Cases", "Annual cost"], table) if table else None,
+                text=[] if table else ["No agreed packages in this financial year."],
+            )
+        )
+    return Paper(
+        title="Joint funding panels: packages and their cost",
+        summary=[
+            f"Jointly funded packages agreed by {len(panels)} panel(s), financial year {year}: counts and "
+            "costs by package type, funder, need band and area. Counts from 1 to 7 and their costs are "
+            "shown as c, as are figures from which they could be worked out."
+        ],
+        recommendations=["Note the spend committed to jointly funded packages."],
+        blocks=blocks or [Block("Panels", text=["This partnership has no joint funding panel."])],
+        illustrative=any(getattr(p, "synthetic", False) for p in panels),
+        snapshot={f"{b.heading} rows": str(len(b.table.rows) if b.table else 0) for b in blocks},
+    )
+
+
+def _cost_text(value: Any) -> str:
+    return value if isinstance(value, str) else _money(Decimal(value))
+
+
+panel_aggregates = PaperKind(
+    "panel_aggregates",
+    "Joint funding panels",
+    "Panel packages as suppressed counts and sums",
+    build_panel_aggregates,
+)
