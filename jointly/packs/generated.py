@@ -406,7 +406,7 @@ def build_panel_aggregates(ctx: Context) -> Paper:
     a panel is (small counts and their cost as ``c``): nothing about any one child reaches a pack."""
     from jointly.core import periods
     from jointly.panels import figures
-    from jointly.panels.queries import panels_of, package_years
+    from jointly.panels.queries import package_years, panels_of
 
     year = str(periods.financial_year_of(ctx.as_at))
     panels = list(panels_of(ctx.partnership))
