@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
         ("performance", "kpi", "performance"),
         ("directory", "index", "services"),
         ("engagement", "index", "governance"),
+        ("packs", "agenda", "governance"),
         ("panels", "case", "panels"),
         ("accounts", "account", ""),
         ("", "home", ""),

@@ -89,7 +89,7 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...], tuple[PageSpec, ...]]] = [
 ]
 
 # Apps whose pages sit in another app's section.
-NAMESPACE_SECTION = {"directory": "services", "engagement": "governance"}
+NAMESPACE_SECTION = {"directory": "services", "engagement": "governance", "packs": "governance"}
 
 
 def section_of(namespace: str, url_name: str) -> str:
