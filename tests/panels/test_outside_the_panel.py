@@ -58,3 +58,47 @@ def test_confirmed_shares_are_committed_spend_in_finance(world):
         (pw.third.pk, "placing_council"): Decimal("36500.00"),
     }
     assert commitments(pw.w.p, "2025/26", []) == []
+
+
+def test_the_partnership_page_shows_the_packages_as_aggregates(client, world):
+    pw = build(world)
+    decided(pw)
+    client.force_login(world.users["commissioner"])  # not a panel member
+    html = client.get(f"/p/{world.p.slug}/?as_at=2024-12-31").content.decode()
+    section = html.split('id="panels"', 1)[1].split("</table>", 1)[0]
+    assert "in 2024/25, by type" in section
+    assert 'Total</th><td class="govuk-table__cell govuk-table__cell--numeric">c</td>' in section
+    assert NAME not in html and NHS not in html and pw.case.reference not in html
+    client.force_login(world.users["provider"])
+    html = client.get(f"/p/{world.p.slug}/").content.decode()
+    assert 'id="panels"' not in html  # providers see no panel figures at all
+
+
+def test_the_partnership_page_costs_the_same_queries_whatever_the_packages(
+    client, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jointly.panels import actions
+    from tests.panels.conftest import TODAY, terms, three_way
+
+    pw = build(world)
+    decided(pw)
+    client.force_login(world.users["commissioner"])
+    url = f"/p/{world.p.slug}/?as_at=2024-12-31"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(3):  # three more cases, each with a package funded three ways
+        case = actions.refer(
+            pw.panel, {"age_band": "5-10", "need_band": pw.band, "primary_need": "Autism", "referred_on": TODAY,
+                       "referring_organisation": world.council, "reason": "Short breaks"},
+            {"name": f"Another Child {n}"}, by=pw.members["proposer"].user, today=TODAY,
+        )  # fmt: skip
+        actions.decide(
+            case, meeting=pw.meeting, outcome="approved", reasons="Meets the criteria", terms=terms(),
+            shares=three_way(pw), by=pw.members["proposer"].user,
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(one)):
+        client.get(url)
