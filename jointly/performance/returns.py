@@ -122,8 +122,9 @@ def parse_period(text: Any, frequency: str) -> Period:
         hint = ""
         if frequency == QUARTERLY and "calendar quarter" in str(exc):
             hint = f"; {str(exc).rsplit('; ', 1)[-1]}"
+        article = "an" if frequency == ANNUAL else "a"
         raise ValueError(
-            f"'{imports.excerpt(label)}' is not a {frequency} period ({PERIOD_HINTS[frequency]}){hint}"
+            f"'{imports.excerpt(label)}' is not {article} {frequency} period ({PERIOD_HINTS[frequency]}){hint}"
         ) from exc
 
 
