@@ -103,7 +103,7 @@ def _polarity_codes(polarity: str | None | ArrayLike, shape: tuple[int, ...]) ->
     arr = np.asarray(polarity, dtype=object)
     text = np.where(pd.isna(arr), "", arr).astype(str)
     distinct, index = np.unique(text, return_inverse=True)
-    codes = np.array([code[normalise_polarity(p)] for p in distinct], dtype=np.int8)
+    codes = np.array([code[normalise_polarity(str(p))] for p in distinct], dtype=np.int8)
     return np.broadcast_to(codes[index].reshape(text.shape), shape)
 
 
