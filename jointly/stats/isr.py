@@ -138,7 +138,8 @@ def _isr(
         if keys and not shared:
             raise InputProblem(["observed_totals shares no grouping column with the data"])
         totals = observed_totals[shared + [observed_column]]
-        if totals.duplicated(shared).any():
+        # without grouping there is one group, so one row (pandas cannot look for duplicates on no columns)
+        if totals.duplicated(shared).any() if shared else len(totals) > 1:
             raise InputProblem(["observed_totals has more than one row for a group"])
         if shared:
             merged = out[shared].merge(totals, on=shared, how="left")
