@@ -154,7 +154,7 @@ def status_as_at(
     end_date: dt.date,
     notice_months: int,
     variations: Iterable[VariationLike],
-    recorded: str = "",
+    recorded: str = "",  # pragma: no mutate (any text but 'ended'/'decommissioned' means the same)
 ) -> str:
     """A contract's status on ``as_at``, from its dates and the approved variations in force then.
 

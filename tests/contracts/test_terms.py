@@ -237,3 +237,13 @@ def test_status_labels_and_open_statuses():
     assert terms.OPEN == ("not_started", "live", "in_notice", "extended")
     assert terms.RECORDED_CLOSED == ("ended", "decommissioned")
     assert terms.APPROVED == "approved"
+
+
+def test_an_unsaved_variation_comes_before_the_first_saved_one_of_its_day():
+    day = dt.date(2014, 2, 1)
+    vs = [
+        V("approved", None, dt.date(2014, 6, 30), day, 1),
+        V("approved", None, dt.date(2014, 12, 31), day, None),
+    ]
+    assert terms.current_terms(None, dt.date(2014, 3, 31), vs).end_date == dt.date(2014, 6, 30)
+    assert terms.end_as_at(dt.date(2014, 3, 31), vs, day) == dt.date(2014, 6, 30)

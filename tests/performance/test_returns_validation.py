@@ -496,3 +496,53 @@ def test_validate_table_renumbers_to_sheet_rows_and_defaults_to_file_order():
     ]
     clean, problems = rules.validate_table(rows[:1], EDGE_SPECS, existing={("PCT", "2022-03")})
     assert [(p.row, p.column) for p in problems] == [(2, "reason")]
+
+
+def test_read_table_refusals_keep_row_column_and_kind():
+    def whole(problems):
+        return [(p.row, p.column, p.message, p.kind) for p in problems]
+
+    rows, problems = rules.read_table(b"not a zip", "r.xlsx")
+    assert rows == [] and whole(problems) == [
+        (0, "", "The file could not be read as an Excel workbook (not a readable .xlsx file).", imports.FILE)
+    ]
+    # refused while reading the rows (the limits given are used)
+    content = b"kpi,period,numerator\nPCT,2022-03,1\nPCT,2022-04,2\n"
+    rows, problems = rules.read_table(content, "r.csv", limits=imports.Limits(max_rows=1))
+    assert rows == [] and whole(problems) == [
+        (0, "", "The file has more than 1 rows: split it and load the parts.", imports.FILE)
+    ]
+    assert len(rules.read_table(content, "r.csv")[0]) == 2
+    # a row's own problem found by the reader
+    rows, problems = rules.read_table(b"kpi,period,numerator\nPCT,2022-03,1,extra\n", "r.csv")
+    assert rows == [] and whole(problems) == [
+        (2, "", "has 4 cells but the header has 3 columns", imports.INVALID)
+    ]
+    assert all(isinstance(p, rules.Problem) for p in problems)
+
+
+def test_read_table_headers_in_any_case():
+    rows, problems = rules.read_table(b"KPI, Period ,NUMERATOR\nPCT,2022-03,1\n", "r.csv")
+    assert problems == [] and rows == [{"kpi": "PCT", "period": "2022-03", "numerator": "1", "_row": 2}]
+
+
+def test_offered_periods_stop_at_the_span_end():
+    offered = rules.offered_periods(
+        [(dt.date(2024, 1, 1), dt.date(2024, 2, 29))], rules.MONTHLY, dt.date(2024, 4, 30)
+    )
+    assert [p.label for p in offered] == ["2024-01", "2024-02"]
+
+
+def test_a_bad_period_or_a_bad_denominator_alone():
+    _, problems = only(
+        [
+            row(period="Marhc 2022"),
+            row(period="2022-05", denominator="ten"),
+            row(period="2022-06", denominator="-2"),
+        ]
+    )
+    assert problems == [
+        (2, "period", "'Marhc 2022' is not a monthly period (YYYY-MM, e.g. 2024-03)"),
+        (3, "denominator", "'ten' is not a number"),
+        (4, "denominator", "-2 is negative; counts cannot be"),
+    ]
