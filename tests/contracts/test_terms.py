@@ -10,7 +10,6 @@ import pytest
 
 from jointly.contracts import terms
 from jointly.contracts.models import validate_financial_year
-from tests.factories import contract, variation
 
 
 @dataclass
@@ -76,20 +75,6 @@ def test_financial_year_validation():
     for bad in ("2014/16", "2014-15", "14/15", ""):
         with pytest.raises(Exception):  # noqa: B017
             validate_financial_year(bad)
-
-
-def test_model_derivation_uses_approved_variations(world):
-    c = contract(world.p, world.provider, world.ccg, value=Decimal("1000"), end_date=dt.date(2014, 3, 31))
-    variation(c, value_change=Decimal("200"), status="approved")
-    variation(c, value_change=Decimal("999"), status="proposed")
-    variation(c, kind="term", value_change=None, new_end_date=dt.date(2014, 9, 30), status="approved")
-    variation(c, kind="term", value_change=None, new_end_date=dt.date(2016, 1, 1), status="rejected")
-    t = c.current_terms()
-    # one year (2013/14) at £1,000 + £200, then six more months at that annual rate: an extension
-    # with no value stated never reduces the value, nor leaves it flat
-    assert t.by_year == {"2013/14": Decimal("1200.00"), "2014/15": Decimal("600.00")}
-    assert t.value == Decimal("1800.00")
-    assert t.end_date == dt.date(2014, 9, 30)
 
 
 # --- Every boundary pinned (issue 18) --------------------------------------------------------------
