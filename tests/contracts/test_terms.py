@@ -232,3 +232,17 @@ def test_an_unsaved_variation_comes_before_the_first_saved_one_of_its_day():
     ]
     assert terms.current_terms(None, dt.date(2014, 3, 31), vs).end_date == dt.date(2014, 6, 30)
     assert terms.end_as_at(dt.date(2014, 3, 31), vs, day) == dt.date(2014, 6, 30)
+
+
+def test_each_step_holds_the_terms_after_its_own_variation_and_those_before():
+    start, end = dt.date(2013, 4, 1), dt.date(2015, 3, 31)
+    first = V("approved", None, dt.date(2015, 9, 30), dt.date(2014, 6, 1), 1)
+    second = V("approved", Decimal("500"), None, dt.date(2014, 9, 1), 2)
+    both = terms.current_terms(Decimal("2400"), end, [first, second], start=start)
+    after_first = terms.current_terms(Decimal("2400"), end, [first], start=start)
+    assert [s.value for s in both.steps] == [after_first.value, both.value]
+    assert both.value != after_first.value
+    # yearly values carry into every step, not only into the final terms
+    years = {"2013/14": Decimal("700"), "2014/15": Decimal("900")}
+    t = terms.current_terms(None, end, [first], start=start, year_values=years)
+    assert t.steps[0].value == t.value and t.value is not None and t.value > Decimal("1600")
