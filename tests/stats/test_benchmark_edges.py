@@ -167,3 +167,32 @@ def test_one_bad_series_leaves_the_others() -> None:
     n = np.array([HUNDREDS] * 3)
     # the last row: U = −50 −19 + 0 + 12 + 20 = −37, χ² = 37²/(0.162·0.838·1000) = 10.08 > 9.55
     assert bm.recent_trend(x, n).tolist() == [NO_SIGNIFICANT_CHANGE, CANNOT_CALCULATE, "decreasing"]
+
+
+def test_missing_values_given_as_none_are_not_compared() -> None:
+    got = bm.benchmark([None, 6.0, 1.0], [None, 7.0, 2.0], [5.0, None, 5.0])
+    assert got.tolist() == [NOT_COMPARED, NOT_COMPARED, "lower"]
+    got = bm.recent_trend([[10, 13, None, 19, 22], MIDDLING], [HUNDREDS, [100, None, 100, 100, 100]])
+    assert got.tolist() == [CANNOT_CALCULATE, CANNOT_CALCULATE]
+
+
+def test_denominators_of_zero_and_one() -> None:
+    # a zero denominator cannot be calculated, for rates too and even with no events
+    assert bm.recent_trend(MIDDLING, [100, 100, 0, 100, 100], "rate").tolist() == [CANNOT_CALCULATE]
+    assert bm.recent_trend([10, 13, 0, 19, 22], [100, 100, 0, 100, 100]).tolist() == [CANNOT_CALCULATE]
+    # a denominator of 1 is valid
+    assert bm.recent_trend([0, 0, 1, 1, 1], [1, 1, 1, 1, 1]).tolist() == [NO_SIGNIFICANT_CHANGE]
+    # a negative numerator cannot be calculated for proportions either
+    assert bm.recent_trend([10, -1, 16, 19, 22], HUNDREDS).tolist() == [CANNOT_CALCULATE]
+
+
+def test_a_statistic_exactly_at_the_critical_value_is_not_significant(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    chi2 = bm.trend_chi_square(MIDDLING, HUNDREDS)[0][0]
+    at = SimpleNamespace(chi2=SimpleNamespace(ppf=lambda confidence, df: chi2))
+    monkeypatch.setattr(bm, "stats", at)
+    assert bm.recent_trend(MIDDLING, HUNDREDS).tolist() == [NO_SIGNIFICANT_CHANGE]
+    below = SimpleNamespace(chi2=SimpleNamespace(ppf=lambda confidence, df: np.nextafter(chi2, 0)))
+    monkeypatch.setattr(bm, "stats", below)
+    assert bm.recent_trend(MIDDLING, HUNDREDS).tolist() == ["increasing"]
