@@ -196,3 +196,27 @@ def test_a_statistic_exactly_at_the_critical_value_is_not_significant(monkeypatc
     below = SimpleNamespace(chi2=SimpleNamespace(ppf=lambda confidence, df: np.nextafter(chi2, 0)))
     monkeypatch.setattr(bm, "stats", below)
     assert bm.recent_trend(MIDDLING, HUNDREDS).tolist() == ["increasing"]
+
+
+def test_trend_chi_square_row_by_row_and_missing_values() -> None:
+    other = [25.0, 19.0, 15.0, 12.0, 10.0]
+    both_chi2, both_score = bm.trend_chi_square([MIDDLING, other], [HUNDREDS, [200.0] * 5])
+    one_chi2, one_score = bm.trend_chi_square(other, [200.0] * 5)
+    assert both_chi2[0] == pytest.approx(900 / 134.4, rel=1e-12)
+    assert both_chi2[1] == pytest.approx(one_chi2[0], rel=1e-12) and both_score[1] == one_score[0]
+    chi2, score = bm.trend_chi_square([10, None, 16, 19, 22], HUNDREDS)
+    assert np.isnan(chi2[0]) and np.isnan(score[0])
+    chi2, _ = bm.trend_chi_square(MIDDLING, [100, None, 100, 100, 100])
+    assert np.isnan(chi2[0])
+
+
+def test_polarity_words_only_on_significant_series() -> None:
+    strong = [10.0, 12.0, 15.0, 19.0, 25.0]  # χ² = 10.08 > 9.55
+    for polarity in ("higher is better", "lower is better"):
+        got = bm.recent_trend([MIDDLING, strong], [HUNDREDS, HUNDREDS], "proportion", polarity)
+        word = "better" if polarity == "higher is better" else "worse"
+        assert got.tolist() == [NO_SIGNIFICANT_CHANGE, f"increasing and getting {word}"]
+        got = bm.recent_trend([MIDDLING[::-1], strong[::-1]], [HUNDREDS, HUNDREDS], "proportion", polarity)
+        word = "worse" if polarity == "higher is better" else "better"
+        assert got.tolist() == [NO_SIGNIFICANT_CHANGE, f"decreasing and getting {word}"]
+    assert bm.benchmark([[6.0, 1.0]], [[7.0, 2.0]], 5.0, [["low", None]]).tolist() == [["worse", "lower"]]
