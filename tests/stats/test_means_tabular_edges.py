@@ -112,3 +112,26 @@ def test_read_csv_keeps_what_was_typed(tmp_path) -> None:
     df = tabular.read_csv(str(path))
     assert list(df.columns) == ["area", "numerator"]
     assert df.to_dict("list") == {"area": ["NA", ""], "numerator": ["007", "1.50"]}
+
+
+def test_missing_values_given_as_none_are_missing() -> None:
+    out = means.grouped_mean([1.0, None, 3.0], [0, 0, 1], 0.95)
+    assert np.isnan(out["value"][0]) and out["value"][1] == 3.0
+    assert np.isnan(means.t_half_width(None, 5)) and np.isnan(means.t_half_width(2.0, None))
+    out = means.mean_from_summary([None, 6.0], [2, None], [1.0, 1.0], 0.95)
+    assert np.isnan(out["value"]).all()
+
+
+def test_mean_frame_values_column_given_twice() -> None:
+    with pytest.raises(InputProblem) as info:
+        means.mean_frame(pd.DataFrame({"Values": ["1"], "VALUES": ["2"]}))
+    assert info.value.problems == [
+        "column 'values' appears more than once (Values, VALUES)",
+        "missing column 'values'",
+    ]
+    with pytest.raises(InputProblem) as info:
+        means.mean_frame(pd.DataFrame({"Value": ["1"], " value ": ["2"]}))
+    assert info.value.problems == [
+        "column 'value' appears more than once (Value,  value )",
+        "missing column 'values'",
+    ]
