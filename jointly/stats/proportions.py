@@ -197,7 +197,7 @@ def wilson_limits(
         return np.where(nan, np.nan, 0.0), np.where(nan, np.nan, 1.0)
     z = normal_z(confidence)
     z2 = z * z
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         centre = 2.0 * x + z2
         spread = z * np.sqrt(z2 + 4.0 * x * (1.0 - x / n))
         scale = 2.0 * (n + z2)
@@ -217,7 +217,7 @@ def proportion(
     """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         out: dict[str, FloatArray] = {"value": x / n * multiplier}
     for c in as_confidence_tuple(confidence):
         lo, hi = wilson_limits(x, n, c)
@@ -253,7 +253,7 @@ def byars_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray
     """
     x = np.asarray(count, dtype=float)
     z = normal_z(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
         lower = x * (base * base * base)
         lower = np.where(lower < 0, np.nan, lower)
@@ -289,7 +289,7 @@ def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[Fl
 def _exact_poisson_limits(x: FloatArray, c: float) -> tuple[FloatArray, FloatArray]:
     """Element-wise exact Poisson limits (see :func:`exact_poisson_limits`)."""
     # chi-square(2k) / 2 is a gamma(k) variable, which handles x = 0 without warnings.
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         lower = np.where(x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2))
         lower = np.where(np.isnan(x) | (x < 0), np.nan, lower)
         upper = special.gammainccinv(x + 1.0, (1 - c) / 2)
@@ -315,13 +315,13 @@ def rate_limits(
     x, n = np.broadcast_arrays(x, n)
     lower = np.full(x.shape, np.nan)
     upper = np.full(x.shape, np.nan)
-    exact = x < EXACT_BELOW
+    exact = x < EXACT_BELOW  # pragma: no mutate (at 10 Byar's, written second, wins either way)
     byars = x >= EXACT_BELOW
     if exact.any():
         lower[exact], upper[exact] = exact_poisson_limits(x[exact], confidence)
     if byars.any():
         lower[byars], upper[byars] = byars_limits(x[byars], confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         scale = multiplier / n
         return lower * scale, upper * scale
 
@@ -330,7 +330,7 @@ def rate_method(numerator: ArrayLike) -> NDArray[np.object_]:
     """``"Exact"`` where the numerator is below 10, ``"Byars"`` at 10 or more, else None."""
     x = np.asarray(numerator, dtype=float)
     out = np.full(x.shape, None, dtype=object)
-    out[x < EXACT_BELOW] = "Exact"
+    out[x < EXACT_BELOW] = "Exact"  # pragma: no mutate (at 10 "Byars", written second, wins either way)
     out[x >= EXACT_BELOW] = "Byars"
     return out
 
@@ -348,7 +348,7 @@ def rate(
     """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         out: dict[str, FloatArray] = {"value": x / n * multiplier}
     for c in as_confidence_tuple(confidence):
         lo, hi = rate_limits(x, n, c, multiplier)
@@ -382,24 +382,22 @@ def _read_counts(
     proportion_checks: bool,
 ) -> tuple[FloatArray, FloatArray, tuple[float, ...]]:
     """Validate every row of a numerator/denominator table; raise InputProblem if bad."""
-    problems: list[str] = []
-    problems += confidence_problems(confidence)
-    problems += multiplier_problems(multiplier)
+    problems = confidence_problems(confidence) + multiplier_problems(multiplier)
     cols = find_columns(df, ("numerator", "denominator"), problems)
-    x = n = np.full(len(df), np.nan)
-    if len(cols) == 2:
-        x, _ = parse_numbers(df[cols["numerator"]], cols["numerator"], problems)
-        n, _ = parse_numbers(df[cols["denominator"]], cols["denominator"], problems)
-        num, den = cols["numerator"], cols["denominator"]
-        report_rows(x < 0, f"row {{row}}, column '{num}': numerator must not be negative", problems)
-        report_rows(n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems)
-        report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
-        if proportion_checks:
-            report_rows(
-                (x > n) & (x >= 0) & (n > 0),
-                f"row {{row}}, column '{num}': numerator is greater than the denominator",
-                problems,
-            )
+    if len(cols) < 2:
+        raise InputProblem(problems)
+    x, _ = parse_numbers(df[cols["numerator"]], cols["numerator"], problems)
+    n, _ = parse_numbers(df[cols["denominator"]], cols["denominator"], problems)
+    num, den = cols["numerator"], cols["denominator"]
+    report_rows(x < 0, f"row {{row}}, column '{num}': numerator must not be negative", problems)
+    report_rows(n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems)
+    report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
+    if proportion_checks:
+        report_rows(
+            (x > n) & (x >= 0) & (n > 0),
+            f"row {{row}}, column '{num}': numerator is greater than the denominator",
+            problems,
+        )
     if problems:
         raise InputProblem(problems)
     return x, n, as_confidence_tuple(confidence)

@@ -215,3 +215,15 @@ def test_rate_frame_defaults_and_a_numerator_above_the_denominator() -> None:
     out = pr.rate_frame(df, multiplier=1000, confidence=[0.998])
     assert out["statistic"].tolist() == ["rate per 1000"] * 4
     assert [c for c in out.columns if c.endswith("cl")] == ["lower99_8cl", "upper99_8cl"]
+
+
+def test_missing_values_given_as_none() -> None:
+    lo, hi = pr.wilson_limits([None, 3], [10, None])
+    assert np.isnan(lo).all() and np.isnan(hi).all()
+    assert np.isnan(pr.proportion([None], [10])["value"]).all()
+    assert np.isnan(pr.proportion([3], [None])["lower95_0cl"]).all()
+    lo, hi = pr.rate_limits([None, 12], [1000, None])
+    assert np.isnan(lo).all() and np.isnan(hi).all()
+    assert pr.rate_method([None, 3, 12]).tolist() == [None, "Exact", "Byars"]
+    out = pr.rate([None, 12], [1000, None])
+    assert np.isnan(out["value"]).all() and np.isnan(out["upper99_8cl"]).all()
