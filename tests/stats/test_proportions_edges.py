@@ -227,3 +227,16 @@ def test_missing_values_given_as_none() -> None:
     assert pr.rate_method([None, 3, 12]).tolist() == [None, "Exact", "Byars"]
     out = pr.rate([None, 12], [1000, None])
     assert np.isnan(out["value"]).all() and np.isnan(out["upper99_8cl"]).all()
+
+
+def test_frame_numerator_zero_and_fractions_above_the_denominator() -> None:
+    out = pr.wilson_frame(pd.DataFrame({"numerator": ["0", "1"], "denominator": ["10", "1"]}))
+    assert out["value"].tolist() == [0.0, 1.0] and out["lower95_0cl"].iloc[0] == 0.0
+    with pytest.raises(InputProblem) as info:
+        pr.wilson_frame(pd.DataFrame({"numerator": ["0.5", "2", "-1"], "denominator": ["0.2", "1", "-2"]}))
+    assert info.value.problems == [
+        "row 4, column 'numerator': numerator must not be negative",
+        "row 4, column 'denominator': denominator must not be negative",
+        "row 2, column 'numerator': numerator is greater than the denominator",
+        "row 3, column 'numerator': numerator is greater than the denominator",
+    ]
