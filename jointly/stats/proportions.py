@@ -292,10 +292,8 @@ def _exact_poisson_limits(x: FloatArray, c: float) -> tuple[FloatArray, FloatArr
     """Element-wise exact Poisson limits (see :func:`exact_poisson_limits`)."""
     # chi-square(2k) / 2 is a gamma(k) variable, which handles x = 0 without warnings.
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
-        # the 1.0 stands in where x ≤ 0, whose limits are set on the next lines
-        lower = np.where(
-            x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2)
-        )  # pragma: no mutate
+        shape = np.where(x > 0, x, 1.0)  # pragma: no mutate (stands in where x ≤ 0: those are set below)
+        lower = np.where(x == 0, 0.0, special.gammaincinv(shape, (1 - c) / 2))
         lower = np.where(np.isnan(x) | (x < 0), np.nan, lower)
         upper = special.gammainccinv(x + 1.0, (1 - c) / 2)
     return lower, upper
