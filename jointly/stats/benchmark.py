@@ -165,7 +165,8 @@ def trend_chi_square(
         p_bar = x.sum(axis=1) / total_n[:, 0]
         spread = (n * dev**2).sum(axis=1)
         variance = p_bar * spread if kind == "rate" else p_bar * (1.0 - p_bar) * spread
-        chi2 = np.where(variance > 0, score**2 / variance, np.nan)
+        # variance 0 means no events or all events: the score is 0 too, so 0/0 is NaN either way
+        chi2 = np.where(variance > 0, score**2 / variance, np.nan)  # pragma: no mutate
     return chi2, score
 
 
@@ -203,13 +204,13 @@ def recent_trend(
             valid &= x <= n
     usable = valid.all(axis=1)
     # placeholders where a point is not valid: such a row is never usable, its statistic never read
-    chi2, score = trend_chi_square(
-        np.where(valid, x, 0.0), np.where(valid, n, 1.0), kind
-    )  # pragma: no mutate
+    x_used = np.where(valid, x, 0.0)  # pragma: no mutate
+    n_used = np.where(valid, n, 1.0)  # pragma: no mutate
+    chi2, score = trend_chi_square(x_used, n_used, kind)
     critical = stats.chi2.ppf(confidence, 1)
     significant = usable & np.isfinite(chi2) & (chi2 > critical)
     up = significant & (score > 0)  # pragma: no mutate (a score of 0 gives χ² = 0: never significant)
-    down = significant & (score < 0)
+    down = significant & (score < 0)  # pragma: no mutate (a significant score is far from 0: χ² = U²/V > 9.5)
     out[usable] = NO_SIGNIFICANT_CHANGE
     for mask, word, good_sign in ((up, INCREASING, 1), (down, DECREASING, -1)):
         out[mask & (sign == 0)] = word

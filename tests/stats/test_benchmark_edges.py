@@ -220,3 +220,9 @@ def test_polarity_words_only_on_significant_series() -> None:
         word = "worse" if polarity == "higher is better" else "better"
         assert got.tolist() == [NO_SIGNIFICANT_CHANGE, f"decreasing and getting {word}"]
     assert bm.benchmark([[6.0, 1.0]], [[7.0, 2.0]], 5.0, [["low", None]]).tolist() == [["worse", "lower"]]
+
+
+def test_a_variance_below_one_still_gives_a_statistic() -> None:
+    # two points, 0 of 1 then 1 of 1: t̄ = 1.5, U = 0.5, p̄ = 0.5, V = 0.25 · 0.5 = 0.125, χ² = 0.25/0.125
+    chi2, score = bm.trend_chi_square([0.0, 1.0], [1.0, 1.0])
+    assert score[0] == pytest.approx(0.5) and chi2[0] == pytest.approx(2.0, rel=1e-12)
