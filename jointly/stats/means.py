@@ -97,13 +97,11 @@ def grouped_mean(
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         centre = total / count
         squares = np.bincount(codes, weights=(x - centre[codes]) ** 2)
-        stdev = np.sqrt(
-            np.where(count > 1, squares / (count - 1), np.nan)
-        )  # pragma: no mutate (1: 0/0 is NaN)
+        variance = np.where(count > 1, squares / (count - 1), np.nan)  # pragma: no mutate (1: 0/0 is NaN)
+        stdev = np.sqrt(variance)
+    value_sum: FloatArray = total.astype(np.float64)  # pragma: no mutate (already float64: for the types)
     out: dict[str, FloatArray] = {
-        "value_sum": np.asarray(
-            total, dtype=np.float64
-        ),  # pragma: no mutate (already float64: for the types)
+        "value_sum": value_sum,
         "value_count": count,
         "stdev": stdev,
     }

@@ -135,3 +135,8 @@ def test_mean_frame_values_column_given_twice() -> None:
         "column 'value' appears more than once (Value,  value )",
         "missing column 'values'",
     ]
+
+
+def test_group_codes_given_as_floats() -> None:
+    out = means.grouped_mean([2.0, 4.0, 10.0], [0.0, 0.0, 1.0], 0.95)
+    assert out["value"].tolist() == [3.0, 10.0] and out["value_count"].tolist() == [2.0, 1.0]
