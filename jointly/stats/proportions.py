@@ -282,9 +282,8 @@ def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[Fl
         distinct, index = np.unique(x, return_inverse=True)
         if distinct.size < x.size // 2:  # pragma: no mutate (a shortcut: the same limits either way)
             lower, upper = _exact_poisson_limits(distinct, c)
-            return lower[index].reshape(x.shape), upper[index].reshape(
-                x.shape
-            )  # pragma: no mutate (same shape)
+            shape = x.shape  # pragma: no mutate (the inverse index has this shape already)
+            return lower[index].reshape(shape), upper[index].reshape(shape)
     return _exact_poisson_limits(x, c)
 
 
@@ -439,9 +438,8 @@ def rate_frame(
     ``"Byars"`` per row (empty when the numerator is missing).
     """
     m = 100_000.0 if multiplier is None else multiplier
-    x, n, levels = _read_counts(
-        df, confidence, m, proportion_checks=False
-    )  # pragma: no mutate (None = False)
+    checks = False  # pragma: no mutate (None = False)
+    x, n, levels = _read_counts(df, confidence, m, proportion_checks=checks)
     m = float(m)
     out = df.copy()
     for name, values in rate(x, n, levels, m).items():
