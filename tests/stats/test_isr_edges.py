@@ -222,3 +222,23 @@ def test_isr_frame_default_multiplier_100_both_levels_and_messages() -> None:
         "column 'refcount' is missing",
         "column 'refpop' is missing",
     ]
+
+
+def test_reference_vectors_without_groups_and_with_a_missing_group_key() -> None:
+    out = calculate_isratio(
+        bands([6, 4]).drop(columns=["refcount", "refpop"]), ref_count=[10, 40], ref_population=[1000, 2000]
+    )
+    assert out["expected"].tolist() == pytest.approx([20.0])
+    with pytest.raises(InputProblem) as info:
+        calculate_isratio(bands([6, 4]), ref_count=[10, 40, 1], ref_population="refpop")
+    assert info.value.problems == ["ref_count has 3 values, so every group must have 3 rows"]
+    data = pd.DataFrame({"g": [np.nan, np.nan], "count": [6, 4], "pop": [1000, 500]})
+    out = calculate_isratio(data, ref_count=[10, 40], ref_population=[1000, 2000], group_by="g")
+    assert out["expected"].tolist() == pytest.approx([20.0])
+
+
+def test_small_multipliers_and_reference_populations_of_one_are_allowed() -> None:
+    out = calculate_israte(bands([6, 4]), multiplier=0.5)
+    assert out["ref_rate"].iloc[0] == pytest.approx(50 / 3000 * 0.5)
+    df = pd.DataFrame({"count": ["1"], "pop": ["1"], "refcount": ["1"], "refpop": ["1"]})
+    assert isr_frame(df)["expected"].tolist() == [1.0]
