@@ -242,3 +242,35 @@ def test_small_multipliers_and_reference_populations_of_one_are_allowed() -> Non
     assert out["ref_rate"].iloc[0] == pytest.approx(50 / 3000 * 0.5)
     df = pd.DataFrame({"count": ["1"], "pop": ["1"], "refcount": ["1"], "refpop": ["1"]})
     assert isr_frame(df)["expected"].tolist() == [1.0]
+
+
+def test_zero_and_missing_populations_and_observed_totals() -> None:
+    # a missing population counts as 0 people: band 2's reference rate adds nothing
+    data = bands([6, 4]).assign(pop=[1000, np.nan])
+    assert calculate_isratio(data)["expected"].tolist() == pytest.approx([10.0])
+    with pytest.raises(InputProblem) as info:
+        calculate_isratio(bands([6, 4]).assign(refpop=[1000, 0]))
+    assert info.value.problems == ["reference populations must all be present and greater than zero"]
+    assert calculate_isratio(bands([6, 4]).assign(refpop=[1000, 1]))["expected"].tolist() == pytest.approx(
+        [10 + 40 * 500]
+    )
+    data = pd.DataFrame(
+        {
+            "g": ["a", "a", "b", "b"],
+            "pop": [1000, 500] * 2,
+            "refcount": [10, 40] * 2,
+            "refpop": [1000, 2000] * 2,
+        }
+    )
+    out = calculate_isratio(
+        data, count=None, group_by="g", observed_totals=pd.DataFrame({"g": ["a"], "total_count": [0]})
+    )
+    assert out["observed"].iloc[0] == 0.0 and np.isnan(out["observed"].iloc[1])
+    with pytest.raises(InputProblem) as info:
+        calculate_isratio(
+            data,
+            count=None,
+            group_by="g",
+            observed_totals=pd.DataFrame({"g": ["a", "a"], "total_count": [1, 2]}),
+        )
+    assert info.value.problems == ["observed_totals has more than one row for a group"]
