@@ -146,8 +146,9 @@ def _isr(
         if totals.duplicated(shared).any() if shared else len(totals) > 1:
             raise InputProblem(["observed_totals has more than one row for a group"])
         if shared:
-            # on: the shared columns, which merge would find by itself (so its mutants are alike)
-            merged = out[shared].merge(totals, on=shared, how="left")  # pragma: no mutate
+            merged = out[shared].merge(
+                totals, how="left"
+            )  # joined on the shared columns, the only common ones
             observed = pd.to_numeric(merged[observed_column]).astype(float).to_numpy()  # pragma: no mutate
         else:
             observed = np.full(size, float(totals[observed_column].iloc[0]))
