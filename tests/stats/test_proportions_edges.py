@@ -240,3 +240,12 @@ def test_frame_numerator_zero_and_fractions_above_the_denominator() -> None:
         "row 2, column 'numerator': numerator is greater than the denominator",
         "row 3, column 'numerator': numerator is greater than the denominator",
     ]
+
+
+def test_one_level_gives_a_plain_float_and_counts_given_as_none_are_missing() -> None:
+    assert type(pr.normal_z(0.95)) is float
+    assert pr.normal_z([0.95]).shape == (1,)
+    lo, hi = pr.byars_limits([None, 20])
+    assert np.isnan(lo[0]) and np.isnan(hi[0]) and hi[1] == pytest.approx(byar(20.0)[1])
+    lo, hi = pr.exact_poisson_limits([None, 2])
+    assert np.isnan(lo[0]) and np.isnan(hi[0]) and hi[1] == pytest.approx(exact(2.0)[1])
