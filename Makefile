@@ -95,9 +95,10 @@ schemathesis: setup
 	$(PY) scripts/schemathesis.py
 
 # Mutation testing of the statistics, the returns rules and contract terms (mutmut; not in CI, it
-# takes long): prints the score per module. `make mutation MODULES=jointly.stats.dsr` for one module.
+# takes long): prints the score per module. `make mutation MODULES=jointly.stats.dsr` for one module;
+# `CHILDREN=1` runs one test process at a time (a shared machine).
 mutation: setup
-	$(PY) scripts/mutation.py $(MODULES)
+	$(PY) scripts/mutation.py $(if $(CHILDREN),--max-children $(CHILDREN)) $(MODULES)
 
 bench: setup
 	$(PY) bench/spc.py

@@ -2,6 +2,7 @@
 
     python scripts/mutation.py                    # every module in [tool.mutmut] only_mutate
     python scripts/mutation.py jointly.stats.dsr  # one module (or several)
+    python scripts/mutation.py --max-children 1 jointly.stats.dsr  # one worker (a shared machine)
 
 The score counts killed (and timed-out) mutants over all mutants of the module. Reviewed
 equivalent mutants are not listed anywhere: the lines that make them carry
@@ -47,8 +48,11 @@ def main(argv: list[str]) -> int:
     # The tests must import the mutated copy in mutants/, never the checkout or the installed package.
     env["PYTHONPATH"] = str(ROOT / "mutants")
     env.setdefault("JOINTLY_SHARED_DIR", str(ROOT.parent / "shared"))
+    options: list[str] = []
+    if argv[:1] == ["--max-children"]:
+        options, argv = argv[:2], argv[2:]
     patterns = [f"{m}*" for m in argv]
-    run = subprocess.run([*MUTMUT, "run", *patterns], cwd=ROOT, env=env)
+    run = subprocess.run([*MUTMUT, "run", *options, *patterns], cwd=ROOT, env=env)
     table = results(env)
     wanted = [m for m in sorted(table) if not argv or any(m.startswith(a) for a in argv)]
     print(f"\n{'module':40} {'mutants':>8} {'survived':>9} {'score':>7}")

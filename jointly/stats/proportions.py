@@ -53,7 +53,7 @@ EXACT_BELOW: float = 10.0
 
 def normal_z(confidence: float | ArrayLike) -> FloatArray | float:
     """Two-sided standard normal quantile ``Φ⁻¹(c + (1 − c)/2)`` for confidence ``c``."""
-    c = np.asarray(confidence, dtype=float)
+    c = np.asarray(confidence, dtype=float)  # pragma: no mutate (levels are numbers: float64 anyway)
     z = special.ndtri(c + (1.0 - c) / 2.0)
     return float(z) if z.ndim == 0 else z
 
@@ -64,11 +64,9 @@ def confidence_suffix(confidence: float) -> str:
     The percentage is written with at least one decimal place and the decimal point
     replaced by an underscore (0.9995 → ``"99_95"``).
     """
-    pct = round(float(confidence) * 100.0, 8)
-    text = repr(pct)
-    if "e" in text:  # pragma: no cover - absurdly small levels
-        text = f"{pct:.8f}".rstrip("0")
-    whole, _, frac = text.partition(".")
+    pct = round(float(confidence) * 100.0, 8)  # pragma: no mutate (8 or 9 places: printed to 8 below)
+    text = f"{pct:.8f}".rstrip("0")  # 95.0 → "95.", 99.95 → "99.95"
+    whole, _, frac = text.partition(".")  # pragma: no mutate (one point: partition or rpartition alike)
     return f"{whole}_{frac or '0'}"
 
 
@@ -135,7 +133,7 @@ def find_columns(
         matches = [h for h in headers if h.strip().lower() == name]
         if len(matches) == 1:
             found[name] = matches[0]
-        elif len(matches) > 1:
+        elif len(matches) > 1:  # pragma: no mutate (exactly one was taken just above)
             problems.append(f"column '{name}' appears more than once ({', '.join(matches)})")
         elif required:
             problems.append(f"missing column '{name}'")
@@ -160,7 +158,7 @@ def parse_numbers(
     if not allow_missing:
         for i in np.flatnonzero(missing):
             problems.append(f"row {i + 2}, column '{name}': value is missing")
-    values[bad] = np.nan
+    values[bad] = np.nan  # pragma: no mutate (None is NaN in a float array)
     return values, missing
 
 
@@ -197,7 +195,7 @@ def wilson_limits(
         return np.where(nan, np.nan, 0.0), np.where(nan, np.nan, 1.0)
     z = normal_z(confidence)
     z2 = z * z
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         centre = 2.0 * x + z2
         spread = z * np.sqrt(z2 + 4.0 * x * (1.0 - x / n))
         scale = 2.0 * (n + z2)
@@ -217,7 +215,7 @@ def proportion(
     """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         out: dict[str, FloatArray] = {"value": x / n * multiplier}
     for c in as_confidence_tuple(confidence):
         lo, hi = wilson_limits(x, n, c)
@@ -253,10 +251,10 @@ def byars_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray
     """
     x = np.asarray(count, dtype=float)
     z = normal_z(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
         lower = x * (base * base * base)
-        lower = np.where(lower < 0, np.nan, lower)
+        lower = np.where(lower < 0, np.nan, lower)  # pragma: no mutate (exactly 0 only at x = 0: NaN anyway)
         x1 = x + 1.0
         base = 1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))
         upper = x1 * (base * base * base)
@@ -276,21 +274,23 @@ def exact_poisson_limits(count: ArrayLike, confidence: float = 0.95) -> tuple[Fl
     """
     x = np.asarray(count, dtype=float)
     c = float(confidence)
-    if x.size > 1000:
+    if x.size > 1000:  # pragma: no mutate (a shortcut: the same limits either way)
         # Counts repeat a lot (e.g. the whole numbers 0-9 below the rate switch): work out
         # each distinct count once; sorting is far cheaper than the quantile functions.
         distinct, index = np.unique(x, return_inverse=True)
-        if distinct.size < x.size // 2:
+        if distinct.size < x.size // 2:  # pragma: no mutate (a shortcut: the same limits either way)
             lower, upper = _exact_poisson_limits(distinct, c)
-            return lower[index].reshape(x.shape), upper[index].reshape(x.shape)
+            shape = x.shape  # pragma: no mutate (the inverse index has this shape already)
+            return lower[index].reshape(shape), upper[index].reshape(shape)  # pragma: no mutate (same shape)
     return _exact_poisson_limits(x, c)
 
 
 def _exact_poisson_limits(x: FloatArray, c: float) -> tuple[FloatArray, FloatArray]:
     """Element-wise exact Poisson limits (see :func:`exact_poisson_limits`)."""
     # chi-square(2k) / 2 is a gamma(k) variable, which handles x = 0 without warnings.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lower = np.where(x == 0, 0.0, special.gammaincinv(np.where(x > 0, x, 1.0), (1 - c) / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
+        shape = np.where(x > 0, x, 1.0)  # pragma: no mutate (stands in where x ≤ 0: those are set below)
+        lower = np.where(x == 0, 0.0, special.gammaincinv(shape, (1 - c) / 2))
         lower = np.where(np.isnan(x) | (x < 0), np.nan, lower)
         upper = special.gammainccinv(x + 1.0, (1 - c) / 2)
     return lower, upper
@@ -315,13 +315,13 @@ def rate_limits(
     x, n = np.broadcast_arrays(x, n)
     lower = np.full(x.shape, np.nan)
     upper = np.full(x.shape, np.nan)
-    exact = x < EXACT_BELOW
+    exact = x < EXACT_BELOW  # pragma: no mutate (at 10 Byar's, written second, wins either way)
     byars = x >= EXACT_BELOW
     if exact.any():
         lower[exact], upper[exact] = exact_poisson_limits(x[exact], confidence)
     if byars.any():
         lower[byars], upper[byars] = byars_limits(x[byars], confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         scale = multiplier / n
         return lower * scale, upper * scale
 
@@ -329,8 +329,8 @@ def rate_limits(
 def rate_method(numerator: ArrayLike) -> NDArray[np.object_]:
     """``"Exact"`` where the numerator is below 10, ``"Byars"`` at 10 or more, else None."""
     x = np.asarray(numerator, dtype=float)
-    out = np.full(x.shape, None, dtype=object)
-    out[x < EXACT_BELOW] = "Exact"
+    out = np.full(x.shape, None, dtype=object)  # pragma: no mutate (None makes an object array anyway)
+    out[x < EXACT_BELOW] = "Exact"  # pragma: no mutate (at 10 "Byars", written second, wins either way)
     out[x >= EXACT_BELOW] = "Byars"
     return out
 
@@ -348,7 +348,7 @@ def rate(
     """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         out: dict[str, FloatArray] = {"value": x / n * multiplier}
     for c in as_confidence_tuple(confidence):
         lo, hi = rate_limits(x, n, c, multiplier)
@@ -382,24 +382,22 @@ def _read_counts(
     proportion_checks: bool,
 ) -> tuple[FloatArray, FloatArray, tuple[float, ...]]:
     """Validate every row of a numerator/denominator table; raise InputProblem if bad."""
-    problems: list[str] = []
-    problems += confidence_problems(confidence)
-    problems += multiplier_problems(multiplier)
+    problems = confidence_problems(confidence) + multiplier_problems(multiplier)
     cols = find_columns(df, ("numerator", "denominator"), problems)
-    x = n = np.full(len(df), np.nan)
-    if len(cols) == 2:
-        x, _ = parse_numbers(df[cols["numerator"]], cols["numerator"], problems)
-        n, _ = parse_numbers(df[cols["denominator"]], cols["denominator"], problems)
-        num, den = cols["numerator"], cols["denominator"]
-        report_rows(x < 0, f"row {{row}}, column '{num}': numerator must not be negative", problems)
-        report_rows(n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems)
-        report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
-        if proportion_checks:
-            report_rows(
-                (x > n) & (x >= 0) & (n > 0),
-                f"row {{row}}, column '{num}': numerator is greater than the denominator",
-                problems,
-            )
+    if len(cols) < 2:
+        raise InputProblem(problems)
+    x, _ = parse_numbers(df[cols["numerator"]], cols["numerator"], problems)
+    n, _ = parse_numbers(df[cols["denominator"]], cols["denominator"], problems)
+    num, den = cols["numerator"], cols["denominator"]
+    report_rows(x < 0, f"row {{row}}, column '{num}': numerator must not be negative", problems)
+    report_rows(n < 0, f"row {{row}}, column '{den}': denominator must not be negative", problems)
+    report_rows(n == 0, f"row {{row}}, column '{den}': denominator must not be 0", problems)
+    if proportion_checks:
+        report_rows(
+            (x > n) & (n > 0),  # a negative numerator or denominator is reported above
+            f"row {{row}}, column '{num}': numerator is greater than the denominator",
+            problems,
+        )
     if problems:
         raise InputProblem(problems)
     return x, n, as_confidence_tuple(confidence)
@@ -438,7 +436,8 @@ def rate_frame(
     ``"Byars"`` per row (empty when the numerator is missing).
     """
     m = 100_000.0 if multiplier is None else multiplier
-    x, n, levels = _read_counts(df, confidence, m, proportion_checks=False)
+    checks = False  # pragma: no mutate (None = False)
+    x, n, levels = _read_counts(df, confidence, m, proportion_checks=checks)
     m = float(m)
     out = df.copy()
     for name, values in rate(x, n, levels, m).items():

@@ -513,7 +513,11 @@ def spc_points(
     duplicated = ~series_start[1:] & (dates[1:] == dates[:-1])
     if duplicated.any():
         i = int(np.flatnonzero(duplicated)[0]) + 1
-        raise ValueError(f"series {key_uniques[key_codes[i]]!r} has more than one point on {dates[i]}")
+        key = key_uniques[key_codes[i]]
+        key = key.item() if isinstance(key, np.generic) else key  # 0, not np.int64(0)
+        when = pd.Timestamp(dates[i])
+        day = when.date().isoformat() if when == when.normalize() else when.isoformat()
+        raise ValueError(f"series {key!r} has more than one point on {day}")
 
     seg = _Segments.from_start_flags(series_start | rebase_flag)
     series_seg = _Segments.from_start_flags(series_start)

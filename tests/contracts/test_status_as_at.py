@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -77,3 +78,25 @@ def test_ended_contracts_are_expired_on_every_page_and_in_the_api(world, client_
     assert api["current_status"] == "expired"
     assert client.get(f"/api/v1/contracts/{old.pk}/?as_at=2014-06-01").json()["current_status"] == "live"
     assert client.get(f"/api/v1/contracts/{current.pk}/").json()["current_status"] == "live"
+
+
+# The model end of contract terms (moved from test_terms.py, which holds only the pure, fast tests
+# that mutation testing runs against terms.py).
+def test_model_derivation_uses_approved_variations(world):
+    c = factories.contract(
+        world.p, world.provider, world.ccg, value=Decimal("1000"), end_date=dt.date(2014, 3, 31)
+    )
+    factories.variation(c, value_change=Decimal("200"), status="approved")
+    factories.variation(c, value_change=Decimal("999"), status="proposed")
+    factories.variation(
+        c, kind="term", value_change=None, new_end_date=dt.date(2014, 9, 30), status="approved"
+    )
+    factories.variation(
+        c, kind="term", value_change=None, new_end_date=dt.date(2016, 1, 1), status="rejected"
+    )
+    t = c.current_terms()
+    # one year (2013/14) at £1,000 + £200, then six more months at that annual rate: an extension
+    # with no value stated never reduces the value, nor leaves it flat
+    assert t.by_year == {"2013/14": Decimal("1200.00"), "2014/15": Decimal("600.00")}
+    assert t.value == Decimal("1800.00")
+    assert t.end_date == dt.date(2014, 9, 30)

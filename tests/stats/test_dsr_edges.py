@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jointly.stats import dsr as dsr_module
 from jointly.stats.dsr import calculate_dsr
+from jointly.stats.errors import InputProblem
 
 
 def two_bands(counts: tuple[int, int]) -> pd.DataFrame:
@@ -27,3 +29,180 @@ def test_nine_events_are_suppressed_in_these_words() -> None:
     assert out["total_count"].iloc[0] == 9
     assert np.isnan(out[["value", "lowercl", "uppercl"]].to_numpy(dtype=float)).all()
     assert out["statistic"].iloc[0] == "dsr NA for total count < 10"
+
+
+# --- Defaults, positional standard populations, the limits by hand and every message (issue 18) ----
+
+
+def byar(o: float, z: float) -> tuple[float, float]:
+    lo = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+    hi = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    return lo, hi
+
+
+def test_dobson_limits_by_hand_with_a_positional_standard_population() -> None:
+    data = pd.DataFrame({"count": [10, 20], "pop": [1000, 2000]})
+    out = calculate_dsr(data, stdpop=[3, 1], multiplier=1000)
+    # value = (10/1000·3 + 20/2000·1) / 4 × 1000 = 10; var = Σ x (w/n)² / (Σw)² = (10·0.003² + 20·0.0005²)/16
+    var = (10 * 0.003**2 + 20 * 0.0005**2) / 16
+    scale = np.sqrt(var / 30) * 1000
+    lo, hi = byar(30, 1.959963984540054)
+    assert out["value"].iloc[0] == pytest.approx(10.0, rel=1e-12)
+    assert out["lowercl"].iloc[0] == pytest.approx(10 + scale * (lo - 30), rel=1e-9)
+    assert out["uppercl"].iloc[0] == pytest.approx(10 + scale * (hi - 30), rel=1e-9)
+    assert out["total_count"].iloc[0] == 30 and out["total_pop"].iloc[0] == 3000
+    assert out["statistic"].iloc[0] == "dsr per 1000" and out["method"].iloc[0] == "Dobson"
+    assert out["confidence"].iloc[0] == "95%"
+    assert list(out.columns) == [
+        "total_count",
+        "total_pop",
+        "value",
+        "lowercl",
+        "uppercl",
+        "confidence",
+        "statistic",
+        "method",
+    ]
+
+
+def test_defaults_esp2013_by_position_and_per_100000() -> None:
+    esp = dsr_module.ESP2013
+    assert len(esp) == 19 and esp.sum() == 100_000
+    data = pd.DataFrame({"count": [1.0] * 19, "pop": [1000.0] * 19})
+    out = calculate_dsr(data)
+    # every band at 1 per 1000: the standardised rate is 100 per 100 000 whatever the weights
+    assert out["value"].iloc[0] == pytest.approx(100.0, rel=1e-12)
+    assert out["statistic"].iloc[0] == "dsr per 100000"
+    data.loc[0, "count"] = 11.0  # band 0-4 (weight 5000): +10 per 1000 there → +10·5000/1000 per 100 000
+    assert calculate_dsr(data)["value"].iloc[0] == pytest.approx(100.0 + 50.0, rel=1e-12)
+
+
+def test_a_positional_standard_population_needs_every_group_the_same_length() -> None:
+    data = pd.DataFrame({"g": ["a", "a", "b"], "count": [10, 20, 30], "pop": [100, 200, 300]})
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data, stdpop=[1, 1], group_by="g")
+    assert info.value.problems == [
+        "each group must have exactly 2 age bands to use a standard population given by position"
+    ]
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data, stdpop=[1, 1])
+    assert info.value.problems == [
+        "each group must have exactly 2 age bands to use a standard population given by position"
+    ]
+    out = calculate_dsr(data.iloc[:2], stdpop=[1, 1], group_by="g")
+    assert out["g"].tolist() == ["a"] and out["value"].iloc[0] == pytest.approx(10_000.0)
+
+
+def test_calculate_dsr_messages_whole() -> None:
+    data = pd.DataFrame({"count": [-1, 20], "pop": [0, np.nan], "w": [1, -1]})
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data, stdpop="w")
+    assert info.value.problems == [
+        "populations and standard populations must not be missing",
+        "numerators must all be greater than or equal to zero",
+        "denominators must all be greater than zero",
+        "stdpop must all be greater than or equal to zero",
+    ]
+    for bad in (0, -5, float("inf"), float("nan")):
+        with pytest.raises(InputProblem, match=r"^multiplier must be greater than zero$"):
+            calculate_dsr(data, stdpop="w", multiplier=bad)
+    with pytest.raises(
+        InputProblem, match=r"^eventfreq and ageband are required when independent_events is False$"
+    ):
+        calculate_dsr(data, stdpop="w", independent_events=False, eventfreq="f")
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data, count="n", population="people", stdpop="sp")
+    assert info.value.problems == [
+        "column 'n' is missing",
+        "column 'people' is missing",
+        "column 'sp' is missing",
+    ]
+    with pytest.raises(InputProblem, match=r"^grouping column 'area' is missing$"):
+        calculate_dsr(data, stdpop="w", group_by=["area"])
+
+
+def test_missing_counts_are_zero() -> None:
+    data = pd.DataFrame({"count": [np.nan, 20.0], "pop": [1000, 2000], "w": [1, 1]})
+    out = calculate_dsr(data, stdpop="w")
+    assert out["total_count"].iloc[0] == 20
+    assert out["value"].iloc[0] == pytest.approx((0 + 20 / 2000) / 2 * 100_000)
+
+
+def test_non_independent_events_by_hand() -> None:
+    # one band: 5 people with 1 event and 3 with 2 events, pop 100, stdpop 1
+    data = pd.DataFrame({"band": ["x", "x"], "f": [1, 2], "count": [5, 3], "pop": [100, 100], "w": [1, 1]})
+    out = calculate_dsr(
+        data, stdpop="w", independent_events=False, eventfreq="f", ageband="band", multiplier=100
+    )
+    # events 5 + 6 = 11; value 11/100 × 100 = 11; var = Σ f² x (w/n)² / (Σw)² = (5 + 12)/100²
+    assert out["total_count"].iloc[0] == 11 and out["total_pop"].iloc[0] == 100
+    assert out["value"].iloc[0] == pytest.approx(11.0)
+    scale = np.sqrt(17 / 100**2 / 11) * 100
+    lo, hi = byar(11, 1.959963984540054)
+    assert out["lowercl"].iloc[0] == pytest.approx(11 + scale * (lo - 11), rel=1e-9)
+    assert out["uppercl"].iloc[0] == pytest.approx(11 + scale * (hi - 11), rel=1e-9)
+    assert out["method"].iloc[0] == "Dobson, with confidence adjusted for non-independent events"
+    with pytest.raises(InputProblem, match=r"^event frequencies must be whole numbers of at least 1$"):
+        calculate_dsr(
+            data.assign(f=[0, 2]), stdpop="w", independent_events=False, eventfreq="f", ageband="band"
+        )
+    with pytest.raises(
+        InputProblem,
+        match=r"^There are rows with the same grouping variables and ageband but with different populations "
+        r"or standard populations$",
+    ):
+        calculate_dsr(
+            data.assign(pop=[100, 101]), stdpop="w", independent_events=False, eventfreq="f", ageband="band"
+        )
+
+
+def test_dsr_frame_messages_whole() -> None:
+    df = pd.DataFrame(
+        {
+            "count": ["-1", "x", "3"],
+            "pop": ["0", "", "10"],
+            "stdpop": ["-2", "1", "1"],
+            "eventfreq": ["1", "1.5", "0"],
+            "ageband": ["a", "b", "c"],
+        }
+    )
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df)
+    assert info.value.problems == [
+        "row 3, column 'count': 'x' is not a number",
+        "row 3, column 'pop': a value is required",
+        "row 2, column 'count': -1 is negative (must be 0 or more)",
+        "row 2, column 'pop': 0 must be greater than zero",
+        "row 2, column 'stdpop': -2 is negative (must be 0 or more)",
+        "row 3, column 'eventfreq': 1.5 must be a whole number of at least 1",
+        "row 4, column 'eventfreq': 0 must be a whole number of at least 1",
+    ]
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(pd.DataFrame({"count": ["1"], "eventfreq": ["1"]}))
+    assert info.value.problems == [
+        "column 'pop' is missing",
+        "column 'ageband' is missing (needed with 'eventfreq')",
+    ]
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(pd.DataFrame({"count": ["1"] * 18, "pop": ["10"] * 18}))
+    assert info.value.problems == [
+        "without a 'stdpop' column the European Standard Population 2013 is used, so each group needs "
+        "exactly 19 age-band rows (0-4 … 90+, in order)"
+    ]
+    with pytest.raises(InputProblem, match=r"^multiplier: 'x' is not a number$"):
+        dsr_module.dsr_frame(pd.DataFrame({"count": ["1"], "pop": ["1"]}), multiplier="x")  # type: ignore[arg-type]
+    with pytest.raises(InputProblem, match=r"^multiplier: 0 must be greater than zero$"):
+        dsr_module.dsr_frame(pd.DataFrame({"count": ["1"], "pop": ["1"]}), multiplier=0)
+
+
+def test_dsr_frame_defaults_to_esp2013_and_both_levels() -> None:
+    df = pd.DataFrame({"area": ["a"] * 19, "count": ["1"] * 19, "pop": ["1000"] * 19})
+    out = dsr_module.dsr_frame(df)
+    assert out["area"].tolist() == ["a"] and out["value"].iloc[0] == pytest.approx(100.0)
+    assert [c for c in out.columns if "cl" in c] == [
+        "lower95_0cl",
+        "upper95_0cl",
+        "lower99_8cl",
+        "upper99_8cl",
+    ]
+    assert out["statistic"].iloc[0] == "dsr per 100000"
