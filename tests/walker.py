@@ -146,7 +146,25 @@ def _owned(
     records.update(_provided(p, council, provider, mark))
     records.update(_finance(p, council, mark))
     records.update(_panels(p, council, mark))
+    records.update(_packs(meeting, records[Decision], records[Intention], mark))
     return records
+
+
+def _packs(meeting: Model, decision: Model, intention: Model, mark: str) -> dict[type[Model], Model]:
+    """An agenda item, a draft pack and a minuted decision's link, at the owner's meeting."""
+    from jointly.packs.models import AgendaItem, DecisionLink, Pack
+
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=1, title=f"Item {mark}", presenter="Chair", paper="log"
+    )
+    pack = Pack.objects.create(
+        meeting=meeting, as_at=meeting.date, publication_date=meeting.date, status="draft",
+        pdf=b"%PDF-1.4 " + mark.encode(), public_pdf=b"%PDF-1.4", docx=b"PK",
+    )  # fmt: skip
+    link = DecisionLink.objects.create(
+        decision=decision, kind="intention_stage", intention=intention, stage="2"
+    )
+    return {AgendaItem: item, Pack: pack, DecisionLink: link}
 
 
 def _panels(p: Partnership, council: Organisation, mark: str) -> dict[type[Model], Model]:
