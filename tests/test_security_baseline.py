@@ -97,7 +97,18 @@ def production_env() -> dict[str, str]:
         "JOINTLY_PRODUCTION": "true",
         "JOINTLY_SECRET_KEY": "a-production-key-" + "x7Qp" * 12,
         "JOINTLY_ALLOWED_HOSTS": "jointly.example.org",
+        "JOINTLY_PANEL_KEYS": PANEL_KEY,  # panels' identifiers (docs/panels.md): required in production
     }
+
+
+PANEL_KEY = "wP5v1yq2r2x0q1sB8m6kTz3cV9nL4hJ7dF0gA2eR5uY="  # a Fernet key (32 bytes, URL-safe base64)
+
+
+def test_check_deploy_names_a_missing_panel_key(tmp_path):
+    env = production_env() | {"JOINTLY_PANEL_KEYS": ""}
+    done = run_python(tmp_path, ["manage.py", "check", "--deploy"], **env)
+    assert "(jointly.panels.E001)" in done.stdout + done.stderr
+    assert done.returncode == 1
 
 
 def test_defaults_are_debug_off_with_a_development_key_kept_in_var(tmp_path):
