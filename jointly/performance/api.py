@@ -255,8 +255,9 @@ class NoticeSerializer(serializers.ModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     kpis = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     stage = serializers.CharField(read_only=True, help_text="Where the notice stands, in words")
-    plan_summary = serializers.CharField(source="plan.summary", read_only=True, default="")
-    plan_status = serializers.CharField(source="plan.status", read_only=True, default="")
+    # null when the notice has no remedial plan yet (DRF stops at the missing plan)
+    plan_summary = serializers.CharField(source="plan.summary", read_only=True, default=None, allow_null=True)
+    plan_status = serializers.CharField(source="plan.status", read_only=True, default=None, allow_null=True)
     plan_agreed_on = serializers.DateField(
         source="plan.agreed_on", read_only=True, default=None, allow_null=True
     )

@@ -155,6 +155,19 @@ def test_only_the_contracts_provider_or_commissioners_draft(world, client_for):
 # --- API ----------------------------------------------------------------------------------------
 
 
+def test_api_notice_without_a_plan_answers_null_as_its_schema_says(world, client_for):
+    from drf_spectacular.generators import SchemaGenerator
+
+    notice = _notice(world)
+    r = client_for(world.users["commissioner"]).get(f"/api/v1/performance-notices/{notice.pk}/")
+    assert r.status_code == 200, r.content
+    assert (r.json()["plan_summary"], r.json()["plan_status"]) == (None, None)
+    props = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["Notice"][
+        "properties"
+    ]
+    assert props["plan_summary"]["nullable"] is True and props["plan_status"]["nullable"] is True
+
+
 def test_api_remedial_flow(world, client_for):
     notice = _notice(world)
     base = f"/api/v1/performance-notices/{notice.pk}"
