@@ -7,11 +7,13 @@ every migration, from the newest back to the first, unapplies on the engine unde
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 
 from tests.fresh_database import FreshDatabase
 
 
+@pytest.mark.slow
 def test_every_migration_unapplies(fresh_db: FreshDatabase) -> None:
     leaves = fresh_db.leaf_nodes()
     fresh_db.migrate(leaves)  # as the test database was made
