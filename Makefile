@@ -88,7 +88,7 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 test: setup chromium $(if $(filter 1,$(CHECK)),check)
-	$(VENV)/bin/python -m pytest -n 2 --durations=30 $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal --durations=30 $(PYTEST_ARGS)
 
 # The API against its OpenAPI document, as three roles, on a throwaway database (README "The API").
 schemathesis: setup

@@ -213,6 +213,7 @@ def test_every_detail_route_has_a_foreign_record_to_compare(seeded):
     assert not missing, "\n".join(missing)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)  # one test per role, so the suite's workers share them
 def test_foreign_and_unknown_records_get_the_same_answer(seeded, role):
     """Every route as one role (seeding once): the failure lists every route that differs."""
@@ -243,6 +244,7 @@ def test_foreign_and_unknown_records_get_the_same_answer(seeded, role):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_no_answer_contains_records_outside_the_callers_scope(seeded, role):
     """Every GET route as one role (JSON and HTML): no marker of a record outside the caller's scope."""

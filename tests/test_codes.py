@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from jointly.partnerships import codes
 from jointly.partnerships.models import Area, Organisation
+from tests.fresh_database import FreshDatabase
 
 D = dt.date
 
@@ -149,13 +148,11 @@ def test_public_health_buys_as_its_council():
     assert procurement_law.buyer_for("public_health") == procurement_law.Buyer.COUNCIL
 
 
-@pytest.mark.django_db(transaction=True)
-def test_data_migration_converts_codes_and_public_health():
+def test_data_migration_converts_codes_and_public_health(fresh_db: FreshDatabase):
+    # A database of its own, migrated from nothing to `before` (ADR 0033): the test database stays as it is.
     before = [("partnerships", "0002_organisation_codes_procurement")]
     after = [("partnerships", "0003_real_codes_and_public_health_directorates_procurement")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps = fresh_db.migrate(before)
     A = apps.get_model("partnerships", "Area")
     Org = apps.get_model("partnerships", "Organisation")
     england = A.objects.create(gss_code="E92000001", name="England", area_type="country")
@@ -168,9 +165,7 @@ def test_data_migration_converts_codes_and_public_health():
     Org.objects.create(slug="sept", name="SEPT trust", kind="nhs_trust")
     Org.objects.create(slug="nelft", name="NELFT trust", kind="nhs_trust")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    apps = executor.loader.project_state(after).apps
+    apps = fresh_db.migrate(after)
     A = apps.get_model("partnerships", "Area")
     Org = apps.get_model("partnerships", "Organisation")
     assert A.objects.get(pk=north.pk).gss_code == "E38000094"
@@ -182,9 +177,6 @@ def test_data_migration_converts_codes_and_public_health():
     nelft = Org.objects.get(slug="nelft")
     assert (nelft.short_name, nelft.ods_code, nelft.code_valid_to) == ("NELFT", "RAT", None)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps = fresh_db.migrate(before)
     assert apps.get_model("partnerships", "Area").objects.get(pk=north.pk).gss_code == "X-CCG-leeds-north"
     assert apps.get_model("partnerships", "Organisation").objects.get(slug="sept").ods_code == ""
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

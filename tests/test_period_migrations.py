@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from tests.fresh_database import FreshDatabase
 
 BEFORE = [("intentions", "0002_four_eyes_nothing_lost"), ("partnerships", "0001_initial")]
 AFTER = [("intentions", "0003_financial_quarters_periods")]
 
 
-def migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_progress_periods_become_financial_quarters_and_back():
+def test_progress_periods_become_financial_quarters_and_back(fresh_db: FreshDatabase):
+    # A database of its own, migrated from nothing to BEFORE (ADR 0033): the test database stays as it is.
+    migrate = fresh_db.migrate
     old = migrate(BEFORE)
     Partnership = old.get_model("partnerships", "Partnership")
     Intention = old.get_model("intentions", "Intention")
@@ -31,22 +23,17 @@ def test_progress_periods_become_financial_quarters_and_back():
         ProgressUpdate.objects.create(
             intention=i, period=period, rag="green", narrative="n", author="a", date=dt.date(2014, 1, 1)
         )
-    try:
-        new = migrate(AFTER)
-        periods = list(
-            new.get_model("intentions", "ProgressUpdate")
-            .objects.order_by("period")
-            .values_list("period", flat=True)
-        )
-        # January-March 2013 is the last quarter of 2012/13: the calendar year spans two financial years.
-        assert periods == ["2012/13 Q4", "2013/14 Q1", "2013/14 Q2", "2013/14 Q3"]
-        back = migrate(BEFORE)
-        periods = sorted(
-            back.get_model("intentions", "ProgressUpdate").objects.values_list("period", flat=True)
-        )
-        assert periods == ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"]
-    finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    new = migrate(AFTER)
+    periods = list(
+        new.get_model("intentions", "ProgressUpdate")
+        .objects.order_by("period")
+        .values_list("period", flat=True)
+    )
+    # January-March 2013 is the last quarter of 2012/13: the calendar year spans two financial years.
+    assert periods == ["2012/13 Q4", "2013/14 Q1", "2013/14 Q2", "2013/14 Q3"]
+    back = migrate(BEFORE)
+    periods = sorted(back.get_model("intentions", "ProgressUpdate").objects.values_list("period", flat=True))
+    assert periods == ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"]
 
 
 def test_kpi_return_relabelling_is_exact_for_quarters_and_leaves_months_and_calendar_years():

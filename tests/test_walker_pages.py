@@ -78,6 +78,7 @@ def test_a_new_parameter_fails_the_walk(seeded):
         fill(route, seeded)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("actor", WALK_ROLES)
 def test_no_page_shows_another_partnerships_or_providers_records(client, seeded, actor):
     _sign_in(client, seeded, actor)
@@ -146,6 +147,7 @@ def _answer(client: Any, method: str, url: str, data: dict[str, Any]) -> tuple[i
     return response.status_code, CSRF.sub("", _body(response)) + response.headers.get("Location", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("actor", FORM_ROLES)
 def test_form_choices_answer_a_foreign_id_like_an_unknown_one(client, seeded, actor):
     _sign_in(client, seeded, actor)

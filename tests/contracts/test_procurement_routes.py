@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from jointly.contracts.forms import ProcurementForm
 from jointly.contracts.models import ProcurementProject
+from tests.fresh_database import FreshDatabase
 
 pytestmark = pytest.mark.django_db
 
@@ -107,32 +106,12 @@ def test_api_refuses_wrong_route(cw, client_for):
     assert moved.status_code == 400 and "route" in moved.json()
 
 
-def _targets(executor: MigrationExecutor, contracts_node: tuple[str, str]) -> list[tuple[str, str | None]]:
-    """``contracts_node`` and, for every other app, its newest migration not needing a later contracts one."""
-    graph = executor.loader.graph
-    allowed = set(graph.forwards_plan(contracts_node))
-    later = {n for n in graph.nodes if n[0] == "contracts" and n not in allowed}
-    targets: list[tuple[str, str | None]] = [contracts_node]
-    for leaf in graph.leaf_nodes():
-        if leaf[0] == "contracts":
-            continue
-        node: tuple[str, str] | None = leaf
-        while node is not None and later & set(graph.forwards_plan(node)):
-            parents = [q.key for q in graph.node_map[node].parents if q.key[0] == node[0]]
-            node = parents[0] if parents else None
-        targets.append(node if node is not None else (leaf[0], None))
-    return targets
-
-
-@pytest.mark.django_db(transaction=True)
-def test_data_migration_gives_stored_routes_of_their_time():
-    executor = MigrationExecutor(connection)
-    # Other apps stay at their latest state that does not need a later contracts migration (their
-    # tables hold columns this app's state must know; apps built on contracts step back).
-    before = _targets(executor, ("contracts", "0003_procurement_law_procurement"))
-    after = _targets(executor, ("contracts", "0004_procurement_routes_of_their_time_procurement"))
-    executor.migrate(before)
-    apps = executor.loader.project_state([t for t in before if t[1]]).apps
+def test_data_migration_gives_stored_routes_of_their_time(fresh_db: FreshDatabase):
+    # A database of its own, migrated from nothing to `before` (ADR 0033): every table is as of the
+    # migrations `before` needs, and the test database stays as it is.
+    before = [("contracts", "0003_procurement_law_procurement")]
+    after = [("contracts", "0004_procurement_routes_of_their_time_procurement")]
+    apps = fresh_db.migrate(before)
     Org = apps.get_model("partnerships", "Organisation")
     Partnership = apps.get_model("partnerships", "Partnership")
     Project = apps.get_model("contracts", "ProcurementProject")
@@ -154,9 +133,7 @@ def test_data_migration_gives_stored_routes_of_their_time():
                                     lead_commissioner=council)  # fmt: skip
     Stage.objects.create(project=modern, stage="options", planned_date=dt.date(2024, 6, 1))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    apps = executor.loader.project_state([t for t in after if t[1]]).apps
+    apps = fresh_db.migrate(after)
     Project = apps.get_model("contracts", "ProcurementProject")
     got = {x.reference: (x.route, x.start_date) for x in Project.objects.all()}
     assert got == {
@@ -165,13 +142,10 @@ def test_data_migration_gives_stored_routes_of_their_time():
         "C": ("pa23_open", None),
         "D": ("psr_direct_c", dt.date(2024, 6, 1)),
     }
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)  # reversible: dates cleared, routes kept
-    apps = executor.loader.project_state([t for t in before if t[1]]).apps
+    apps = fresh_db.migrate(before)  # reversible: dates cleared, routes kept
     assert set(
         apps.get_model("contracts", "ProcurementProject").objects.values_list("start_date", flat=True)
     ) == {None}
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_form_accepts_a_new_date_and_a_route_of_that_date_together(cw, client_for):
