@@ -109,7 +109,7 @@ def normalise_confidence(
         if c >= 90:
             c = c / 100
         top_ok = c <= 1 if allow_one else c < 1
-        if not (0.9 <= c and top_ok) or not np.isfinite(c):
+        if not (0.9 <= c and top_ok):  # NaN and ±inf fail one side or the other
             upper = "1" if allow_one else "below 1"
             problems.append(
                 f"confidence: {raw!r} must be between 0.9 and {upper} (or 90 to 100 as a percentage)"
@@ -125,9 +125,8 @@ def normalise_confidence(
 
 def level_label(c: float) -> str:
     """``0.95`` -> ``"95_0"``, ``0.998`` -> ``"99_8"`` (as in the package's column names)."""
-    pct = round(c * 100, 6)
-    text = f"{pct:.1f}" if abs(pct * 10 - round(pct * 10)) < 1e-9 else f"{pct:g}"
-    return text.replace(".", "_")
+    text = f"{c * 100:.10g}"
+    return text.replace(".", "_") if "." in text else f"{text}_0"
 
 
 def limit_names(levels: Sequence[float]) -> list[tuple[float, str, str]]:
@@ -139,7 +138,7 @@ def limit_names(levels: Sequence[float]) -> list[tuple[float, str, str]]:
 
 def confidence_text(levels: Sequence[float]) -> str:
     """``(0.95, 0.998)`` -> ``"95%, 99.8%"``."""
-    return ", ".join(f"{round(c * 100, 6):g}%" for c in levels)
+    return ", ".join(f"{c * 100:.10g}%" for c in levels)
 
 
 def number_text(x: float) -> str:
@@ -156,7 +155,7 @@ def byars_lower(x: np.ndarray | float, c: float) -> np.ndarray:
     """Byar's lower confidence limit of a Poisson count (NaN where it goes negative)."""
     x = np.asarray(x, dtype=float)
     z = z_value(c)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         out = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
     return np.where(out < 0, np.nan, out)
 
@@ -171,7 +170,7 @@ def byars_upper(x: np.ndarray | float, c: float) -> np.ndarray:
 def exact_lower(x: np.ndarray | float, c: float) -> np.ndarray:
     """Exact (chi-square based) lower Poisson limit of a count (0 when the count is 0)."""
     x = np.asarray(x, dtype=float)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
         out = stats.chi2.ppf((1 - c) / 2, 2 * x) / 2
     return np.where(x == 0, 0.0, out)
 
@@ -213,9 +212,7 @@ def report_rows(
     """Append ``"row N, column 'c': v <what>"`` for each row where ``mask`` is true."""
     mask = np.asarray(mask, dtype=bool)
     for pos in np.flatnonzero(mask):
-        v = values.iloc[pos]
-        shown = number_text(v) if np.isfinite(v) else str(v)
-        problems.append(f"row {pos + 2}, column '{column}': {shown} {what}")
+        problems.append(f"row {pos + 2}, column '{column}': {number_text(values.iloc[pos])} {what}")
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
@@ -343,11 +340,11 @@ def calculate_dsr(
     if missing_cols:
         raise InputProblem(missing_cols)
 
-    x = pd.to_numeric(data[count], errors="raise").astype(float).fillna(0.0).to_numpy()
-    n = pd.to_numeric(data[population], errors="raise").astype(float).to_numpy()
+    x = pd.to_numeric(data[count]).astype(float).fillna(0.0).to_numpy()
+    n = pd.to_numeric(data[population]).astype(float).to_numpy()
     extra = [eventfreq] if not independent_events else []
     if isinstance(stdpop, str):
-        w = pd.to_numeric(data[stdpop], errors="raise").astype(float).to_numpy()
+        w = pd.to_numeric(data[stdpop]).astype(float).to_numpy()
     else:
         vector = ESP2013 if stdpop is None else np.asarray(stdpop, dtype=float)
         w = _positional_stdpop(data, keys, vector, extra)  # type: ignore[arg-type]
@@ -365,7 +362,6 @@ def calculate_dsr(
         raise InputProblem(problems)
 
     codes, key_frame = group_codes(data, keys)
-    n_groups = len(key_frame)
     ratio = w / n
 
     if independent_events:
@@ -374,7 +370,7 @@ def calculate_dsr(
         var_terms = x * ratio**2
         method = METHOD_INDEPENDENT
     else:
-        f = pd.to_numeric(data[eventfreq], errors="raise").astype(float).to_numpy()
+        f = pd.to_numeric(data[eventfreq]).astype(float).to_numpy()
         if np.any(~np.isfinite(f)) or np.any(f < 1):
             raise InputProblem(["event frequencies must be whole numbers of at least 1"])
         band_keys = keys + [ageband]
@@ -398,14 +394,15 @@ def calculate_dsr(
         var_terms = f**2 * x * ratio**2
         method = METHOD_NONINDEPENDENT
 
-    total_count = np.bincount(codes, weights=events, minlength=n_groups)
-    total_pop = np.bincount(band_codes, weights=band_n, minlength=n_groups)
-    sum_w = np.bincount(band_codes, weights=band_w, minlength=n_groups)
-    weighted = np.bincount(codes, weights=events * ratio, minlength=n_groups)
-    var = np.bincount(codes, weights=var_terms, minlength=n_groups) / sum_w**2
+    # Every group code occurs (in the band rows too), so the sums have one entry per group.
+    total_count = np.bincount(codes, weights=events)
+    total_pop = np.bincount(band_codes, weights=band_n)
+    sum_w = np.bincount(band_codes, weights=band_w)
+    weighted = np.bincount(codes, weights=events * ratio)
+    var = np.bincount(codes, weights=var_terms) / sum_w**2
 
     suppressed = total_count < 10
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         value = weighted / sum_w * multiplier
         out = key_frame.reset_index(drop=True).copy()
         out["total_count"] = total_count
@@ -463,7 +460,7 @@ def dsr_frame(
         stdpop = "stdpop"
     if has_freq:
         freq = parse_number_column(df, "eventfreq", problems, required=True)
-        bad = (freq < 1) | (freq != np.floor(freq))
+        bad = freq.notna() & ((freq < 1) | (freq != np.floor(freq)))  # blank: reported as required
         report_rows(problems, bad, "eventfreq", freq, "must be a whole number of at least 1")
         numeric["eventfreq"] = freq.to_numpy()
         numeric["ageband"] = df["ageband"].to_numpy()
