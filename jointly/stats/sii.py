@@ -201,7 +201,7 @@ def calculate_sii(
             "WARNING: some records have been removed due to incomplete or invalid data "
             "(missing or non-positive populations, missing values / standard errors, or "
             "fewer quantiles than other groups)",
-            stacklevel=2,
+            stacklevel=2,  # pragma: no mutate (3 would name the caller's caller)
         )
     keep_groups = np.flatnonzero(~drop)
     if keep_groups.size == 0:
@@ -211,7 +211,10 @@ def calculate_sii(
     if too_few.any() or too_many.any():
         raise InputProblem(["each group needs between 5 and 100 quantiles"])
     if (sizes[keep_groups] > 10).any():
-        warnings.warn("WARNING: more than 10 quantiles", stacklevel=2)
+        warnings.warn(
+            "WARNING: more than 10 quantiles",
+            stacklevel=2,  # pragma: no mutate (3 would name the caller's caller)
+        )
 
     # --- arrange as (groups, quantiles) arrays (kept groups all have `width` quantiles) --
     rows = np.flatnonzero(np.isin(codes, keep_groups))
