@@ -28,6 +28,7 @@ def test_nine_events_are_suppressed_in_these_words() -> None:
     out = calculate_dsr(two_bands((5, 4)), stdpop="stdpop", confidence=0.95)
     assert out["total_count"].iloc[0] == 9
     assert np.isnan(out[["value", "lowercl", "uppercl"]].to_numpy(dtype=float)).all()
+    assert (out[["value", "lowercl", "uppercl"]].dtypes == np.float64).all()
     assert out["statistic"].iloc[0] == "dsr NA for total count < 10"
 
 
@@ -350,3 +351,28 @@ def test_dsr_frame_reads_every_missing_word_as_no_events() -> None:
         "row 4, column 'count': '1e' is not a number",
         "row 5, column 'count': 'x' is not a number",
     ]
+
+
+def test_dsr_frame_populations_just_above_zero_and_standard_population_cells() -> None:
+    df = pd.DataFrame({"count": ["6", "6"], "pop": ["1", "0.5"], "stdpop": ["1", "1"]})
+    out = dsr_module.dsr_frame(df, confidence=0.95, multiplier=1)
+    assert out["value"].iloc[0] == pytest.approx((6 / 1 + 6 / 0.5) / 2)
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df.assign(stdpop=["x", ""]))
+    assert info.value.problems == [
+        "row 2, column 'stdpop': 'x' is not a number",
+        "row 3, column 'stdpop': a value is required",
+    ]
+
+
+def test_dsr_frame_esp2013_without_grouping_columns_and_with_a_missing_key() -> None:
+    df = pd.DataFrame({"count": ["1"] * 19, "pop": ["1000"] * 19})
+    assert dsr_module.dsr_frame(df)["value"].iloc[0] == pytest.approx(100.0)
+    out = dsr_module.dsr_frame(df.assign(area=None))
+    assert len(out) == 1 and pd.isna(out["area"].iloc[0]) and out["value"].iloc[0] == pytest.approx(100.0)
+
+
+def test_non_independent_rows_of_a_missing_band_must_agree_too() -> None:
+    data = pd.DataFrame({"band": [None, None], "f": [1, 2], "count": [5, 3], "pop": [100, 101], "w": [1, 1]})
+    with pytest.raises(InputProblem, match=r"^There are rows with the same grouping variables and ageband"):
+        calculate_dsr(data, stdpop="w", independent_events=False, eventfreq="f", ageband="band")
