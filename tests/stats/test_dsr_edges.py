@@ -228,6 +228,7 @@ def test_confidence_levels_at_their_bounds() -> None:
         (float("nan"), {}, [f"confidence: nan {below}"]),
         (float("inf"), {"allow_one": True}, [f"confidence: inf {one}"]),
         (["x", 2], {}, ["confidence: 'x' is not a number", f"confidence: 2 {below}"]),
+        ([2, "y"], {}, [f"confidence: 2 {below}", "confidence: 'y' is not a number"]),
         ([], {}, ["confidence: at least one confidence level is needed"]),
         ((95, 0.95), {}, ["confidence: the same level is given twice"]),
     ]
