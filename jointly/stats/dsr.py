@@ -109,7 +109,7 @@ def normalise_confidence(
         if c >= 90:
             c = c / 100
         top_ok = c <= 1 if allow_one else c < 1
-        if not (0.9 <= c and top_ok) or not np.isfinite(c):
+        if not (0.9 <= c and top_ok):  # NaN and ±inf fail one side or the other
             upper = "1" if allow_one else "below 1"
             problems.append(
                 f"confidence: {raw!r} must be between 0.9 and {upper} (or 90 to 100 as a percentage)"
@@ -125,9 +125,8 @@ def normalise_confidence(
 
 def level_label(c: float) -> str:
     """``0.95`` -> ``"95_0"``, ``0.998`` -> ``"99_8"`` (as in the package's column names)."""
-    pct = round(c * 100, 6)
-    text = f"{pct:.1f}" if abs(pct * 10 - round(pct * 10)) < 1e-9 else f"{pct:g}"
-    return text.replace(".", "_")
+    text = f"{c * 100:.10g}"
+    return text.replace(".", "_") if "." in text else f"{text}_0"
 
 
 def limit_names(levels: Sequence[float]) -> list[tuple[float, str, str]]:
@@ -139,7 +138,7 @@ def limit_names(levels: Sequence[float]) -> list[tuple[float, str, str]]:
 
 def confidence_text(levels: Sequence[float]) -> str:
     """``(0.95, 0.998)`` -> ``"95%, 99.8%"``."""
-    return ", ".join(f"{round(c * 100, 6):g}%" for c in levels)
+    return ", ".join(f"{c * 100:.10g}%" for c in levels)
 
 
 def number_text(x: float) -> str:
@@ -154,31 +153,31 @@ def z_value(c: float) -> float:
 
 def byars_lower(x: np.ndarray | float, c: float) -> np.ndarray:
     """Byar's lower confidence limit of a Poisson count (NaN where it goes negative)."""
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(x, dtype=float)  # pragma: no mutate (float arithmetic either way)
     z = z_value(c)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         out = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
-    return np.where(out < 0, np.nan, out)
+    return np.where(out < 0, np.nan, out)  # pragma: no mutate (no count gives a limit of exactly 0)
 
 
 def byars_upper(x: np.ndarray | float, c: float) -> np.ndarray:
     """Byar's upper confidence limit of a Poisson count."""
-    x1 = np.asarray(x, dtype=float) + 1
+    x1 = np.asarray(x, dtype=float) + 1  # pragma: no mutate (float arithmetic either way)
     z = z_value(c)
     return x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
 
 
 def exact_lower(x: np.ndarray | float, c: float) -> np.ndarray:
     """Exact (chi-square based) lower Poisson limit of a count (0 when the count is 0)."""
-    x = np.asarray(x, dtype=float)
-    with np.errstate(invalid="ignore"):
+    x = np.asarray(x, dtype=float)  # pragma: no mutate (float arithmetic either way)
+    with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
         out = stats.chi2.ppf((1 - c) / 2, 2 * x) / 2
     return np.where(x == 0, 0.0, out)
 
 
 def exact_upper(x: np.ndarray | float, c: float) -> np.ndarray:
     """Exact (chi-square based) upper Poisson limit of a count."""
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(x, dtype=float)  # pragma: no mutate (float arithmetic either way)
     return stats.chi2.ppf(c + (1 - c) / 2, 2 * x + 2) / 2
 
 
@@ -196,7 +195,8 @@ def parse_number_column(
     """
     raw = df[column].astype(str).str.strip()
     missing = raw.str.lower().isin(_MISSING_TEXT)
-    values = pd.to_numeric(raw.where(~missing), errors="coerce").astype(float)
+    values = pd.to_numeric(raw.where(~missing), errors="coerce")
+    values = values.astype(float)  # pragma: no mutate (astype(None) is float64 too)
     bad = (~missing) & ~np.isfinite(values.to_numpy())
     rows = np.arange(len(df)) + 2
     for pos in np.flatnonzero(bad.to_numpy()):
@@ -211,11 +211,8 @@ def report_rows(
     problems: list[str], mask: pd.Series | np.ndarray, column: str, values: pd.Series, what: str
 ) -> None:
     """Append ``"row N, column 'c': v <what>"`` for each row where ``mask`` is true."""
-    mask = np.asarray(mask, dtype=bool)
     for pos in np.flatnonzero(mask):
-        v = values.iloc[pos]
-        shown = number_text(v) if np.isfinite(v) else str(v)
-        problems.append(f"row {pos + 2}, column '{column}': {shown} {what}")
+        problems.append(f"row {pos + 2}, column '{column}': {number_text(values.iloc[pos])} {what}")
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
@@ -252,7 +249,7 @@ def group_codes(data: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, pd
     """Integer group code per row (groups sorted by key) and the frame of group keys."""
     if not keys:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
-    grouped = data.groupby(list(keys), sort=True, dropna=False)
+    grouped = data.groupby(list(keys), dropna=False)  # pragma: no mutate (dropna=None is false too)
     codes = grouped.ngroup().to_numpy()
     key_frame = grouped.size().reset_index()[list(keys)]
     return codes, key_frame
@@ -272,7 +269,7 @@ def _positional_stdpop(
     """Standard population by row position within each group (``extra`` keys refine groups)."""
     cols = keys + extra
     if cols:
-        grouped = data.groupby(cols, sort=False, dropna=False)
+        grouped = data.groupby(cols, dropna=False)  # pragma: no mutate (dropna=None is false too)
         position = grouped.cumcount().to_numpy()
         size = grouped[cols[0]].transform("size").to_numpy()
     else:
@@ -343,11 +340,13 @@ def calculate_dsr(
     if missing_cols:
         raise InputProblem(missing_cols)
 
-    x = pd.to_numeric(data[count], errors="raise").astype(float).fillna(0.0).to_numpy()
-    n = pd.to_numeric(data[population], errors="raise").astype(float).to_numpy()
+    # astype(None) is float64 too: those mutants are equivalent
+    x = pd.to_numeric(data[count]).astype(float)  # pragma: no mutate (see above)
+    x = x.fillna(0.0).to_numpy()
+    n = pd.to_numeric(data[population]).astype(float).to_numpy()  # pragma: no mutate (see above)
     extra = [eventfreq] if not independent_events else []
     if isinstance(stdpop, str):
-        w = pd.to_numeric(data[stdpop], errors="raise").astype(float).to_numpy()
+        w = pd.to_numeric(data[stdpop]).astype(float).to_numpy()  # pragma: no mutate (see above)
     else:
         vector = ESP2013 if stdpop is None else np.asarray(stdpop, dtype=float)
         w = _positional_stdpop(data, keys, vector, extra)  # type: ignore[arg-type]
@@ -365,7 +364,6 @@ def calculate_dsr(
         raise InputProblem(problems)
 
     codes, key_frame = group_codes(data, keys)
-    n_groups = len(key_frame)
     ratio = w / n
 
     if independent_events:
@@ -374,7 +372,7 @@ def calculate_dsr(
         var_terms = x * ratio**2
         method = METHOD_INDEPENDENT
     else:
-        f = pd.to_numeric(data[eventfreq], errors="raise").astype(float).to_numpy()
+        f = pd.to_numeric(data[eventfreq]).astype(float).to_numpy()  # pragma: no mutate (as for x)
         if np.any(~np.isfinite(f)) or np.any(f < 1):
             raise InputProblem(["event frequencies must be whole numbers of at least 1"])
         band_keys = keys + [ageband]
@@ -392,20 +390,22 @@ def calculate_dsr(
                     )
                 ]
             )
-        first = ~check.duplicated(kcols).to_numpy()
+        # rows with the same keys have the same n and w (checked above): any columns find them
+        first = ~check.duplicated(kcols).to_numpy()  # pragma: no mutate (see above)
         band_n, band_w, band_codes = n[first], w[first], codes[first]
         events = f * x
         var_terms = f**2 * x * ratio**2
         method = METHOD_NONINDEPENDENT
 
-    total_count = np.bincount(codes, weights=events, minlength=n_groups)
-    total_pop = np.bincount(band_codes, weights=band_n, minlength=n_groups)
-    sum_w = np.bincount(band_codes, weights=band_w, minlength=n_groups)
-    weighted = np.bincount(codes, weights=events * ratio, minlength=n_groups)
-    var = np.bincount(codes, weights=var_terms, minlength=n_groups) / sum_w**2
+    # Every group code occurs (in the band rows too), so the sums have one entry per group.
+    total_count = np.bincount(codes, weights=events)
+    total_pop = np.bincount(band_codes, weights=band_n)
+    sum_w = np.bincount(band_codes, weights=band_w)
+    weighted = np.bincount(codes, weights=events * ratio)
+    var = np.bincount(codes, weights=var_terms) / sum_w**2
 
     suppressed = total_count < 10
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         value = weighted / sum_w * multiplier
         out = key_frame.reset_index(drop=True).copy()
         out["total_count"] = total_count
@@ -463,7 +463,7 @@ def dsr_frame(
         stdpop = "stdpop"
     if has_freq:
         freq = parse_number_column(df, "eventfreq", problems, required=True)
-        bad = (freq < 1) | (freq != np.floor(freq))
+        bad = freq.notna() & ((freq < 1) | (freq != np.floor(freq)))  # blank: reported as required
         report_rows(problems, bad, "eventfreq", freq, "must be a whole number of at least 1")
         numeric["eventfreq"] = freq.to_numpy()
         numeric["ageband"] = df["ageband"].to_numpy()
@@ -480,13 +480,11 @@ def dsr_frame(
         raise InputProblem(problems)
     return calculate_dsr(
         numeric,
-        count="count",
-        population="pop",
         stdpop=stdpop,
         group_by=keys,
         confidence=levels,
         multiplier=m,
         independent_events=not has_freq,
-        eventfreq="eventfreq" if has_freq else None,
-        ageband="ageband" if has_freq else None,
+        eventfreq="eventfreq",  # read only when the events are not independent
+        ageband="ageband",
     )

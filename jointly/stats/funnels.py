@@ -160,7 +160,7 @@ def proportion_funnel_limits(
     n = np.asarray(population, dtype=float)
     av = float(average)
     z2 = float(special.ndtri(probability)) ** 2
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         a = av * (n / z2 + 1.0)
         b = 1.0 / z2 + 1.0 / n
         d = np.sqrt(
@@ -184,12 +184,12 @@ def _series_end(lam: FloatArray) -> FloatArray:
     ``0 … K − 1`` are used).  Found by integer bisection (the condition is monotone
     above the mean)."""
     low = np.floor(lam) + 1.0  # the condition is checked from here
-    high = np.ceil(lam + 12.0 * np.sqrt(lam) + 40.0)
+    # stops(high) holds; any higher bound finds the same end.
+    high = np.ceil(lam + 12.0 * np.sqrt(lam) + 40.0)  # pragma: no mutate (a bound, see above)
 
     def stops(k: FloatArray) -> NDArray[np.bool_]:
         return stats.poisson.pmf(k, lam) <= SERIES_CUTOFF * stats.poisson.cdf(k - 1.0, lam)
 
-    low = np.where(stops(low), low, low + 1.0)  # invariant: stops(high); not stops(low - 1)
     # Bisection for the smallest k in [low, high] with stops(k).
     while True:
         active = low < high
@@ -313,7 +313,7 @@ def derived_denominator(
     """
     x = np.asarray(numerator, dtype=float)
     r = np.asarray(rate, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         derived = np.where(x == 0, np.nan, multiplier * x / r)
     if _rate_type(rate_type) == "crude" and denominator is not None:
         derived = np.where(x == 0, np.asarray(denominator, dtype=float), derived)
@@ -396,17 +396,15 @@ def _label(
     below_2s: NDArray[np.bool_],
     above_3s: NDArray[np.bool_],
     above_2s: NDArray[np.bool_],
-    low_first: bool,
 ) -> NDArray[np.object_]:
-    """Turn the four comparisons into labels, the 0.001 tests taking priority."""
-    if low_first:
-        conds = [below_3s, below_2s, above_3s, above_2s]
-        labels = [LOW_001, LOW_025, HIGH_001, HIGH_025]
-    else:
-        conds = [above_3s, above_2s, below_3s, below_2s]
-        labels = [HIGH_001, HIGH_025, LOW_001, LOW_025]
-    out = np.select(conds, labels, default=NOT_SIGNIFICANT).astype(object)
-    return out
+    """Turn the four comparisons into labels, the 0.001 tests taking priority.
+
+    Below and above exclude each other (a lower limit is never above the upper one), so
+    which side is looked at first does not matter.
+    """
+    conds = [below_3s, below_2s, above_3s, above_2s]
+    labels = [LOW_001, LOW_025, HIGH_001, HIGH_025]
+    return np.select(conds, labels, default=NOT_SIGNIFICANT).astype(object)
 
 
 def proportion_significance(numerator: ArrayLike, denominator: ArrayLike) -> NDArray[np.object_]:
@@ -421,11 +419,11 @@ def proportion_significance(numerator: ArrayLike, denominator: ArrayLike) -> NDA
     n = np.asarray(denominator, dtype=float)
     ok = np.isfinite(x) & np.isfinite(n)
     av = x[ok].sum() / n[ok].sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         p = x / n
     lo3, hi3 = proportion_funnel_limits(n, av, 0.999)
     lo2, hi2 = proportion_funnel_limits(n, av, 0.975)
-    out = _label(p < lo3, p < lo2, p > hi3, p > hi2, low_first=True)
+    out = _label(p < lo3, p < lo2, p > hi3, p > hi2)
     out[~ok] = None
     return out
 
@@ -443,17 +441,16 @@ def _poisson_interval(count: FloatArray, confidence: float) -> tuple[FloatArray,
 
 def _poisson_significance(count: FloatArray, base: FloatArray, target: float) -> NDArray[np.object_]:
     """Compare ``target`` with the interval of ``count / base`` at 99.8% and 95%."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         lo3, hi3 = (v / base for v in _poisson_interval(count, 0.998))
         lo2, hi2 = (v / base for v in _poisson_interval(count, 0.95))
     # The area is significantly low when the target lies above its interval, and high
-    # when the target lies below it; the 0.001 (High) tests come first, as in the package.
+    # when the target lies below it; the 0.001 tests come first, as in the package.
     out = _label(
         below_3s=target > hi3,
         below_2s=target > hi2,
         above_3s=target < lo3,
         above_2s=target < lo2,
-        low_first=False,
     )
     out[~(np.isfinite(count) & np.isfinite(base))] = None
     return out

