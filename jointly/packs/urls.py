@@ -12,6 +12,7 @@ urlpatterns = [
     path(M + "items/<int:item_id>/remove/", views.item_delete, name="item_delete"),
     path(M + "preview/", views.preview, name="preview"),
     path(M + "minutes/", views.minutes, name="minutes"),
+    path(M + "minutes/<int:link_id>/apply/", views.decision_apply, name="decision_apply"),
     path(M + "packs/build/", views.pack_build, name="build"),
     path(M + "packs/<int:pack_id>/", views.pack, name="pack"),
     path(M + "packs/<int:pack_id>/issue/", views.pack_issue, name="issue"),
