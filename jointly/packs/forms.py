@@ -9,7 +9,7 @@ from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.packs import papers, uploads
-from jointly.packs.models import UPLOAD, AgendaItem, DecisionKind, DecisionLink
+from jointly.packs.models import UPLOAD, AgendaItem, DecisionKind, DecisionLink, DecisionOutcome
 
 
 class AgendaItemForm(VersionedModelForm):
@@ -103,9 +103,12 @@ class DecisionForm(GovUKFormMixin, forms.ModelForm):
         self.fields["stage"].widget.attrs["class"] = "govuk-select"
         self.fields["kind"].choices = DecisionKind.choices
         self.fields["outcome"].label = "The board (variation or fund change)"
+        self.fields["outcome"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not data.get("outcome"):
+            data["outcome"] = DecisionOutcome.APPROVE
         link = DecisionLink(**{k: data.get(k) for k in ("kind", "intention", "variation", "fund_change", "risk")},
                             stage=data.get("stage") or "")  # fmt: skip
         for name, message in link.problems().items():

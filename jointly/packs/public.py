@@ -17,8 +17,6 @@ from django.db.models import Max, QuerySet
 from jointly.packs import publication
 from jointly.packs.models import Pack, PackStatus
 
-PUBLIC_FIELDS = ("id", "meeting_id", "number", "publication_date", "issued_on", "public_items")
-
 
 def published(on: dt.date) -> QuerySet[Pack]:
     """Issued packs of meetings held in public whose publication date (as issued, and as the meeting's
@@ -30,17 +28,9 @@ def published(on: dt.date) -> QuerySet[Pack]:
             publication_date__lte=on,
             meeting__held_in_public=True,
             meeting__date__lte=latest_meeting,
-        )  # fmt: skip
+        )
         .select_related("meeting__board__partnership")
-        .only(
-            *PUBLIC_FIELDS,
-            "meeting__date",
-            "meeting__title",
-            "meeting__board__slug",
-            "meeting__board__name",
-            "meeting__board__partnership__slug",
-            "meeting__board__partnership__name",
-        )  # fmt: skip
+        .defer("pdf", "public_pdf", "docx", "snapshot", "changes", "message")
         .order_by("-meeting__date", "meeting__board__name", "-number")
     )
 

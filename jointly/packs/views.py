@@ -66,7 +66,7 @@ def agenda(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) ->
     added = build.escalation_items(meeting, items, papers.kinds())
     packs = list(Pack.objects.filter(meeting=meeting).defer("pdf", "public_pdf", "docx", "snapshot"))
     minuted = list(Decision.objects.filter(meeting=meeting).prefetch_related(
-        "links__intention", "links__variation", "links__fund", "links__fund_change", "links__risk"))  # fmt: skip
+        "links__intention", "links__variation__contract", "links__fund", "links__fund_change__fund", "links__risk"))  # fmt: skip
     for d in minuted:
         d.meeting = meeting
         for link in d.links.all():

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from jointly.directory.public import PUBLIC_CSP, render_public
 from jointly.packs import public
@@ -42,6 +43,7 @@ def _today() -> Any:
 
 
 @papers_page
+@require_safe
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     packs = public.meetings(slug, _today())
     if not packs:
@@ -51,6 +53,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @papers_page
+@require_safe
 def meeting(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -> HttpResponse:
     pack = public.pack_for(slug, board_slug, meeting_id, _today())
     if pack is None:
@@ -63,6 +66,7 @@ def meeting(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -
 
 
 @papers_page
+@require_safe
 def pdf(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -> HttpResponse:
     pack = public.pack_for(slug, board_slug, meeting_id, _today())
     data = public.public_pdf(pack) if pack is not None else b""
