@@ -213,7 +213,7 @@ class DecisionLinkSerializer(PlainModelSerializer):
         queryset=Variation.objects.all(), required=False, allow_null=True
     )
     fund = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The fund of the fund change (set from fund_change)"
+        read_only=True, allow_null=True, help_text="The fund of the fund change (set from fund_change)"
     )
     fund_change = ScopedPrimaryKeyRelatedField(
         queryset=FundChange.objects.all(), required=False, allow_null=True

@@ -7,6 +7,7 @@ app_name = "packs"
 M = "boards/<slug:board_slug>/meetings/<int:meeting_id>/"
 urlpatterns = [
     path(M, views.agenda, name="agenda"),
+    path(M + "public/", views.meeting_public, name="meeting_public"),
     path(M + "items/new/", views.item_form, name="item_new"),
     path(M + "items/<int:item_id>/", views.item_form, name="item_edit"),
     path(M + "items/<int:item_id>/remove/", views.item_delete, name="item_delete"),

@@ -80,6 +80,22 @@ def agenda(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) ->
     ))  # fmt: skip
 
 
+@require_http_methods(["POST"])
+def meeting_public(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -> HttpResponse:
+    """Say whether the meeting is held in public (its issued pack's public part is then published)."""
+    _p, _b, meeting = _meeting(request, slug, board_slug, meeting_id, write=True)
+    meeting.held_in_public = request.POST.get("held_in_public") == "1"
+    meeting._history_user = request.user  # type: ignore[attr-defined]
+    meeting.save(update_fields=["held_in_public"])
+    messages.success(
+        request,
+        "The meeting is held in public: its issued papers are published from their publication date."
+        if meeting.held_in_public
+        else "The meeting is not held in public: its papers are not published.",
+    )
+    return redirect(_agenda_url(meeting))
+
+
 @core_uploads.upload_view
 def item_form(
     request: HttpRequest, slug: str, board_slug: str, meeting_id: int, item_id: int | None = None

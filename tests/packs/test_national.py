@@ -9,20 +9,19 @@ from jointly.demo.national import Context, governance
 from jointly.packs import build, national, papers
 from jointly.packs.models import AgendaItem
 from jointly.partnerships.models import Meeting
+from tests import factories
 
 
 def test_agendas_for_every_meeting_once(world):
-    ctx = Context(world.p, 1, 0.25, random.Random(1), {"council": world.council, "icb": world.ccg}, [])
-    world.board.delete()  # the generator makes the partnership's boards itself
+    p = factories.partnership(slug="synthetic-test", name="Synthetic test (illustrative)")
+    ctx = Context(p, 1, 1, random.Random(1), {"council": world.council, "icb": world.ccg}, [])
     governance(ctx)
     national.agendas(ctx)
     national.agendas(ctx)  # idempotent
-    meetings = Meeting.objects.filter(board__partnership=world.p)
+    meetings = Meeting.objects.filter(board__partnership=p)
     kinds = papers.kinds()
     assert meetings.exists()
-    assert AgendaItem.objects.filter(meeting__board__partnership=world.p).count() == meetings.count() * len(
-        kinds
-    )
+    assert AgendaItem.objects.filter(meeting__board__partnership=p).count() == meetings.count() * len(kinds)
     assert not AgendaItem.objects.filter(illustrative=False).exists()
     latest = meetings.order_by("-date").first()
     items = build.agenda(latest)

@@ -111,12 +111,18 @@ def test_drafts_and_private_meetings_never_appear(public_world, client_for, monk
     for url in w.urls:  # built but not issued
         assert client_for(None).get(url).status_code == 404, url
     issue(w)
-    w.meeting.held_in_public = False
-    w.meeting.save()
+    toggle = reverse("packs:meeting_public", args=[w.p.slug, w.board.slug, w.meeting.pk])
+    for role in ("viewer", "commissioner", "provider"):
+        assert client_for(w.users[role]).post(toggle, {"held_in_public": "0"}).status_code == 403
+    assert client_for(w.outsider).post(toggle, {"held_in_public": "0"}).status_code == 404
+    admin = client_for(w.users["partnership_admin"])
+    assert admin.post(toggle, {"held_in_public": "0"}).status_code == 302
+    w.meeting.refresh_from_db()
+    assert not w.meeting.held_in_public
+    assert w.meeting.history.order_by("-history_id").first().history_user == w.users["partnership_admin"]
     for url in w.urls:  # issued, but the meeting is not held in public
         assert client_for(None).get(url).status_code == 404, url
-    w.meeting.held_in_public = True
-    w.meeting.save()
+    assert client_for(w.users["partnership_admin"]).post(toggle, {"held_in_public": "1"}).status_code == 302
     assert all(client_for(None).get(url).status_code == 200 for url in w.urls)
     # A later draft (a reissue being built) is not what is published: the issued one stays.
     later = actions.start(w.meeting, dt.date(2013, 10, 2), by=w.users["partnership_admin"])
