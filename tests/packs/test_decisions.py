@@ -126,6 +126,7 @@ def test_rules_refusing_keep_the_decision_and_say_why(dw, client_for):
     assert link.applied and link.not_applied == "" and mine.status == VariationStatus.APPROVED
     assert link.applied_by == w.users["commissioner"] and last_author(mine) == w.users["commissioner"]
     # A closed risk is not accepted; a fund whose changes another board approves is not changed.
+    c = client_for(admin)
     closed = Risk.objects.create(partnership=w.p, reference="ALP-R9", title="Closed one", status="closed")
     assert minute(c, w, kind="risk_acceptance", risk=closed.pk).status_code == 302
     assert "closed" in DecisionLink.objects.get(risk=closed).not_applied
