@@ -3,12 +3,13 @@
     jointly demo load && jointly demo national --partnerships 150     # national-demo scale
     python bench/packs.py [--partnership SLUG] [--board SLUG] [--repeat 3]
 
-Runs in-process against the configured database (``DATABASE_URL``). Picks the partnership's board
-with the latest meeting (default partnership: the first synthetic one of ``jointly demo national``,
-else ``derby``); when that meeting has no agenda, one item per registered paper kind is added inside
-a transaction that is rolled back at the end, so the database is left as it was. Prints, per step,
-the median time in seconds and the SQL queries, and the PDF's pages and size. No timing here is
-asserted by a test.
+Runs in-process against the configured database (``DATABASE_URL``). Picks the partnership's latest
+meeting that has an agenda (``jointly demo national`` gives every synthetic meeting one item per
+registered paper: ``jointly.packs.national.agendas``), else its latest meeting (default partnership:
+the first synthetic one, else ``derby``). When that meeting has no agenda (a database generated before
+the agendas were), one item per registered paper kind is added inside a transaction rolled back at the
+end, so the database is left as it was. Prints, per step, the median time in seconds and the SQL
+queries, and the PDF's pages and size. No timing here is asserted by a test.
 """
 
 from __future__ import annotations
@@ -53,17 +54,15 @@ def main() -> None:
     boards = Board.objects.filter(partnership=partnership)
     if args.board:
         boards = boards.filter(slug=args.board)
-    meeting = (
-        Meeting.objects.filter(board__in=boards)
-        .select_related("board__partnership")
-        .order_by("-date")
-        .first()
-    )
+    meetings = Meeting.objects.filter(board__in=boards).select_related("board__partnership").order_by("-date")
+    meeting = meetings.filter(agenda_items__isnull=False).distinct().first() or meetings.first()
     if meeting is None:
         sys.exit(f"No meeting of a board of {slug}: load the demo (and `jointly demo national`) first.")
     total_partnerships = Partnership.objects.count()
+    agenda = AgendaItem.objects.filter(meeting=meeting).count()
     print(
-        f"{partnership.name}: {meeting.board.name}, meeting {meeting.date} ({total_partnerships} partnerships)"
+        f"{partnership.name}: {meeting.board.name}, meeting {meeting.date} ({total_partnerships} partnerships); "
+        + (f"its agenda: {agenda} items" if agenda else "no agenda: one item per paper kind, rolled back")
     )
     timings: dict[str, list[float]] = {"papers": [], "pdf": [], "docx": []}
     queries = 0

@@ -359,6 +359,7 @@ JOINTLY_NATIONAL_GENERATORS: list[str] = [
     "jointly.demo.national.indicator_links",
     "jointly.demo.national_directory.entries",
     "jointly.panels.national.cases",
+    "jointly.packs.national.agendas",
 ]
 
 # `jointly export WHAT`: exports of apps other than contracts (`ocds`), as {WHAT: callable(options, stdout, stderr)}.

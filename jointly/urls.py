@@ -41,6 +41,8 @@ urlpatterns = [
     path("p/<slug:slug>/risks/", include("jointly.risks.urls")),
     path("p/<slug:slug>/finance/", include("jointly.finance.urls")),
     path("p/<slug:slug>/", include("jointly.packs.urls")),
+    # Published board papers (public parts of issued packs; no sign-in; jointly/packs/public.py).
+    path("papers/", include("jointly.packs.urls_public")),
     path("p/<slug:slug>/panels/", include("jointly.panels.urls")),
 ]
 

@@ -351,6 +351,10 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "packs:items/<item_id>": made[AgendaItem][0].pk,
         "packs:packs/<pack_id>": made[Pack][0].pk,
         "packs:packs/<fmt>": "pdf",
+        "packs:minutes/<link_id>": UNKNOWN_ID,  # a POST-only action (GET: 405)
+        # Public papers: alpha's meeting is not held in public, so these are the public 404 page.
+        "packs_public:<board_slug>": a.extra["board"].slug,
+        "packs_public:<meeting_id>": made[Meeting][0].pk,
         "risks:controls/<item>": made[RiskControl][0].pk,
         "risks:actions/<item>": made[RiskAction][0].pk,
         "accounts:tokens/<pk>": _token_pk(s),

@@ -24,3 +24,24 @@ def save_progress(form: Any, *, by: Any) -> ProgressUpdate:
         update = form.save_as(by=by)
         refresh_rag(update.intention)
     return update
+
+
+def set_stage(intention: Intention, stage: str, *, reason: str, by: Any) -> Intention:
+    """Move ``intention`` to ``stage`` (a board's decision, say), naming ``by`` and ``reason`` in its
+    audit history. Refuses (``ValueError``) a stage that is not a commissioning stage; raises
+    :class:`~jointly.core.models.StaleEdit` if the intention changed meanwhile."""
+    from jointly.core.models import save_versioned
+    from jointly.partnerships.models import CommissioningStage
+
+    if stage not in CommissioningStage.values:
+        raise ValueError(f"{stage!r} is not a commissioning stage.")
+    with transaction.atomic():
+        fresh = Intention.objects.select_for_update().get(pk=intention.pk)
+        if fresh.stage == stage:
+            return fresh
+        fresh.stage = stage
+        fresh._change_reason = reason[:100]  # type: ignore[attr-defined]
+        if getattr(by, "pk", None):
+            fresh._history_user = by  # type: ignore[attr-defined]
+        save_versioned(fresh, expected_version=fresh.version, by=by)
+    return fresh

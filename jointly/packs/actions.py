@@ -80,8 +80,13 @@ def render(pack: Pack, progress: ProgressFn | None = None) -> Pack:
     public_pdf, _ = build.render_pdf(doc, public_only=True) if doc.exempt_items else (pdf, pages)
     step(steps - 1, steps, "Writing the Word document")
     docx = build.render_docx(doc)
+    public_items = [
+        {"number": i.number, "title": i.title, "purpose": i.item.get_purpose_display()}
+        for i in doc.public_items
+    ]
     Pack.objects.filter(pk=pack.pk).exclude(status=PackStatus.ISSUED).update(
         pdf=pdf, public_pdf=public_pdf, docx=docx, pages=pages, snapshot=snapshot, changes=doc.changes,
+        public_items=public_items,
         status=PackStatus.DRAFT, built_on=timezone.now(), message=f"Built: {pages} pages",
     )  # fmt: skip
     step(steps, steps, "Built")

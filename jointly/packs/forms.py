@@ -9,7 +9,7 @@ from django import forms
 
 from jointly.core.forms import GovUKFormMixin, VersionedModelForm
 from jointly.packs import papers, uploads
-from jointly.packs.models import UPLOAD, AgendaItem, DecisionKind, DecisionLink
+from jointly.packs.models import UPLOAD, AgendaItem, DecisionKind, DecisionLink, DecisionOutcome
 
 
 class AgendaItemForm(VersionedModelForm):
@@ -80,29 +80,36 @@ class DecisionForm(GovUKFormMixin, forms.ModelForm):
 
     class Meta:
         model = DecisionLink
-        fields = ["kind", "intention", "stage", "variation", "fund", "risk"]
+        fields = ["kind", "intention", "stage", "variation", "fund_change", "risk", "outcome"]
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from jointly.contracts.models import Variation
-        from jointly.finance.models import Fund
+        from jointly.finance.models import FundChange
         from jointly.intentions.models import Intention
         from jointly.partnerships.models import CommissioningStage
         from jointly.risks.models import Risk
 
         self.fields["intention"].queryset = Intention.objects.filter(partnership=partnership)
         self.fields["variation"].queryset = Variation.objects.filter(contract__partnership=partnership)
-        self.fields["fund"].queryset = Fund.objects.filter(partnership=partnership)
+        self.fields["fund_change"].queryset = FundChange.objects.filter(
+            fund__partnership=partnership
+        ).select_related("fund")
+        self.fields["fund_change"].label = "Fund change"
         self.fields["risk"].queryset = Risk.objects.filter(partnership=partnership)
         self.fields["stage"] = forms.ChoiceField(
             choices=[("", "–"), *CommissioningStage.choices], required=False, label="Stage decided"
         )
         self.fields["stage"].widget.attrs["class"] = "govuk-select"
         self.fields["kind"].choices = DecisionKind.choices
+        self.fields["outcome"].label = "The board (variation or fund change)"
+        self.fields["outcome"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        link = DecisionLink(**{k: data.get(k) for k in ("kind", "intention", "variation", "fund", "risk")},
+        if not data.get("outcome"):
+            data["outcome"] = DecisionOutcome.APPROVE
+        link = DecisionLink(**{k: data.get(k) for k in ("kind", "intention", "variation", "fund_change", "risk")},
                             stage=data.get("stage") or "")  # fmt: skip
         for name, message in link.problems().items():
             self.add_error(name if name in self.fields else None, message)

@@ -317,13 +317,23 @@ needs = PaperKind(
 # --- decisions and actions ---------------------------------------------------------------------
 
 
+def _linked(link: Any) -> str:
+    """What a decision decides, and whether it was applied to that record (ADR 0030)."""
+    if link.applied:
+        return f"{link} (applied)"
+    if link.not_applied:
+        return f"{link} (not applied: {link.not_applied})"
+    return str(link)
+
+
 def build_log(ctx: Context) -> Paper:
     from jointly.partnerships.models import Action, ActionStatus, Decision
 
     decisions = list(
         Decision.objects.filter(meeting__board=ctx.board, meeting__date__lt=ctx.meeting.date)
-        .select_related("meeting").prefetch_related("links__intention", "links__variation", "links__fund",
-                                                     "links__risk").order_by("-meeting__date", "id")[:30]
+        .select_related("meeting").prefetch_related("links__intention", "links__variation__contract", "links__fund",
+                                                     "links__fund_change__fund", "links__risk")
+        .order_by("-meeting__date", "id")[:30]
     )  # fmt: skip
     actions = list(Action.objects.filter(board=ctx.board).select_related("meeting"))
     live = [
@@ -332,7 +342,8 @@ def build_log(ctx: Context) -> Paper:
         if a.status != ActionStatus.DONE or (ctx.since and a.modified_on.date() >= ctx.since)
     ]
     decision_rows = [
-        [_d(d.meeting.date), d.text, "; ".join(str(link) for link in d.links.all()) or "–"] for d in decisions
+        [_d(d.meeting.date), d.text, "; ".join(_linked(link) for link in d.links.all()) or "–"]
+        for d in decisions
     ]
     action_rows = [
         [a.description, a.owner, _d(a.due_date), a.get_status_display() + (" (overdue)" if a.is_overdue(ctx.as_at) else "")]

@@ -121,6 +121,10 @@ class Pack(models.Model):
     docx = models.BinaryField(null=True, blank=True, editable=False)
     pages = models.PositiveIntegerField(default=0, help_text="Pages of the PDF")
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    public_items = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="The public part's agenda as printed: number, title and purpose of each public item",
+    )  # fmt: skip
     changes = models.JSONField(default=list, blank=True, help_text="What changed since the last issued pack")
     message = models.CharField(max_length=300, blank=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -132,7 +136,7 @@ class Pack(models.Model):
     history = HistoricalRecords(excluded_fields=["pdf", "public_pdf", "docx", "snapshot"])
     public_fields = (
         "id", "meeting", "number", "status", "as_at", "publication_date", "pages", "changes", "message",
-        "built_on", "issued_on",
+        "built_on", "issued_on", "public_items",
     )  # fmt: skip
     personal_fields = ("built_by", "issued_by")
     sensitive_fields = ("pdf", "public_pdf", "docx", "snapshot", "job")
@@ -175,9 +179,29 @@ class DecisionKind(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Rejected"
+
+
+#: The permission, beyond minuting (``edit_governance``), that applying a decision of each kind needs:
+#: the same one the record's own page asks for when it is changed there.
+APPLY_PERMISSION = {
+    DecisionKind.INTENTION_STAGE: "edit_intentions",
+    DecisionKind.VARIATION: "approve_variations",
+    DecisionKind.FUND: "edit_finance",
+    DecisionKind.RISK_ACCEPTANCE: "edit_risks",
+}
+
+
 class DecisionLink(models.Model):
     """What a minuted decision decides: an intention's stage, a contract variation, a fund change or a
-    risk's acceptance (exactly one record, or none for 'something else')."""
+    risk's acceptance (exactly one record, or none for 'something else').
+
+    Recording (or later confirming) the link applies the decision to its record through the record's
+    own app (:mod:`jointly.packs.decisions`): ``applied_on`` says it was; ``not_applied`` says why it
+    was not (the record's rules refused, or it waits for someone allowed to apply it).
+    """
 
     decision = models.ForeignKey("partnerships.Decision", on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=20, choices=DecisionKind.choices)
@@ -189,14 +213,32 @@ class DecisionLink(models.Model):
         "contracts.Variation", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     fund = models.ForeignKey(
-        "finance.Fund", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
-    )
+        "finance.Fund", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions",
+        help_text="The fund (set from the fund change when one is named)",
+    )  # fmt: skip
+    fund_change = models.ForeignKey(
+        "finance.FundChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions",
+        help_text="The proposed change to the fund the board decided",
+    )  # fmt: skip
     risk = models.ForeignKey(
         "risks.Risk", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
+    outcome = models.CharField(
+        max_length=8, choices=DecisionOutcome.choices, default=DecisionOutcome.APPROVE,
+        help_text="A variation or fund change: approved or rejected",
+    )  # fmt: skip
+    applied_on = models.DateTimeField(null=True, blank=True, editable=False)
+    applied_by = recorded_person("Who applied the decision to its record")
+    not_applied = models.CharField(
+        max_length=500, blank=True, editable=False, help_text="Why the decision was not applied to its record"
+    )
 
     history = HistoricalRecords()
-    public_fields = ("id", "decision", "kind", "intention", "stage", "variation", "fund", "risk")
+    public_fields = (
+        "id", "decision", "kind", "intention", "stage", "variation", "fund", "fund_change", "risk", "outcome",
+        "applied_on", "not_applied",
+    )  # fmt: skip
+    personal_fields = ("applied_by",)
 
     class Meta:
         ordering = ["id"]
@@ -206,22 +248,36 @@ class DecisionLink(models.Model):
 
     @property
     def target(self) -> object:
-        return self.intention or self.variation or self.fund or self.risk or ""
+        return self.intention or self.variation or self.fund_change or self.fund or self.risk or ""
+
+    @property
+    def applies(self) -> bool:
+        """Whether the decision changes a record (everything but 'something else')."""
+        return self.kind in APPLY_PERMISSION
+
+    @property
+    def applied(self) -> bool:
+        return self.applied_on is not None
 
     def problems(self) -> dict[str, str]:
         need = {
             DecisionKind.INTENTION_STAGE: "intention",
             DecisionKind.VARIATION: "variation",
-            DecisionKind.FUND: "fund",
+            DecisionKind.FUND: "fund_change",
             DecisionKind.RISK_ACCEPTANCE: "risk",
         }.get(self.kind)  # type: ignore[call-overload]
         errors: dict[str, str] = {}
-        given = [n for n in ("intention", "variation", "fund", "risk") if getattr(self, f"{n}_id")]
+        names = ("intention", "variation", "fund_change", "risk")
+        given = [n for n in names if getattr(self, f"{n}_id")]
         if need and need not in given:
-            errors[need] = f"Say which {need} the decision is about."
+            errors[need] = f"Say which {need.replace('_', ' ')} the decision is about."
         extra = [n for n in given if n != need]
+        if self.fund_id and need != "fund_change":
+            extra.append("fund")
         if extra:
-            errors[extra[0]] = f"A decision about {self.get_kind_display().lower()} links no {extra[0]}."
+            errors[extra[0]] = (
+                f"A decision about {self.get_kind_display().lower()} links no {extra[0].replace('_', ' ')}."
+            )
         if self.kind == DecisionKind.INTENTION_STAGE and not self.stage:
             errors["stage"] = "Say which stage the board decided."
         return errors

@@ -26,9 +26,9 @@ from jointly.core.history import history_for
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.jobs import runner
-from jointly.packs import actions, build, papers
+from jointly.packs import actions, build, decisions, papers
 from jointly.packs.forms import AgendaItemForm, BuildForm, DecisionForm
-from jointly.packs.models import AgendaItem, Pack, PackIssued, PackStatus
+from jointly.packs.models import AgendaItem, DecisionLink, Pack, PackIssued, PackStatus
 from jointly.partnerships.models import Board, BoardMember, Decision, Meeting, Partnership
 
 
@@ -65,14 +65,35 @@ def agenda(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) ->
     items = build.agenda(meeting)
     added = build.escalation_items(meeting, items, papers.kinds())
     packs = list(Pack.objects.filter(meeting=meeting).defer("pdf", "public_pdf", "docx", "snapshot"))
-    decisions = list(Decision.objects.filter(meeting=meeting).prefetch_related(
-        "links__intention", "links__variation", "links__fund", "links__risk"))  # fmt: skip
+    minuted = list(Decision.objects.filter(meeting=meeting).prefetch_related(
+        "links__intention", "links__variation__contract", "links__fund", "links__fund_change__fund", "links__risk"))  # fmt: skip
+    for d in minuted:
+        d.meeting = meeting
+        for link in d.links.all():
+            link.decision = d
+            link.may_apply = link.applies and not link.applied and decisions.may_apply(request.user, link)
     return render(request, "packs/agenda.html", _ctx(
         request, partnership, board=board, meeting=meeting, items=items, added=added, packs=packs,
-        decisions=decisions,
+        decisions=minuted,
         actions=list(meeting.actions.all()), problems=actions.agenda_problems(meeting) if items else [],
         build_form=BuildForm(default=min(today_for(partnership), meeting.date)), history=history_for(meeting),
     ))  # fmt: skip
+
+
+@require_http_methods(["POST"])
+def meeting_public(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -> HttpResponse:
+    """Say whether the meeting is held in public (its issued pack's public part is then published)."""
+    _p, _b, meeting = _meeting(request, slug, board_slug, meeting_id, write=True)
+    meeting.held_in_public = request.POST.get("held_in_public") == "1"
+    meeting._history_user = request.user  # type: ignore[attr-defined]
+    meeting.save(update_fields=["held_in_public"])
+    messages.success(
+        request,
+        "The meeting is held in public: its issued papers are published from their publication date."
+        if meeting.held_in_public
+        else "The meeting is not held in public: its papers are not published.",
+    )
+    return redirect(_agenda_url(meeting))
 
 
 @core_uploads.upload_view
@@ -213,12 +234,35 @@ def minutes(request: HttpRequest, slug: str, board_slug: str, meeting_id: int) -
             decision = Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"].strip())
             link = form.save(commit=False)
             link.decision = decision
-            link.save()
-        messages.success(request, "Decision minuted.")
+            decisions.record(link, by=request.user)
+        if link.not_applied:
+            messages.warning(request, f"Decision minuted, but not applied to its record: {link.not_applied}")
+        else:
+            messages.success(
+                request, "Decision minuted." + (" Applied to its record." if link.applied else "")
+            )
         return redirect(_agenda_url(meeting) + "#minutes")
     return render(request, "packs/minutes_form.html", _ctx(
         request, partnership, board=board, meeting=meeting, form=form, heading="Minute a decision",
         cancel_url=_agenda_url(meeting)), status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@require_http_methods(["POST"])
+def decision_apply(
+    request: HttpRequest, slug: str, board_slug: str, meeting_id: int, link_id: int
+) -> HttpResponse:
+    """Confirm a minuted decision on its record (someone with the record's own permission)."""
+    _p, _b, meeting = _meeting(request, slug, board_slug, meeting_id)
+    link = get_object_or_404(DecisionLink.objects.select_related("decision__meeting__board__partnership"),
+                             decision__meeting=meeting, pk=link_id)  # fmt: skip
+    if not decisions.may_apply(request.user, link):
+        raise PermissionDenied("Your role does not allow applying this decision to its record.")
+    decisions.apply(link, by=request.user)
+    if link.applied:
+        messages.success(request, "Decision applied to its record.")
+    else:
+        messages.error(request, f"Not applied: {link.not_applied}")
+    return redirect(_agenda_url(meeting) + "#minutes")
 
 
 def _agenda_url(meeting: Meeting) -> str:

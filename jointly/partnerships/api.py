@@ -309,7 +309,17 @@ class MeetingSerializer(PlainModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "board", "date", "title", "notes", "illustrative", "source", "decisions"]
+        fields = [
+            "id",
+            "board",
+            "date",
+            "title",
+            "notes",
+            "held_in_public",
+            "illustrative",
+            "source",
+            "decisions",
+        ]
 
 
 class MeetingViewSet(ScopedViewSet):

@@ -141,7 +141,7 @@ class MeetingForm(GovUKFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["date", "title", "notes", "illustrative", "source"]
+        fields = ["date", "title", "notes", "held_in_public", "illustrative", "source"]
         widgets = {"date": forms.DateInput()}
 
 

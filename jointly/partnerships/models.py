@@ -438,9 +438,13 @@ class Meeting(Provenance, models.Model):
     date = models.DateField()
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
+    held_in_public = models.BooleanField(
+        default=False,
+        help_text="Held in public: the public part of its issued pack is published (five clear days before)",
+    )
 
     history = HistoricalRecords()
-    public_fields = ("id", "board", "date", "title", "notes", "illustrative", "source")
+    public_fields = ("id", "board", "date", "title", "notes", "held_in_public", "illustrative", "source")
 
     class Meta:
         ordering = ["-date"]

@@ -57,3 +57,26 @@ def rescore(
             risk=risk, reviewed_on=reviewed_on, impact=impact, likelihood=likelihood, note=note,
             by=by if getattr(by, "pk", None) else None,
         )  # fmt: skip
+
+
+class RiskStateError(Exception):
+    """A change of status the risk's state does not allow (accepting a closed risk)."""
+
+
+def accept(risk: Risk, *, reason: str, by: Any) -> Risk:
+    """Accept ``risk`` (tolerate it at its current rating; RESOLUTIONS 21: a status), naming ``by`` and
+    ``reason`` in its audit history. A closed risk is not accepted (:class:`RiskStateError`)."""
+    from jointly.risks.models import RiskStatus
+
+    with transaction.atomic():
+        fresh = Risk.objects.select_for_update().get(pk=risk.pk)
+        if fresh.status == RiskStatus.CLOSED:
+            raise RiskStateError("The risk is closed: reopen it before accepting it.")
+        if fresh.status == RiskStatus.ACCEPTED:
+            return fresh
+        fresh.status = RiskStatus.ACCEPTED
+        fresh._change_reason = reason[:100]  # type: ignore[attr-defined]
+        if getattr(by, "pk", None):
+            fresh._history_user = by  # type: ignore[attr-defined]
+        save_versioned(fresh, expected_version=fresh.version, by=by)
+    return fresh

@@ -40,6 +40,7 @@ def urls(w, pack):
     ]
     write_post = [
         reverse("packs:item_delete", args=[*args, item.pk]),
+        reverse("packs:meeting_public", args=args),
         reverse("packs:build", args=args),
         reverse("packs:issue", args=[*args, pack.pk]),
     ]
