@@ -124,7 +124,9 @@ def entries(ctx: Context) -> None:
                 slug=topic.replace("_", "-"),
                 summary=f"Synthetic text about {label.lower()} for Local Offer {ctx.code} (illustrative).",
                 body="Synthetic information made by `jointly demo national`.\n\n- first point\n- second point",
-                links=[{"label": "GOV.UK", "url": "https://www.gov.uk/children-with-special-educational-needs"}],
+                links=[
+                    {"label": "GOV.UK", "url": "https://www.gov.uk/children-with-special-educational-needs"}
+                ],
                 contact="Synthetic SEND team (illustrative)",
                 owner=ctx.orgs["council"],
                 last_checked=day - dt.timedelta(days=CHECKED_DAYS_AGO[k % len(CHECKED_DAYS_AGO)]),

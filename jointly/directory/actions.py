@@ -55,7 +55,9 @@ def decide(proposal: ChangeProposal, *, approve: bool, by: Any, on: Any = None) 
 
 
 @transaction.atomic
-def set_published(page: InformationPage, published: bool, *, expected_version: int, by: Any) -> InformationPage:
+def set_published(
+    page: InformationPage, published: bool, *, expected_version: int, by: Any
+) -> InformationPage:
     """Publish or withdraw an information page (a stale version raises ``StaleEdit``, nothing saved)."""
     previous, page.published = page.published, published
     try:

@@ -41,7 +41,9 @@ class InformationPageSerializer(VersionedModelSerializer):
         slug_field="slug", queryset=LocalOffer.objects.all(), help_text="The Local Offer's slug"
     )
     owner = org_field(help_text="The organisation that keeps the page current (a partnership member)")
-    links = serializers.ListField(child=InformationLinkSerializer(), required=False, max_length=rules.MAX_LINKS)
+    links = serializers.ListField(
+        child=InformationLinkSerializer(), required=False, max_length=rules.MAX_LINKS
+    )
     out_of_date = serializers.SerializerMethodField(
         help_text="Not checked within the Local Offer's freshness window, as at ?as_at= (default today)"
     )

@@ -19,7 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jointly.core.seeding import SeedDataError, Stats, set_m2m, upsert
-from jointly.directory.models import DirectoryEntry, InformationPage, InformationTopic, LocalOffer, Location, Schedule
+from jointly.directory.models import (
+    DirectoryEntry,
+    InformationPage,
+    InformationTopic,
+    LocalOffer,
+    Location,
+    Schedule,
+)
 from jointly.partnerships.models import Area, Organisation, Partnership
 from jointly.services.models import Service
 

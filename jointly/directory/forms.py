@@ -263,7 +263,17 @@ class InformationPageForm(VersionedModelForm):
         "“IPSEA | https://www.ipsea.org.uk”. Addresses must start with https:// or http://.",
     )
 
-    field_order = ["topic", "title", "slug", "summary", "body", "links_text", "contact", "owner", "last_checked"]
+    field_order = [
+        "topic",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "links_text",
+        "contact",
+        "owner",
+        "last_checked",
+    ]
 
     class Meta:
         model = InformationPage

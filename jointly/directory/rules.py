@@ -21,7 +21,7 @@ MAX_LINKS = 20
 
 
 def link_problems(links: object) -> str:
-    """"" when ``links`` is a list of ``{"label", "url"}`` with a label and an http(s) address."""
+    """ "" when ``links`` is a list of ``{"label", "url"}`` with a label and an http(s) address."""
     from urllib.parse import urlsplit
 
     if not isinstance(links, list):
@@ -42,9 +42,7 @@ def link_problems(links: object) -> str:
     return ""
 
 
-def page_problems(
-    *, title: str, slug: str, links: object, duplicate_slug: bool
-) -> dict[str, str]:
+def page_problems(*, title: str, slug: str, links: object, duplicate_slug: bool) -> dict[str, str]:
     """The information page's rules, ``{field: message}``; ``duplicate_slug``: another page of the
     same Local Offer already has this address."""
     problems: dict[str, str] = {}

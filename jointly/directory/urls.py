@@ -17,6 +17,10 @@ urlpatterns = [
     path("offers/<slug:offer>/information/", views_information.index, name="information_index"),
     path("offers/<slug:offer>/information/new/", views_information.page, name="information_new"),
     path("offers/<slug:offer>/information/<int:pk>/", views_information.page, name="information"),
-    path("offers/<slug:offer>/information/<int:pk>/publish/", views_information.publish, name="information_publish"),
+    path(
+        "offers/<slug:offer>/information/<int:pk>/publish/",
+        views_information.publish,
+        name="information_publish",
+    ),
     path("offers/<slug:offer>/coverage/", views_information.coverage, name="information_coverage"),
 ]

@@ -84,7 +84,9 @@ def coverage(request: HttpRequest, slug: str, offer: str) -> HttpResponse:
 def page(request: HttpRequest, slug: str, offer: str, pk: int | None = None) -> HttpResponse:
     """A new page (editors only), or a page: editors edit it, readers read it and its history."""
     editing = request.method == "POST" or pk is None
-    partnership, local_offer = _offer(request, slug, offer, Perm.EDIT_CONTRACTS if editing else Perm.VIEW_CONTRACTS)
+    partnership, local_offer = _offer(
+        request, slug, offer, Perm.EDIT_CONTRACTS if editing else Perm.VIEW_CONTRACTS
+    )
     instance = InformationPage(local_offer=local_offer) if pk is None else _page(local_offer, pk)
     if pk is None and request.method != "POST":
         instance.owner_id = local_offer.council_id
@@ -126,7 +128,9 @@ def publish(request: HttpRequest, slug: str, offer: str, pk: int) -> HttpRespons
                 form.add_error(None, str(exc))
                 status = 409
             else:
-                messages.success(request, "Published." if item.published else "Withdrawn from the public Local Offer.")
+                messages.success(
+                    request, "Published." if item.published else "Withdrawn from the public Local Offer."
+                )
                 return HttpResponseRedirect(reverse("directory:information", args=[slug, offer, item.pk]))
         else:
             status = 400

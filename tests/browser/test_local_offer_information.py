@@ -21,7 +21,9 @@ EHC_BODY = (
 @pytest.fixture
 def offer(world):
     area = factories.area(gss_code="E07000071", name="Colchester", area_type="district")
-    offer = factories.local_offer(world.p, world.council, slug="essex", name="Essex Local Offer", areas=[area])
+    offer = factories.local_offer(
+        world.p, world.council, slug="essex", name="Essex Local Offer", areas=[area]
+    )
     s = factories.service(world.p, name="Children's centres", provider=world.provider, published=True,
                           areas=[area], age_min=0, age_max=5)  # fmt: skip
     factories.directory_entry(s, self_referral=True)
@@ -32,7 +34,9 @@ def offer(world):
         links=[{"label": "IPSEA", "url": "https://www.ipsea.org.uk"}],
     )  # fmt: skip
     factories.information_page(offer, topic="mediation", slug="mediation", title="Mediation")
-    factories.information_page(offer, topic="tribunal", slug="draft", title="ZZDRAFT tribunal", published=False)
+    factories.information_page(
+        offer, topic="tribunal", slug="draft", title="ZZDRAFT tribunal", published=False
+    )
     return offer
 
 

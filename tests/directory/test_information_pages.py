@@ -175,7 +175,9 @@ def test_commissioner_creates_edits_and_publishes_a_page(client, ip):
     assert "You must consider mediation." in body and 'href="https://www.ipsea.org.uk"' in body
     # withdrawing it takes it off the public site at once
     client.force_login(ip.users["partnership_admin"])
-    assert client.post(f"{STAFF}/information/{page.pk}/publish/", {"version": page.version}).status_code == 302
+    assert (
+        client.post(f"{STAFF}/information/{page.pk}/publish/", {"version": page.version}).status_code == 302
+    )
     assert client.get(f"{PUBLIC}/information/mediation/").status_code == 404
     edit = client.get(f"{STAFF}/information/{page.pk}/").content.decode()
     assert "History" in edit and "Not published" in edit
@@ -326,7 +328,9 @@ def test_the_printable_version_contains_the_pages_in_its_first_part(client, ip, 
     assert "The council must answer within 6 weeks." in body
     assert "GOV.UK: https://www.gov.uk" in body  # links printed in full, for paper
     assert "ZZDRAFT" not in body
-    service = f.service(ip.p, name="One", provider=ip.provider, published=True, areas=list(ip.offer.areas.all()))
+    service = f.service(
+        ip.p, name="One", provider=ip.provider, published=True, areas=list(ip.offer.areas.all())
+    )
     f.directory_entry(service)
     f.directory_entry(f.service(ip.p, name="Two", provider=ip.provider, published=True,
                                 areas=list(ip.offer.areas.all())))  # fmt: skip
@@ -361,11 +365,17 @@ def test_api_reads_by_role(ip):
 def test_api_writes_by_role_and_409_on_a_stale_version(ip):
     url = f"/api/v1/information-pages/{ip.ehc.pk}/"
     assert api(ip.users["viewer"]).patch(url, {"title": "x", "version": 1}, format="json").status_code == 403
-    assert api(ip.users["provider"]).patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
-    assert api(ip.beta_commissioner).patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
+    assert (
+        api(ip.users["provider"]).patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
+    )
+    assert (
+        api(ip.beta_commissioner).patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
+    )
     body = {"local_offer": "alpha", "topic": "other", "title": "New", "slug": "new", "owner": "alpha-council"}
     assert api(ip.users["viewer"]).post("/api/v1/information-pages/", body, format="json").status_code == 403
-    assert api(ip.beta_commissioner).post("/api/v1/information-pages/", body, format="json").status_code == 400
+    assert (
+        api(ip.beta_commissioner).post("/api/v1/information-pages/", body, format="json").status_code == 400
+    )
     commissioner = api(ip.users["commissioner"])
     created = commissioner.post("/api/v1/information-pages/", body, format="json")
     assert created.status_code == 201 and created.json()["published"] is False
