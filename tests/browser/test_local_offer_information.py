@@ -62,7 +62,7 @@ def test_parent_on_a_phone_finds_how_to_ask_for_an_ehc_needs_assessment_and_prin
     phone.get_by_role("link", name="How to ask for an EHC needs assessment").click()
     phone.wait_for_url("**/information/ehc-needs-assessment/")
     assert phone.locator("h1").inner_text() == "How to ask for an EHC needs assessment"
-    assert "within 6 weeks" in phone.locator("ol").inner_text()
+    assert "within 6 weeks" in phone.locator("main ol.govuk-list--number").inner_text()
     check()
     phone.get_by_role("link", name="Information and advice").first.click()
     phone.wait_for_url("**/information/")
