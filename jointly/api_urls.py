@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from jointly.contracts import api as contracts_api
 from jointly.core.attention_api import AttentionView
+from jointly.directory import api as directory_api
 from jointly.finance import api as finance_api
 from jointly.intentions import api as intentions_api
 from jointly.jobs import api as jobs_api
@@ -46,6 +47,7 @@ for module in (
     finance_api,
     packs_api,
     panels_api,
+    directory_api,
 ):
     module.register(router)
 

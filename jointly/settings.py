@@ -327,6 +327,7 @@ JOINTLY_ATTENTION_SOURCES: list[str] = [
     "jointly.finance.attention.overspends",
     "jointly.finance.attention.changes",
     "jointly.risks.attention.escalated",
+    "jointly.directory.attention.stale_pages",
 ]
 # Committed spend other apps record (a panel's agreed packages...): dotted paths of callables
 # ``(partnership, financial_year) -> [(funder organisation, line code / fund slug / funding source, Decimal)]``,

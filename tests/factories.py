@@ -335,6 +335,20 @@ def change_proposal(entry: Any, by: User | None = None, **kw: Any):
     )
 
 
+def information_page(offer: Any, **kw: Any):
+    """A published information page of ``offer`` (about asking for an EHC needs assessment, unless told)."""
+    from jointly.directory.models import InformationPage
+
+    k = n()
+    defaults = {
+        "topic": "ehc_assessment", "title": f"Information page {k}", "slug": f"page-{k}",
+        "summary": "What to do", "body": "First paragraph.\n\n- one\n- two", "owner": offer.council,
+        "links": [{"label": "GOV.UK", "url": "https://www.gov.uk"}], "contact": "SEND team",
+        "last_checked": dt.date.today(), "published": True,
+    }  # fmt: skip
+    return InformationPage.objects.create(local_offer=offer, **{**defaults, **kw})
+
+
 def feedback_theme(offer: Any, **kw: Any):
     from jointly.engagement.models import FeedbackTheme
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from jointly.accounts.models import User
 from jointly.contracts import models as cm
 from jointly.demo import loader
+from jointly.directory import models as dm
 from jointly.intentions import models as im
 from jointly.needs import models as nm
 from jointly.outcomes import models as om
@@ -170,6 +171,12 @@ EDIT_PAGES: list[Page] = [
         None,
     ),
     ("needs:comparator_edit", nm.ComparatorGroup, lambda o: {"slug": _slug(o), "pk": o.pk}, None),
+    (
+        "directory:information",
+        dm.InformationPage,
+        lambda o: {"slug": o.local_offer.partnership.slug, "offer": o.local_offer.slug, "pk": o.pk},
+        None,
+    ),
     ("needs:assessment_edit", nm.NeedsAssessment, lambda o: {"slug": _slug(o), "pk": o.pk}, None),
 ]
 
@@ -201,6 +208,7 @@ API_ROUTES: list[tuple[str, type[models.Model], Callable[[], Iterable[Any]] | No
     ("conflicts-of-interest", cm.ConflictOfInterest, None),
     ("comparator-groups", nm.ComparatorGroup, None),
     ("needs-assessments", nm.NeedsAssessment, None),
+    ("information-pages", dm.InformationPage, None),
 ]
 
 

@@ -37,6 +37,7 @@ from jointly.contracts.models import (
     Variation,
 )
 from jointly.core.api import ScopedRelatedFieldMixin
+from jointly.directory.models import InformationPage, LocalOffer
 from jointly.intentions.models import Intention, Milestone, ProgressUpdate, Theme
 from jointly.jobs.models import Job
 from jointly.needs.models import ComparatorGroup, NeedsAssessment
@@ -143,6 +144,11 @@ def _owned(
         ),
         RiskMatrix: factories.risk_matrix(p, extreme_label=f"Extreme {mark}"),
     }
+    offer = factories.local_offer(p, council, slug=f"offer-{mark.lower()}", name=f"Offer {mark}")
+    records[LocalOffer] = offer
+    records[InformationPage] = factories.information_page(
+        offer, slug=f"page-{mark.lower()}", title=f"Page {mark}", body=f"Body {mark}", published=False
+    )
     records.update(_provided(p, council, provider, mark))
     records.update(_finance(p, council, mark))
     records.update(_panels(p, council, mark))

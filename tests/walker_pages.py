@@ -212,9 +212,15 @@ def _directory_records(r: Records, p: Partnership, lead: Organisation, tag: str)
     comment = factories.feedback(offer, comment=f"{tag} comment", theme=theme)
     answer = factories.response(offer, you_said=f"{tag} said", theme=theme)
     activity = factories.engagement_activity(p, title=f"{tag} forum")
-    r.add(offer, entry, loc, sched, proposal, theme, comment, answer, activity)
+    # An information page in draft (marked: only the partnership may see it) and a published one
+    # (unmarked: the public sees it).
+    draft = factories.information_page(
+        offer, slug="draft-page", title=f"{tag} draft page", body=f"{tag} body", published=False
+    )
+    public = factories.information_page(offer, slug="public-page", title="Public information page")
+    r.add(offer, entry, loc, sched, proposal, theme, comment, answer, activity, draft, public)
     return {"offer": offer, "entry": entry, "location": loc, "schedule": sched, "proposal": proposal, "feedback": comment,
-            "response": answer, "activity": activity}  # fmt: skip
+            "response": answer, "activity": activity, "draft_page": draft, "public_page": public}  # fmt: skip
 
 
 def seed(w: Any) -> Seeded:
@@ -341,6 +347,9 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "directory_oruk:service_at_locations/<id>": a.extra["location"].uuid,
         "directory_oruk:taxonomies/<id>": _oruk_taxonomy(),
         "directory_oruk:taxonomy_terms/<id>": _oruk_term(),
+        "directory:offers/<offer>": a.extra["offer"].slug,
+        "directory:information/<pk>": a.extra["draft_page"].pk,
+        "directory_public:information/<page>": a.extra["public_page"].slug,
         "engagement:feedback/<pk>": a.extra["feedback"].pk,
         "engagement:new/<offer>": a.extra["offer"].slug,
         "engagement:responses/<pk>": a.extra["response"].pk,

@@ -1,6 +1,7 @@
 """The directory's part of ``jointly demo national`` (``settings.JOINTLY_NATIONAL_GENERATORS``).
 
-For each synthetic partnership: a Local Offer of its council over its areas, and a directory entry
+For each synthetic partnership: a Local Offer of its council over its areas (with an information page
+per Schedule 2 heading), and a directory entry
 (with one location and one weekly schedule) for each of its published services. Every record is
 synthetic and says so (``illustrative``, the national generator's source); postcodes use the
 ``ZZ`` area, which no real postcode uses; one entry in twenty is confidential (no address is
@@ -16,7 +17,15 @@ from decimal import Decimal
 
 from jointly.demo.national import PROVIDER_KEYS, SOURCE, Context
 from jointly.directory import facts
-from jointly.directory.models import DirectoryEntry, LocalOffer, Location, Schedule, SendNeed
+from jointly.directory.models import (
+    DirectoryEntry,
+    InformationPage,
+    InformationTopic,
+    LocalOffer,
+    Location,
+    Schedule,
+    SendNeed,
+)
 from jointly.services.models import Service
 
 SEND_NEEDS = ["", *SendNeed.values]
@@ -102,5 +111,29 @@ def entries(ctx: Context) -> None:
                 closes_at=dt.time(17, 0) if k % 3 else None,
             )  # fmt: skip
             for k, e in enumerate(made)
+        ],
+    )
+    # One synthetic information page per Schedule 2 heading (published; some out of date).
+    ctx.bulk(
+        InformationPage,
+        [
+            InformationPage(
+                local_offer=offer,
+                topic=topic,
+                title=f"{label} (synthetic)",
+                slug=topic.replace("_", "-"),
+                summary=f"Synthetic text about {label.lower()} for Local Offer {ctx.code} (illustrative).",
+                body="Synthetic information made by `jointly demo national`.\n\n- first point\n- second point",
+                links=[
+                    {"label": "GOV.UK", "url": "https://www.gov.uk/children-with-special-educational-needs"}
+                ],
+                contact="Synthetic SEND team (illustrative)",
+                owner=ctx.orgs["council"],
+                last_checked=day - dt.timedelta(days=CHECKED_DAYS_AGO[k % len(CHECKED_DAYS_AGO)]),
+                published=True,
+                illustrative=True,
+                source=SOURCE,
+            )
+            for k, (topic, label) in enumerate(InformationTopic.choices)
         ],
     )

@@ -8,8 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jointly.core.approvals import check_four_eyes
-from jointly.core.models import save_versioned
-from jointly.directory.models import PROPOSABLE_FIELDS, ChangeProposal, DirectoryEntry, ProposalStatus
+from jointly.core.models import StaleEdit, save_versioned
+from jointly.directory.models import (
+    PROPOSABLE_FIELDS,
+    ChangeProposal,
+    DirectoryEntry,
+    InformationPage,
+    ProposalStatus,
+)
 
 
 class ProposalClosed(Exception):
@@ -46,3 +52,17 @@ def decide(proposal: ChangeProposal, *, approve: bool, by: Any, on: Any = None) 
     proposal.decided_on = today
     proposal.save()
     return proposal
+
+
+@transaction.atomic
+def set_published(
+    page: InformationPage, published: bool, *, expected_version: int, by: Any
+) -> InformationPage:
+    """Publish or withdraw an information page (a stale version raises ``StaleEdit``, nothing saved)."""
+    previous, page.published = page.published, published
+    try:
+        save_versioned(page, expected_version=expected_version, by=by)
+    except StaleEdit:
+        page.published = previous
+        raise
+    return page

@@ -1,4 +1,6 @@
-"""Demo Local Offers (``demo_data.json``): Essex and Leeds, with entries for their published services.
+"""Demo Local Offers (``demo_data.json``): Essex and Leeds, with entries for their published services
+and an information page per Schedule 2 heading (``information``: general text about the law in
+England, with each offer's invented local contacts filled in, so every page is marked illustrative).
 
 Idempotent: offers are matched on slug, entries on their service, locations on (entry, name),
 schedules on (entry, days, description). Every reference is checked before anything is written.
@@ -17,12 +19,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from jointly.core.seeding import SeedDataError, Stats, set_m2m, upsert
-from jointly.directory.models import DirectoryEntry, LocalOffer, Location, Schedule
+from jointly.directory.models import (
+    DirectoryEntry,
+    InformationPage,
+    InformationTopic,
+    LocalOffer,
+    Location,
+    Schedule,
+)
 from jointly.partnerships.models import Area, Organisation, Partnership
 from jointly.services.models import Service
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data.json"
 SOURCE = "illustrative: contact details, places and times invented for the demo"
+PAGE_SOURCE = "illustrative: our own summary of the law in England; local names and contacts invented"
 ENTRY_FIELDS = (
     "how_to_access", "self_referral", "eligibility", "send_needs", "cost_free", "cost_description", "languages",
     "accessibility", "contact_name", "contact_email", "contact_phone", "website", "confidential",
@@ -56,7 +66,38 @@ def _problems(data: dict[str, Any], orgs: dict[str, Organisation], areas: dict[s
             found.append(f"entry {key}: the service is not marked published")
         if e["owner"] not in orgs:
             found.append(f"entry {key}: unknown owner {e['owner']}")
+    info = data.get("information", {"offers": {}, "pages": []})
+    slugs = {o["slug"] for o in data["offers"]}
+    found += [f"information: unknown offer {s}" for s in info["offers"] if s not in slugs]
+    for page in info["pages"]:
+        if page["topic"] not in InformationTopic.values:
+            found.append(f"information page {page['slug']}: unknown topic {page['topic']}")
+        for name, values in info["offers"].items():
+            try:
+                _fill(page, values)
+            except KeyError as exc:
+                found.append(f"information page {page['slug']} for {name}: no value for {exc}")
     return found
+
+
+def _fill(page: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The page's texts with the offer's local names and (invented) contacts filled in."""
+    return {k: page[k].format(**values) for k in ("title", "summary", "body", "contact")}
+
+
+def _information(data: dict[str, Any], offers: dict[str, LocalOffer], stats: Stats) -> None:
+    info = data.get("information", {"offers": {}, "pages": []})
+    today = timezone.localdate()
+    for slug, values in info["offers"].items():
+        offer = offers[slug]
+        for page in info["pages"]:
+            days = 200 if page["slug"] in values.get("stale", []) else 30
+            upsert(
+                InformationPage, stats, {"local_offer": offer, "slug": page["slug"]},
+                {**_fill(page, values), "topic": page["topic"], "links": page["links"], "owner": offer.council,
+                 "published": True, "last_checked": today - timedelta(days=days), "illustrative": True,
+                 "source": PAGE_SOURCE},
+            )  # fmt: skip
 
 
 @transaction.atomic
@@ -69,13 +110,15 @@ def load(stats: Stats, path: Path = DATA_FILE) -> None:
     problems = _problems(data, orgs, areas, partnerships, services)
     if problems:
         raise SeedDataError(problems)
+    offers: dict[str, LocalOffer] = {}
     for o in data["offers"]:
-        offer = upsert(
+        offers[o["slug"]] = offer = upsert(
             LocalOffer, stats, {"slug": o["slug"]},
             {"name": o["name"], "council": orgs[o["council"]], "partnership": partnerships[o["partnership"]],
              "introduction": o.get("introduction", ""), "freshness_days": o.get("freshness_days", 180)},
         )  # fmt: skip
         set_m2m(offer.areas, [areas[a] for a in o["areas"]])
+    _information(data, offers, stats)
     today = timezone.localdate()
     for e in data["entries"]:
         values = {name: e.get(name, DEFAULTS.get(name, "")) for name in ENTRY_FIELDS}

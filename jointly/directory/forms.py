@@ -12,6 +12,7 @@ from jointly.directory import facts, rules
 from jointly.directory.models import (
     PROPOSABLE_FIELDS,
     DirectoryEntry,
+    InformationPage,
     LocalOffer,
     Location,
     Schedule,
@@ -232,3 +233,93 @@ class ScheduleForm(VersionedModelForm):
         elif opens and closes and closes <= opens:
             self.add_error("closes_at", "The closing time must be after the opening time.")
         return data
+
+
+def links_as_text(links: list[dict[str, str]]) -> str:
+    return "\n".join(f"{link.get('label', '')} | {link.get('url', '')}" for link in links or [])
+
+
+def links_from_text(text: str) -> tuple[list[dict[str, str]], str]:
+    """``("Label | https://address" lines)`` -> (links, "" or a message naming the bad line)."""
+    links: list[dict[str, str]] = []
+    for i, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        if "|" not in line:
+            return [], f"Line {i}: write the label, then a | and then the address."
+        label, url = (part.strip() for part in line.rsplit("|", 1))
+        links.append({"label": label, "url": url})
+    return links, ""
+
+
+class InformationPageForm(VersionedModelForm):
+    """An information page of a Local Offer (publishing is its own step: :class:`PublishForm`)."""
+
+    links_text = forms.CharField(
+        label="Useful links",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line: the link's words, a | and the address, for example "
+        "“IPSEA | https://www.ipsea.org.uk”. Addresses must start with https:// or http://.",
+    )
+
+    field_order = [
+        "topic",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "links_text",
+        "contact",
+        "owner",
+        "last_checked",
+    ]
+
+    class Meta:
+        model = InformationPage
+        fields = ["topic", "title", "slug", "summary", "body", "contact", "owner", "last_checked"]
+        widgets = {
+            "last_checked": forms.DateInput(),
+            "body": forms.Textarea(attrs={"rows": 12}),
+            "contact": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jointly.partnerships.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        offer = self.instance.local_offer
+        self.fields["owner"].queryset = Organisation.objects.filter(
+            partnership_memberships__partnership_id=offer.partnership_id
+        ).distinct()
+        self.fields["owner"].label = "Who keeps it current"
+        if not self.is_bound:
+            self.initial["links_text"] = links_as_text(self.instance.links)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        links, message = links_from_text(data.get("links_text", ""))
+        if message:
+            self.add_error("links_text", message)
+            return data
+        self.instance.links = links
+        slug = data.get("slug", "")
+        duplicate = bool(slug) and (
+            InformationPage.objects.filter(local_offer_id=self.instance.local_offer_id, slug=slug)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        for name, problem in rules.page_problems(
+            title=data.get("title", ""), slug=slug, links=links, duplicate_slug=duplicate
+        ).items():
+            target = "links_text" if name == "links" else name
+            if target not in self.errors:
+                self.add_error(target if target in self.fields else None, problem)
+        return data
+
+    def validate_unique(self) -> None:
+        """The slug's uniqueness is checked in :meth:`clean`, with a message naming the address."""
+
+
+class PublishForm(GovUKFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

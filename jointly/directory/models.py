@@ -11,6 +11,9 @@ special educational needs and disabilities (0 to 25), drawn from the services pa
   such as a refuge, never shows its address anywhere public).
 * :class:`ChangeProposal`: a provider proposes changes to its own entry; another person of the
   partnership approves them (four eyes) before they go live.
+* :class:`InformationPage`: what the council publishes beyond services, under the headings the SEND
+  Regulations 2014 (Schedule 2) require (schools, how to ask for an EHC needs assessment, mediation,
+  tribunal...): plain text, escaped when shown, public only while published.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from jointly.core.models import Provenance, VersionedModel, recorded_person
-from jointly.directory import facts
+from jointly.directory import facts, text
 
 
 class LocalOffer(VersionedModel):
@@ -236,3 +240,84 @@ class ChangeProposal(VersionedModel):
 
     def __str__(self) -> str:
         return f"Proposed change to {self.entry} ({self.get_status_display()})"
+
+
+class InformationTopic(models.TextChoices):
+    """What a Local Offer must say beyond the services it lists (SEND Regulations 2014, Schedule 2),
+    in the order the public home shows them; ``OTHER`` is anything else a council adds."""
+
+    SCHOOLS = "schools", "Schools"
+    EARLY_YEARS = "early_years", "Early years"
+    POST_16 = "post_16", "Post-16 education and training"
+    OUT_OF_AREA = "out_of_area", "Provision outside the area"
+    EHC_ASSESSMENT = "ehc_assessment", "Asking for an EHC needs assessment"
+    INFORMATION_ADVICE = "information_advice", "Information, advice and support (SENDIASS)"
+    TRAVEL = "travel", "Travel and transport"
+    PREPARING_FOR_ADULTHOOD = "preparing_for_adulthood", "Preparing for adulthood"
+    COMPLAINTS = "complaints", "Complaints"
+    MEDIATION = "mediation", "Mediation"
+    TRIBUNAL = "tribunal", "Appeals to the First-tier Tribunal (SEND)"
+    OTHER = "other", "Other information"
+
+
+#: The topics every Local Offer must cover (the coverage view checks each has a published page).
+REQUIRED_TOPICS: tuple[str, ...] = tuple(t for t in InformationTopic.values if t != InformationTopic.OTHER)
+
+
+class InformationPage(Provenance, VersionedModel):
+    """One page of a council's Local Offer about a Schedule 2 topic, at
+    ``/local-offer/<offer>/information/<slug>/`` while it is published.
+
+    ``body`` is plain text: blank lines separate paragraphs, lines starting "- " or "* " make a
+    bulleted list and "1. " a numbered one (:mod:`jointly.directory.text`); it is always escaped,
+    never trusted as HTML. ``links`` is a list of ``{"label": ..., "url": ...}`` (http or https only,
+    :func:`jointly.directory.rules.link_problems`)."""
+
+    local_offer = models.ForeignKey(LocalOffer, on_delete=models.CASCADE, related_name="information_pages")
+    topic = models.CharField(max_length=30, choices=InformationTopic.choices)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80, help_text="The last part of the page's web address; changing it changes the address"
+    )
+    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences shown in lists")
+    body = models.TextField(
+        blank=True,
+        help_text='Plain text. A blank line starts a new paragraph; start lines with "- " for a bulleted '
+        'list or "1. " for a numbered one.',
+    )
+    links = models.JSONField(default=list, blank=True, help_text='[{"label": ..., "url": "https://..."}]')
+    contact = models.TextField(
+        "who to contact", blank=True, help_text="A team or service, its telephone number or address"
+    )
+    owner = models.ForeignKey(
+        "partnerships.Organisation",
+        on_delete=models.PROTECT,
+        related_name="information_pages",
+        help_text="The organisation that keeps this page current",
+    )
+    last_checked = models.DateField(null=True, blank=True)
+    published = models.BooleanField(default=False, help_text="Shown to the public")
+
+    history = HistoricalRecords()
+    public_fields = (
+        "local_offer", "topic", "title", "slug", "summary", "body", "links", "contact", "owner",
+        "last_checked", "published", "illustrative", "source",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_offer", "slug"], name="information_page_slug_unique"),
+            models.CheckConstraint(condition=~Q(title=""), name="information_page_title_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="information_page_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory_public:information", args=[self.local_offer.slug, self.slug])
+
+    @property
+    def body_blocks(self) -> list[text.Block]:
+        return text.blocks(self.body)

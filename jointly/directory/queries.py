@@ -9,7 +9,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jointly.accounts.permissions import Scope
 from jointly.directory import facts
-from jointly.directory.models import DirectoryEntry, LocalOffer, Location, Schedule
+from jointly.directory.models import (
+    REQUIRED_TOPICS,
+    DirectoryEntry,
+    InformationPage,
+    InformationTopic,
+    LocalOffer,
+    Location,
+    Schedule,
+)
 from jointly.partnerships.models import Partnership
 from jointly.services.models import Service
 
@@ -120,3 +128,62 @@ def freshness_window(partnership: Partnership) -> int:
     """The partnership's freshness window: the shortest of its Local Offers' windows, else the default."""
     windows = list(offers_of(partnership).values_list("freshness_days", flat=True))
     return min(windows) if windows else facts.DEFAULT_FRESHNESS_DAYS
+
+
+# --- information pages (Schedule 2) -----------------------------------------------------------
+
+
+def information_pages(offer: LocalOffer) -> QuerySet[InformationPage]:
+    """Every information page of the Local Offer, published or not (the signed-in pages)."""
+    return InformationPage.objects.filter(local_offer=offer).select_related("owner").order_by("title", "pk")
+
+
+def published_pages(offer: LocalOffer) -> QuerySet[InformationPage]:
+    """The pages the public may see: published ones only (guessing a draft's address finds nothing)."""
+    return information_pages(offer).filter(published=True)
+
+
+def matching_pages(qs: QuerySet[InformationPage], words: str) -> QuerySet[InformationPage]:
+    """Pages whose title, summary or body hold every word (the public search's words)."""
+    for word in words.split()[:10]:
+        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+    return qs
+
+
+def by_topic(pages: list[InformationPage]) -> list[tuple[str, str, list[InformationPage]]]:
+    """``(topic, its label, its pages)`` for every topic, in Schedule 2 order (pages already read)."""
+    grouped: dict[str, list[InformationPage]] = {t: [] for t in InformationTopic.values}
+    for page in pages:
+        grouped.setdefault(page.topic, []).append(page)
+    labels = dict(InformationTopic.choices)
+    return [(t, labels.get(t, t), grouped[t]) for t in grouped]
+
+
+@dataclass
+class TopicCoverage:
+    """Whether one required topic has a published, fresh page as at a date."""
+
+    topic: str
+    label: str
+    pages: list[InformationPage]
+    status: str  # "covered" | "stale" | "missing"
+
+    @property
+    def status_label(self) -> str:
+        return {"covered": "Covered", "stale": "Out of date", "missing": "Missing"}[self.status]
+
+
+def coverage(offer: LocalOffer, on: date) -> list[TopicCoverage]:
+    """Each Schedule 2 topic: covered (a published page checked within the freshness window), stale
+    (published pages, none checked within it) or missing (no published page). One query."""
+    pages = list(information_pages(offer))
+    for page in pages:
+        page.out_of_date = facts.is_stale(page.last_checked, offer.freshness_days, on)
+    rows = []
+    for topic, label, found in by_topic(pages):
+        if topic not in REQUIRED_TOPICS:
+            continue
+        live = [p for p in found if p.published]
+        status = "missing" if not live else "covered" if any(not p.out_of_date for p in live) else "stale"
+        rows.append(TopicCoverage(topic, label, found, status))
+    return rows

@@ -7,6 +7,7 @@ template.
 
 from __future__ import annotations
 
+import re
 import uuid as uuidlib
 from datetime import datetime
 
@@ -17,10 +18,11 @@ from django.utils import timezone
 
 from jointly.directory import facts, queries
 from jointly.directory.forms import SearchForm
-from jointly.directory.models import DirectoryEntry, LocalOffer
+from jointly.directory.models import DirectoryEntry, InformationPage, LocalOffer
 from jointly.directory.public import public_page, render_public
 
 PER_PAGE = 20
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 def now() -> datetime:
@@ -32,10 +34,16 @@ def _offer(slug: str) -> LocalOffer:
     return get_object_or_404(queries.public_offers(), slug=slug)
 
 
-def _mark_stale(entries: list[DirectoryEntry], offer: LocalOffer) -> None:
+def _mark_stale(entries: list[DirectoryEntry] | list[InformationPage], offer: LocalOffer) -> None:
     today = timezone.localdate()
     for e in entries:
         e.out_of_date = facts.is_stale(e.last_checked, offer.freshness_days, today)
+
+
+def _published_pages(offer: LocalOffer) -> list[InformationPage]:
+    pages = list(queries.published_pages(offer))
+    _mark_stale(pages, offer)
+    return pages
 
 
 @public_page
@@ -62,10 +70,14 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     status = 400 if form.is_bound and not form.is_valid() else 200
+    pages = _published_pages(offer)
+    words = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    matching = list(queries.matching_pages(queries.published_pages(offer), words)) if words.strip() else []
     return render_public(
         "directory/public/search.html",
         {"offer": offer, "form": form, "page": page, "entries": rows, "query": query.urlencode(),
-         "searched": form.is_bound},
+         "searched": form.is_bound, "topics": [t for t in queries.by_topic(pages) if t[2]],
+         "matching_pages": matching},
         status=status,
     )  # fmt: skip
 
@@ -103,4 +115,30 @@ def printable(request: HttpRequest, slug: str) -> HttpResponse:
     part = paginator.get_page(number)
     entries = list(part.object_list)
     _mark_stale(entries, offer)
-    return render_public("directory/public/print.html", {"offer": offer, "entries": entries, "part": part})
+    # The information pages open the first part (every part says where they are).
+    pages = _published_pages(offer) if part.number == 1 else []
+    topics = [t for t in queries.by_topic(pages) if t[2]]
+    return render_public(
+        "directory/public/print.html", {"offer": offer, "entries": entries, "part": part, "topics": topics}
+    )
+
+
+@public_page
+def information_index(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every published information page of the Local Offer, under its Schedule 2 heading."""
+    offer = _offer(slug)
+    topics = [t for t in queries.by_topic(_published_pages(offer)) if t[2]]
+    return render_public("directory/public/information_index.html", {"offer": offer, "topics": topics})
+
+
+@public_page
+def information(request: HttpRequest, slug: str, page: str) -> HttpResponse:
+    """One published information page (a draft's address is a 404, like one that does not exist)."""
+    offer = _offer(slug)
+    if not SLUG.fullmatch(page):
+        raise Http404("No such information page in this Local Offer")
+    item = queries.published_pages(offer).filter(slug=page).first()
+    if item is None:
+        raise Http404("No such information page in this Local Offer")
+    _mark_stale([item], offer)
+    return render_public("directory/public/information.html", {"offer": offer, "item": item})

@@ -57,8 +57,9 @@ def d(world):
     feedback = factories.feedback(offer)
     response = factories.response(offer)
     activity = factories.engagement_activity(w.p)
+    page = factories.information_page(offer, slug="ehc", owner=w.council)
     return {"w": w, "offer": offer, "entry": entry, "rival": rival, "proposal": proposal, "feedback": feedback,
-            "response": response, "activity": activity, "loc": loc, "sched": sched}  # fmt: skip
+            "response": response, "activity": activity, "loc": loc, "sched": sched, "page": page}  # fmt: skip
 
 
 def user(d, actor):
@@ -79,6 +80,16 @@ PAGES = [
     ("directory:schedule_new", lambda d: f"/p/alpha/directory/{d['entry'].pk}/schedules/new/", expected(EDIT)),
     ("directory:schedule", lambda d: f"/p/alpha/directory/{d['entry'].pk}/schedules/{d['sched'].pk}/", expected(EDIT)),
     ("directory:proposal", lambda d: f"/p/alpha/directory/proposals/{d['proposal'].pk}/", expected(READ)),
+    # Information pages: readers of the partnership's contracts and services (not providers) read; editors edit.
+    ("directory:information_index", lambda d: "/p/alpha/directory/offers/alpha/information/", expected(PLANNING)),
+    ("directory:information_new", lambda d: "/p/alpha/directory/offers/alpha/information/new/", expected(EDIT)),
+    ("directory:information", lambda d: f"/p/alpha/directory/offers/alpha/information/{d['page'].pk}/",
+     expected(PLANNING)),
+    ("directory:information_publish",
+     lambda d: f"/p/alpha/directory/offers/alpha/information/{d['page'].pk}/publish/", expected(EDIT)),
+    ("directory:information_coverage", lambda d: "/p/alpha/directory/offers/alpha/coverage/", expected(PLANNING)),
+    ("directory:information_coverage", lambda d: "/p/alpha/directory/offers/alpha/coverage/?as_at=2026-01-31",
+     expected(PLANNING)),
     ("engagement:index", lambda d: "/p/alpha/engagement/", expected(PLANNING)),
     ("engagement:feedback", lambda d: f"/p/alpha/engagement/feedback/{d['feedback'].pk}/", expected(PLANNING)),
     ("engagement:response_new", lambda d: "/p/alpha/engagement/responses/new/alpha/", expected(EDIT)),
@@ -89,6 +100,8 @@ PAGES = [
     ("directory_public:search", lambda d: "/local-offer/alpha/", PUBLIC),
     ("directory_public:print", lambda d: "/local-offer/alpha/print/", PUBLIC),
     ("directory_public:service", lambda d: f"/local-offer/alpha/services/{d['entry'].uuid}/", PUBLIC),
+    ("directory_public:information_index", lambda d: "/local-offer/alpha/information/", PUBLIC),
+    ("directory_public:information", lambda d: "/local-offer/alpha/information/ehc/", PUBLIC),
     ("engagement_public:feedback", lambda d: "/local-offer/alpha/feedback/", PUBLIC),
     ("engagement_public:thanks", lambda d: "/local-offer/alpha/feedback/thanks/", PUBLIC),
     ("engagement_public:you_said", lambda d: "/local-offer/alpha/you-said-we-did/", PUBLIC),
@@ -135,6 +148,9 @@ POSTS = [
     ("/p/alpha/directory/{entry}/schedules/new/", EDIT, 400),
     ("/p/alpha/directory/{entry}/", EDIT, 400),
     ("/p/alpha/directory/{entry}/propose/", READ, 400),
+    ("/p/alpha/directory/offers/alpha/information/new/", EDIT, 400),
+    ("/p/alpha/directory/offers/alpha/information/{page}/", EDIT, 400),
+    ("/p/alpha/directory/offers/alpha/information/{page}/publish/", EDIT, 400),
     ("/p/alpha/engagement/feedback/{feedback}/", EDIT, 400),
     ("/p/alpha/engagement/responses/new/alpha/", EDIT, 400),
     ("/p/alpha/engagement/responses/{response}/", EDIT, 400),
