@@ -3,6 +3,7 @@
     python bench/pages.py --save demo.json                   # at demo scale (`jointly demo load`)
     jointly demo national --partnerships 150                 # add national-scale synthetic data
     python bench/pages.py --compare demo.json                # again, with the ratio to the first run
+    python bench/pages.py --only "api contracts" --profile 25   # where a page's time goes (cProfile)
 
 Runs in-process with Django's test client against the configured database (``DATABASE_URL``),
 signed in as the partnership's commissioner (``--partnership``, default ``essex``); the
