@@ -3,6 +3,7 @@
     python bench/pages.py --save demo.json                   # at demo scale (`jointly demo load`)
     jointly demo national --partnerships 150                 # add national-scale synthetic data
     python bench/pages.py --compare demo.json                # again, with the ratio to the first run
+    python bench/pages.py --only "api contracts" --profile 25   # where a page's time goes (cProfile)
 
 Runs in-process with Django's test client against the configured database (``DATABASE_URL``),
 signed in as the partnership's commissioner (``--partnership``, default ``essex``); the
@@ -16,8 +17,10 @@ constant. No timing here is asserted by a test.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -78,7 +81,7 @@ def pages(slug: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return own, cross
 
 
-def measure(client, path: str, repeat: int) -> dict[str, float | int]:
+def measure(client, path: str, repeat: int, profile: int = 0) -> dict[str, float | int]:
     from django.db import connection
 
     response = client.get(path)  # warm-up (and the status)
@@ -96,10 +99,17 @@ def measure(client, path: str, repeat: int) -> dict[str, float | int]:
     with connection.execute_wrapper(count):
         client.get(path)
     timings = []
+    profiler = cProfile.Profile() if profile else None
     for _ in range(repeat):
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         client.get(path)
+        if profiler is not None:
+            profiler.disable()
         timings.append((time.perf_counter() - started) * 1000)
+    if profiler is not None:  # the functions with the most time of their own, over the repeats
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(profile)
     return {
         "status": status,
         "p50": statistics.median(timings),
@@ -136,6 +146,13 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="a file --save wrote earlier: print the ratios")
     parser.add_argument("--only", help="only pages whose name contains this text")
     parser.add_argument("--sql", action="store_true", help="also print each page's three slowest queries")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile the repeats: each page's N dearest functions",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jointly.settings")
     import django
@@ -172,7 +189,7 @@ def main() -> None:
         for name, path in group:
             if args.only and args.only not in name:
                 continue
-            r = measure(client, path, args.repeat)
+            r = measure(client, path, args.repeat, args.profile)
             results[name] = r
             line = (
                 f"{name:<30} {r['status']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['queries']:>7} "

@@ -10,6 +10,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from jointly.accounts.models import ApiToken, hash_token_secret
+from jointly.accounts.permissions import roles_by_partnership
 
 # Recording every use would write on every request; once a minute is enough to show "last used".
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -22,6 +23,10 @@ class HashedTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
         token = ApiToken.objects.select_related("user").filter(key_hash=hash_token_secret(key)).first()
+        if token is not None and token.user.is_active and not token.user.is_superuser:
+            # The roles every API view reads for its permissions, read once here (cached on the user):
+            # the lifetime check's two-factor rule then needs no membership query of its own.
+            roles_by_partnership(token.user)
         # One message for every refusal: a caller learns nothing about which tokens exist.
         if (
             token is None

@@ -117,8 +117,15 @@ def requires_two_factor(user: Any) -> bool:
     if user.is_superuser:
         return True
     roles = getattr(settings, "JOINTLY_TWO_FACTOR_ROLES", [])
-    if roles and Membership.objects.filter(user=user, role__in=roles).exists():
-        return True
+    if roles:
+        # Within a request, the roles read for permissions (``roles_by_partnership``, cached on
+        # the user, every membership's role included) answer this without another query.
+        held = getattr(user, "_jointly_every_role", None)
+        if held is not None:
+            if held & set(roles):
+                return True
+        elif Membership.objects.filter(user=user, role__in=roles).exists():
+            return True
     # Apps add their own reasons (a panel member, who reads children's records: panels).
     return any(import_string(path)(user) for path in getattr(settings, "JOINTLY_TWO_FACTOR_CHECKS", []))
 

@@ -114,12 +114,15 @@ def roles_by_partnership(user: Any) -> dict[int, set[str]]:
             "partnership_id",
             "organisation__partnership_memberships__partnership_id",
         )
+        every_role: set[str] = set()
         for role, only_partnership, partnership_id in rows:
+            every_role.add(role)
             if partnership_id is None:
                 continue
             if only_partnership is not None and only_partnership != partnership_id:
                 continue
             result.setdefault(partnership_id, set()).add(role)
+        user._jointly_every_role = frozenset(every_role)
     user._jointly_roles = result
     return result
 

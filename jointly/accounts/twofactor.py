@@ -20,6 +20,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jointly.accounts.models import requires_two_factor
+from jointly.accounts.permissions import roles_by_partnership
 
 # Reachable before the second factor: signing in and out, the two-factor pages themselves, assets,
 # and the service's information pages (accessibility statement, privacy, cookies).
@@ -34,6 +35,10 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_verified():
         return False
+    if not user.is_superuser:
+        # The partnership roles every page reads for its permissions, read here once (cached on the
+        # user for the request): the two-factor rule needs no query of its own for the roles.
+        roles_by_partnership(user)
     return requires_two_factor(user) or user_has_device(user, confirmed=True)
 
 

@@ -88,18 +88,34 @@ class ContractSerializer(VersionedModelSerializer):
         read_only_fields = ["ocid", "source"]
         validators: list[Any] = []
 
+    _row: tuple[Contract, Any] | None = None
+
+    def to_representation(self, instance: Contract) -> dict[str, Any]:
+        # Three fields read the current terms (the value schedule is the dearest part of a row):
+        # work them out once per row.
+        self._row = (instance, instance.current_terms())
+        try:
+            return super().to_representation(instance)
+        finally:
+            self._row = None
+
+    def _terms(self, obj: Contract) -> Any:
+        if self._row is not None and self._row[0] is obj:
+            return self._row[1]
+        return obj.current_terms()
+
     def get_current_value(self, obj: Contract) -> str | None:
-        value = obj.current_terms().value
+        value = self._terms(obj).value
         return None if value is None else f"{value:.2f}"
 
     def get_current_end_date(self, obj: Contract) -> str:
-        return obj.current_terms().end_date.isoformat()
+        return self._terms(obj).end_date.isoformat()
 
     def get_current_status(self, obj: Contract) -> str:
         return obj.status_as_at(asat.for_serializer(self.context, obj.partnership))
 
     def get_value_by_year(self, obj: Contract) -> dict[str, str]:
-        return {year: f"{amount:.2f}" for year, amount in obj.current_terms().by_year.items()}
+        return {year: f"{amount:.2f}" for year, amount in self._terms(obj).by_year.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,8 +32,12 @@ PENNY = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+@functools.lru_cache(maxsize=4096)
 def _months(first: dt.date, last: dt.date) -> Decimal:
-    """Months from ``first`` to ``last`` inclusive; a part month counts its share of days."""
+    """Months from ``first`` to ``last`` inclusive; a part month counts its share of days.
+
+    Remembered (a pure function of two dates, answering an immutable Decimal): an API page of
+    contracts asks for the same financial years' spans again and again."""
     if last < first:
         return ZERO
     total = ZERO

@@ -29,6 +29,12 @@ class ImportLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A value names the log that last wrote it (ADR 0005): deleting a log would lose that, and
+        # emptying ``import_log`` on its values scans the whole values table (the column has no
+        # index, to keep loads fast: ADR 0032).
+        return False
+
 
 @admin.register(models.IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):

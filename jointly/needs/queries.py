@@ -30,8 +30,9 @@ def partnership_indicators(partnership: Partnership) -> QuerySet[Indicator]:
             Prefetch("themes", queryset=Theme.objects.filter(partnership=partnership)),
             Prefetch(
                 "outcomes",
+                # The framework's partnership too: each outcome links to its page (no query per link).
                 queryset=Outcome.objects.filter(framework__partnership=partnership).select_related(
-                    "framework"
+                    "framework__partnership"
                 ),
             ),
         )
@@ -100,10 +101,18 @@ def latest_period(indicator: Indicator, area_ids: Iterable[int]) -> int | None:
     )["latest"]
 
 
+def recent_assessments(partnership: Partnership, count: int = 5) -> list[NeedsAssessment]:
+    """The newest assessments, for a list of links (topic and date): nothing else is read."""
+    recent = list(NeedsAssessment.objects.filter(partnership=partnership).order_by("-date", "topic")[:count])
+    for a in recent:
+        a.partnership = partnership  # their links name it: no query each
+    return recent
+
+
 def assessments(partnership: Partnership) -> QuerySet[NeedsAssessment]:
     return (
         NeedsAssessment.objects.filter(partnership=partnership)
-        .select_related("area")
+        .select_related("area", "partnership")
         .prefetch_related("indicators", "outcomes__framework", "intentions")
         .order_by("-date", "topic")
     )

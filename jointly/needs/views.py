@@ -136,7 +136,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         "needs/index.html",
         _context(
             request, partnership, indicators=indicators, imports=imports,
-            assessments=list(queries.assessments(partnership)[:5]),
+            assessments=queries.recent_assessments(partnership),
         ),
     )  # fmt: skip
 

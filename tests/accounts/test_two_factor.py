@@ -157,3 +157,27 @@ def test_demo_code_command_only_for_demo_accounts(world):
         call_command("demo", "code", world.users["partnership_admin"].email, stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("demo", "code", stdout=io.StringIO())
+
+
+def _membership_queries(client, path, **extra):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path, **extra).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if '"accounts_membership"' in q["sql"].split(" WHERE ")[0]]
+
+
+def test_the_rule_reads_roles_from_the_permission_query_and_a_new_role_counts_at_once(world):
+    """A page (session) and an API list (token) read the memberships once, for both the two-factor
+    rule and the permissions; a partnership admin role given meanwhile is asked for on the next page."""
+    viewer = world.users["viewer"]
+    client = password_step(viewer.email)
+    client.get("/p/alpha/")
+    assert len(_membership_queries(client, "/p/alpha/")) == 1
+    _, secret = ApiToken.objects.issue(viewer, "t", expires_at=None)
+    api = APIClient()
+    api.get("/api/v1/intentions/", HTTP_AUTHORIZATION=f"Token {secret}")
+    assert len(_membership_queries(api, "/api/v1/intentions/", HTTP_AUTHORIZATION=f"Token {secret}")) == 1
+    factories.membership(viewer, world.council, "partnership_admin")
+    assert client.get("/p/alpha/").status_code == 302  # sent to set up two factors
