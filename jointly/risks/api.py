@@ -373,12 +373,13 @@ class RiskProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     partnership admins accept (the risk joins the register) or decline (with a reason) them, never
     one they proposed. A proposal is not changed or deleted: it is the record of what was proposed."""
 
+    queryset = RiskProposal.objects.all()  # narrowed to the caller's scope in get_queryset
     partnership_path = "partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
     serializer_class = RiskProposalSerializer
     filterset_fields = ["partnership__slug", "status", "contract", "service"]
 
     def get_queryset(self) -> Any:
-        qs = RiskProposal.objects.select_related("partnership", "organisation", "contract", "service", "risk")
+        qs = self.queryset.select_related("partnership", "organisation", "contract", "service", "risk")
         return scoping.visible(self.request.user, qs).order_by("-created_on", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

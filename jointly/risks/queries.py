@@ -47,12 +47,12 @@ def matrix_for(partnership: Partnership) -> scoring.Matrix:
 
 
 def proposals(partnership: Partnership, scope: Scope | None = None) -> QuerySet[RiskProposal]:
-    """A partnership's proposed risks (a provider's own only), waiting ones first, newest first."""
+    """A partnership's proposed risks (a provider's own only), newest first (pages put waiting ones first)."""
     qs = RiskProposal.objects.filter(partnership=partnership)
     if scope is not None:
         qs = scope.filter(qs, *PROPOSAL_PROVIDER_PATHS)
     return qs.select_related(
-        "partnership", "organisation", "contract", "service", "risk", "proposed_by", "decided_by"
+        "partnership", "organisation", "contract", "service", "risk"
     ).order_by("-created_on", "-id")
 
 

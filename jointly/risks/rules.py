@@ -70,6 +70,7 @@ def matrix(values: dict[str, Any]) -> Problems:
 
 PROPOSAL_NEEDS_A_RECORD = "Choose the contract or the service the risk is on."
 PROPOSAL_NOT_YOURS = "Choose one of your organisation's contracts or services."
+PROPOSAL_NO_PROVIDER = "No provider is recorded for it, so nobody can propose a risk on it."
 PROPOSAL_TWO_PROVIDERS = "The contract and the service have different providers: choose one of them."
 DECLINE_NEEDS_A_REASON = "Give the reason for declining the proposed risk."
 
@@ -82,6 +83,8 @@ def proposal(partnership: Partnership, values: dict[str, Any], allows: Any) -> P
     for name, obj in (("contract", contract), ("service", service)):
         if obj is not None and (obj.partnership_id != partnership.pk or not allows(obj.provider_id)):
             errors[name] = PROPOSAL_NOT_YOURS
+        elif obj is not None and obj.provider_id is None:
+            errors[name] = PROPOSAL_NO_PROVIDER
     if contract is None and service is None:
         errors["contract"] = PROPOSAL_NEEDS_A_RECORD
     elif contract is not None and service is not None and not errors:
