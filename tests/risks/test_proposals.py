@@ -105,7 +105,7 @@ def test_the_contract_page_offers_no_proposal_to_others(pw, client_for):
     ],
 )
 def test_bad_proposals_are_refused_and_nothing_written(pw, client_for, extra, field):
-    response = client_for(pw.users["provider"]).post(f"{R}/propose/", _form(pw.contract, **extra))
+    response = client_for(pw.users["provider"]).post(f"{R}/propose/", _form(pw.contract) | extra)
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not RiskProposal.objects.exists()
@@ -169,6 +169,7 @@ def test_a_commissioner_accepts_a_proposal_into_the_register(pw, client_for):
     assert "R-P1" in provider.get(f"{R}/").content.decode()
     assert "R-P1" in provider.get(f"{R}/proposals/").content.decode()
     # deciding again is refused, nothing changes
+    commissioner = client_for(pw.users["commissioner"])
     assert _decide(commissioner, proposal, decision="decline", reason="No").status_code == 409
     proposal.refresh_from_db()
     assert proposal.status == "accepted"
@@ -298,7 +299,7 @@ def test_api_a_provider_proposes_and_bad_input_writes_nothing(pw):
         ({"description": " "}, "description"),
         ({"status": "accepted", "contract": None}, "contract"),
     ]:
-        response = client.post(API, _body(pw, pw.contract, **bad), format="json")
+        response = client.post(API, _body(pw, pw.contract) | bad, format="json")
         assert response.status_code == 400 and field in response.json(), (bad, response.json())
     assert RiskProposal.objects.count() == 1
     # another provider's contract, another partnership's and an unknown one: the same answer
