@@ -51,9 +51,9 @@ def proposals(partnership: Partnership, scope: Scope | None = None) -> QuerySet[
     qs = RiskProposal.objects.filter(partnership=partnership)
     if scope is not None:
         qs = scope.filter(qs, *PROPOSAL_PROVIDER_PATHS)
-    return qs.select_related(
-        "partnership", "organisation", "contract", "service", "risk"
-    ).order_by("-created_on", "-id")
+    return qs.select_related("partnership", "organisation", "contract", "service", "risk").order_by(
+        "-created_on", "-id"
+    )
 
 
 def waiting_proposals(partnership: Partnership) -> int:

@@ -391,11 +391,18 @@ def test_a_provider_sees_the_risks_on_its_own_services_too(pw, client_for):
     """ADR 0029: an accepted proposal on a provider's service stays visible to it; a rival's does not."""
     rival_service = f.service(pw.p, provider=pw.rival_org, name="Rival service")
     proposal = f.risk_proposal(service=pw.service, title="On the service", proposed_by=pw.users["provider"])
-    assert _decide(client_for(pw.users["commissioner"]), proposal, decision="accept", reference="R-SVC").status_code == 302
+    assert (
+        _decide(
+            client_for(pw.users["commissioner"]), proposal, decision="accept", reference="R-SVC"
+        ).status_code
+        == 302
+    )
     f.risk(pw.p, reference="R-RIVSVC", service=rival_service)
     provider = client_for(pw.users["provider"])
     html = provider.get(f"{R}/").content.decode()
     assert "R-SVC" in html and "R-RIVSVC" not in html
     assert provider.get(Risk.objects.get(reference="R-SVC").get_absolute_url()).status_code == 200
     assert provider.get(Risk.objects.get(reference="R-RIVSVC").get_absolute_url()).status_code == 404
-    assert {r["reference"] for r in api(pw.users["provider"]).get("/api/v1/risks/").json()["results"]} == {"R-SVC"}
+    assert {r["reference"] for r in api(pw.users["provider"]).get("/api/v1/risks/").json()["results"]} == {
+        "R-SVC"
+    }
