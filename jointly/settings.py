@@ -327,6 +327,7 @@ JOINTLY_ATTENTION_SOURCES: list[str] = [
     "jointly.finance.attention.overspends",
     "jointly.finance.attention.changes",
     "jointly.risks.attention.escalated",
+    "jointly.risks.attention.proposals",
     "jointly.directory.attention.stale_pages",
 ]
 # Committed spend other apps record (a panel's agreed packages...): dotted paths of callables
@@ -341,10 +342,10 @@ JOINTLY_DEMO_LOADERS: list[str] = [
     "jointly.needs.demo.load",
     "jointly.directory.demo.load",
     "jointly.engagement.demo.load",
-    "jointly.risks.demo.load",
     "jointly.panels.demo.load",
     "jointly.accounts.demo.load",
     "jointly.finance.demo.load",
+    "jointly.risks.demo.load",  # after finance: a risk may name a fund
     "jointly.packs.demo.load",
 ]
 

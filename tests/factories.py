@@ -416,6 +416,27 @@ def risk_review(r: Any, **kw: Any) -> Any:
     return RiskReview.objects.create(risk=r, **values)
 
 
+def risk_proposal(contract: Any = None, *, service: Any = None, **kw: Any) -> Any:
+    """A provider's proposed risk on ``contract`` (or ``service``), awaiting a decision."""
+    from jointly.risks.models import RiskProposal
+
+    record = contract if contract is not None else service
+    values = {
+        "title": "A proposed risk",
+        "description": "Cause, event, effect",
+        "impact": 3,
+        "likelihood": 4,
+        **kw,
+    }
+    return RiskProposal.objects.create(
+        partnership=record.partnership,
+        organisation=record.provider,
+        contract=contract,
+        service=service,
+        **values,
+    )
+
+
 # --- finance (one factory per model) -------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ from jointly.partnerships.models import (
     ReportingLine,
 )
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, ReturnComment
-from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix, RiskReview
+from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix, RiskProposal, RiskReview
 from jointly.services.models import Service
 from tests import factories
 
@@ -251,6 +251,7 @@ def _provided(
         RiskControl: factories.risk_control(risk, description=f"Control {mark}"),
         RiskAction: factories.risk_action(risk, description=f"Risk action {mark}"),
         RiskReview: factories.risk_review(risk, note=f"Review {mark}"),
+        RiskProposal: factories.risk_proposal(contract, title=f"Proposed risk {mark}"),
         Contract: contract,
         FundingShare: FundingShare.objects.create(
             contract=contract,

@@ -37,7 +37,7 @@ from jointly.packs.models import AgendaItem, Pack
 from jointly.partnerships.models import Area, BoardMember, Meeting, Organisation, Partnership, ReportingLine
 from jointly.performance import actions
 from jointly.performance.models import Kpi, KpiReturn, PerformanceNotice, RemedialAction
-from jointly.risks.models import Risk, RiskAction, RiskControl
+from jointly.risks.models import Risk, RiskAction, RiskControl, RiskProposal
 from jointly.services.models import Service
 from tests import factories
 from tests.factories import kpi
@@ -123,6 +123,7 @@ def _provider_records(p: Partnership, provider: Organisation, lead: Organisation
     risk = factories.risk(p, contract=contract, reference=f"{tag}-R1", title=f"{tag} provider fails")
     r.add(risk, factories.risk_control(risk, description=f"{tag} control"))
     r.add(factories.risk_action(risk, description=f"{tag} risk action"), factories.risk_review(risk))
+    r.add(factories.risk_proposal(contract, title=f"{tag} proposed risk", description=f"{tag} cause"))
     return r
 
 
@@ -355,6 +356,7 @@ def _fills(s: Seeded) -> dict[str, Any]:
         "engagement:responses/<pk>": a.extra["response"].pk,
         "engagement:activities/<pk>": a.extra["activity"].pk,
         "risks:<pk>": made[Risk][0].pk,
+        "risks:proposals/<pk>": made[RiskProposal][0].pk,
         "packs:boards/<board_slug>": a.extra["board"].slug,
         "packs:meetings/<meeting_id>": made[Meeting][0].pk,
         "packs:items/<item_id>": made[AgendaItem][0].pk,

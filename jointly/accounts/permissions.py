@@ -52,7 +52,10 @@ class Perm(StrEnum):
     IMPORT_NEEDS = "import_needs"
     """Import indicator values and keep needs assessments."""
     EDIT_RISKS = "edit_risks"
-    """Record, score, re-score and close risks, their controls and actions; import the register."""
+    """Record, score, re-score and close risks, their controls and actions; import the register;
+    accept or decline providers' proposed risks."""
+    PROPOSE_RISKS = "propose_risks"
+    """A provider: propose a risk on its own contracts or services (a commissioner accepts or declines it)."""
     VIEW_FINANCE = "view_finance"
     """See funds, contributions, budget lines, actuals and forecasts, savings plans and budget models."""
     EDIT_FINANCE = "edit_finance"
@@ -78,8 +81,9 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     ),
     Role.PROVIDER: (
         "A provider organisation's staff: sees the partnership, its outcomes and needs data, and only "
-        "its own organisation's contracts, services and KPIs; submits KPI returns for them and answers "
-        "commissioners' queries. Never sees intentions or governance (they may reveal procurement plans)."
+        "its own organisation's contracts, services and KPIs; submits KPI returns for them, answers "
+        "commissioners' queries and proposes risks on them. Never sees intentions or governance (they may "
+        "reveal procurement plans)."
     ),
 }
 
@@ -97,7 +101,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _READ | _COMMISSION | {Perm.EDIT_OUTCOMES, Perm.EDIT_GOVERNANCE, Perm.EDIT_FINANCE}
     ),
     Role.PROVIDER: frozenset(
-        {Perm.VIEW_PARTNERSHIP, Perm.VIEW_OWN_CONTRACTS, Perm.SUBMIT_RETURNS, Perm.VIEW_NEEDS}
+        {
+            Perm.VIEW_PARTNERSHIP,
+            Perm.VIEW_OWN_CONTRACTS,
+            Perm.SUBMIT_RETURNS,
+            Perm.VIEW_NEEDS,
+            Perm.PROPOSE_RISKS,
+        }
     ),
 }
 

@@ -1,4 +1,5 @@
-"""Writes that touch more than one record: recording a risk with its first review, re-scoring."""
+"""Writes that touch more than one record: recording a risk with its first review, re-scoring, and
+proposing a risk as a provider and deciding that proposal (four eyes)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 from django.db import transaction
 
-from jointly.core.models import save_versioned
-from jointly.risks import scoring
-from jointly.risks.models import Risk, RiskMatrix, RiskReview
+from jointly.core.approvals import check_four_eyes
+from jointly.core.models import StaleEdit, save_versioned
+from jointly.risks import rules, scoring
+from jointly.risks.models import ProposalStatus, Risk, RiskMatrix, RiskProposal, RiskReview
 
 
 def escalation_threshold(risk: Risk) -> int | None:
@@ -59,6 +61,88 @@ def rescore(
         )  # fmt: skip
 
 
+class ProposalError(Exception):
+    """A decision the proposal's state or the register refuses (decided already, reference taken,
+    no reason given); nothing is written."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def propose(
+    partnership: Any,
+    *,
+    contract: Any = None,
+    service: Any = None,
+    title: str,
+    description: str,
+    category: str = "",
+    impact: int,
+    likelihood: int,
+    by: Any,
+) -> RiskProposal:
+    """Record a provider's proposed risk (the caller has checked the rules and the proposer's scope).
+    The proposing organisation is the provider of the contract (else of the service)."""
+    record = contract if contract is not None else service
+    proposal = RiskProposal(
+        partnership=partnership, organisation_id=record.provider_id, contract=contract, service=service,
+        title=title, description=description, category=category, impact=impact, likelihood=likelihood,
+    )  # fmt: skip
+    return save_versioned(proposal, expected_version=None, by=by)
+
+
+def decide_proposal(
+    proposal: RiskProposal,
+    *,
+    accept: bool,
+    reference: str = "",
+    reason: str = "",
+    on: dt.date,
+    expected_version: int | None,
+    by: Any,
+) -> RiskProposal:
+    """Accept a proposed risk (it becomes a risk in the register under ``reference``, scored as
+    proposed, with its first review) or decline it (``reason`` required). Never by whoever proposed
+    it or last changed it (four eyes: :class:`~jointly.core.approvals.FourEyesError`); a proposal
+    already decided, a reference taken or a missing reason raise :class:`ProposalError`; a stale
+    ``expected_version`` raises :class:`StaleEdit`. One transaction: nothing is half-written."""
+    reference, reason = (reference or "").strip(), (reason or "").strip()
+    with transaction.atomic():
+        fresh = (
+            RiskProposal.objects.select_for_update(of=("self",))
+            .select_related("partnership", "organisation", "contract", "service")
+            .get(pk=proposal.pk)
+        )
+        if fresh.status != ProposalStatus.PROPOSED:
+            raise ProposalError(f"This proposal was already {fresh.get_status_display().lower()}.")
+        if expected_version is not None and fresh.version != expected_version:
+            raise StaleEdit(fresh)
+        check_four_eyes(by, fresh.proposed_by_id, record=fresh, also=[fresh.modified_by_id],
+                        what="risk", decide="accept or decline")  # fmt: skip
+        if accept:
+            problems = rules.reference(fresh.partnership, reference, None)
+            if problems:
+                raise ProposalError(problems["reference"], "reference")
+            risk = Risk(
+                partnership=fresh.partnership, reference=reference, title=fresh.title,
+                description=fresh.description, category=fresh.category, inherent_impact=fresh.impact,
+                inherent_likelihood=fresh.likelihood, identified_on=on, contract=fresh.contract,
+                service=fresh.service, illustrative=fresh.illustrative,
+                source=f"Proposed by {fresh.organisation.name}"[:300],
+            )  # fmt: skip
+            save_versioned(risk, expected_version=None, by=by)
+            record_first_review(risk, on=on, by=by)
+            fresh.risk = risk
+            fresh.status = ProposalStatus.ACCEPTED
+        else:
+            if not reason:
+                raise ProposalError(rules.DECLINE_NEEDS_A_REASON, "reason")
+            fresh.status = ProposalStatus.DECLINED
+        fresh.reason = reason
+        fresh.decided_on = on
+        fresh.decided_by = by if getattr(by, "pk", None) else None
+        return save_versioned(fresh, expected_version=fresh.version, by=by)
 class RiskStateError(Exception):
     """A change of status the risk's state does not allow (accepting a closed risk)."""
 

@@ -2,9 +2,12 @@
 
 Routes (registered by :func:`register`): ``/api/v1/risks/`` (with ``POST /risks/{id}/rescore/``),
 ``/api/v1/risk-controls/``, ``/api/v1/risk-actions/``, ``/api/v1/risk-reviews/`` (read-only: a review
-is written by re-scoring) and ``/api/v1/risk-matrices/``. Planning readers see every risk of their
-partnership; a provider sees the risks of its own contracts; commissioners and partnership admins
-(EDIT_RISKS) change them; partnership admins (EDIT_GOVERNANCE) change the matrix.
+is written by re-scoring), ``/api/v1/risk-matrices/`` and ``/api/v1/risk-proposals/`` (with
+``POST /risk-proposals/{id}/accept/`` and ``/decline/``). Planning readers see every risk of their
+partnership; a provider sees the risks of its own contracts and services; commissioners and
+partnership admins (EDIT_RISKS) change them; partnership admins (EDIT_GOVERNANCE) change the matrix.
+A provider (PROPOSE_RISKS) proposes a risk on its own contract or service and reads its own
+proposals; commissioners and partnership admins accept or decline them (never their own: four eyes).
 """
 
 from __future__ import annotations
@@ -12,35 +15,44 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from jointly.accounts.permissions import Perm
+from jointly.accounts.permissions import Perm, has_permission, scope_for
 from jointly.contracts.models import Contract, ProcurementProject
 from jointly.core import asat, scoping
 from jointly.core import rules as core_rules
 from jointly.core.api import (
+    Conflict,
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
     ScopedViewSet,
     VersionedModelSerializer,
 )
+from jointly.core.approvals import FourEyesError
+from jointly.finance.models import Fund
 from jointly.intentions.models import Intention
 from jointly.partnerships.api import org_field, partnership_field
 from jointly.partnerships.models import Board
 from jointly.risks import actions, queries, rules, scoring
-from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix, RiskReview
+from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix, RiskProposal, RiskReview
 from jointly.services.models import Service
 
 _RISK = {"every": Perm.VIEW_PLANNING, "own": Perm.VIEW_OWN_CONTRACTS}
-scoping.register(Risk, "partnership", "contract__provider", **_RISK)
+_RISK_PROVIDER_PATHS = queries.PROVIDER_PATHS  # the contract's or the service's provider
+scoping.register(Risk, "partnership", *_RISK_PROVIDER_PATHS, **_RISK)
 for _model in (RiskControl, RiskAction, RiskReview):
-    scoping.register(_model, "risk__partnership", "risk__contract__provider", **_RISK)
+    scoping.register(_model, "risk__partnership", *(f"risk__{p}" for p in _RISK_PROVIDER_PATHS), **_RISK)
 scoping.register(RiskMatrix, "partnership", every=Perm.VIEW_PARTNERSHIP)
+scoping.register(
+    RiskProposal, "partnership", *queries.PROPOSAL_PROVIDER_PATHS, every=Perm.VIEW_PLANNING,
+    own=Perm.PROPOSE_RISKS,
+)  # fmt: skip
 
 
 def _related(model: type) -> ScopedPrimaryKeyRelatedField:
@@ -57,6 +69,7 @@ class RiskSerializer(VersionedModelSerializer):
     board = ScopedSlugRelatedField(
         slug_field="slug", queryset=Board.objects.all(), required=False, allow_null=True
     )
+    fund = _related(Fund)
     inherent_rating = serializers.SerializerMethodField()
     current_rating = serializers.SerializerMethodField()
     target_rating = serializers.SerializerMethodField()
@@ -75,7 +88,7 @@ class RiskSerializer(VersionedModelSerializer):
             "owner_organisation", "status", "escalated", "inherent_impact", "inherent_likelihood",
             "current_impact", "current_likelihood", "target_impact", "target_likelihood", "inherent_rating",
             "current_rating", "target_rating", "band", "current_band", "identified_on", "review_due",
-            "review_overdue", "closed_on", "intention", "contract", "procurement", "service", "board",
+            "review_overdue", "closed_on", "intention", "contract", "procurement", "service", "board", "fund",
             "illustrative", "source", "version",
         ]  # fmt: skip
         validators: list[Any] = []
@@ -137,14 +150,21 @@ class RiskViewSet(ScopedViewSet):
     contracts; commissioners and partnership admins change them."""
 
     queryset = Risk.objects.select_related(
-        "partnership", "owner_organisation", "intention", "contract", "procurement", "service", "board"
+        "partnership",
+        "owner_organisation",
+        "intention",
+        "contract",
+        "procurement",
+        "service",
+        "board",
+        "fund",
     )
     serializer_class = RiskSerializer
     read_perm = Perm.VIEW_PLANNING
     write_perm = Perm.EDIT_RISKS
     own_perm = Perm.VIEW_OWN_CONTRACTS
-    provider_paths = ("contract__provider",)
-    filterset_fields = ["partnership__slug", "status", "escalated", "category"]
+    provider_paths = _RISK_PROVIDER_PATHS
+    filterset_fields = ["partnership__slug", "status", "escalated", "category", "fund"]
 
     @extend_schema(request=RescoreSerializer, responses=RiskSerializer)
     @action(detail=True, methods=["post"])
@@ -202,7 +222,7 @@ class _RiskChildViewSet(ScopedViewSet):
     write_perm = Perm.EDIT_RISKS
     own_perm = Perm.VIEW_OWN_CONTRACTS
     partnership_path = "risk__partnership"
-    provider_paths = ("risk__contract__provider",)
+    provider_paths = tuple(f"risk__{p}" for p in _RISK_PROVIDER_PATHS)
     filterset_fields = ["risk"]
 
 
@@ -284,6 +304,145 @@ class RiskMatrixViewSet(ScopedViewSet):
     filterset_fields = ["partnership__slug"]
 
 
+class RiskProposalSerializer(VersionedModelSerializer):
+    """A provider's proposed risk. ``organisation`` (the proposer's), ``status``, the decision and
+    ``risk`` (the register's risk it became) are set by the product, never by the caller."""
+
+    partnership = partnership_field()
+    contract = _related(Contract)
+    service = _related(Service)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    impact = serializers.IntegerField(help_text="1 (negligible) to 5 (catastrophic)")
+    likelihood = serializers.IntegerField(help_text="1 (rare) to 5 (almost certain)")
+    rating = serializers.IntegerField(read_only=True)
+    risk = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    risk_reference = serializers.CharField(
+        source="risk.reference", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = RiskProposal
+        fields = [
+            "id", "partnership", "organisation", "contract", "service", "title", "description", "category",
+            "impact", "likelihood", "rating", "status", "decided_on", "reason", "risk", "risk_reference",
+            "created_on", "version",
+        ]  # fmt: skip
+        read_only_fields = ["status", "decided_on", "reason", "created_on"]
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        partnership = attrs["partnership"]
+        request = self.context["request"]
+        scope = scope_for(request.user, partnership, every=None, own=Perm.PROPOSE_RISKS)
+        errors = rules.proposal(partnership, attrs, scope.allows)
+        if not (attrs.get("description") or "").strip():
+            errors.setdefault("description", "Describe the risk: its cause, the event and its effect.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> RiskProposal:
+        validated_data.pop("version", None)
+        return actions.propose(by=self.context["request"].user, **validated_data)
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The proposal's version you read")
+    reference = serializers.CharField(
+        max_length=30, required=False, allow_blank=True,
+        help_text="Accept: the reference the risk gets in the register (unique in the partnership)",
+    )  # fmt: skip
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Decline: why (required); accept: a note"
+    )
+
+
+_DECIDE = extend_schema(
+    request=ProposalDecisionSerializer,
+    responses={
+        200: RiskProposalSerializer,
+        403: OpenApiResponse(description="Your role does not allow this, or you proposed it (four eyes)."),
+    },
+)
+
+
+class RiskProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Risks providers propose. A provider proposes on its own contracts and services and reads its
+    own proposals; planning readers read every proposal of their partnership; commissioners and
+    partnership admins accept (the risk joins the register) or decline (with a reason) them, never
+    one they proposed. A proposal is not changed or deleted: it is the record of what was proposed."""
+
+    queryset = RiskProposal.objects.all()  # narrowed to the caller's scope in get_queryset
+    partnership_path = "partnership"  # for ?partnership=SLUG (core.filters.PartnershipFilterBackend)
+    serializer_class = RiskProposalSerializer
+    filterset_fields = ["partnership__slug", "status", "contract", "service"]
+
+    def get_queryset(self) -> Any:
+        qs = self.queryset.select_related("partnership", "organisation", "contract", "service", "risk")
+        return scoping.visible(self.request.user, qs).order_by("-created_on", "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Propose a risk (a provider, on its own contract or service): ``partnership``, ``contract``
+        and/or ``service``, ``title``, ``description``, ``category``, ``impact`` and ``likelihood``."""
+        serializer = self.get_serializer(data=request.data)
+        self._check_role_before_validation(serializer)
+        serializer.is_valid(raise_exception=True)
+        proposal = serializer.save()
+        return Response(self.get_serializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    def _check_role_before_validation(self, serializer: Any) -> None:
+        """Someone who may not propose risks in the partnership named is refused before any validation
+        (which would otherwise answer questions about its contracts); an unknown or unseen
+        partnership is reported by validation, like any unknown record."""
+        data = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
+        try:
+            partnership = serializer.fields["partnership"].run_validation(data.get("partnership"))
+        except serializers.ValidationError:
+            return
+        if partnership is not None and not has_permission(self.request.user, Perm.PROPOSE_RISKS, partnership):
+            raise PermissionDenied("Only a provider proposes a risk, on its own contracts and services.")
+
+    def _decide(self, request: Request, accept: bool) -> Response:
+        proposal = self.get_object()
+        if not has_permission(request.user, Perm.EDIT_RISKS, proposal.partnership):
+            raise PermissionDenied(
+                "Only commissioners and partnership admins accept or decline proposed risks."
+            )
+        data = ProposalDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            actions.decide_proposal(
+                proposal, accept=accept, reference=v.get("reference", ""), reason=v.get("reason", ""),
+                on=asat.today_for(proposal.partnership), expected_version=v["version"], by=request.user,
+            )  # fmt: skip
+        except FourEyesError as exc:
+            raise PermissionDenied(str(exc), code="four_eyes") from None
+        except actions.ProposalError as exc:
+            if exc.field is not None:
+                raise serializers.ValidationError({exc.field: str(exc)}) from None
+            raise Conflict(str(exc), code="decided") from None
+        proposal.refresh_from_db()
+        return Response(
+            RiskProposalSerializer(proposal, context=self.get_serializer_context()).data,
+            status=status.HTTP_200_OK,
+        )
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: Any = None) -> Response:
+        """Accept the proposed risk: it joins the register under ``reference``, scored as proposed
+        (``version`` required; 409 when stale or already decided)."""
+        return self._decide(request, True)
+
+    @_DECIDE
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: Any = None) -> Response:
+        """Decline the proposed risk, giving the ``reason`` (``version`` required)."""
+        return self._decide(request, False)
+
+
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the v1 router."""
     router.register("risks", RiskViewSet)
@@ -291,3 +450,4 @@ def register(router: DefaultRouter) -> None:
     router.register("risk-actions", RiskActionViewSet)
     router.register("risk-reviews", RiskReviewViewSet)
     router.register("risk-matrices", RiskMatrixViewSet)
+    router.register("risk-proposals", RiskProposalViewSet)

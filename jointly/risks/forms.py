@@ -1,4 +1,5 @@
-"""Risk forms: record/edit a risk, re-score it, its controls and actions, the matrix, the filters."""
+"""Risk forms: record/edit a risk, re-score it, its controls and actions, the matrix, the filters, a
+provider's proposed risk and the decision on it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from jointly.accounts.permissions import Scope
 from jointly.contracts.models import Contract, ProcurementProject
 from jointly.core.forms import DateInput, GovUKFormMixin, VersionedModelForm
 from jointly.core.rules import add_to_form, raise_for
+from jointly.finance.models import Fund
 from jointly.intentions.models import Intention
 from jointly.partnerships.models import Board, Organisation, Partnership
 from jointly.risks import rules, scoring
@@ -43,12 +46,14 @@ class RiskForm(VersionedModelForm):
             "reference", "title", "description", "category", "sub_category", "owner", "owner_organisation",
             "status", "escalated", "inherent_impact", "inherent_likelihood", "current_impact",
             "current_likelihood", "target_impact", "target_likelihood", "identified_on", "review_due",
-            "closed_on", "intention", "contract", "procurement", "service", "board", "illustrative", "source",
+            "closed_on", "intention", "contract", "procurement", "service", "board", "fund", "illustrative",
+            "source",
         ]  # fmt: skip
         widgets = {"identified_on": DateInput(), "review_due": DateInput(), "closed_on": DateInput()}
         labels = {
             "illustrative": "Some values are illustrative (not from a source document)",
             "procurement": "Procurement project",
+            "fund": "Fund or aligned budget",
             "escalated": "Escalated to the partnership's escalation board",
         }
 
@@ -72,6 +77,7 @@ class RiskForm(VersionedModelForm):
         self.fields["procurement"].queryset = ProcurementProject.objects.filter(partnership=partnership)
         self.fields["service"].queryset = Service.objects.filter(partnership=partnership)
         self.fields["board"].queryset = Board.objects.filter(partnership=partnership)
+        self.fields["fund"].queryset = Fund.objects.filter(partnership=partnership)
         for name in ("intention", "contract", "procurement"):
             self.fields[name].label_from_instance = lambda o: f"{o.reference} {o.title}"
         if self.instance.pk is not None:
@@ -163,11 +169,22 @@ class RiskFilterForm(GovUKFormMixin, forms.Form):
         choices=[("", "Any"), *[(v, v) for v in scoring.SCALE]], coerce=int, empty_value=None, required=False
     )
     basis = forms.ChoiceField(label="Scores", choices=BASES, required=False)
+    fund = forms.ModelChoiceField(
+        label="Fund threatened", queryset=Fund.objects.none(), to_field_name="slug", required=False,
+        empty_label="Any",
+    )  # fmt: skip
     sort = forms.ChoiceField(choices=SORTS, required=False)
 
-    def __init__(self, *args: Any, categories: list[str], matrix: scoring.Matrix, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, categories: list[str], matrix: scoring.Matrix, funds: QuerySet[Fund] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.matrix = matrix
+        if funds is None:  # people who may not see the partnership's finance (providers)
+            del self.fields["fund"]
+        else:
+            self.fields["fund"].queryset = funds
         self.fields["category"].choices = [("", "Any"), *[(c, c) for c in categories]]
         self.fields["band"].choices = [("", "Any"), *[(b.key, f"{b.label} ({b.span})") for b in matrix.bands]]
 
@@ -186,6 +203,8 @@ class RiskFilterForm(GovUKFormMixin, forms.Form):
             qs = qs.filter(status=d["status"])
         if d.get("escalated"):
             qs = qs.filter(escalated=d["escalated"] == "yes")
+        if d.get("fund") is not None:
+            qs = qs.filter(fund=d["fund"])
         basis = d.get("basis") or "current"
         if d.get("impact") is not None:
             qs = qs.filter(**{f"{basis}_impact": d["impact"]})
@@ -206,3 +225,63 @@ class RiskFilterForm(GovUKFormMixin, forms.Form):
 
 class ImportForm(GovUKFormMixin, forms.Form):
     file = forms.FileField(label="Register file (CSV or XLSX)")
+
+
+class ProposalForm(GovUKFormMixin, forms.Form):
+    """A provider proposes a risk on one of its own contracts or services."""
+
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), required=False,
+        help_text="Your organisation's contract the risk is on (or choose a service below)",
+    )  # fmt: skip
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False)
+    title = forms.CharField(label="What is the risk?", max_length=300)
+    description = forms.CharField(
+        label="Cause, event and effect", widget=forms.Textarea,
+        help_text="What could cause it, what would happen, and the effect on children, families or the service",
+    )  # fmt: skip
+    category = forms.CharField(
+        max_length=100, required=False, help_text="e.g. Operational, Financial, Clinical, Workforce"
+    )
+    impact = _score_field("Impact", SCORE_CHOICES, required=True)
+    likelihood = _score_field("Likelihood", LIKELIHOOD_CHOICES, required=True)
+
+    def __init__(self, *args: Any, partnership: Partnership, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership, self.scope = partnership, scope
+        self.fields["contract"].queryset = scope.filter(
+            Contract.objects.filter(partnership=partnership), "provider"
+        ).order_by("reference")
+        self.fields["service"].queryset = scope.filter(
+            Service.objects.filter(partnership=partnership), "provider"
+        ).order_by("name")
+        self.fields["contract"].label_from_instance = lambda o: f"{o.reference} {o.title}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problems = rules.proposal(self.partnership, data, self.scope.allows)
+        add_to_form(self, {k: v for k, v in problems.items() if k not in self.errors})
+        return data
+
+
+class ProposalDecisionForm(GovUKFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept it into the register"), ("decline", "Decline it")],
+        widget=forms.RadioSelect, label="Your decision",
+    )  # fmt: skip
+    reference = forms.CharField(
+        label="Reference in the register (to accept)", required=False, max_length=30,
+        help_text="Unique in the partnership, e.g. R-12",
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Reason (required to decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "accept" and not (data.get("reference") or "").strip():
+            self.add_error("reference", rules.REFERENCE_MISSING)
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", rules.DECLINE_NEEDS_A_REASON)
+        return data

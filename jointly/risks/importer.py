@@ -4,6 +4,8 @@ Read with the import kernel (:mod:`jointly.core.imports`), check every row (prob
 column, in the words of :mod:`jointly.risks.rules`), then write in one transaction. A row whose
 reference matches a risk updates it; the others are added. Computed columns (``rating``, ``band``,
 ``current_rating``, ``target_rating``) are ignored. ``impact``/``likelihood`` are the inherent score.
+An optional ``fund`` column (not in the export) names the fund a risk threatens by its slug; a blank
+cell clears the link, a file without the column leaves links as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import IO, Any
 from jointly.core import imports
 from jointly.core.imports import FILE, ImportRefused, Limits, Problem, shown
 from jointly.core.models import save_versioned
+from jointly.finance.models import Fund
 from jointly.partnerships.models import Partnership
 from jointly.risks import actions, rules
 from jointly.risks.models import Risk, RiskReview, RiskStatus
@@ -22,7 +25,7 @@ from jointly.risks.models import Risk, RiskReview, RiskStatus
 REQUIRED = ["reference", "title"]
 OPTIONAL = [
     "description", "category", "sub_category", "impact", "likelihood", "current_impact",
-    "current_likelihood", "target_impact", "target_likelihood", "owner", "status", "review_due",
+    "current_likelihood", "target_impact", "target_likelihood", "owner", "status", "review_due", "fund",
 ]  # fmt: skip
 SCORE_COLUMNS = {
     "impact": "inherent_impact", "likelihood": "inherent_likelihood",
@@ -87,7 +90,7 @@ def _date(value: str) -> dt.date | None:
 
 
 def _check_row(
-    row: dict[str, Any], index: int, seen: dict[str, int], problems: list[Problem]
+    row: dict[str, Any], index: int, seen: dict[str, int], problems: list[Problem], funds: dict[str, Any]
 ) -> dict[str, Any]:
     def problem(column: str, text: str, kind: str = imports.INVALID) -> None:
         problems.append(Problem(index, column, text, kind))
@@ -126,11 +129,19 @@ def _check_row(
         out["review_due"] = _date(row.get("review_due", ""))
     except ValueError as exc:
         problem("review_due", str(exc))
+    if "fund" in row:
+        slug = row["fund"].strip().lower()
+        if slug and slug not in funds:
+            problem(
+                "fund", f"{shown(row['fund'])} is not one of this partnership's funds (give the fund's slug)"
+            )
+        out["fund"] = funds.get(slug)
     return out
 
 
-def check(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every row checked; the cleaned rows, or ImportProblems listing every problem."""
+def check(rows: list[dict[str, Any]], funds: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every row checked; the cleaned rows, or ImportProblems listing every problem. ``funds``: the
+    partnership's funds by slug (for the ``fund`` column)."""
     if not rows:
         raise ImportProblems(["The file has no data rows."])
     missing = [c for c in REQUIRED if c not in rows[0]]
@@ -139,7 +150,8 @@ def check(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     cleaned = [
-        _check_row(row, int(row.get("_row", n)), seen, problems) for n, row in enumerate(rows, start=2)
+        _check_row(row, int(row.get("_row", n)), seen, problems, funds or {})
+        for n, row in enumerate(rows, start=2)
     ]
     if problems:
         raise ImportProblems(problems)
@@ -148,7 +160,7 @@ def check(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FIELDS = (
     "reference", "title", "description", "category", "sub_category", "owner", "status", "review_due",
-    *SCORE_COLUMNS.values(),
+    "fund", *SCORE_COLUMNS.values(),
 )  # fmt: skip
 
 
@@ -156,7 +168,7 @@ def import_risks(
     partnership: Partnership, rows: list[dict[str, Any]], *, by: Any, on: dt.date
 ) -> ImportResult:
     """Check everything, then create/update every row in one transaction (or raise ImportProblems)."""
-    cleaned = check(rows)
+    cleaned = check(rows, {f.slug.lower(): f for f in Fund.objects.filter(partnership=partnership)})
     result = ImportResult()
     existing = {r.reference.lower(): r for r in Risk.objects.filter(partnership=partnership)}
 

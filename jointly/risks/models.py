@@ -1,12 +1,14 @@
 """The partnership's risk register: risks scored on a 5×5 matrix, their controls, actions and reviews.
 
 The arithmetic (ratings, bands, heat maps) is in :mod:`jointly.risks.scoring`; the words of the
-rules in :mod:`jointly.risks.rules`; multi-record writes (re-scoring) in :mod:`jointly.risks.actions`.
+rules in :mod:`jointly.risks.rules`; multi-record writes (re-scoring, deciding a provider's proposed
+risk) in :mod:`jointly.risks.actions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -146,13 +148,17 @@ class Risk(Provenance, VersionedModel):
         "partnerships.Board", null=True, blank=True, on_delete=models.SET_NULL, related_name="risks",
         help_text="The board or group that owns the risk",
     )  # fmt: skip
+    fund = models.ForeignKey(
+        "finance.Fund", null=True, blank=True, on_delete=models.SET_NULL, related_name="risks",
+        help_text="The pooled fund or aligned budget the risk threatens",
+    )  # fmt: skip
 
     history = HistoricalRecords()
     public_fields = (
         "partnership", "reference", "title", "description", "category", "sub_category",
         "owner_organisation", "status", "escalated", "inherent_impact", "inherent_likelihood",
         "current_impact", "current_likelihood", "target_impact", "target_likelihood", "identified_on",
-        "review_due", "closed_on", "intention", "contract", "procurement", "service", "board",
+        "review_due", "closed_on", "intention", "contract", "procurement", "service", "board", "fund",
         "illustrative", "source",
     )  # fmt: skip
     personal_fields = ("owner",)
@@ -297,3 +303,83 @@ class RiskReview(models.Model):
     @property
     def rating(self) -> int:
         return self.impact * self.likelihood
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Awaiting a decision"
+    ACCEPTED = "accepted", "Accepted into the register"
+    DECLINED = "declined", "Declined"
+
+
+class RiskProposal(Provenance, VersionedModel):
+    """A risk a provider proposes on one of its own contracts or services: not in the register until a
+    commissioner or partnership admin accepts it (it then becomes ``risk``), or declines it with a
+    reason. Four eyes: whoever proposed it cannot decide it (:mod:`jointly.core.approvals`)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="risk_proposals"
+    )
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="+", editable=False,
+        help_text="The provider that proposes the risk",
+    )  # fmt: skip
+    contract = models.ForeignKey(
+        "contracts.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_proposals"
+    )
+    service = models.ForeignKey(
+        "services.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_proposals"
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(help_text="Cause, event and effect")
+    category = models.CharField(
+        max_length=100, blank=True, help_text="e.g. Operational, Financial, Clinical, Workforce"
+    )
+    impact = models.PositiveSmallIntegerField(choices=SCORE_CHOICES)
+    likelihood = models.PositiveSmallIntegerField(choices=LIKELIHOOD_CHOICES)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED, editable=False
+    )
+    proposed_by = recorded_person("Who proposed it (they cannot decide it)")
+    decided_by = recorded_person("Who accepted or declined it")
+    decided_on = models.DateField(null=True, blank=True, editable=False)
+    reason = models.TextField(
+        "reason for the decision", blank=True, editable=False, help_text="Why it was declined (or a note)"
+    )
+    risk = models.ForeignKey(
+        Risk, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals", editable=False,
+        help_text="The risk in the register it became",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    public_fields = (
+        "partnership", "organisation", "contract", "service", "title", "description", "category", "impact",
+        "likelihood", "status", "decided_on", "reason", "risk", "illustrative", "source",
+    )  # fmt: skip
+    personal_fields = ("proposed_by", "decided_by")
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_score_check("impact", "likelihood"), name="risk_proposal_scores_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(contract__isnull=False) | Q(service__isnull=False),
+                name="risk_proposal_on_a_contract_or_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed risk: {self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:proposal", args=[self.partnership.slug, self.pk])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.proposed_by_id is None:
+            self.proposed_by_id = self.created_by_id  # save_versioned names the creator
+        super().save(*args, **kwargs)
+
+    @property
+    def rating(self) -> int | None:
+        return scoring.rating(self.impact, self.likelihood)

@@ -7,10 +7,12 @@ from django.db.models import Prefetch, QuerySet
 from jointly.accounts.permissions import Scope
 from jointly.partnerships.models import Partnership
 from jointly.risks import scoring
-from jointly.risks.models import Risk, RiskMatrix, RiskReview
+from jointly.risks.models import ProposalStatus, Risk, RiskMatrix, RiskProposal, RiskReview
 
-# A provider sees the risks of the contracts its organisation provides (and nothing else).
-PROVIDER_PATHS = ("contract__provider",)
+# A provider sees the risks of the contracts and services its organisation provides (and nothing else).
+PROVIDER_PATHS = ("contract__provider", "service__provider")
+# ... and the risks its organisation proposed.
+PROPOSAL_PROVIDER_PATHS = ("organisation",)
 
 
 def scoped(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Risk]:
@@ -20,7 +22,7 @@ def scoped(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Ris
 
 def listing(partnership: Partnership, scope: Scope | None = None) -> QuerySet[Risk]:
     return scoped(partnership, scope).select_related(
-        "partnership", "intention", "contract", "procurement", "service", "board"
+        "partnership", "intention", "contract", "procurement", "service", "board", "fund"
     )
 
 
@@ -42,3 +44,17 @@ def matrix_for(partnership: Partnership) -> scoring.Matrix:
     """The partnership's matrix (one query); the NPSA default when it has none."""
     row = RiskMatrix.objects.filter(partnership=partnership).first()
     return row.as_matrix() if row is not None else scoring.DEFAULT_MATRIX
+
+
+def proposals(partnership: Partnership, scope: Scope | None = None) -> QuerySet[RiskProposal]:
+    """A partnership's proposed risks (a provider's own only), newest first (pages put waiting ones first)."""
+    qs = RiskProposal.objects.filter(partnership=partnership)
+    if scope is not None:
+        qs = scope.filter(qs, *PROPOSAL_PROVIDER_PATHS)
+    return qs.select_related("partnership", "organisation", "contract", "service", "risk").order_by(
+        "-created_on", "-id"
+    )
+
+
+def waiting_proposals(partnership: Partnership) -> int:
+    return RiskProposal.objects.filter(partnership=partnership, status=ProposalStatus.PROPOSED).count()

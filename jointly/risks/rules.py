@@ -12,7 +12,7 @@ from jointly.risks.models import Risk
 REFERENCE_MISSING = "Enter the risk's reference."
 REFERENCE_TAKEN = "Another risk in this partnership has this reference."
 NOT_IN_PARTNERSHIP = "Choose one of this partnership's records."
-LINKS = ("intention", "contract", "procurement", "service", "board")
+LINKS = ("intention", "contract", "procurement", "service", "board", "fund")
 
 
 def reference(partnership: Partnership, value: str, instance: Risk | None) -> Problems:
@@ -65,4 +65,35 @@ def matrix(values: dict[str, Any]) -> Problems:
         and board.partnership_id != values["partnership"].pk
     ):
         errors["escalation_board"] = NOT_IN_PARTNERSHIP
+    return errors
+
+
+PROPOSAL_NEEDS_A_RECORD = "Choose the contract or the service the risk is on."
+PROPOSAL_NOT_YOURS = "Choose one of your organisation's contracts or services."
+PROPOSAL_NO_PROVIDER = "No provider is recorded for it, so nobody can propose a risk on it."
+PROPOSAL_TWO_PROVIDERS = "The contract and the service have different providers: choose one of them."
+DECLINE_NEEDS_A_REASON = "Give the reason for declining the proposed risk."
+
+
+def proposal(partnership: Partnership, values: dict[str, Any], allows: Any) -> Problems:
+    """A proposed risk is on a contract or a service (or both, of one provider) of this partnership
+    that the proposer provides (``allows(organisation_id)``), with an impact and a likelihood of 1–5."""
+    errors: Problems = {}
+    contract, service = values.get("contract"), values.get("service")
+    for name, obj in (("contract", contract), ("service", service)):
+        if obj is not None and (obj.partnership_id != partnership.pk or not allows(obj.provider_id)):
+            errors[name] = PROPOSAL_NOT_YOURS
+        elif obj is not None and obj.provider_id is None:
+            errors[name] = PROPOSAL_NO_PROVIDER
+    if contract is None and service is None:
+        errors["contract"] = PROPOSAL_NEEDS_A_RECORD
+    elif contract is not None and service is not None and not errors:
+        if contract.provider_id != service.provider_id:
+            errors["service"] = PROPOSAL_TWO_PROVIDERS
+    for name in ("impact", "likelihood"):
+        value = values.get(name)
+        if value is None:
+            errors[name] = f"Give the {name}: {scoring.SCORE_RANGE}."
+        elif not scoring.valid_score(value):
+            errors[name] = f"The {name} is {scoring.SCORE_RANGE}."
     return errors

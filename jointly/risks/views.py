@@ -1,24 +1,27 @@
-"""Risk register pages: register, heat map, a risk with its history chart, forms, matrix, import."""
+"""Risk register pages: register, heat map, a risk with its history chart, forms, matrix, import, and
+providers' proposed risks (propose; the list; accept or decline, four eyes)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from jointly.accounts.permissions import Perm
+from jointly.accounts.permissions import Perm, has_permission
 from jointly.core import asat, uploads
 from jointly.core.access import get_partnership, get_scope
+from jointly.core.approvals import FourEyesError, may_decide
 from jointly.core.exports import csv_response, xlsx_response
 from jointly.core.history import history_for
 from jointly.core.imports import group_problems
 from jointly.core.models import StaleEdit
 from jointly.core.pages import partnership_context
 from jointly.core.views import handle_versioned_form
+from jointly.finance.models import Fund
 from jointly.partnerships.models import Partnership
 from jointly.risks import actions, exporting, importer, queries, scoring
 from jointly.risks.forms import (
@@ -26,13 +29,17 @@ from jointly.risks.forms import (
     ControlForm,
     ImportForm,
     MatrixForm,
+    ProposalDecisionForm,
+    ProposalForm,
     RescoreForm,
     RiskFilterForm,
     RiskForm,
 )
-from jointly.risks.models import Risk, RiskAction, RiskControl, RiskMatrix
+from jointly.risks.models import ProposalStatus, Risk, RiskAction, RiskControl, RiskMatrix
 
 NO_RISKS = "You do not have permission to see risks in this partnership."
+NO_PROPOSALS = "You do not have permission to see proposed risks in this partnership."
+ONLY_PROVIDERS_PROPOSE = "Only a provider proposes a risk, on its own contracts and services (commissioners record risks directly)."
 FORM_TEMPLATE = "partnerships/form.html"
 
 
@@ -50,7 +57,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, scope = _scope(request, slug)
     matrix = queries.matrix_for(partnership)
     as_at = asat.as_at_for(request, partnership)
-    form = RiskFilterForm(request.GET or None, categories=_categories(partnership, scope), matrix=matrix)
+    funds = Fund.objects.filter(partnership=partnership) if scope.everything else None
+    form = RiskFilterForm(
+        request.GET or None, categories=_categories(partnership, scope), matrix=matrix, funds=funds
+    )
     risks = form.apply(queries.listing(partnership, scope))
     fmt = request.GET.get("format")
     if fmt == "csv":
@@ -69,6 +79,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         partnership_context(
             request, partnership, form=form, rows=rows, query=query.urlencode(), as_at=as_at, matrix=matrix,
             provider_view=not scope.everything,
+            waiting=queries.waiting_proposals(partnership) if scope.everything else None,
         ),
     )  # fmt: skip
 
@@ -132,6 +143,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             scores=[(label, i, lk, r, matrix.band(r)) for label, i, lk, r in scores],
             actions=[(a, a.is_overdue(as_at)) for a in risk.actions.all()],
             review_overdue=risk.review_overdue(as_at), history=history_for(risk, limit=10),
+            proposal=risk.proposals.select_related("organisation").first(),
         ),
     )  # fmt: skip
 
@@ -286,3 +298,105 @@ def import_view(request: HttpRequest, slug: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     ctx = partnership_context(request, partnership, form=form, problems=problems, submit_label="Import")
     return render(request, "risks/import.html", ctx, status=status)
+
+
+# --- Providers' proposed risks ---------------------------------------------------------------------
+
+
+def propose(request: HttpRequest, slug: str) -> HttpResponse:
+    """A provider proposes a risk on one of its own contracts or services (``?contract=`` or
+    ``?service=`` chooses it in advance, from that record's page)."""
+    partnership, scope = get_scope(
+        request, slug, every=None, own=Perm.PROPOSE_RISKS, message=ONLY_PROVIDERS_PROPOSE
+    )
+    initial = {k: request.GET[k] for k in ("contract", "service") if request.GET.get(k, "").isdigit()}
+    form = ProposalForm(request.POST or None, initial=initial, partnership=partnership, scope=scope)
+    context = partnership_context(
+        request, partnership, heading="Propose a risk", submit_label="Send the proposal",
+        cancel_url=reverse("risks:proposals", args=[slug]),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        made = actions.propose(
+            partnership, contract=d["contract"], service=d["service"], title=d["title"],
+            description=d["description"], category=d["category"], impact=d["impact"],
+            likelihood=d["likelihood"], by=request.user,
+        )  # fmt: skip
+        messages.success(request, "Risk proposed: a commissioner will accept or decline it.")
+        return HttpResponseRedirect(made.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "risks/propose.html", {**context, "form": form}, status=status)
+
+
+def _proposal_scope(request: HttpRequest, slug: str) -> tuple[Partnership, Any]:
+    """Planning readers see every proposal; a provider its own organisation's."""
+    return get_scope(request, slug, every=Perm.VIEW_PLANNING, own=Perm.PROPOSE_RISKS, message=NO_PROPOSALS)
+
+
+def proposals(request: HttpRequest, slug: str) -> HttpResponse:
+    """Proposed risks, waiting ones first. A fixed number of queries whatever their number."""
+    partnership, scope = _proposal_scope(request, slug)
+    rows = list(queries.proposals(partnership, scope))
+    rows.sort(key=lambda p: p.status != ProposalStatus.PROPOSED)  # stable: newest first within each
+    matrix = queries.matrix_for(partnership)
+    return render(
+        request,
+        "risks/proposals.html",
+        partnership_context(
+            request, partnership, rows=[(p, matrix.band(p.rating)) for p in rows],
+            provider_view=not scope.everything,
+        ),
+    )  # fmt: skip
+
+
+def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A proposed risk; commissioners and partnership admins accept or decline it (not their own)."""
+    partnership, scope = _proposal_scope(request, slug)
+    found = queries.proposals(partnership, scope).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such proposal.")
+    can_decide = has_permission(request.user, Perm.EDIT_RISKS, partnership)
+    if request.method == "POST" and not can_decide:
+        get_partnership(request, slug, Perm.EDIT_RISKS)  # 403
+    open_ = found.status == ProposalStatus.PROPOSED
+    form = (
+        ProposalDecisionForm(request.POST or None, initial={"version": found.version})
+        if can_decide and open_
+        else None
+    )
+    status = 200
+    if request.method == "POST" and not open_:
+        messages.error(request, f"This proposal was already {found.get_status_display().lower()}.")
+        status = 409
+    if form is not None and request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.decide_proposal(
+                    found, accept=d["decision"] == "accept", reference=d.get("reference", ""),
+                    reason=d.get("reason", ""), on=asat.today_for(partnership), expected_version=d["version"],
+                    by=request.user,
+                )  # fmt: skip
+            except FourEyesError as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            except actions.ProposalError as exc:
+                form.add_error(exc.field, str(exc))
+                status = 400 if exc.field else 409
+            except StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                found.refresh_from_db()
+                if found.risk_id:
+                    messages.success(request, f"Accepted: {found.risk.reference} is in the register.")
+                    return HttpResponseRedirect(found.risk.get_absolute_url())
+                messages.success(request, "Proposal declined.")
+                return HttpResponseRedirect(reverse("risks:proposals", args=[slug]))
+    matrix = queries.matrix_for(partnership)
+    return render(request, "risks/proposal.html", partnership_context(
+        request, partnership, proposal=found, band=matrix.band(found.rating), form=form,
+        submit_label="Record the decision", history=history_for(found),
+        may_decide=may_decide(request.user, found.proposed_by_id, record=found, also=[found.modified_by_id]),
+    ), status=status)  # fmt: skip

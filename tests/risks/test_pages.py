@@ -38,6 +38,8 @@ def rw(world):
     w.control = f.risk_control(w.own_risk)
     w.action = f.risk_action(w.own_risk)
     w.beta_risk = f.risk(w.other, reference="R-BETA", title="Beta risk")
+    w.proposal = f.risk_proposal(w.contract, title="Own proposal")
+    w.rival_proposal = f.risk_proposal(w.rival_contract, title="Rival proposal")
     return w
 
 
@@ -83,6 +85,11 @@ def pages(w):
         ("control_edit", f"{R}/{own}/controls/{w.control.pk}/", expected(EDITORS)),
         ("action_new", f"{R}/{own}/actions/new/", expected(EDITORS)),
         ("action_edit", f"{R}/{own}/actions/{w.action.pk}/", expected(EDITORS)),
+        ("propose", f"{R}/propose/", expected(set(), provider=200)),
+        ("propose", f"{R}/propose/?contract={w.contract.pk}", expected(set(), provider=200)),
+        ("proposals", f"{R}/proposals/", expected(READ, provider=200)),
+        ("proposal", f"{R}/proposals/{w.proposal.pk}/", expected(READ, provider=200)),
+        ("proposal", f"{R}/proposals/{w.rival_proposal.pk}/", expected(READ, provider=404)),
     ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from jointly.risks.thread import risks_on
+from jointly.risks.thread import propose_url, risks_on
 
 register = template.Library()
 
@@ -15,4 +15,9 @@ register = template.Library()
 def risks_panel(context: Any, record: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"rows": risks_on(record, user) if user is not None else None, "record": record}
+    if user is None:
+        return {"rows": None, "record": record, "propose_url": None}
+    return {
+        "rows": risks_on(record, user), "record": record, "propose_url": propose_url(record, user),
+        "noun": type(record).__name__.lower(),
+    }  # fmt: skip
