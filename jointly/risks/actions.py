@@ -143,6 +143,8 @@ def decide_proposal(
         fresh.decided_on = on
         fresh.decided_by = by if getattr(by, "pk", None) else None
         return save_versioned(fresh, expected_version=fresh.version, by=by)
+
+
 class RiskStateError(Exception):
     """A change of status the risk's state does not allow (accepting a closed risk)."""
 
