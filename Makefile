@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 lock:
 	rm -rf var/piptools && $(PYTHON) -m venv var/piptools
 	var/piptools/bin/pip install --quiet pip-tools
-	var/piptools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	var/piptools/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links --output-file=requirements.lock requirements-dev.txt
 	rm -rf var/piptools
 
