@@ -135,3 +135,24 @@ def test_ocds_import_takes_any_json_whole_or_nothing(world, data):
     if not result.ok:
         assert result.problems
         assert (Contract.objects.count(), ProcurementProject.objects.count()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", [1, 2, 3])  # area code, period, sex
+def test_needs_import_refuses_a_nul_character_by_row_and_column(needs, column):  # noqa: F811
+    # Found by the fuzz test above on PostgreSQL, whose text cannot hold NUL: it crashed the lookup.
+    row = ["bf", "E10000012", "2021", "Persons", "All ages", "5", "10"]
+    row[column] = row[column][:1] + "\x00" + row[column][1:]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [["indicator", "area_code", "period", "sex", "age", "count", "denominator"], row]
+    )
+    before = IndicatorValue.objects.count()
+    log = needs_importer.import_file(io.BytesIO(buffer.getvalue().encode()), "template", file_name="v.csv")
+    assert log.status == "failed"
+    assert IndicatorValue.objects.count() == before
+    nul = [p for p in log.problems if "NUL character" in p["message"]]
+    assert [(p["row"], p["column"]) for p in nul] == [
+        (2, ["indicator", "area_code", "period", "sex"][column])
+    ]
+    assert nul[0]["message"] == "contains a NUL character (0x00), which a text value cannot hold"

@@ -454,6 +454,17 @@ def validate(df: pd.DataFrame, problems: Problems, catalogue: Catalogue) -> pd.D
     for name in ("indicator", "area_code", "period", "sex", "age", "category_type", "category", "value_note"):
         if name in df.columns:
             df[name] = _clean_text(df[name])
+    for name in df.columns:  # PostgreSQL's text cannot hold NUL: a problem on every engine, never a crash
+        if df[name].dtype == object:
+            nul = df[name].map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+            if nul.any():
+                problems.add_rows(
+                    nul,
+                    rows,
+                    labels.get(name, name),
+                    "contains a NUL character (0x00), which a text value cannot hold",
+                )
+                df[name] = df[name].map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
     for name, default in (
         ("sex", DEFAULT_SEX),
         ("age", DEFAULT_AGE),
