@@ -380,7 +380,10 @@ def calculate_dsr(
             **{f"_k{i}": data[k].to_numpy() for i, k in enumerate(band_keys)}
         )
         kcols = [f"_k{i}" for i in range(len(band_keys))]
-        nunique = check.groupby(kcols, dropna=False)[["n", "w"]].nunique()
+        nunique = check.groupby(
+            kcols,
+            dropna=False,  # pragma: no mutate (dropna=None is false too)
+        )[["n", "w"]].nunique()
         if (nunique > 1).any().any():
             raise InputProblem(
                 [
@@ -469,8 +472,14 @@ def dsr_frame(
         numeric["ageband"] = df["ageband"].to_numpy()
     if stdpop is None and not problems:
         cols = keys + (["eventfreq"] if has_freq else [])
-        sizes = numeric.groupby(cols, dropna=False)["pop"].transform("size") if cols else None
-        n_rows = sizes.to_numpy() if sizes is not None else np.full(len(df), len(df))
+        if cols:
+            grouped = numeric.groupby(
+                cols,
+                dropna=False,  # pragma: no mutate (dropna=None is false too)
+            )
+            n_rows = grouped["pop"].transform("size").to_numpy()
+        else:
+            n_rows = np.full(len(df), len(df))
         if np.any(n_rows != len(ESP2013)):
             problems.append(
                 "without a 'stdpop' column the European Standard Population 2013 is used, so "
