@@ -45,16 +45,21 @@ class FinanceError(ValueError):
 
 
 def money(value: object) -> Decimal:
-    """``value`` as pounds and pence: refuses text that is not a number and more than two decimals."""
+    """``value`` as pounds and pence: refuses text that is not a number, infinities, more than two
+    decimals and amounts too large for the arithmetic (27 digits or more before the point)."""
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
+        amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
         raise FinanceError(f"'{str(value)[:40]}' is not an amount of money") from None
     if not amount.is_finite():
         raise FinanceError("An amount must be a finite number")
-    if amount != amount.quantize(PENNY, rounding=ROUND_DOWN):
+    try:
+        rounded = amount.quantize(PENNY)
+    except InvalidOperation:  # more digits than the arithmetic holds (27 or more before the point)
+        raise FinanceError(f"'{str(value)[:40]}' is too large an amount of money") from None
+    if amount != rounded:
         raise FinanceError(f"{amount} has more than two decimal places: give pounds and pence")
-    return amount.quantize(PENNY)
+    return rounded
 
 
 def total(amounts: Iterable[Decimal | None]) -> Decimal:
@@ -107,9 +112,9 @@ def apportion(amount: Decimal, weights: Mapping[Hashable, Decimal], host: Hashab
         if host is None:
             raise FinanceError("Nobody to share the variance with: no contributions and no host")
         return {host: amount}
-    whole = sum(positive.values(), Decimal(0))
+    whole = sum(positive.values())
     shares = {k: (amount * w / whole).quantize(PENNY, rounding=ROUND_DOWN) for k, w in positive.items()}
-    left = amount - sum(shares.values(), Decimal(0))
+    left = amount - sum(shares.values())
     if left:
         key = _winner(positive, host)
         shares[key] = shares[key] + left
@@ -186,27 +191,25 @@ def share_variance(
     total_variance = total_variance.quantize(PENNY)
     if total_variance == 0:
         return {}
-    for rule in rules:
+    for index, rule in enumerate(rules):
         check_rule(rule)
+        if index and rule.method == OWN:
+            raise FinanceError("'Each bears its own' can only be the first rule")
     if not rules or rules[0].method == OWN:
         own = dict(own_variances or {})
         if total(own.values()) != total_variance:
             raise FinanceError("The partners' own variances do not add up to the fund's variance")
         return {k: v.quantize(PENNY) for k, v in own.items() if v}
-    sign = Decimal(1) if total_variance > 0 else Decimal(-1)
+    sign = Decimal(1).copy_sign(total_variance)  # never zero here
     left = abs(total_variance)
     shares: dict = {}
     for index, rule in enumerate(rules):
-        if rule.method == OWN:
-            raise FinanceError("'Each bears its own' can only be the first rule")
         cap = rule.cap(budget)
         last = index == len(rules) - 1
         portion = left if (cap is None or last) else min(left, cap)
-        if portion > 0:
+        if portion > 0:  # a rule the variance does not reach is not applied
             _add(shares, _share_by(rule, sign * portion, contributions, host))
         left -= portion
-        if left <= 0:
-            break
     return {k: v for k, v in shares.items() if v}
 
 
