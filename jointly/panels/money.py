@@ -135,9 +135,14 @@ def to_money(value: object, what: str = "An amount") -> Decimal:
         raise PanelMoneyError(f"{what} must be a number of pounds, such as 1250.00") from None
     if not amount.is_finite():
         raise PanelMoneyError(f"{what} must be a finite number of pounds")
-    if amount != amount.quantize(PENNY, rounding=ROUND_DOWN):
+    try:
+        pounds = amount.quantize(PENNY, rounding=ROUND_DOWN)
+    except InvalidOperation:
+        # More digits than decimal arithmetic holds (28): far beyond any real cost.
+        raise PanelMoneyError(f"{what} is too large a number of pounds") from None
+    if amount != pounds:
         raise PanelMoneyError(f"{what} has more than two decimal places: give pounds and pence")
-    return amount.quantize(PENNY)
+    return pounds
 
 
 def to_pennies(exact: Fraction) -> Decimal:

@@ -42,6 +42,16 @@ def test_to_money_reads_pounds_and_refuses_the_rest():
             money.to_money(bad)
 
 
+def test_to_money_refuses_amounts_too_large_for_decimal_arithmetic_in_words():
+    # 26 digits before the point still fit 28 significant digits with the pence; 27 do not, and
+    # before this was caught it escaped as decimal.InvalidOperation (a server error on a form).
+    assert money.to_money("9" * 26) == D("9" * 26 + ".00")
+    for bad in ["1" * 27, "1E+30", "-" + "9" * 40]:
+        with pytest.raises(PanelMoneyError) as caught:
+            money.to_money(bad, "The cost")
+        assert str(caught.value) == "The cost is too large a number of pounds"
+
+
 def test_pounds_for_messages():
     assert money.pounds(D("1234.5")) == "£1,234.50"
     assert money.pounds(D("-0.01")) == "-£0.01"
