@@ -108,9 +108,10 @@ def matrix_problems(bounds: Sequence[int], labels: Sequence[str]) -> dict[str, s
     if len(bounds) != 3 or len(labels) != 4:
         return {"bounds": "A matrix has three upper bounds and four band names."}
     errors: dict[str, str] = {}
-    # The band's lowest rating: one above the bound before (None after a bound that is not a number:
-    # that bound has its own problem, and this band's is then unknown).
-    low: int | None = 1
+    # The band's lowest rating, one above the bound before; None when there is nothing to check: the
+    # low band starts at 1 and so always holds 1, and after a bound that is not a number (a problem of
+    # its own) the band's start is unknown.
+    low: int | None = None
     for n, high in enumerate(bounds):
         key = BAND_KEYS[n]
         if not isinstance(high, int) or isinstance(high, bool) or not 1 <= high <= MAX_RATING:
