@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 SCALE = (1, 2, 3, 4, 5)
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -84,8 +85,10 @@ class Matrix:
 
     def band(self, value: int | None) -> Band | None:
         """The band of a rating; None for an unscored risk."""
-        if value is None:
-            return None
+        return None if value is None else self.band_of(value)
+
+    def band_of(self, value: int) -> Band:
+        """The band of a rating (of a scored risk)."""
         for band in self.bands:
             if value in band:
                 return band
@@ -102,26 +105,32 @@ def matrix_problems(bounds: Sequence[int], labels: Sequence[str]) -> dict[str, s
     Bounds rise strictly, each band holds at least one rating a 5×5 matrix can produce, and the
     top band ends at 25; labels are given and differ (ignoring case).
     """
-    errors: dict[str, str] = {}
     if len(bounds) != 3 or len(labels) != 4:
         return {"bounds": "A matrix has three upper bounds and four band names."}
-    lows = (1, *(b + 1 for b in bounds))
-    highs = (*bounds, MAX_RATING)
-    for key, low, high in zip(BAND_KEYS, lows, highs, strict=True):
+    errors: dict[str, str] = {}
+    # The band's lowest rating, one above the bound before; None when there is nothing to check: the
+    # low band starts at 1 and so always holds 1, and after a bound that is not a number (a problem of
+    # its own) the band's start is unknown.
+    low: int | None = None
+    for n, high in enumerate(bounds):
+        key = BAND_KEYS[n]
         if not isinstance(high, int) or isinstance(high, bool) or not 1 <= high <= MAX_RATING:
             errors[f"{key}_max"] = f"An upper bound is a whole number from 1 to {MAX_RATING}."
-        elif high < low or not any(low <= r <= high for r in POSSIBLE_RATINGS):
+        elif low is not None and (high < low or not any(low <= r <= high for r in POSSIBLE_RATINGS)):
             errors[f"{key}_max"] = (
                 f"The {key} band ({low}–{high}) holds no rating a 5×5 matrix can give: "
                 "each bound must be above the one before."
             )
-    if "extreme_max" in errors:  # the top band always ends at 25: an empty one is the high bound's fault
-        errors.pop("extreme_max")
+        low = high + 1 if isinstance(high, int) else None
+    # The top band always ends at 25 (and so holds 25 unless it starts above): an empty one is the
+    # high bound's fault, unless that bound already has a problem.
+    if low is not None and low > MAX_RATING:
         errors.setdefault(
             "high_max", f"The high bound must be below {MAX_RATING}, leaving the top band a rating."
         )
     seen: set[str] = set()
-    for key, label in zip(BAND_KEYS, labels, strict=True):
+    for n, label in enumerate(labels):
+        key = BAND_KEYS[n]
         name = (label or "").strip()
         if not name:
             errors[f"{key}_label"] = "Give the band a name."
@@ -136,13 +145,9 @@ def make_matrix(bounds: Sequence[int] = DEFAULT_BOUNDS, labels: Sequence[str] = 
     problems = matrix_problems(bounds, labels)
     if problems:
         raise ScoreError("; ".join(problems.values()))
-    lows = (1, *(b + 1 for b in bounds))
-    highs = (*bounds, MAX_RATING)
+    edges = (0, *bounds, MAX_RATING)  # band n runs from one above edges[n] to edges[n + 1]
     return Matrix(
-        tuple(
-            Band(key, label.strip(), low, high)
-            for key, label, low, high in zip(BAND_KEYS, labels, lows, highs, strict=True)
-        )
+        tuple(Band(key, labels[n].strip(), edges[n] + 1, edges[n + 1]) for n, key in enumerate(BAND_KEYS))
     )
 
 
@@ -186,7 +191,7 @@ def heat_grid(
     """Rows from impact 5 (top) to 1, each with likelihood 1 to 5 (left to right)."""
     counts = heat_counts(pairs)
     return [
-        [Cell(i, lk, i * lk, matrix.band(i * lk) or matrix.bands[0], counts.get((i, lk), 0)) for lk in SCALE]
+        [Cell(i, lk, i * lk, matrix.band_of(i * lk), counts.get((i, lk), 0)) for lk in SCALE]
         for i in reversed(SCALE)
     ]
 
@@ -241,11 +246,11 @@ def history_chart(
     ordered = sorted(readings, key=lambda r: r[0])
     left, right, top, bottom = 48.0, width - 16.0, 12.0, height - 36.0
     first, last = ordered[0][0], ordered[-1][0]
-    days = max((last - first).days, 1)
+    days = (last - first).days
 
     def x_of(day: dt.date) -> float:
-        if first == last:
-            return round((left + right) / 2, 1)
+        if first == last:  # one day: in the middle (a whole or half number: no rounding needed)
+            return (left + right) / 2
         return round(left + (day - first).days / days * (right - left), 1)
 
     def y_of(value: float) -> float:
@@ -256,14 +261,24 @@ def history_chart(
         for day, value in ordered
     )
     parts = [f"M {points[0].x} {points[0].y}"]
-    for prev, point in zip(points, points[1:], strict=False):
+    for prev, point in pairwise(points):
         parts.append(f"H {point.x} V {point.y}" if point.y != prev.y else f"H {point.x}")
     if len(points) == 1:
         parts.append(f"H {right}")
     y_ticks = tuple(Tick(y_of(v), str(v)) for v in (0, 5, 10, 15, 20, 25))
     x_days = [first] if first == last else [first, last]
     x_ticks = tuple(Tick(x_of(d), d.isoformat()) for d in x_days)
-    bands = tuple((b.key, y_of(b.high), round(y_of(b.low - 1) - y_of(b.high), 1)) for b in matrix.bands)
+    bands = tuple(
+        (
+            b.key,
+            y_of(b.high),
+            round(
+                y_of(b.low - 1) - y_of(b.high),
+                1,  # pragma: no mutate (a difference of two tenths: rounding to 2 digits gives the same)
+            ),
+        )
+        for b in matrix.bands
+    )
     return HistoryChart(
         width, height, left, right, top, bottom, points, " ".join(parts), y_ticks, x_ticks, bands
     )

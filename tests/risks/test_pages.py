@@ -275,6 +275,7 @@ def test_matrix_page_admins_change_others_read(rw, client_for):
     client = client_for(rw.users["partnership_admin"])
     assert client.post(f"{R}/matrix/", {**data, "high_max": "25"}).status_code == 400
     assert client.post(f"{R}/matrix/", {**data, "extreme_label": "high"}).status_code == 400
+    assert client.post(f"{R}/matrix/", {**data, "low_max": ""}).status_code == 400  # was a crash (500)
     assert client.post(f"{R}/matrix/", data).status_code == 302
     assert "20 Serious" in client_for(rw.users["viewer"]).get(f"{R}/matrix/").content.decode()
 
