@@ -87,7 +87,7 @@ def _fit(y: np.ndarray, coef: np.ndarray, a: np.ndarray, bbar: np.ndarray):
     slope = np.sum(y * coef.reshape(shape), axis=-1)
     mean_y = np.sum(y * a.reshape(shape), axis=-1)
     extra = (1,) * (y.ndim - 2)
-    return mean_y - slope * bbar.reshape((-1,) + extra), slope
+    return mean_y - slope * bbar.reshape(bbar.shape + extra), slope
 
 
 def calculate_sii(
@@ -162,7 +162,12 @@ def calculate_sii(
     if missing:
         raise InputProblem(missing)
     try:
-        num = {c: pd.to_numeric(data[c]).astype(float).to_numpy() for c in cols}
+        num = {
+            c: pd.to_numeric(data[c])
+            .astype(float)  # pragma: no mutate (astype(None) is float64 too)
+            .to_numpy()
+            for c in cols
+        }
     except (TypeError, ValueError):
         raise InputProblem(["some input fields in data.frame are non-numeric"]) from None
 
@@ -220,7 +225,7 @@ def calculate_sii(
     rows = np.flatnonzero(np.isin(codes, keep_groups))
     frame = pd.DataFrame({"g": codes[rows], "q": num[quantile][rows], "pop": pop[rows], "val": val[rows]})
     frame["se"] = std_err[rows]
-    frame = frame.sort_values(["g", "q"], kind="stable")
+    frame = frame.sort_values(["g", "q"])  # several columns: always a stable lexicographic sort
     g_index = np.searchsorted(keep_groups, frame["g"].to_numpy())
     pos = frame.groupby("g").cumcount().to_numpy()
     n_g, width = keep_groups.size, int(sizes[keep_groups].max())
@@ -256,7 +261,7 @@ def calculate_sii(
 
     # --- simulation ---------------------------------------------------------------------
     reps = int(repetitions)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # a Generator is returned as it is
     probs = [c + (1 - c) / 2 for c in levels]
     lo_pos = [max(int(np.rint(reps * (1 - q))) - 1, 0) for q in probs]
     hi_pos = [int(np.rint(reps * q)) - 1 for q in probs]  # q < 1: never past the last draw
@@ -270,9 +275,9 @@ def calculate_sii(
         if not transform:
             draws = _backward(draws, value_type)
         d0, d1 = _fit(draws, coef[sl], a[sl], bbar[sl])
-        slopes = np.sort(d1 if transform else d1 * multiplier, axis=1)
+        slopes = np.sort(d1 if transform else d1 * multiplier)  # (groups, reps): along the draws
         ratios = (d0 + d1) / d0
-        ratios = np.sort(1 / ratios if negative and not transform else ratios, axis=1)
+        ratios = np.sort(1 / ratios if negative and not transform else ratios)
         for k in range(len(levels)):
             slope_lims[sl, k] = slopes[:, [lo_pos[k], hi_pos[k]]]
             ratio_lims[sl, k] = ratios[:, [lo_pos[k], hi_pos[k]]]

@@ -365,3 +365,69 @@ def test_warnings_point_at_the_caller() -> None:
         run(grouped({"a": 5, "b": 11}))  # a is dropped (fewer quantiles), b has more than 10
     assert [str(w.message) for w in record] == [DROP_WARNING, "WARNING: more than 10 quantiles"]
     assert sii_module.__file__ not in [w.filename for w in record]  # they point past the function
+
+
+# --- Survivors of the first full mutation run (issue 18, third session) ------------------------------
+
+
+def test_the_default_is_100_000_repetitions() -> None:
+    data = frame(LINE, se=[1.0] * 5)
+    default = calculate_sii(data, quantile="q", population="pop", value="v", se="se", seed=3)
+    explicit = calculate_sii(
+        data, quantile="q", population="pop", value="v", se="se", seed=3, repetitions=100_000
+    )
+    pd.testing.assert_frame_equal(default, explicit)
+    # and against the documented order statistics of 100 000 draws written out here (vectorised: the
+    # slope of weighted least squares with equal weights is Σ(b − b̄)y / Σ(b − b̄)²)
+    noise = np.random.default_rng(3).standard_normal((100_000, 5))
+    centred = B - B.mean()
+    slopes = np.sort((LINE + noise) @ centred / np.sum(centred**2))
+    assert default["sii_lower95_0cl"].iloc[0] == pytest.approx(slopes[2500 - 1], rel=1e-10)
+    assert default["sii_upper95_0cl"].iloc[0] == pytest.approx(slopes[97_500 - 1], rel=1e-10)
+
+
+def test_a_count_of_one_is_accepted() -> None:
+    counts = np.array([1.0, 35.0, 30.0, 25.0, 20.0])
+    out = calculate_sii(frame([0] * 5, c=counts), quantile="q", population="pop", count="c",
+                        value_type=2, repetitions=1000, seed=5)  # fmt: skip
+    assert out["sii"].iloc[0] == pytest.approx(wls(B, np.full(5, 0.2), counts / 100)[1], rel=1e-12)
+
+
+def test_counts_with_both_limits_use_the_limits_given_and_with_one_limit_wilson() -> None:
+    counts = np.array([40.0, 35.0, 30.0, 25.0, 20.0])
+    lower, upper = counts / 100 - 0.1, counts / 100 + 0.1  # deliberately not Wilson's
+    with_limits = calculate_sii(frame([0] * 5, c=counts, lo=lower, hi=upper), quantile="q", population="pop",
+                                count="c", value_type=2, lower_cl="lo", upper_cl="hi",
+                                repetitions=1000, seed=5)  # fmt: skip
+    by_value = calculate_sii(frame(counts / 100, lower=lower, upper=upper), quantile="q", population="pop",
+                             value="v", value_type=2, lower_cl="lo", upper_cl="hi",
+                             repetitions=1000, seed=5)  # fmt: skip
+    pd.testing.assert_frame_equal(with_limits, by_value)
+    by_count = calculate_sii(frame([0] * 5, c=counts), quantile="q", population="pop", count="c",
+                             value_type=2, repetitions=1000, seed=5)  # fmt: skip
+    assert not np.isclose(with_limits["sii_lower95_0cl"].iloc[0], by_count["sii_lower95_0cl"].iloc[0])
+    for side in ("lower_cl", "upper_cl"):  # one limit alone is not a pair: Wilson's are used
+        one = calculate_sii(frame([0] * 5, c=counts, lo=lower), quantile="q", population="pop", count="c",
+                            value_type=2, repetitions=1000, seed=5, **{side: "lo"})  # fmt: skip
+        pd.testing.assert_frame_equal(one, by_count)
+
+
+def test_populations_of_one_and_below_are_kept() -> None:
+    pops = (1.0, 0.5, 2.0, 1.0, 3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no group dropped
+        out = calculate_sii(frame(LINE, se=[1.0] * 5, pops=pops), quantile="q", population="pop", value="v",
+                            se="se", repetitions=1000, seed=1)  # fmt: skip
+    w = np.array(pops) / sum(pops)
+    b = np.cumsum(w) - w / 2
+    assert out["sii"].iloc[0] == pytest.approx(wls(b, w, LINE)[1], rel=1e-12)
+
+
+def test_a_grouping_column_called_index_and_a_fresh_row_index_after_dropping() -> None:
+    data = grouped({"a": 5, "b": 5, "c": 5}, {(5, "pop"): 0.0}).rename(columns={"g": "index"})
+    with pytest.warns(UserWarning, match=r"^WARNING: some records have been removed"):
+        out = calculate_sii(data, quantile="q", population="pop", value="v", se="se", group_by="index",
+                            repetitions=1000, seed=1)  # fmt: skip
+    assert out["index"].tolist() == ["a", "c"]
+    assert out.index.tolist() == [0, 1]
+    assert out["sii"].tolist() == pytest.approx([10.0, 10.0])
