@@ -94,7 +94,7 @@ def _digits(x: float) -> int:
 def signif_floor(x: float) -> float:
     """Round ``0.95 x`` down to one significant figure (0 stays 0)."""
     v = np.floor(0.95 * x)
-    if v <= 0:
+    if v < 1:  # a whole number: 0 or below
         return 0.0
     scale = 10.0 ** (_digits(v) - 1)
     return float(np.floor(0.95 * x / scale) * scale)
@@ -346,7 +346,8 @@ def rate_funnel_table(
     ``"rate (dsr per 100,000)"`` and ``method`` ``"Poisson"``.
     """
     kind = _rate_type(rate_type)
-    x = np.asarray(numerator, dtype=float)
+    # read only where the derived denominator (a float, missing where x is) is known
+    x = np.asarray(numerator, dtype=float)  # pragma: no mutate (numbers there either way)
     den = derived_denominator(x, rate, kind, multiplier, denominator)
     known = np.isfinite(den)
     av = np.nansum(x[known]) / np.nansum(den[known])
