@@ -94,7 +94,7 @@ def _digits(x: float) -> int:
 def signif_floor(x: float) -> float:
     """Round ``0.95 x`` down to one significant figure (0 stays 0)."""
     v = np.floor(0.95 * x)
-    if v <= 0:
+    if v < 1:  # a whole number: 0 or below
         return 0.0
     scale = 10.0 ** (_digits(v) - 1)
     return float(np.floor(0.95 * x / scale) * scale)
@@ -163,13 +163,12 @@ def proportion_funnel_limits(
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         a = av * (n / z2 + 1.0)
         b = 1.0 / z2 + 1.0 / n
-        d = np.sqrt(
-            (-8.0 * av * (n / z2 + 1.0)) ** 2
-            - 64.0 * b * av * (n * (av * (n / z2 + 2.0) - 1.0) + z2 * (av - 1.0))
-        )
+        d = np.sqrt((8.0 * a) ** 2 - 64.0 * b * av * (n * (av * (n / z2 + 2.0) - 1.0) + z2 * (av - 1.0)))
         low = (a - d / 8.0) / b / n * multiplier
         high = (a + d / 8.0) / b / n * multiplier
-    return np.clip(low, 0.0, multiplier), np.clip(high, 0.0, multiplier)
+    # The lower root can come out a rounding above 1 (at av = 1) or below 0; the upper root
+    # is never below av ≥ 0, so it only needs its cap.
+    return np.clip(low, 0.0, multiplier), np.minimum(high, multiplier)
 
 
 #: The package sums Poisson terms until past the mean and a term falls to this fraction
@@ -183,12 +182,15 @@ def _series_end(lam: FloatArray) -> FloatArray:
     of the terms before it — where the package's term-by-term summation stops (terms
     ``0 … K − 1`` are used).  Found by integer bisection (the condition is monotone
     above the mean)."""
-    low = np.floor(lam) + 1.0  # the condition is checked from here
+    # The term at floor(λ) (the mode) is never negligible, so the search may start there.
+    low = np.floor(lam)
     # stops(high) holds; any higher bound finds the same end.
     high = np.ceil(lam + 12.0 * np.sqrt(lam) + 40.0)  # pragma: no mutate (a bound, see above)
 
     def stops(k: FloatArray) -> NDArray[np.bool_]:
-        return stats.poisson.pmf(k, lam) <= SERIES_CUTOFF * stats.poisson.cdf(k - 1.0, lam)
+        term = stats.poisson.pmf(k, lam)
+        before = SERIES_CUTOFF * stats.poisson.cdf(k - 1.0, lam)
+        return term <= before  # pragma: no mutate (a term exactly at the cutoff is not reachable)
 
     # Bisection for the smallest k in [low, high] with stops(k).
     while True:
@@ -235,9 +237,10 @@ def poisson_funnel(
         lam = (1.0 + obs) * v / (1.0 - v)
         tail = poisson_tail(obs, lam, side)
         if side == "low":
-            v = np.where(tail > probability, v - step, v + step)
+            down = tail > probability  # pragma: no mutate (a tail exactly at p is not reachable)
         else:
-            v = np.where(tail < probability, v - step, v + step)
+            down = tail < probability  # pragma: no mutate (a tail exactly at p is not reachable)
+        v = np.where(down, v - step, v + step)
     return (1.0 + obs) * v / (1.0 - v)
 
 
@@ -343,7 +346,8 @@ def rate_funnel_table(
     ``"rate (dsr per 100,000)"`` and ``method`` ``"Poisson"``.
     """
     kind = _rate_type(rate_type)
-    x = np.asarray(numerator, dtype=float)
+    # read only where the derived denominator (a float, missing where x is) is known
+    x = np.asarray(numerator, dtype=float)  # pragma: no mutate (numbers there either way)
     den = derived_denominator(x, rate, kind, multiplier, denominator)
     known = np.isfinite(den)
     av = np.nansum(x[known]) / np.nansum(den[known])
@@ -381,8 +385,8 @@ def rate_funnel_points(
     den = derived_denominator(x, chart, kind, multiplier, denominator) / years_of_data
     if kind == "dsr":
         few = x < 10
-        chart[few] = np.nan
-        den[few] = np.nan
+        chart[few] = np.nan  # pragma: no mutate (None is NaN in a float array)
+        den[few] = np.nan  # pragma: no mutate (None is NaN in a float array)
     return chart, den
 
 
@@ -430,13 +434,10 @@ def proportion_significance(numerator: ArrayLike, denominator: ArrayLike) -> NDA
 
 def _poisson_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """Exact Poisson limits below 10 events, Byar's from 10 (limits of the count)."""
-    lower = np.full(count.shape, np.nan)
-    upper = np.full(count.shape, np.nan)
     few = count < 10
-    many = count >= 10
-    lower[few], upper[few] = exact_poisson_limits(count[few], confidence)
-    lower[many], upper[many] = byars_limits(count[many], confidence)
-    return lower, upper
+    exact_lower, exact_upper = exact_poisson_limits(count, confidence)
+    byars_lower, byars_upper = byars_limits(count, confidence)
+    return np.where(few, exact_lower, byars_lower), np.where(few, exact_upper, byars_upper)
 
 
 def _poisson_significance(count: FloatArray, base: FloatArray, target: float) -> NDArray[np.object_]:
@@ -524,7 +525,7 @@ def funnel_frame(
         df,
         ("obs", "expected", "numerator", "denominator", "rate", "rate_type"),
         problems,
-        required=False,
+        required=False,  # pragma: no mutate (None is as false as False)
     )
     if {"obs", "expected"} <= cols.keys():
         kind = "ratio"
@@ -543,13 +544,11 @@ def funnel_frame(
         raise InputProblem(problems)
 
     data: dict[str, FloatArray] = {}
-    missing_rate = np.zeros(len(df), dtype=bool)
+    missing: dict[str, NDArray[np.bool_]] = {}
     for key in needed:
         name = cols[key]
-        if key == "rate":  # a DSR with no events may have no rate
-            data[key], missing_rate = parse_numbers(df[name], name, problems)
-        else:
-            data[key], _ = parse_numbers(df[name], name, problems, allow_missing=False)
+        # a DSR with no events may have no rate: checked below
+        data[key], missing[key] = parse_numbers(df[name], name, problems, allow_missing=key == "rate")
         report_rows(data[key] < 0, f"row {{row}}, column '{name}': must not be negative", problems)
     rate_type = "crude"
     if kind == "ratio":
@@ -566,7 +565,7 @@ def funnel_frame(
     else:
         name = cols["rate"]
         report_rows(
-            missing_rate & (data["numerator"] != 0),
+            missing["rate"] & (data["numerator"] != 0),
             f"row {{row}}, column '{name}': value is missing",
             problems,
         )
@@ -577,12 +576,12 @@ def funnel_frame(
         )
         if "rate_type" in cols:
             kinds = set(df[cols["rate_type"]].astype(str).str.strip().str.lower())
-            if len(kinds) > 1 or not kinds <= {"crude", "dsr"}:
+            if kinds in ({"crude"}, {"dsr"}):
+                rate_type = kinds.pop()
+            elif kinds:
                 problems.append(
                     f"column '{cols['rate_type']}' must hold 'crude' or 'dsr', the same on every row"
                 )
-            elif kinds:
-                rate_type = kinds.pop()
     if problems:
         raise InputProblem(problems)
 
@@ -603,7 +602,7 @@ def funnel_frame(
         out["significance"] = ratio_significance(o, e)
         out["statistic"] = "ratio"
         out["method"] = "Poisson"
-    else:
+    elif kind == "rate":
         m = 100_000.0 if multiplier is None else float(multiplier)
         x, r = data["numerator"], data["rate"]
         den = derived_denominator(x, r, rate_type, m, data.get("denominator"))
