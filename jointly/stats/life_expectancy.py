@@ -238,7 +238,7 @@ def life_expectancy(
     out["method"] = METHOD
     out["note"] = note.to_numpy()
 
-    order = np.argsort(~ok, kind="stable")  # computed groups first, suppressed after
+    order = np.concatenate([np.flatnonzero(ok), np.flatnonzero(~ok)])  # computed groups first
     out = out.iloc[order]
     if le_age is not None:
         wanted = np.atleast_1d(np.asarray(le_age, dtype=float))  # pragma: no mutate (numbers either way)

@@ -386,3 +386,26 @@ def test_frame_keys_its_groups_by_any_column_name_and_keeps_each_label_as_typed(
     np.testing.assert_allclose(out["uppercl"].iloc[:20], np.array(e) + Z95 * np.array(se), rtol=1e-10)
     assert (out["note"].iloc[20:] == "some groups contain a different number of age bands than 20").all()
     assert out["value"].iloc[20:].isna().all()
+
+
+def test_start_ages_given_as_floats_match_whole_number_contents() -> None:
+    data = frame(DEATHS, POPS).astype({"startage": float})  # 0.0, 1.0, 5.0 … against 0, 1, 5 …
+    out = life_expectancy(data, confidence=0.95)
+    e, se = chiang_silcocks(DEATHS, POPS)
+    assert (out["note"] == "").all()
+    assert out["startage"].tolist() == [float(s) for s in STARTS]
+    np.testing.assert_allclose(out["lowercl"], np.array(e) - Z95 * np.array(se), rtol=1e-10)
+
+
+def test_keys_may_be_named_like_pandas_reset_index_columns() -> None:
+    # reset_index() without drop=True would add a column "index", or "level_0" when "index" exists
+    # already, and fail when both exist.
+    data = frame(DEATHS, POPS).assign(index="i", level_0="l")
+    out = life_expectancy(data, group_by=["index", "level_0"], confidence=0.95)
+    assert list(out.columns[:3]) == ["index", "level_0", "startage"]
+    e, _ = chiang_silcocks(DEATHS, POPS)
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], 2 * np.array(e), rtol=1e-10)
+    text = text_frame(DEATHS, POPS, index="i", level_0="l")
+    out = le_module.life_expectancy_frame(text, confidence=0.95)
+    assert list(out.columns[:3]) == ["index", "level_0", "startage"]
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], 2 * np.array(e), rtol=1e-10)
