@@ -93,7 +93,10 @@ def _label_text(value: object) -> str:
 
 def _per_unique(values: pd.Series, func) -> np.ndarray:
     """Apply ``func`` once per distinct value (there are only a few age bands)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = pd.factorize(
+        values,
+        use_na_sentinel=False,  # pragma: no mutate (None is as false as False)
+    )
     # dtype=object: the results are all text or all numbers, so any dtype gives the same cells
     return np.asarray([func(u) for u in uniques], dtype=object)[codes]  # pragma: no mutate (see above)
 
@@ -148,24 +151,29 @@ def life_expectancy(
     if content_start.min() != 0:
         raise InputProblem(["the first age band must start at age 0"])
     lookup = dict(zip(content_text, content_start, strict=True))  # pragma: no mutate (same lengths)
-    labels = pd.Series(_per_unique(data[startage], _label_text), index=data.index)
+    labels = pd.Series(_per_unique(data[startage], _label_text))
     if not labels.isin(content_text).all():
         raise InputProblem(
             [("the contents in the startage field do not match the contents of the age_contents vector")]
         )
 
     work = data.reset_index(drop=True).copy()
-    work["_start"] = labels.map(lookup).to_numpy(dtype=float)
-    d = pd.to_numeric(work[deaths]).astype(float)
-    p = pd.to_numeric(work[population]).astype(float)
-    work["_d"], work["_p"] = d, p
+    work["_start"] = labels.map(lookup).to_numpy()  # floats: the values of content_start
+    d = pd.to_numeric(work[deaths])
+    p = pd.to_numeric(work[population])
+    work["_d"] = d.astype(float)  # pragma: no mutate (astype(None) is float64 too)
+    work["_p"] = p.astype(float)  # pragma: no mutate (astype(None) is float64 too)
     if keys:
-        grouped = work.groupby(keys, sort=True, dropna=False)
+        grouped = work.groupby(
+            keys,
+            dropna=False,  # pragma: no mutate (None is as false as False)
+        )
         work["_g"] = grouped.ngroup()
     else:
-        work["_g"] = 0
-    work = work.sort_values(["_g", "_start"], kind="stable").reset_index(drop=True)
-    g = work.groupby("_g", sort=True)
+        work["_g"] = 0  # pragma: no mutate (one group: any code will do)
+    # Sorting on two columns is always stable (lexicographic), so no kind= is needed.
+    work = work.sort_values(["_g", "_start"]).reset_index(drop=True)
+    g = work.groupby("_g")  # transforms only: the order of the groups does not matter
 
     # --- suppression rules, in the package's order -------------------------------------
     rules: list[tuple[str, pd.Series]] = [
@@ -185,7 +193,7 @@ def life_expectancy(
     ]
     note = pd.Series("", index=work.index)
     for message, hit in rules:
-        hit = hit.to_numpy(dtype=bool) & (note == "").to_numpy()
+        hit = hit.to_numpy() & (note == "").to_numpy()
         if hit.any():
             warnings.warn(
                 f"{message}; life expectancy set to NA for those groups",
@@ -204,10 +212,11 @@ def life_expectancy(
     out["dths_used"] = np.nan
 
     if ok.any():
+        shape = (np.count_nonzero(ok) // N_BANDS, N_BANDS)  # every computed group has 20 rows
         table = _life_table(
-            work.loc[ok, "_start"].to_numpy().reshape(-1, N_BANDS),
-            work.loc[ok, "_d"].to_numpy().reshape(-1, N_BANDS),
-            work.loc[ok, "_p"].to_numpy().reshape(-1, N_BANDS),
+            work.loc[ok, "_start"].to_numpy().reshape(shape),
+            work.loc[ok, "_d"].to_numpy().reshape(shape),
+            work.loc[ok, "_p"].to_numpy().reshape(shape),
         )
         e, se = table["e"].ravel(), table["se"].ravel()
         with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
@@ -229,7 +238,7 @@ def life_expectancy(
     out["method"] = METHOD
     out["note"] = note.to_numpy()
 
-    order = np.argsort(~ok, kind="stable")  # computed groups first, suppressed after
+    order = np.concatenate([np.flatnonzero(ok), np.flatnonzero(~ok)])  # computed groups first
     out = out.iloc[order]
     if le_age is not None:
         wanted = np.atleast_1d(np.asarray(le_age, dtype=float))  # pragma: no mutate (numbers either way)
@@ -241,9 +250,10 @@ def _life_table(start: np.ndarray, dths: np.ndarray, pops: np.ndarray) -> dict[s
     """Chiang II life table for G groups × 20 bands (rows sorted by start age)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # pragma: no mutate (warning switches only)
         m = dths / pops
-        n = np.empty_like(m)
-        n[:, :-1] = np.diff(start, axis=1)
-        n[:, -1] = 2 / m[:, -1]
+        # The last band's width (2/M in the method) is never read: its L, variance term and weight
+        # are set on their own below, and its q and p are not used. It is left at 0 here.
+        n = np.zeros_like(m)
+        n[:, :-1] = np.diff(start)
         a = np.where(start == 0, 0.1, 0.5)
         q = np.where(dths <= pops / n / a, m * n / (1 + m * n * (1 - a)), 1.0)  # last band: never read
         p = 1 - q
@@ -297,38 +307,26 @@ def life_expectancy_frame(
     keys = [c for c in df.columns if c not in LE_COLUMNS]
     pops = parse_number_column(df, "pops", problems, required=True)
     dths = parse_number_column(df, "deaths", problems, required=True)
-    starts = pd.Series(_per_unique(df["startage"], start_age_of), dtype=float)
+    starts = pd.Series(
+        _per_unique(df["startage"], start_age_of),
+        dtype=float,  # pragma: no mutate (the cells are floats or NaN either way)
+    )
     for pos in np.flatnonzero(starts.isna().to_numpy()):
         problems.append(f"row {pos + 2}, column 'startage': {df['startage'].iloc[pos]!r} has no start age")
     if not problems and starts.min() != 0:
         problems.append("column 'startage': no age band starts at 0")
     if problems:
         raise InputProblem(problems)
-    numeric = pd.DataFrame({k: df[k].to_numpy() for k in keys})
-    numeric["_startage_num"] = starts.to_numpy()
-    numeric["pops"] = pops.to_numpy()
-    numeric["deaths"] = dths.to_numpy()
+    # The start ages stay as the analyst typed them: the labels themselves are the age contents.
+    data = pd.DataFrame({k: df[k].to_numpy() for k in keys})
+    data["startage"] = df["startage"].to_numpy()
+    data["pops"] = pops.to_numpy()
+    data["deaths"] = dths.to_numpy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        out = life_expectancy(
-            numeric,
-            startage="_startage_num",
+        warnings.simplefilter("ignore", UserWarning)  # the notes say why a group is suppressed
+        return life_expectancy(
+            data,
             group_by=keys,
-            age_contents=sorted(set(starts)),
+            age_contents=list(pd.unique(data["startage"])),
             confidence=levels,
         )
-    # Show the start ages as the analyst typed them.
-    label_by_row = df["startage"].reset_index(drop=True)
-    original = numeric.reset_index(drop=True).assign(_label=label_by_row)
-    out = out.rename(columns={"_startage_num": "startage"})
-    out["startage"] = _restore_labels(out, original, keys)
-    return out[[*keys, "startage", *[c for c in out.columns if c not in (*keys, "startage")]]]
-
-
-def _restore_labels(out: pd.DataFrame, original: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Map (group keys, numeric start age) back to the label text of the input."""
-    lookup = original[[*keys, "_startage_num", "_label"]].drop_duplicates([*keys, "_startage_num"])
-    merged = out[[*keys, "startage"]].merge(
-        lookup.rename(columns={"_startage_num": "startage"}), on=[*keys, "startage"], how="left"
-    )
-    return merged["_label"].to_numpy()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -226,3 +227,185 @@ def test_a_confidence_of_100_percent_gives_no_finite_limits() -> None:
     assert out[["lower100_0cl", "upper100_0cl"]].isna().all().all()
     np.testing.assert_allclose(out["upper95_0cl"], np.array(e) + Z95 * np.array(se), rtol=1e-10)
     assert set(out["confidence"]) == {"95%, 100%"}
+
+
+# --- Found by mutation testing, second pass (issue 18) ----------------------------------------------
+
+
+def test_a_missing_column_and_a_first_band_not_at_0_are_refused_in_their_own_words() -> None:
+    with pytest.raises(InputProblem) as info:
+        life_expectancy(frame(DEATHS, POPS).drop(columns="deaths"))
+    assert info.value.problems == ["column 'deaths' is missing"]
+    with pytest.raises(InputProblem) as info:
+        life_expectancy(frame(DEATHS, POPS), age_contents=[s + 1 for s in STARTS])
+    assert info.value.problems == ["the first age band must start at age 0"]
+
+
+def test_a_column_called_index_is_an_ordinary_grouping_key() -> None:
+    data = pd.concat([frame(DEATHS, POPS).assign(index=k) for k in (2, 1)], ignore_index=True)
+    data.index = data.index + 100  # an index of its own, not 0..n-1
+    out = life_expectancy(data, group_by="index", confidence=0.95)
+    assert list(out.columns[:2]) == ["index", "startage"]
+    assert out["index"].tolist() == [1] * 20 + [2] * 20
+    e, se = chiang_silcocks(DEATHS, POPS)
+    np.testing.assert_allclose(out["uppercl"], np.tile(np.array(e) + Z95 * np.array(se), 2), rtol=1e-10)
+
+
+@pytest.mark.parametrize(("pop", "suppressed"), [(0, True), (0.5, False), (1, False)])
+def test_a_band_of_one_person_is_computed_and_of_none_suppressed(pop: float, suppressed: bool) -> None:
+    pops = [*POPS]
+    pops[1] = pop  # band 1-4, no deaths in it
+    assert DEATHS[1] == 0 and sum(pops) > 5000
+    if suppressed:
+        with pytest.warns(UserWarning, match=r"^some age bands have a zero or less population; "):
+            out = life_expectancy(frame(DEATHS, pops), confidence=0.95)
+        assert out["lowercl"].isna().all()
+        return
+    out = life_expectancy(frame(DEATHS, pops), confidence=0.95)
+    e, se = chiang_silcocks(DEATHS, pops)
+    assert (out["note"] == "").all()
+    np.testing.assert_allclose(out["lowercl"], np.array(e) - Z95 * np.array(se), rtol=1e-10)
+
+
+def test_numeric_output_columns_are_floats_whether_computed_or_suppressed() -> None:
+    numeric = ["value", "lowercl", "uppercl", "pops_used", "dths_used"]
+    computed = life_expectancy(frame(DEATHS, POPS), confidence=0.95)
+    assert (computed[numeric].dtypes == np.float64).all()
+    deaths = [*DEATHS]
+    deaths[3] = -1
+    with pytest.warns(UserWarning):
+        suppressed = life_expectancy(frame(deaths, POPS), confidence=0.95)
+    assert (suppressed[numeric].dtypes == np.float64).all()
+    assert suppressed[numeric].isna().all().all()
+
+
+# No deaths before the last band: every l is 100 000 and every variance term but the last is 0, so
+# SE at every age is sqrt((l/2)² · 4/(D·M²) / l²) = P/D^1.5 = P for D = 1, exactly as written out in
+# chiang_silcocks. P = 10/z makes z·SE exactly 10 (a 95% interval of exactly 20 years: kept).
+@pytest.mark.parametrize(
+    ("last_pop", "kept"),
+    [
+        (10 / Z95, True),
+        (float(np.nextafter(10 / Z95, 99)), False),
+        (10.5 / Z95, False),
+    ],
+    ids=["z*SE = 10 kept", "z*SE just over 10 set missing", "z*SE = 10.5 set missing"],
+)
+def test_the_value_is_set_missing_only_when_the_interval_is_wider_than_20_years(
+    last_pop: float, kept: bool
+) -> None:
+    deaths = [0.0] * 19 + [1.0]
+    pops = [300.0] * 19 + [last_pop]
+    e, se = chiang_silcocks(deaths, pops)
+    assert se == [se[0]] * 20 and (Z95 * se[0] == 10.0) == kept and Z95 * se[0] <= 10.5
+    out = life_expectancy(frame(deaths, pops), confidence=0.95)
+    assert (out["note"] == "").all()
+    np.testing.assert_allclose(out["lowercl"], np.array(e) - Z95 * np.array(se), rtol=1e-12)
+    if kept:
+        np.testing.assert_allclose(out["value"], e, rtol=1e-12)
+    else:
+        assert out["value"].isna().all()
+
+
+def test_deaths_exactly_p_over_n_a_use_the_formula_not_the_cap() -> None:
+    # Band 40-44 (n = 5, a = 0.5): D = P/n/a exactly. The package keeps the formula there (q = 1
+    # only when D > P/n/a); in floating point it gives q = 1 - 1.1e-16, not 1, so a few survivors
+    # remain and the later bands have a life expectancy, where the cap would give them 0.
+    deaths = [d * 3 for d in DEATHS]
+    pops = [p * 3 for p in POPS]
+    deaths[10], pops[10] = 40.4, 101.0
+    assert deaths[10] == pops[10] / 5 / 0.5
+    e, se = chiang_silcocks(deaths, pops)
+    assert min(e[11:]) > 1
+    out = life_expectancy(frame(deaths, pops), confidence=0.95)
+    assert (out["note"] == "").all()
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], 2 * np.array(e), rtol=1e-9)
+    np.testing.assert_allclose(out["uppercl"] - out["lowercl"], 2 * Z95 * np.array(se), rtol=1e-9, atol=1e-12)
+    deaths[10] = float(np.nextafter(40.4, 99))  # the other side: capped, nobody left after 44
+    e, se = chiang_silcocks(deaths, pops)
+    assert e[11:] == [0.0] * 9 and np.isnan(se[11:]).all()  # no survivors: e = 0, its SE 0/0
+    out = life_expectancy(frame(deaths, pops), confidence=0.95)
+    assert out["value"].iloc[11:].tolist() == [0.0] * 9
+    assert out[["lowercl", "uppercl"]].iloc[11:].isna().all().all()
+
+
+# --- The CSV entry point (every cell a string, as read from a file) ----------------------------------
+
+LABELS = ["0", "1-4", *(f"{a}-{a + 4}" for a in range(5, 90, 5)), "90+"]
+
+
+def text_frame(deaths: list[float], pops: list[float], **keys: str) -> pd.DataFrame:
+    data = pd.DataFrame(
+        {"startage": LABELS, "pops": [str(p) for p in pops], "deaths": [str(d) for d in deaths]}
+    )
+    return data.assign(**keys)[[*keys, "startage", "pops", "deaths"]]
+
+
+def test_frame_accepts_a_100_percent_level() -> None:
+    out = le_module.life_expectancy_frame(text_frame(DEATHS, POPS), confidence=(0.95, 1))
+    e, se = chiang_silcocks(DEATHS, POPS)
+    assert out[["lower100_0cl", "upper100_0cl"]].isna().all().all()
+    np.testing.assert_allclose(out["lower95_0cl"], np.array(e) - Z95 * np.array(se), rtol=1e-10)
+    assert set(out["confidence"]) == {"95%, 100%"}
+
+
+def test_frame_requires_a_population_in_every_row() -> None:
+    data = text_frame(DEATHS, POPS)
+    data.loc[2, "pops"] = ""
+    with pytest.raises(InputProblem) as info:
+        le_module.life_expectancy_frame(data)
+    assert info.value.problems == ["row 4, column 'pops': a value is required"]
+
+
+def test_frame_silences_only_its_suppression_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    inner = le_module.life_expectancy
+
+    def noisy(*args, **kwargs):
+        warnings.warn("something else", RuntimeWarning, stacklevel=2)
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(le_module, "life_expectancy", noisy)
+    deaths = [*DEATHS]
+    deaths[3] = -1  # suppressed: the note says so, no UserWarning
+    with pytest.warns(RuntimeWarning) as record:
+        out = le_module.life_expectancy_frame(text_frame(deaths, POPS))
+    assert [(w.category, str(w.message)) for w in record] == [(RuntimeWarning, "something else")]
+    assert (out["note"] == "some age bands have negative deaths").all()
+
+
+def test_frame_keys_its_groups_by_any_column_name_and_keeps_each_label_as_typed() -> None:
+    twice = text_frame(DEATHS, POPS, index="b")
+    twice.loc[3, "startage"] = "5 to 9"  # 20 rows, band 5 twice under two labels, band 10 missing
+    data = pd.concat([twice, text_frame(DEATHS, POPS, index="a")], ignore_index=True)
+    data.index = data.index + 7
+    out = le_module.life_expectancy_frame(data, confidence=0.95)
+    assert list(out.columns[:4]) == ["index", "startage", "pops", "deaths"]
+    assert out["index"].tolist() == ["a"] * 20 + ["b"] * 20  # computed first, then suppressed
+    assert out["startage"].tolist() == LABELS + ["0", "1-4", "5-9", "5 to 9", *LABELS[4:]]
+    e, se = chiang_silcocks(DEATHS, POPS)
+    np.testing.assert_allclose(out["uppercl"].iloc[:20], np.array(e) + Z95 * np.array(se), rtol=1e-10)
+    assert (out["note"].iloc[20:] == "some groups contain a different number of age bands than 20").all()
+    assert out["value"].iloc[20:].isna().all()
+
+
+def test_start_ages_given_as_floats_match_whole_number_contents() -> None:
+    data = frame(DEATHS, POPS).astype({"startage": float})  # 0.0, 1.0, 5.0 … against 0, 1, 5 …
+    out = life_expectancy(data, confidence=0.95)
+    e, se = chiang_silcocks(DEATHS, POPS)
+    assert (out["note"] == "").all()
+    assert out["startage"].tolist() == [float(s) for s in STARTS]
+    np.testing.assert_allclose(out["lowercl"], np.array(e) - Z95 * np.array(se), rtol=1e-10)
+
+
+def test_keys_may_be_named_like_pandas_reset_index_columns() -> None:
+    # reset_index() without drop=True would add a column "index", or "level_0" when "index" exists
+    # already, and fail when both exist.
+    data = frame(DEATHS, POPS).assign(index="i", level_0="l")
+    out = life_expectancy(data, group_by=["index", "level_0"], confidence=0.95)
+    assert list(out.columns[:3]) == ["index", "level_0", "startage"]
+    e, _ = chiang_silcocks(DEATHS, POPS)
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], 2 * np.array(e), rtol=1e-10)
+    text = text_frame(DEATHS, POPS, index="i", level_0="l")
+    out = le_module.life_expectancy_frame(text, confidence=0.95)
+    assert list(out.columns[:3]) == ["index", "level_0", "startage"]
+    np.testing.assert_allclose(out["lowercl"] + out["uppercl"], 2 * np.array(e), rtol=1e-10)
