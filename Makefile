@@ -94,9 +94,10 @@ test: setup chromium $(if $(filter 1,$(CHECK)),check)
 schemathesis: setup
 	$(PY) scripts/schemathesis.py
 
-# Mutation testing of the statistics, the returns rules and contract terms (mutmut; not in CI, it
-# takes long): prints the score per module. `make mutation MODULES=jointly.stats.dsr` for one module;
-# `CHILDREN=1` runs one test process at a time (a shared machine).
+# Mutation testing of the statistics, the returns rules, contract terms and the finance and risk
+# calculations (mutmut; not in CI, it takes long): prints the score per module (docs/mutation.md).
+# `make mutation MODULES=jointly.stats.dsr` for one module; `CHILDREN=1` runs one test process at a
+# time (a shared machine).
 mutation: setup
 	$(PY) scripts/mutation.py $(if $(CHILDREN),--max-children $(CHILDREN)) $(MODULES)
 
