@@ -53,9 +53,8 @@ def assign_quantiles(
     key = np.where(inv, -x, x)
     frame = pd.DataFrame({"g": codes, "key": key})
     rank = frame.groupby("g")["key"].rank(method="min").to_numpy()
-    count = (
-        frame.groupby("g")["key"].transform("count").to_numpy().astype(float)
-    )  # pragma: no mutate (float64 is the default)
+    counts = frame.groupby("g")["key"].transform("count").to_numpy()
+    count = counts.astype(float)  # pragma: no mutate (astype(None) is float64 too)
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         q = np.floor((k + 1) - np.ceil(((count + 1) - rank) / (count / k)))
     q = np.where(q == 0, 1.0, q)
