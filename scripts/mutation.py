@@ -54,7 +54,10 @@ def main(argv: list[str]) -> int:
     patterns = [f"{m}*" for m in argv]
     run = subprocess.run([*MUTMUT, "run", *options, *patterns], cwd=ROOT, env=env)
     table = results(env)
-    wanted = [m for m in sorted(table) if not argv or any(m.startswith(a) for a in argv)]
+    # a module asked for, or the module of a function asked for (its other functions keep their results)
+    wanted = [
+        m for m in sorted(table) if not argv or any(m.startswith(a) or a.startswith(f"{m}.") for a in argv)
+    ]
     print(f"\n{'module':40} {'mutants':>8} {'survived':>9} {'score':>7}")
     worst = 100.0
     for module in wanted:
