@@ -312,11 +312,12 @@ def special_cause_types(
 def point_types(special_cause_code: Any, direction_sign: Any) -> np.ndarray:
     """Point-type code (index into :data:`POINT_TYPES`) from label codes and direction signs
     (+1 increase, -1 decrease, 0 neutral)."""
-    side = _LABEL_SIGN[np.asarray(special_cause_code, dtype=np.int64)]
-    direction = np.asarray(direction_sign, dtype=np.int8)
+    side = _LABEL_SIGN[np.asarray(special_cause_code)]
+    direction = np.asarray(direction_sign)
     signed = side * direction
-    directional = np.select([signed > 0, signed < 0], [_PT_IMPROVEMENT, _PT_CONCERN], _PT_COMMON)
-    neutral = np.select([side > 0, side < 0], [_PT_NEUTRAL_HIGH, _PT_NEUTRAL_LOW], _PT_COMMON)
+    # np.select's default, 0, is _PT_COMMON
+    directional = np.select([signed > 0, signed < 0], [_PT_IMPROVEMENT, _PT_CONCERN])
+    neutral = np.select([side > 0, side < 0], [_PT_NEUTRAL_HIGH, _PT_NEUTRAL_LOW])
     return np.where(direction == 0, neutral, directional).astype(np.int8)
 
 
@@ -340,8 +341,8 @@ def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.
 
 def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
     """Variation icon names (``common_cause``, ``improvement_high`` ...) for last points."""
-    pt = np.asarray(point_type_code, dtype=np.int64)
-    d = np.asarray(direction_sign, dtype=np.int8)
+    pt = np.asarray(point_type_code)
+    increase = np.asarray(direction_sign) == 1  # improvement and concern need a direction
     return np.select(
         [
             pt == _PT_IMPROVEMENT,
@@ -350,8 +351,8 @@ def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
             pt == _PT_NEUTRAL_LOW,
         ],
         [
-            np.where(d > 0, "improvement_high", "improvement_low"),
-            np.where(d > 0, "concern_low", "concern_high"),
+            np.where(increase, "improvement_high", "improvement_low"),
+            np.where(increase, "concern_low", "concern_high"),
             "neutral_high",
             "neutral_low",
         ],
@@ -362,9 +363,9 @@ def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
 def short_group_warnings(group_keys: Sequence[Any], threshold: int = DEFAULT_WARNING_THRESHOLD) -> np.ndarray:
     """True on every row of a group (any hashable keys, e.g. (facet, rebase group) pairs, not
     necessarily contiguous) that has fewer than ``threshold`` rows."""
-    codes, _ = pd.factorize(pd.Series(list(group_keys), dtype=object))
-    counts = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
-    return counts[codes] < threshold
+    keys = pd.Series(list(group_keys), dtype=object)  # pragma: no mutate (inferred dtypes group keys alike)
+    codes, _ = pd.factorize(keys)
+    return np.bincount(codes)[codes] < threshold
 
 
 def xmr_limits(
@@ -414,15 +415,7 @@ def xmr_limits(
 
 
 def _series_date_order(key_codes: np.ndarray, date_ints: np.ndarray) -> np.ndarray:
-    """Permutation sorting by series code then date (skips the sort if already in order)."""
-    # A shortcut only: the stable lexsort of an ordered array is that order too.
-    n = len(key_codes)
-    if n > 1:  # pragma: no mutate (a shortcut, see above)
-        step_key = np.diff(key_codes)
-        later = np.diff(date_ints) > 0  # pragma: no mutate (equal dates stay in place in the stable sort too)
-        in_order = (step_key > 0) | ((step_key == 0) & later)
-        if in_order.all():
-            return np.arange(n)
+    """Permutation sorting by series code then date (stable: equal pairs keep their order)."""
     return np.lexsort((date_ints, key_codes))
 
 
@@ -586,11 +579,7 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     ``variation_icon``, ``assurance_type``, ``assurance_icon`` and ``short_group_warning`` (any
     group of the series is short).
     """
-    n = len(points)
-    series_start = np.ones(n, dtype=bool)
-    codes = pd.factorize(points["series"], sort=False)[0]
-    series_start[1:] = codes[1:] != codes[:-1]
-    seg = _Segments.from_start_flags(series_start)
+    seg = _Segments.from_labels(pd.factorize(points["series"])[0], len(points))
     last = seg.starts + seg.lengths - 1
     tail = points.iloc[last]
     d = _direction_signs(tail["improvement_direction"].to_numpy(), len(tail))
@@ -697,7 +686,11 @@ def spc_series(
     y = np.asarray(values, dtype=float)
     if len(when) != len(y):
         raise ValueError("dates and values must have the same length")
-    order = np.argsort(when, kind="stable")
+    # Points without a value are left out here already: a missing value on the day of a real one
+    # must not take the rebase flag away from it (spc_points would drop the flagged row).
+    keep = ~np.isnan(y)
+    when, y = when[keep], y[keep]
+    order = np.argsort(when)  # equal dates are refused below (spc_points), so any sort will do
     rebase_at = np.sort(
         pd.to_datetime(pd.Series(list(rebase_dates), dtype=object)).to_numpy(dtype="datetime64[ns]")
     )
@@ -760,24 +753,8 @@ def spc_series(
 # --------------------------------------------------------------------------------------------
 
 _REQUIRED_COLUMNS = ("series", "date", "value")
-_REBASE_WORDS = {
-    "1": True,
-    "true": True,
-    "yes": True,
-    "0": False,
-    "false": False,
-    "no": False,
-    "": False,
-}
-_OUTPUT_COLUMNS = (
-    "mean_col",
-    "lpl",
-    "upl",
-    "special_cause_flag",
-    "special_cause_type",
-    "point_type",
-    "assurance_type",
-)
+_REBASE_TRUE = ("1", "true", "yes")
+_REBASE_FALSE = ("0", "false", "no", "")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -792,7 +769,8 @@ def _parse_dates(cells: pd.Series) -> pd.Series:
 def _parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers (NaN for empty cells) and a mask of non-empty cells that are not finite numbers."""
     empty = cells == ""
-    numbers = pd.to_numeric(cells.where(~empty), errors="coerce").astype(float)
+    numbers = pd.to_numeric(cells.where(~empty), errors="coerce")
+    numbers = numbers.astype(float)  # pragma: no mutate (pandas' astype(None) is float64 too)
     bad = ~empty & ~np.isfinite(numbers)
     return numbers, bad
 
@@ -805,10 +783,11 @@ def _duplicate_date_problems(
     keys: pd.Series, dates: pd.Series, rows: np.ndarray, col_order: int
 ) -> list[tuple[int, int, str]]:
     """One problem per row repeating a (series, date) pair seen on an earlier row."""
-    probe = pd.DataFrame({"key": keys, "date": dates, "row": rows}).dropna(subset=["date"])
-    probe["first"] = probe.groupby(["key", "date"], sort=False)["row"].transform("first")
+    probe = pd.DataFrame({"key": keys, "date": dates, "row": rows}).dropna()
+    probe["first"] = probe.groupby(["key", "date"])["row"].transform("first")
+    dup = probe[probe["row"] != probe["first"]]
     found = []
-    for key, when, row, first in probe[probe["row"] != probe["first"]].itertuples(index=False):
+    for key, when, row, first in zip(dup["key"], dup["date"], dup["row"], dup["first"], strict=True):
         message = (
             f"row {row}, column 'date': series {_quote(key)} already has a point on "
             f"{when.date().isoformat()} (row {first})"
@@ -825,7 +804,7 @@ def _varying_problems(
     given = pd.DataFrame({"key": keys, "v": parsed, "row": rows, "raw": raw.to_numpy()})
     given = given[given["v"].notna() & (given["v"] != "")].drop_duplicates(["key", "v"])
     found = []
-    for key, grp in given.groupby("key", sort=False):
+    for key, grp in given.groupby("key"):
         if len(grp) > 1:
             a, b = grp.iloc[0], grp.iloc[1]
             message = (
@@ -861,16 +840,15 @@ def spc_frame(
     """
     problems: list[tuple[int, int, str]] = []  # (row, column order, message) for sorting
     columns = list(df.columns)
-    for col in _REQUIRED_COLUMNS:
-        if col not in columns:
-            problems.append((0, 0, f"missing required column {_quote(col)}"))
-    cells = {col: df[col].astype(str).str.strip() for col in columns}
+    missing = [f"missing required column {_quote(col)}" for col in _REQUIRED_COLUMNS if col not in columns]
+    table = df.reset_index(drop=True)  # positions, whatever the caller's index is
+    cells = {col: table[col].astype(str).str.strip() for col in columns}
     rows = np.arange(len(df)) + 2  # spreadsheet numbering: header is row 1
 
     def add_row_problems(mask: Any, col: str, describe: Any) -> None:
         order = columns.index(col)
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            text = f"row {rows[i]}, column {_quote(col)}: {describe(df[col].iloc[i])}"
+        for i in np.flatnonzero(mask):
+            text = f"row {rows[i]}, column {_quote(col)}: {describe(table[col].iloc[i])}"
             problems.append((int(rows[i]), order, text))
 
     dates = None
@@ -881,15 +859,15 @@ def spc_frame(
             "date",
             lambda v: f"{_quote(v)} is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
         )
-    values = None
+    values = None  # pragma: no mutate (read only when the column is there: else a problem is raised)
     if "value" in columns:
         values, bad = _parse_numbers(cells["value"])
         add_row_problems(bad, "value", lambda v: f"{_quote(v)} is not a number")
-    targets = pd.Series(np.nan, index=df.index)
+    targets = pd.Series(np.nan, index=table.index)
     if "target" in columns:
         targets, bad = _parse_numbers(cells["target"])
         add_row_problems(bad, "target", lambda v: f"{_quote(v)} is not a number")
-    directions = pd.Series("", index=df.index, dtype=object)
+    directions = pd.Series("", index=table.index, dtype=object)
     if "improvement_direction" in columns:
         directions = cells["improvement_direction"].str.lower()
         unknown = (directions != "") & ~directions.isin(IMPROVEMENT_DIRECTIONS)
@@ -898,15 +876,15 @@ def spc_frame(
             "improvement_direction",
             lambda v: f"{_quote(v)} is not one of increase, decrease, neutral",
         )
-    rebase_flags = pd.Series(False, index=df.index)
+    rebase_flags = pd.Series(False, index=table.index)
     if "rebase" in columns:
         words = cells["rebase"].str.lower()
         add_row_problems(
-            ~words.isin(list(_REBASE_WORDS)),
+            ~words.isin(_REBASE_TRUE + _REBASE_FALSE),
             "rebase",
             lambda v: f"{_quote(v)} is not one of 1, 0, true, false, yes, no (or empty)",
         )
-        rebase_flags = words.map(_REBASE_WORDS).fillna(False).astype(bool)
+        rebase_flags = words.isin(_REBASE_TRUE)
 
     if "series" in columns:
         keys = cells["series"]
@@ -914,35 +892,30 @@ def spc_frame(
             problems += _duplicate_date_problems(keys, dates, rows, columns.index("date"))
         for col, parsed in (("target", targets), ("improvement_direction", directions)):
             if col in columns:
-                problems += _varying_problems(df[col], keys, parsed, rows, columns.index(col))
+                problems += _varying_problems(table[col], keys, parsed, rows, columns.index(col))
 
-    if problems:
+    if missing or problems:
         problems.sort(key=lambda p: (p[0], p[1]))
-        raise InputProblem([p[2] for p in problems])
+        raise InputProblem(missing + [p[2] for p in problems])
 
-    assert dates is not None and values is not None
+    assert dates is not None and values is not None  # pragma: no mutate (for the type checker)
     keys = cells["series"]
-    series_target = targets.groupby(keys, sort=False).transform("first")
-    series_direction = (
-        directions.replace("", np.nan).groupby(keys, sort=False).transform("first").fillna("increase")
-    )
     core_input = pd.DataFrame(
         {
             "series": keys,
             "date": dates,
             "value": values,
-            "target": series_target,
-            "improvement_direction": series_direction,
+            # a series' target and direction: its first non-empty cell (missing direction: increase)
+            "target": targets.groupby(keys).transform("first"),
+            "improvement_direction": directions.where(directions != "").groupby(keys).transform("first"),
             "rebase": rebase_flags,
-        },
-        index=pd.RangeIndex(len(df)),
+        }
     )
     points = spc_points(
         core_input, fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers
     ).reindex(core_input.index)
 
-    out = df.copy()
-    out.index = pd.RangeIndex(len(df))
+    out = table.copy()
     out["mean_col"] = points["mean_col"].to_numpy()
     out["lpl"] = points["lpl"].to_numpy()
     out["upl"] = points["upl"].to_numpy()
