@@ -584,7 +584,7 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     tail = points.iloc[last]
     d = _direction_signs(tail["improvement_direction"].to_numpy(), len(tail))
     any_short = np.bincount(seg.ids, weights=points["short_group_warning"].to_numpy()) > 0
-    assurance = tail["assurance_type"].to_numpy(dtype=object)
+    assurance = tail["assurance_type"].to_numpy()  # object: None or names
     return pd.DataFrame(
         {
             "series": tail["series"].to_numpy(),
@@ -663,6 +663,13 @@ class SpcResult:
         ]
 
 
+def _datetimes(dates: Iterable[Any]) -> np.ndarray:
+    """Dates, datetimes, timestamps or date strings as ``datetime64[ns]``."""
+    series = pd.Series(list(dates), dtype=object)  # pragma: no mutate (to_datetime reads either)
+    parsed = pd.to_datetime(series)
+    return parsed.to_numpy(dtype="datetime64[ns]")  # pragma: no mutate (spc_points uses ns anyway)
+
+
 def spc_series(
     dates: Sequence[Any],
     values: Sequence[float] | np.ndarray,
@@ -682,7 +689,7 @@ def spc_series(
     """
     if improvement_direction not in _DIRECTION_SIGN:
         raise ValueError(f"improvement_direction must be one of {IMPROVEMENT_DIRECTIONS}")
-    when = pd.to_datetime(pd.Series(list(dates), dtype=object)).to_numpy(dtype="datetime64[ns]")
+    when = _datetimes(dates)
     y = np.asarray(values, dtype=float)
     if len(when) != len(y):
         raise ValueError("dates and values must have the same length")
@@ -691,14 +698,9 @@ def spc_series(
     keep = ~np.isnan(y)
     when, y = when[keep], y[keep]
     order = np.argsort(when)  # equal dates are refused below (spc_points), so any sort will do
-    rebase_at = np.sort(
-        pd.to_datetime(pd.Series(list(rebase_dates), dtype=object)).to_numpy(dtype="datetime64[ns]")
-    )
-    group_no = np.searchsorted(rebase_at, when[order], side="right")
-    flags = np.zeros(len(y), dtype=bool)
-    flags[order[1:]] = group_no[1:] != group_no[:-1]
-    if len(y):
-        flags[order[0]] = group_no[0] > 0
+    when, y = when[order], y[order]
+    # number of rebase dates on or before each point; a point where it changes starts a group
+    group_no = np.searchsorted(np.sort(_datetimes(rebase_dates)), when, side="right")
     frame = pd.DataFrame(
         {
             "series": 0,
@@ -706,7 +708,7 @@ def spc_series(
             "value": y,
             "target": np.nan if target is None else float(target),
             "improvement_direction": improvement_direction,
-            "rebase": flags,
+            "rebase": np.diff(group_no, prepend=0) != 0,
         }
     )
     pts = spc_points(
@@ -802,7 +804,7 @@ def _varying_problems(
     """One problem per series whose non-empty cells of a per-series column disagree."""
     col = str(raw.name)
     given = pd.DataFrame({"key": keys, "v": parsed, "row": rows, "raw": raw.to_numpy()})
-    given = given[given["v"].notna() & (given["v"] != "")].drop_duplicates(["key", "v"])
+    given = given[given["v"].notna()].drop_duplicates(["key", "v"])
     found = []
     for key, grp in given.groupby("key"):
         if len(grp) > 1:
@@ -851,6 +853,7 @@ def spc_frame(
             text = f"row {rows[i]}, column {_quote(col)}: {describe(table[col].iloc[i])}"
             problems.append((int(rows[i]), order, text))
 
+    per_row: dict[str, pd.Series] = {}  # optional columns for spc_points, when given
     dates = None
     if "date" in columns:
         dates = _parse_dates(cells["date"])
@@ -863,20 +866,19 @@ def spc_frame(
     if "value" in columns:
         values, bad = _parse_numbers(cells["value"])
         add_row_problems(bad, "value", lambda v: f"{_quote(v)} is not a number")
-    targets = pd.Series(np.nan, index=table.index)
+    per_series: dict[str, pd.Series] = {}  # parsed target / direction, NaN where not given
     if "target" in columns:
-        targets, bad = _parse_numbers(cells["target"])
+        per_series["target"], bad = _parse_numbers(cells["target"])
         add_row_problems(bad, "target", lambda v: f"{_quote(v)} is not a number")
-    directions = pd.Series("", index=table.index, dtype=object)
     if "improvement_direction" in columns:
         directions = cells["improvement_direction"].str.lower()
+        per_series["improvement_direction"] = directions.where(directions != "")
         unknown = (directions != "") & ~directions.isin(IMPROVEMENT_DIRECTIONS)
         add_row_problems(
             unknown,
             "improvement_direction",
             lambda v: f"{_quote(v)} is not one of increase, decrease, neutral",
         )
-    rebase_flags = pd.Series(False, index=table.index)
     if "rebase" in columns:
         words = cells["rebase"].str.lower()
         add_row_problems(
@@ -884,15 +886,14 @@ def spc_frame(
             "rebase",
             lambda v: f"{_quote(v)} is not one of 1, 0, true, false, yes, no (or empty)",
         )
-        rebase_flags = words.isin(_REBASE_TRUE)
+        per_row["rebase"] = words.isin(_REBASE_TRUE)
 
     if "series" in columns:
         keys = cells["series"]
         if dates is not None:
             problems += _duplicate_date_problems(keys, dates, rows, columns.index("date"))
-        for col, parsed in (("target", targets), ("improvement_direction", directions)):
-            if col in columns:
-                problems += _varying_problems(table[col], keys, parsed, rows, columns.index(col))
+        for col, parsed in per_series.items():
+            problems += _varying_problems(table[col], keys, parsed, rows, columns.index(col))
 
     if missing or problems:
         problems.sort(key=lambda p: (p[0], p[1]))
@@ -900,17 +901,10 @@ def spc_frame(
 
     assert dates is not None and values is not None  # pragma: no mutate (for the type checker)
     keys = cells["series"]
-    core_input = pd.DataFrame(
-        {
-            "series": keys,
-            "date": dates,
-            "value": values,
-            # a series' target and direction: its first non-empty cell (missing direction: increase)
-            "target": targets.groupby(keys).transform("first"),
-            "improvement_direction": directions.where(directions != "").groupby(keys).transform("first"),
-            "rebase": rebase_flags,
-        }
-    )
+    # a series' target and direction: its first given cell (spc_points: no direction = increase)
+    for col, parsed in per_series.items():
+        per_row[col] = parsed.groupby(keys).transform("first")
+    core_input = pd.DataFrame({"series": keys, "date": dates, "value": values, **per_row})
     points = spc_points(
         core_input, fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers
     ).reindex(core_input.index)

@@ -280,3 +280,26 @@ def test_frame_duplicate_dates_refer_to_the_first_row() -> None:
         "row 6, column 'date': series 'b' already has a point on 2024-01-02 (row 2)",
         "row 7, column 'date': 'bad' is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
     ]
+
+
+def test_spc_series_none_is_a_missing_value() -> None:
+    r = spc.spc_series(_days(4), [1.0, None, 3.0, 2.0])
+    assert r.dates == [dt.date(2024, 1, 1), dt.date(2024, 1, 3), dt.date(2024, 1, 4)]
+    assert r.values.tolist() == [1.0, 3.0, 2.0] and r.mean.tolist() == [2.0] * 3
+
+
+def test_spc_series_rebase_before_the_first_point_and_between_points() -> None:
+    # rebase dates 2023-12-31 (before everything: group 1 from the start) and 2024-01-03 (a day
+    # without a point: the next point, 4 January, starts group 2); given in any order
+    dates = [dt.date(2024, 1, d) for d in (1, 2, 4, 5)]
+    r = spc.spc_series(dates, [1.0, 3.0, 10.0, 20.0], rebase_dates=["2024-01-03", dt.date(2023, 12, 31)])
+    assert r.rebase_group.tolist() == [1, 1, 2, 2]
+    assert r.mean.tolist() == [2.0, 2.0, 15.0, 15.0]
+
+
+def test_summary_of_no_points_has_text_columns() -> None:
+    empty = pd.DataFrame({"series": [], "date": pd.to_datetime([]), "value": []})
+    summ = spc.spc_summary(spc.spc_points(empty))
+    assert len(summ) == 0 and summ["short_group_warning"].dtype == bool
+    for col in ("variation_type", "variation_icon", "assurance_type", "assurance_icon"):
+        assert summ[col].dtype == object, col
