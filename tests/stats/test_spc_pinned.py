@@ -303,3 +303,108 @@ def test_summary_of_no_points_has_text_columns() -> None:
     assert len(summ) == 0 and summ["short_group_warning"].dtype == bool
     for col in ("variation_type", "variation_icon", "assurance_type", "assurance_icon"):
         assert summ[col].dtype == object, col
+
+
+def test_frame_row_of_a_missing_value_is_blank() -> None:
+    # 1 3 (missing) 2 with target 100: the missing row is left out -> 1 3 2, mean 2, limits 2 -/+ 3.99
+    table = _csv(["s"] * 4, _iso(4), ["1", "3", "", "2"], target=["100", "", "", ""])
+    out = spc.spc_frame(table)
+    blank = out.iloc[2]
+    assert blank["value"] == "" and np.isnan(blank["mean_col"])
+    assert np.isnan(blank["lpl"]) and np.isnan(blank["upl"]) and pd.isna(blank["special_cause_flag"])
+    assert (blank["special_cause_type"], blank["point_type"], blank["assurance_type"]) == ("", "", "")
+    assert out["point_type"].tolist() == ["common_cause", "common_cause", "", "common_cause"]
+    assert out["assurance_type"].tolist() == ["", "", "", "consistent_fail"]
+    np.testing.assert_allclose(out["upl"].to_numpy()[[0, 1, 3]], 2.0 + 3.99)
+
+
+# ----------------------------------------------------------------------------------------------
+# spc_points, pinned whole
+# ----------------------------------------------------------------------------------------------
+
+
+def test_spc_points_pinned_whole() -> None:
+    # series "y": Y (worked above) given newest first with integer-free floats; series "k": 1 3 2
+    # (mean 2, AMR 1.5) given as integers with an integer target, rebased at its second point
+    frame = pd.DataFrame(
+        {
+            "series": ["y"] * 12 + ["k"] * 3,
+            "date": [d.isoformat() for d in DATES[::-1]] + ["2024-01-01", "2024-01-02", "2024-01-03"],
+            "value": Y[::-1] + [1, 3, 2],
+            "target": [10.0] * 12 + [7, 7, 7],
+            "improvement_direction": ["increase"] * 12 + ["neutral"] * 3,
+            "rebase": [False] * 12 + [False, True, False],
+        },
+        index=range(100, 115),
+    )
+    pts = spc.spc_points(frame)
+    assert list(pts.columns) == [
+        "series",
+        "date",
+        "value",
+        "target",
+        "improvement_direction",
+        "point_index",
+        "rebase_group",
+        "short_group_warning",
+        "fix_y",
+        "mean_col",
+        "lpl",
+        "upl",
+        "near_lpl",
+        "near_upl",
+        "outside_limits",
+        "relative_to_mean",
+        "close_to_limits",
+        "special_cause_type",
+        "special_cause_flag",
+        "point_type",
+        "assurance_type",
+    ]
+    assert list(pts.index) == list(range(111, 99, -1)) + [112, 113, 114]
+    assert pts["series"].tolist() == ["y"] * 12 + ["k"] * 3
+    assert pts["date"].tolist() == [pd.Timestamp(d) for d in DATES] + [
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-01-02"),
+        pd.Timestamp("2024-01-03"),
+    ]
+    assert pts["value"].dtype == np.float64 and pts["value"].tolist() == Y + [1.0, 3.0, 2.0]
+    assert pts["target"].dtype == np.float64 and pts["target"].tolist() == [10.0] * 12 + [7.0] * 3
+    assert pts["improvement_direction"].tolist() == ["increase"] * 12 + ["neutral"] * 3
+    assert pts["point_index"].tolist() == list(range(1, 13)) + [1, 2, 3]
+    assert pts["rebase_group"].tolist() == [0] * 12 + [0, 1, 1]
+    assert pts["short_group_warning"].tolist() == [True] * 15
+    assert pts["fix_y"].tolist() == Y + [1.0, 3.0, 2.0]
+    # k: group 0 is the single point 1 (no moving range: no limits); group 1 is 3 2 (mean 2.5,
+    # moving range 1 -> AMR 1; the screen keeps it: 1 < 3.267)
+    m = [MEAN] * 12 + [1.0, 2.5, 2.5]
+    np.testing.assert_allclose(pts["mean_col"], m, rtol=1e-12)
+    np.testing.assert_allclose(pts["lpl"], [LPL] * 12 + [np.nan, 2.5 - 2.66, 2.5 - 2.66], rtol=1e-12)
+    np.testing.assert_allclose(pts["upl"], [UPL] * 12 + [np.nan, 2.5 + 2.66, 2.5 + 2.66], rtol=1e-12)
+    near = 2.66 * 2 / 3
+    np.testing.assert_allclose(pts["near_lpl"], [NLPL] * 12 + [np.nan, 2.5 - near, 2.5 - near], rtol=1e-12)
+    np.testing.assert_allclose(pts["near_upl"], [NUPL] * 12 + [np.nan, 2.5 + near, 2.5 + near], rtol=1e-12)
+    assert pts["outside_limits"].tolist() == [False] * 11 + [True] + [False] * 3
+    assert pts["relative_to_mean"].tolist() == [-1] * 9 + [1, -1, 1] + [0, 1, -1]
+    assert pts["close_to_limits"].tolist() == [False] * 9 + [True] + [False] * 5
+    expected = [_expected_point(i) for i in range(12)]
+    assert (
+        pts["special_cause_type"].astype(str).tolist()
+        == [e["special_cause_type"] for e in expected] + ["Common Cause"] * 3
+    )
+    assert pts["special_cause_flag"].tolist() == [e["special_cause_flag"] for e in expected] + [False] * 3
+    assert (
+        pts["point_type"].astype(str).tolist() == [e["point_type"] for e in expected] + ["common_cause"] * 3
+    )
+    # assurance on the last point of each series: y (increase, target 10 above 6.90) fails; k is neutral
+    # (pandas 3 stores the other cells of this text column as missing: NaN)
+    assert pts["assurance_type"].iloc[11] == "consistent_fail"
+    assert pts["assurance_type"].isna().tolist() == [True] * 11 + [False] + [True] * 3
+
+
+def test_spc_points_duplicate_time_of_day_in_the_message() -> None:
+    frame = pd.DataFrame(
+        {"series": ["a", "a"], "date": ["2024-01-01 10:30", "2024-01-01 10:30"], "value": [1.0, 2.0]}
+    )
+    with pytest.raises(ValueError, match=r"^series 'a' has more than one point on 2024-01-01T10:30:00$"):
+        spc.spc_points(frame)
