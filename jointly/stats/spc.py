@@ -789,7 +789,7 @@ def _duplicate_date_problems(
     probe["first"] = probe.groupby(["key", "date"])["row"].transform("first")
     dup = probe[probe["row"] != probe["first"]]
     found = []
-    for key, when, row, first in zip(dup["key"], dup["date"], dup["row"], dup["first"], strict=True):
+    for key, when, row, first in dup.to_numpy():  # object rows: str, Timestamp, int, int
         message = (
             f"row {row}, column 'date': series {_quote(key)} already has a point on "
             f"{when.date().isoformat()} (row {first})"
