@@ -408,3 +408,17 @@ def test_spc_points_duplicate_time_of_day_in_the_message() -> None:
     )
     with pytest.raises(ValueError, match=r"^series 'a' has more than one point on 2024-01-01T10:30:00$"):
         spc.spc_points(frame)
+
+
+def test_frame_problems_of_one_cell_keep_their_order() -> None:
+    # row 3's direction is both unknown and different from row 2's: the cell check comes first
+    table = _csv(["s", "s"], _iso(2), ["1", "2"], improvement_direction=["decrease", "up"])
+    with pytest.raises(InputProblem) as info:
+        spc.spc_frame(table)
+    assert info.value.problems == [
+        "row 3, column 'improvement_direction': 'up' is not one of increase, decrease, neutral",
+        (
+            "row 3, column 'improvement_direction': 'up' differs from 'decrease' in row 2 for series 's' "
+            "(a series must have one improvement direction)"
+        ),
+    ]
