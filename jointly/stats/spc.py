@@ -414,17 +414,16 @@ def xmr_limits(
 # --------------------------------------------------------------------------------------------
 
 
-def _series_date_order(key_codes: np.ndarray, date_ints: np.ndarray) -> np.ndarray:
+def _series_date_order(key_codes: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """Permutation sorting by series code then date (stable: equal pairs keep their order)."""
-    return np.lexsort((date_ints, key_codes))
+    return np.lexsort((dates, key_codes))
 
 
 def _rebase_flags(values: np.ndarray | None, n: int) -> np.ndarray:
     """Boolean rebase flags from booleans or numbers (missing = no rebase)."""
     if values is None:
         return np.zeros(n, dtype=bool)
-    numbers = pd.to_numeric(pd.Series(values)).to_numpy(dtype=float)
-    return np.nan_to_num(numbers, nan=0.0) != 0
+    return pd.to_numeric(pd.Series(values)).fillna(0).to_numpy() != 0
 
 
 def _direction_signs(values: Any, n: int) -> np.ndarray:
@@ -477,9 +476,9 @@ def spc_points(
     keep = ~np.isnan(values_all)
     frame = df.loc[keep]
 
-    key_codes, key_uniques = pd.factorize(frame[series], sort=False)
+    key_codes, key_uniques = pd.factorize(frame[series])  # in order of first appearance
     dates = pd.to_datetime(frame[date]).to_numpy(dtype="datetime64[ns]")
-    order = _series_date_order(key_codes, dates.view(np.int64))
+    order = _series_date_order(key_codes, dates)
     n = len(order)
 
     key_codes = key_codes[order]
@@ -492,8 +491,7 @@ def spc_points(
         return frame[col].to_numpy()[order]
 
     target_raw = optional(target)
-    tgt = np.full(n, np.nan) if target_raw is None else pd.to_numeric(target_raw).astype(float)
-    tgt = np.asarray(tgt, dtype=float)
+    tgt = np.full(n, np.nan) if target_raw is None else np.asarray(pd.to_numeric(target_raw), dtype=float)
     direction_raw = optional(improvement_direction)
     d = _direction_signs(direction_raw, n)
     rebase_raw = optional(rebase)

@@ -422,3 +422,24 @@ def test_frame_problems_of_one_cell_keep_their_order() -> None:
             "(a series must have one improvement direction)"
         ),
     ]
+
+
+def test_spc_points_integer_columns_and_missing_rebase_cells() -> None:
+    # all-integer values and targets come out as floats; a missing rebase cell is no rebase;
+    # 1 2 | 3 4 (rebase at the third point) -> means 1.5 and 3.5
+    frame = pd.DataFrame(
+        {
+            "series": ["a"] * 4,
+            "date": _iso(4),
+            "value": [1, 2, 3, 4],
+            "target": [5, 5, 5, 5],
+            "rebase": [np.nan, np.nan, 1.0, np.nan],
+        }
+    )
+    pts = spc.spc_points(frame)
+    assert pts["value"].dtype == np.float64 and pts["target"].dtype == np.float64
+    assert pts["date"].dtype == np.dtype("datetime64[ns]")
+    assert pts["rebase_group"].tolist() == [0, 0, 1, 1]
+    assert pts["mean_col"].tolist() == [1.5, 1.5, 3.5, 3.5]
+    no_target = spc.spc_points(frame.drop(columns=["target"]))
+    assert no_target["target"].dtype == np.float64 and no_target["target"].isna().all()
