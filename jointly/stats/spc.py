@@ -178,8 +178,6 @@ class _Segments:
 def _run_position(values: np.ndarray, seg: _Segments) -> np.ndarray:
     """0-based position of each point within its run of identical consecutive values."""
     n = len(values)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
     same = np.zeros(n, dtype=bool)
     same[1:] = values[1:] == values[:-1]
     same &= seg.same_as_previous()
@@ -192,7 +190,7 @@ def _window_any_ahead(indicator: np.ndarray, seg: _Segments, width: int) -> np.n
     """True where ``indicator`` is set at the point or one of the next ``width - 1`` points of
     the same segment."""
     n = len(indicator)
-    csum = np.concatenate(([0], np.cumsum(indicator, dtype=np.int64)))
+    csum = np.concatenate(([0], np.cumsum(indicator)))
     idx = np.arange(n)
     last = np.minimum(idx + width - 1, seg.ends)
     return (csum[last + 1] - csum[idx]) > 0
@@ -226,10 +224,10 @@ def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
     """+1 / -1 at a point ending 7 points joined by 6 strictly rising / falling steps, else 0."""
     values = np.asarray(y, dtype=float)
     seg = _Segments.from_labels(groups, len(values))
-    step = np.zeros(len(values), dtype=np.int8)
+    step = np.zeros(len(values))
     has_prev = seg.same_as_previous()
     if len(values):
-        step[1:] = np.sign(values[1:] - values[:-1]).astype(np.int8)
+        step[1:] = np.sign(values[1:] - values[:-1])
     step[~has_prev] = 0
     # steps of a segment start at its second point; run positions of steps within the segment
     step_seg = _Segments.from_start_flags(seg.pos <= 1)
@@ -298,7 +296,7 @@ def special_cause_types(
     trend_direction = np.where(next_in_trend, step_to_next, step_from_prev)
 
     # lowest precedence first, each later rule overwrites
-    code = np.full(n, _COMMON, dtype=np.int8)
+    code = np.full(n, _COMMON)
     run = np.asarray(part_of_run, dtype=float) != 0
     code = np.where(run, np.where(above, _RUN_ABOVE, _RUN_BELOW), code)
     two3 = np.asarray(part_of_2_in_3, dtype=float) != 0

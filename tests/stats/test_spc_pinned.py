@@ -443,3 +443,28 @@ def test_spc_points_integer_columns_and_missing_rebase_cells() -> None:
     assert pts["mean_col"].tolist() == [1.5, 1.5, 3.5, 3.5]
     no_target = spc.spc_points(frame.drop(columns=["target"]))
     assert no_target["target"].dtype == np.float64 and no_target["target"].isna().all()
+
+
+def test_rule_helpers_return_small_integer_codes() -> None:
+    y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    rtm = [1] * 8
+    close = [0, 1, 1, 0, 0, 0, 0, 0]
+    results = {
+        "seven_point_one_side_mean": spc.seven_point_one_side_mean(rtm),
+        "part_of_seven": spc.part_of_seven([0] * 6 + [1, 0]),
+        "seven_point_trend": spc.seven_point_trend(y),
+        "two_in_three": spc.two_in_three(close, rtm),
+        "part_of_two_in_three": spc.part_of_two_in_three([1, 1, 1, 0, 0, 0, 0, 0], close),
+        "special_cause_types": spc.special_cause_types(y, rtm, [0] * 8, [1] * 8, [1] * 8, [0] * 8),
+        "point_types": spc.point_types([3] * 8, [1] * 8),
+    }
+    for name, got in results.items():
+        assert got.dtype == np.int8, name
+    assert results["seven_point_one_side_mean"].tolist() == [0] * 6 + [1, 1]
+    assert results["part_of_seven"].tolist() == [1] * 7 + [0]
+    # 8 rising points: the 7th and 8th points each end 6 rising steps
+    assert results["seven_point_trend"].tolist() == [0] * 6 + [1, 1]
+    assert results["two_in_three"].tolist() == [1, 1, 1, 1, 0, 0, 0, 0]
+    assert results["part_of_two_in_three"].tolist() == [0, 1, 1, 0, 0, 0, 0, 0]
+    assert results["special_cause_types"].tolist() == [3] * 8  # trend up beats the run
+    assert results["point_types"].tolist() == [1] * 8
