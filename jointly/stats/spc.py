@@ -292,7 +292,6 @@ def special_cause_types(
     next_in_trend = np.zeros(n, dtype=bool)
     next_in_trend[:-1] = in_trend[1:]
     next_in_trend &= seg.same_as_next()
-    step_from_prev[~seg.same_as_previous()] = 0
     trend_direction = np.where(next_in_trend, step_to_next, step_from_prev)
 
     # lowest precedence first, each later rule overwrites
@@ -301,7 +300,7 @@ def special_cause_types(
     code = np.where(run, np.where(above, _RUN_ABOVE, _RUN_BELOW), code)
     two3 = np.asarray(part_of_2_in_3, dtype=float) != 0
     code = np.where(two3, np.where(above, _TWO_IN_THREE_ABOVE, _TWO_IN_THREE_BELOW), code)
-    code = np.where(in_trend, np.where(trend_direction > 0, _TREND_UP, _TREND_DOWN), code)
+    code = np.where(in_trend, np.where(trend_direction == 1, _TREND_UP, _TREND_DOWN), code)
     outside = np.asarray(outside_limits, dtype=float) != 0
     code = np.where(outside, np.where(above, _ABOVE_UCL, _BELOW_LCL), code)
     return code.astype(np.int8)
@@ -322,7 +321,8 @@ def point_types(special_cause_code: Any, direction_sign: Any) -> np.ndarray:
 def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.ndarray:
     """Assurance for given (last) points: ``consistent_pass`` / ``consistent_fail`` /
     ``inconsistent``, or ``None`` without a target or for a neutral direction."""
-    d = np.asarray(direction_sign, dtype=np.int8)
+    d = np.asarray(direction_sign)
+    increase = d == 1
     lo = np.asarray(lpl, dtype=float)
     hi = np.asarray(upl, dtype=float)
     t = np.asarray(target, dtype=float)
@@ -330,8 +330,8 @@ def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.
     below = t < lo
     result = np.where(
         above,
-        np.where(d > 0, "consistent_fail", "consistent_pass"),
-        np.where(below, np.where(d > 0, "consistent_pass", "consistent_fail"), "inconsistent"),
+        np.where(increase, "consistent_fail", "consistent_pass"),
+        np.where(below, np.where(increase, "consistent_pass", "consistent_fail"), "inconsistent"),
     ).astype(object)
     result[np.isnan(t) | (d == 0)] = None
     return result

@@ -468,3 +468,9 @@ def test_rule_helpers_return_small_integer_codes() -> None:
     assert results["part_of_two_in_three"].tolist() == [0, 1, 1, 0, 0, 0, 0, 0]
     assert results["special_cause_types"].tolist() == [3] * 8  # trend up beats the run
     assert results["point_types"].tolist() == [1] * 8
+
+
+def test_assurance_without_a_target_or_without_limits() -> None:
+    # None is a missing target; missing limits (a constant series) leave the target inconsistent
+    got = spc.assurance_types([1, -1, 1], [0.0, 0.0, None], [10.0, 10.0, None], [None, None, 5.0])
+    assert got.tolist() == [None, None, "inconsistent"]
