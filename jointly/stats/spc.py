@@ -512,7 +512,7 @@ def spc_points(
     first = series_seg.starts
     rebase_group = rebase_cum - (rebase_cum[first] - rebase_flag[first])[series_seg.ids]
 
-    baseline = np.ones(n, dtype=bool) if fix_after_n_points is None else seg.pos < fix_after_n_points
+    baseline = seg.pos < (n if fix_after_n_points is None else fix_after_n_points)  # default: all
     lim = xmr_limits(y, seg, baseline=baseline, screen_outliers=screen_outliers)
 
     with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)

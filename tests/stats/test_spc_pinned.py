@@ -474,3 +474,11 @@ def test_assurance_without_a_target_or_without_limits() -> None:
     # None is a missing target; missing limits (a constant series) leave the target inconsistent
     got = spc.assurance_types([1, -1, 1], [0.0, 0.0, None], [10.0, 10.0, None], [None, None, 5.0])
     assert got.tolist() == [None, None, "inconsistent"]
+
+
+def test_spc_points_duplicate_after_the_first_date() -> None:
+    frame = pd.DataFrame(
+        {"series": ["a", "b", "b", "b"], "date": _iso(1) + _iso(2) + _iso(2)[1:], "value": [1.0, 2, 3, 4]}
+    )
+    with pytest.raises(ValueError, match=r"^series 'b' has more than one point on 2024-01-02$"):
+        spc.spc_points(frame)
