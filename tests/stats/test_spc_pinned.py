@@ -482,3 +482,12 @@ def test_spc_points_duplicate_after_the_first_date() -> None:
     )
     with pytest.raises(ValueError, match=r"^series 'b' has more than one point on 2024-01-02$"):
         spc.spc_points(frame)
+
+
+def test_spc_points_no_trend_across_two_series() -> None:
+    # a: ... 1 2 3 4 then b: 5 6 7 8 ...: 7 rising steps only if the series ran together
+    a, b = [5.0, 1.0, 5.0, 1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0, 0.0, 8.0, 0.0]
+    assert spc.seven_point_trend(a + b).tolist()[10] == 1  # one series: the 11th point ends a trend
+    frame = pd.DataFrame({"series": ["a"] * 7 + ["b"] * 7, "date": _iso(7) * 2, "value": a + b})
+    labels = spc.spc_points(frame)["special_cause_type"].astype(str)
+    assert not labels.str.startswith("7 Point Trend").any()
