@@ -178,8 +178,6 @@ class _Segments:
 def _run_position(values: np.ndarray, seg: _Segments) -> np.ndarray:
     """0-based position of each point within its run of identical consecutive values."""
     n = len(values)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
     same = np.zeros(n, dtype=bool)
     same[1:] = values[1:] == values[:-1]
     same &= seg.same_as_previous()
@@ -192,7 +190,7 @@ def _window_any_ahead(indicator: np.ndarray, seg: _Segments, width: int) -> np.n
     """True where ``indicator`` is set at the point or one of the next ``width - 1`` points of
     the same segment."""
     n = len(indicator)
-    csum = np.concatenate(([0], np.cumsum(indicator, dtype=np.int64)))
+    csum = np.concatenate(([0], np.cumsum(indicator)))
     idx = np.arange(n)
     last = np.minimum(idx + width - 1, seg.ends)
     return (csum[last + 1] - csum[idx]) > 0
@@ -226,10 +224,10 @@ def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
     """+1 / -1 at a point ending 7 points joined by 6 strictly rising / falling steps, else 0."""
     values = np.asarray(y, dtype=float)
     seg = _Segments.from_labels(groups, len(values))
-    step = np.zeros(len(values), dtype=np.int8)
+    step = np.zeros(len(values))
     has_prev = seg.same_as_previous()
     if len(values):
-        step[1:] = np.sign(values[1:] - values[:-1]).astype(np.int8)
+        step[1:] = np.sign(values[1:] - values[:-1])
     step[~has_prev] = 0
     # steps of a segment start at its second point; run positions of steps within the segment
     step_seg = _Segments.from_start_flags(seg.pos <= 1)
@@ -294,16 +292,15 @@ def special_cause_types(
     next_in_trend = np.zeros(n, dtype=bool)
     next_in_trend[:-1] = in_trend[1:]
     next_in_trend &= seg.same_as_next()
-    step_from_prev[~seg.same_as_previous()] = 0
     trend_direction = np.where(next_in_trend, step_to_next, step_from_prev)
 
     # lowest precedence first, each later rule overwrites
-    code = np.full(n, _COMMON, dtype=np.int8)
+    code = np.full(n, _COMMON)
     run = np.asarray(part_of_run, dtype=float) != 0
     code = np.where(run, np.where(above, _RUN_ABOVE, _RUN_BELOW), code)
     two3 = np.asarray(part_of_2_in_3, dtype=float) != 0
     code = np.where(two3, np.where(above, _TWO_IN_THREE_ABOVE, _TWO_IN_THREE_BELOW), code)
-    code = np.where(in_trend, np.where(trend_direction > 0, _TREND_UP, _TREND_DOWN), code)
+    code = np.where(in_trend, np.where(trend_direction == 1, _TREND_UP, _TREND_DOWN), code)
     outside = np.asarray(outside_limits, dtype=float) != 0
     code = np.where(outside, np.where(above, _ABOVE_UCL, _BELOW_LCL), code)
     return code.astype(np.int8)
@@ -312,18 +309,20 @@ def special_cause_types(
 def point_types(special_cause_code: Any, direction_sign: Any) -> np.ndarray:
     """Point-type code (index into :data:`POINT_TYPES`) from label codes and direction signs
     (+1 increase, -1 decrease, 0 neutral)."""
-    side = _LABEL_SIGN[np.asarray(special_cause_code, dtype=np.int64)]
-    direction = np.asarray(direction_sign, dtype=np.int8)
+    side = _LABEL_SIGN[np.asarray(special_cause_code)]
+    direction = np.asarray(direction_sign)
     signed = side * direction
-    directional = np.select([signed > 0, signed < 0], [_PT_IMPROVEMENT, _PT_CONCERN], _PT_COMMON)
-    neutral = np.select([side > 0, side < 0], [_PT_NEUTRAL_HIGH, _PT_NEUTRAL_LOW], _PT_COMMON)
+    # np.select's default, 0, is _PT_COMMON
+    directional = np.select([signed > 0, signed < 0], [_PT_IMPROVEMENT, _PT_CONCERN])
+    neutral = np.select([side > 0, side < 0], [_PT_NEUTRAL_HIGH, _PT_NEUTRAL_LOW])
     return np.where(direction == 0, neutral, directional).astype(np.int8)
 
 
 def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.ndarray:
     """Assurance for given (last) points: ``consistent_pass`` / ``consistent_fail`` /
     ``inconsistent``, or ``None`` without a target or for a neutral direction."""
-    d = np.asarray(direction_sign, dtype=np.int8)
+    d = np.asarray(direction_sign)
+    increase = d == 1
     lo = np.asarray(lpl, dtype=float)
     hi = np.asarray(upl, dtype=float)
     t = np.asarray(target, dtype=float)
@@ -331,8 +330,8 @@ def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.
     below = t < lo
     result = np.where(
         above,
-        np.where(d > 0, "consistent_fail", "consistent_pass"),
-        np.where(below, np.where(d > 0, "consistent_pass", "consistent_fail"), "inconsistent"),
+        np.where(increase, "consistent_fail", "consistent_pass"),
+        np.where(below, np.where(increase, "consistent_pass", "consistent_fail"), "inconsistent"),
     ).astype(object)
     result[np.isnan(t) | (d == 0)] = None
     return result
@@ -340,8 +339,8 @@ def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.
 
 def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
     """Variation icon names (``common_cause``, ``improvement_high`` ...) for last points."""
-    pt = np.asarray(point_type_code, dtype=np.int64)
-    d = np.asarray(direction_sign, dtype=np.int8)
+    pt = np.asarray(point_type_code)
+    increase = np.asarray(direction_sign) == 1  # improvement and concern need a direction
     return np.select(
         [
             pt == _PT_IMPROVEMENT,
@@ -350,8 +349,8 @@ def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
             pt == _PT_NEUTRAL_LOW,
         ],
         [
-            np.where(d > 0, "improvement_high", "improvement_low"),
-            np.where(d > 0, "concern_low", "concern_high"),
+            np.where(increase, "improvement_high", "improvement_low"),
+            np.where(increase, "concern_low", "concern_high"),
             "neutral_high",
             "neutral_low",
         ],
@@ -362,9 +361,9 @@ def variation_icons(point_type_code: Any, direction_sign: Any) -> np.ndarray:
 def short_group_warnings(group_keys: Sequence[Any], threshold: int = DEFAULT_WARNING_THRESHOLD) -> np.ndarray:
     """True on every row of a group (any hashable keys, e.g. (facet, rebase group) pairs, not
     necessarily contiguous) that has fewer than ``threshold`` rows."""
-    codes, _ = pd.factorize(pd.Series(list(group_keys), dtype=object))
-    counts = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
-    return counts[codes] < threshold
+    keys = pd.Series(list(group_keys), dtype=object)  # pragma: no mutate (inferred dtypes group keys alike)
+    codes, _ = pd.factorize(keys)
+    return np.bincount(codes)[codes] < threshold
 
 
 def xmr_limits(
@@ -413,38 +412,28 @@ def xmr_limits(
 # --------------------------------------------------------------------------------------------
 
 
-def _series_date_order(key_codes: np.ndarray, date_ints: np.ndarray) -> np.ndarray:
-    """Permutation sorting by series code then date (skips the sort if already in order)."""
-    # A shortcut only: the stable lexsort of an ordered array is that order too.
-    n = len(key_codes)
-    if n > 1:  # pragma: no mutate (a shortcut, see above)
-        step_key = np.diff(key_codes)
-        later = np.diff(date_ints) > 0  # pragma: no mutate (equal dates stay in place in the stable sort too)
-        in_order = (step_key > 0) | ((step_key == 0) & later)
-        if in_order.all():
-            return np.arange(n)
-    return np.lexsort((date_ints, key_codes))
+def _series_date_order(key_codes: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Permutation sorting by series code then date (stable: equal pairs keep their order)."""
+    return np.lexsort((dates, key_codes))
 
 
 def _rebase_flags(values: np.ndarray | None, n: int) -> np.ndarray:
     """Boolean rebase flags from booleans or numbers (missing = no rebase)."""
     if values is None:
         return np.zeros(n, dtype=bool)
-    numbers = pd.to_numeric(pd.Series(values)).to_numpy(dtype=float)
-    return np.nan_to_num(numbers, nan=0.0) != 0
+    return pd.to_numeric(pd.Series(values)).fillna(0).to_numpy() != 0
 
 
 def _direction_signs(values: Any, n: int) -> np.ndarray:
     if values is None:
         return np.ones(n, dtype=np.int8)
-    if isinstance(values, str):
-        values = [values] * n
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("increase"))
+    names = pd.Series(values, dtype=object)  # pragma: no mutate (pandas' str dtype factorizes alike)
+    codes, uniques = pd.factorize(names.fillna("increase"))
     unknown = [u for u in uniques if u not in _DIRECTION_SIGN]
     if unknown:
         raise ValueError(f"unknown improvement_direction {unknown[0]!r}; use {IMPROVEMENT_DIRECTIONS}")
-    signs = np.array([_DIRECTION_SIGN[u] for u in uniques], dtype=np.int8)
-    return signs[codes] if n else np.zeros(0, dtype=np.int8)
+    signs = [_DIRECTION_SIGN[u] for u in uniques]
+    return np.array(signs, dtype=np.int8)[codes]  # pragma: no mutate (signs are compared and indexed only)
 
 
 def spc_points(
@@ -484,9 +473,9 @@ def spc_points(
     keep = ~np.isnan(values_all)
     frame = df.loc[keep]
 
-    key_codes, key_uniques = pd.factorize(frame[series], sort=False)
+    key_codes, key_uniques = pd.factorize(frame[series])  # in order of first appearance
     dates = pd.to_datetime(frame[date]).to_numpy(dtype="datetime64[ns]")
-    order = _series_date_order(key_codes, dates.view(np.int64))
+    order = _series_date_order(key_codes, dates)
     n = len(order)
 
     key_codes = key_codes[order]
@@ -499,8 +488,7 @@ def spc_points(
         return frame[col].to_numpy()[order]
 
     target_raw = optional(target)
-    tgt = np.full(n, np.nan) if target_raw is None else pd.to_numeric(target_raw).astype(float)
-    tgt = np.asarray(tgt, dtype=float)
+    tgt = np.full(n, np.nan) if target_raw is None else np.asarray(pd.to_numeric(target_raw), dtype=float)
     direction_raw = optional(improvement_direction)
     d = _direction_signs(direction_raw, n)
     rebase_raw = optional(rebase)
@@ -523,7 +511,7 @@ def spc_points(
     first = series_seg.starts
     rebase_group = rebase_cum - (rebase_cum[first] - rebase_flag[first])[series_seg.ids]
 
-    baseline = np.ones(n, dtype=bool) if fix_after_n_points is None else seg.pos < fix_after_n_points
+    baseline = seg.pos < (n if fix_after_n_points is None else fix_after_n_points)  # default: all
     lim = xmr_limits(y, seg, baseline=baseline, screen_outliers=screen_outliers)
 
     with np.errstate(invalid="ignore"):  # pragma: no mutate (warning switch only)
@@ -586,16 +574,12 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     ``variation_icon``, ``assurance_type``, ``assurance_icon`` and ``short_group_warning`` (any
     group of the series is short).
     """
-    n = len(points)
-    series_start = np.ones(n, dtype=bool)
-    codes = pd.factorize(points["series"], sort=False)[0]
-    series_start[1:] = codes[1:] != codes[:-1]
-    seg = _Segments.from_start_flags(series_start)
+    seg = _Segments.from_labels(pd.factorize(points["series"])[0], len(points))
     last = seg.starts + seg.lengths - 1
     tail = points.iloc[last]
     d = _direction_signs(tail["improvement_direction"].to_numpy(), len(tail))
     any_short = np.bincount(seg.ids, weights=points["short_group_warning"].to_numpy()) > 0
-    assurance = tail["assurance_type"].to_numpy(dtype=object)
+    assurance = tail["assurance_type"].to_numpy()  # object: None or names
     return pd.DataFrame(
         {
             "series": tail["series"].to_numpy(),
@@ -674,6 +658,13 @@ class SpcResult:
         ]
 
 
+def _datetimes(dates: Iterable[Any]) -> np.ndarray:
+    """Dates, datetimes, timestamps or date strings as ``datetime64[ns]``."""
+    series = pd.Series(list(dates), dtype=object)  # pragma: no mutate (to_datetime reads either)
+    parsed = pd.to_datetime(series)
+    return parsed.to_numpy(dtype="datetime64[ns]")  # pragma: no mutate (spc_points uses ns anyway)
+
+
 def spc_series(
     dates: Sequence[Any],
     values: Sequence[float] | np.ndarray,
@@ -693,19 +684,18 @@ def spc_series(
     """
     if improvement_direction not in _DIRECTION_SIGN:
         raise ValueError(f"improvement_direction must be one of {IMPROVEMENT_DIRECTIONS}")
-    when = pd.to_datetime(pd.Series(list(dates), dtype=object)).to_numpy(dtype="datetime64[ns]")
+    when = _datetimes(dates)
     y = np.asarray(values, dtype=float)
     if len(when) != len(y):
         raise ValueError("dates and values must have the same length")
-    order = np.argsort(when, kind="stable")
-    rebase_at = np.sort(
-        pd.to_datetime(pd.Series(list(rebase_dates), dtype=object)).to_numpy(dtype="datetime64[ns]")
-    )
-    group_no = np.searchsorted(rebase_at, when[order], side="right")
-    flags = np.zeros(len(y), dtype=bool)
-    flags[order[1:]] = group_no[1:] != group_no[:-1]
-    if len(y):
-        flags[order[0]] = group_no[0] > 0
+    # Points without a value are left out here already: a missing value on the day of a real one
+    # must not take the rebase flag away from it (spc_points would drop the flagged row).
+    keep = ~np.isnan(y)
+    when, y = when[keep], y[keep]
+    order = np.argsort(when)  # equal dates are refused below (spc_points), so any sort will do
+    when, y = when[order], y[order]
+    # number of rebase dates on or before each point; a point where it changes starts a group
+    group_no = np.searchsorted(np.sort(_datetimes(rebase_dates)), when, side="right")
     frame = pd.DataFrame(
         {
             "series": 0,
@@ -713,7 +703,7 @@ def spc_series(
             "value": y,
             "target": np.nan if target is None else float(target),
             "improvement_direction": improvement_direction,
-            "rebase": flags,
+            "rebase": np.diff(group_no, prepend=0) != 0,
         }
     )
     pts = spc_points(
@@ -760,24 +750,8 @@ def spc_series(
 # --------------------------------------------------------------------------------------------
 
 _REQUIRED_COLUMNS = ("series", "date", "value")
-_REBASE_WORDS = {
-    "1": True,
-    "true": True,
-    "yes": True,
-    "0": False,
-    "false": False,
-    "no": False,
-    "": False,
-}
-_OUTPUT_COLUMNS = (
-    "mean_col",
-    "lpl",
-    "upl",
-    "special_cause_flag",
-    "special_cause_type",
-    "point_type",
-    "assurance_type",
-)
+_REBASE_TRUE = ("1", "true", "yes")
+_REBASE_FALSE = ("0", "false", "no", "")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -792,7 +766,8 @@ def _parse_dates(cells: pd.Series) -> pd.Series:
 def _parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers (NaN for empty cells) and a mask of non-empty cells that are not finite numbers."""
     empty = cells == ""
-    numbers = pd.to_numeric(cells.where(~empty), errors="coerce").astype(float)
+    numbers = pd.to_numeric(cells.where(~empty), errors="coerce")
+    numbers = numbers.astype(float)  # pragma: no mutate (pandas' astype(None) is float64 too)
     bad = ~empty & ~np.isfinite(numbers)
     return numbers, bad
 
@@ -805,10 +780,11 @@ def _duplicate_date_problems(
     keys: pd.Series, dates: pd.Series, rows: np.ndarray, col_order: int
 ) -> list[tuple[int, int, str]]:
     """One problem per row repeating a (series, date) pair seen on an earlier row."""
-    probe = pd.DataFrame({"key": keys, "date": dates, "row": rows}).dropna(subset=["date"])
-    probe["first"] = probe.groupby(["key", "date"], sort=False)["row"].transform("first")
+    probe = pd.DataFrame({"key": keys, "date": dates, "row": rows}).dropna()
+    probe["first"] = probe.groupby(["key", "date"])["row"].transform("first")
+    dup = probe[probe["row"] != probe["first"]]
     found = []
-    for key, when, row, first in probe[probe["row"] != probe["first"]].itertuples(index=False):
+    for key, when, row, first in dup.to_numpy():  # object rows: str, Timestamp, int, int
         message = (
             f"row {row}, column 'date': series {_quote(key)} already has a point on "
             f"{when.date().isoformat()} (row {first})"
@@ -823,9 +799,9 @@ def _varying_problems(
     """One problem per series whose non-empty cells of a per-series column disagree."""
     col = str(raw.name)
     given = pd.DataFrame({"key": keys, "v": parsed, "row": rows, "raw": raw.to_numpy()})
-    given = given[given["v"].notna() & (given["v"] != "")].drop_duplicates(["key", "v"])
+    given = given[given["v"].notna()].drop_duplicates(["key", "v"])
     found = []
-    for key, grp in given.groupby("key", sort=False):
+    for key, grp in given.groupby("key"):
         if len(grp) > 1:
             a, b = grp.iloc[0], grp.iloc[1]
             message = (
@@ -861,18 +837,18 @@ def spc_frame(
     """
     problems: list[tuple[int, int, str]] = []  # (row, column order, message) for sorting
     columns = list(df.columns)
-    for col in _REQUIRED_COLUMNS:
-        if col not in columns:
-            problems.append((0, 0, f"missing required column {_quote(col)}"))
-    cells = {col: df[col].astype(str).str.strip() for col in columns}
+    missing = [f"missing required column {_quote(col)}" for col in _REQUIRED_COLUMNS if col not in columns]
+    table = df.reset_index(drop=True)  # positions, whatever the caller's index is
+    cells = {col: table[col].astype(str).str.strip() for col in columns}
     rows = np.arange(len(df)) + 2  # spreadsheet numbering: header is row 1
 
     def add_row_problems(mask: Any, col: str, describe: Any) -> None:
         order = columns.index(col)
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            text = f"row {rows[i]}, column {_quote(col)}: {describe(df[col].iloc[i])}"
+        for i in np.flatnonzero(mask):
+            text = f"row {rows[i]}, column {_quote(col)}: {describe(table[col].iloc[i])}"
             problems.append((int(rows[i]), order, text))
 
+    per_row: dict[str, pd.Series] = {}  # optional columns for spc_points, when given
     dates = None
     if "date" in columns:
         dates = _parse_dates(cells["date"])
@@ -881,68 +857,54 @@ def spc_frame(
             "date",
             lambda v: f"{_quote(v)} is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
         )
-    values = None
+    values = None  # pragma: no mutate (read only when the column is there: else a problem is raised)
     if "value" in columns:
         values, bad = _parse_numbers(cells["value"])
         add_row_problems(bad, "value", lambda v: f"{_quote(v)} is not a number")
-    targets = pd.Series(np.nan, index=df.index)
+    per_series: dict[str, pd.Series] = {}  # parsed target / direction, NaN where not given
     if "target" in columns:
-        targets, bad = _parse_numbers(cells["target"])
+        per_series["target"], bad = _parse_numbers(cells["target"])
         add_row_problems(bad, "target", lambda v: f"{_quote(v)} is not a number")
-    directions = pd.Series("", index=df.index, dtype=object)
     if "improvement_direction" in columns:
         directions = cells["improvement_direction"].str.lower()
+        per_series["improvement_direction"] = directions.where(directions != "")
         unknown = (directions != "") & ~directions.isin(IMPROVEMENT_DIRECTIONS)
         add_row_problems(
             unknown,
             "improvement_direction",
             lambda v: f"{_quote(v)} is not one of increase, decrease, neutral",
         )
-    rebase_flags = pd.Series(False, index=df.index)
     if "rebase" in columns:
         words = cells["rebase"].str.lower()
         add_row_problems(
-            ~words.isin(list(_REBASE_WORDS)),
+            ~words.isin(_REBASE_TRUE + _REBASE_FALSE),
             "rebase",
             lambda v: f"{_quote(v)} is not one of 1, 0, true, false, yes, no (or empty)",
         )
-        rebase_flags = words.map(_REBASE_WORDS).fillna(False).astype(bool)
+        per_row["rebase"] = words.isin(_REBASE_TRUE)
 
     if "series" in columns:
         keys = cells["series"]
         if dates is not None:
             problems += _duplicate_date_problems(keys, dates, rows, columns.index("date"))
-        for col, parsed in (("target", targets), ("improvement_direction", directions)):
-            if col in columns:
-                problems += _varying_problems(df[col], keys, parsed, rows, columns.index(col))
+        for col, parsed in per_series.items():
+            problems += _varying_problems(table[col], keys, parsed, rows, columns.index(col))
 
-    if problems:
+    if missing or problems:
         problems.sort(key=lambda p: (p[0], p[1]))
-        raise InputProblem([p[2] for p in problems])
+        raise InputProblem(missing + [p[2] for p in problems])
 
-    assert dates is not None and values is not None
+    assert dates is not None and values is not None  # pragma: no mutate (for the type checker)
     keys = cells["series"]
-    series_target = targets.groupby(keys, sort=False).transform("first")
-    series_direction = (
-        directions.replace("", np.nan).groupby(keys, sort=False).transform("first").fillna("increase")
-    )
-    core_input = pd.DataFrame(
-        {
-            "series": keys,
-            "date": dates,
-            "value": values,
-            "target": series_target,
-            "improvement_direction": series_direction,
-            "rebase": rebase_flags,
-        },
-        index=pd.RangeIndex(len(df)),
-    )
+    # a series' target and direction: its first given cell (spc_points: no direction = increase)
+    for col, parsed in per_series.items():
+        per_row[col] = parsed.groupby(keys).transform("first")
+    core_input = pd.DataFrame({"series": keys, "date": dates, "value": values, **per_row})
     points = spc_points(
         core_input, fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers
     ).reindex(core_input.index)
 
-    out = df.copy()
-    out.index = pd.RangeIndex(len(df))
+    out = table.copy()
     out["mean_col"] = points["mean_col"].to_numpy()
     out["lpl"] = points["lpl"].to_numpy()
     out["upl"] = points["upl"].to_numpy()
