@@ -519,8 +519,10 @@ def spc_points(
         outside = (y > lim["upl"]) | (y < lim["lpl"])
         close = ~outside & ((y < lim["nlpl"]) | (y > lim["nupl"]))
 
-    run = part_of_seven(seven_point_one_side_mean(rtm, seg), seg)
-    trend = part_of_seven(seven_point_trend(y, seg), seg)
+    # A run or trend is flagged at its 7th point or later within its segment, so the 7-point window
+    # that marks its members never reaches back over a segment boundary: no groups needed.
+    run = part_of_seven(seven_point_one_side_mean(rtm, seg))
+    trend = part_of_seven(seven_point_trend(y, seg))
     two3 = part_of_two_in_three(two_in_three(close, rtm, seg), close)
     label = special_cause_types(y, rtm, outside, trend, run, two3, seg)
     ptype = point_types(label, d)
@@ -528,7 +530,7 @@ def spc_points(
     last_of_series = np.zeros(n, dtype=bool)
     if n:
         last_of_series[series_seg.starts + series_seg.lengths - 1] = True
-    assurance = np.full(n, None, dtype=object)
+    assurance = np.full(n, None)  # None makes an object array
     assurance[last_of_series] = assurance_types(
         d[last_of_series],
         lim["lpl"][last_of_series],
@@ -536,10 +538,16 @@ def spc_points(
         tgt[last_of_series],
     )
 
-    direction_names = np.array(["neutral", "increase", "decrease"], dtype=object)[d]
+    direction_names = np.array(
+        ["neutral", "increase", "decrease"],
+        dtype=object,  # pragma: no mutate (pandas stores the names as text either way)
+    )[d]
     out = pd.DataFrame(
         {
-            "series": np.asarray(key_uniques, dtype=object)[key_codes] if n else [],
+            "series": np.asarray(
+                key_uniques,
+                dtype=object,  # pragma: no mutate (the names as given: the tests compare values)
+            )[key_codes],
             "date": dates,
             "value": y,
             "target": tgt,
