@@ -172,7 +172,9 @@ class _Segments:
 
     def same_as_next(self) -> np.ndarray:
         """True where the next point exists and is in the same segment."""
-        return self.pos < self.lengths[self.ids] - 1
+        # (its one use, a trend's direction, cannot tell `- 1` from `- 2`: a trend's first point is
+        # never second to last in its segment, and within a trend every step has the same sign)
+        return self.pos < self.lengths[self.ids] - 1  # pragma: no mutate
 
 
 def _run_position(values: np.ndarray, seg: _Segments) -> np.ndarray:
@@ -201,12 +203,22 @@ def _window_any_ahead(indicator: np.ndarray, seg: _Segments, width: int) -> np.n
 # --------------------------------------------------------------------------------------------
 
 
+def _floats(values: Any) -> np.ndarray:
+    """``values`` as a float array: numbers stay numbers, and None becomes NaN."""
+    return np.asarray(values, dtype=float)
+
+
+def _flags(values: Any) -> np.ndarray:
+    """Which entries of ``values`` are set (non-zero): 0/1, booleans or counts."""
+    return _floats(values) != 0
+
+
 def seven_point_one_side_mean(relative_to_mean: Any, groups: Any | None = None) -> np.ndarray:
     """1 at a point that completes 7 consecutive identical non-zero values, else 0.
 
     ``relative_to_mean`` is the side of the mean (-1/0/1); a 0 (point on the mean) never counts.
     """
-    rtm = np.asarray(relative_to_mean, dtype=float)
+    rtm = _floats(relative_to_mean)
     seg = _Segments.from_labels(groups, len(rtm))
     run_pos = _run_position(rtm, seg)
     return ((run_pos >= RUN_LENGTH - 1) & (rtm != 0)).astype(np.int8)
@@ -215,14 +227,14 @@ def seven_point_one_side_mean(relative_to_mean: Any, groups: Any | None = None) 
 def part_of_seven(flags: Any, groups: Any | None = None) -> np.ndarray:
     """1 at every point that has a flag (value of absolute size 1) at itself or at one of the next
     6 points of its group: turns "end of a run of 7" into "member of the run"."""
-    f = np.asarray(flags, dtype=float)
+    f = _floats(flags)
     seg = _Segments.from_labels(groups, len(f))
     return _window_any_ahead(np.abs(f) == 1, seg, RUN_LENGTH).astype(np.int8)
 
 
 def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
     """+1 / -1 at a point ending 7 points joined by 6 strictly rising / falling steps, else 0."""
-    values = np.asarray(y, dtype=float)
+    values = _floats(y)
     seg = _Segments.from_labels(groups, len(values))
     step = np.zeros(len(values))
     has_prev = seg.same_as_previous()
@@ -239,8 +251,8 @@ def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
 def two_in_three(close_to_limits: Any, relative_to_mean: Any, groups: Any | None = None) -> np.ndarray:
     """1 at a point that belongs to a window of 3 consecutive points (same group) in which at least
     2 are close to the limits and all 3 are strictly on the same side of the mean."""
-    close = np.asarray(close_to_limits, dtype=float) != 0
-    rtm = np.asarray(relative_to_mean, dtype=float)
+    close = _flags(close_to_limits)
+    rtm = _floats(relative_to_mean)
     n = len(close)
     seg = _Segments.from_labels(groups, n)
     window_ok = np.zeros(n, dtype=bool)  # window starting at this point
@@ -257,8 +269,8 @@ def two_in_three(close_to_limits: Any, relative_to_mean: Any, groups: Any | None
 
 def part_of_two_in_three(two_in_three_flags: Any, close_to_limits: Any) -> np.ndarray:
     """Keep only the 2-in-3 points that are themselves close to a limit."""
-    flags = np.asarray(two_in_three_flags, dtype=float) != 0
-    close = np.asarray(close_to_limits, dtype=float) != 0
+    flags = _flags(two_in_three_flags)
+    close = _flags(close_to_limits)
     return (flags & close).astype(np.int8)
 
 
@@ -277,12 +289,14 @@ def special_cause_types(
     ``relative_to_mean``; a trend point's direction is the step to the next point when that point
     is also in a trend, else the step from the previous point.
     """
-    values = np.asarray(y, dtype=float)
-    rtm = np.asarray(relative_to_mean, dtype=float)
+    values = _floats(y)
+    rtm = _floats(relative_to_mean)
     n = len(values)
     seg = _Segments.from_labels(groups, n)
-    in_trend = np.asarray(part_of_trend, dtype=float) != 0
-    above = rtm > 0
+    in_trend = _flags(part_of_trend)
+    # a point on the mean (0) is never in a run, a 2-in-3 window or outside the limits, the only
+    # labels with a side, so `>= 0` would be the same
+    above = rtm > 0  # pragma: no mutate
 
     step_to_next = np.zeros(n)
     step_from_prev = np.zeros(n)
@@ -296,12 +310,12 @@ def special_cause_types(
 
     # lowest precedence first, each later rule overwrites
     code = np.full(n, _COMMON)
-    run = np.asarray(part_of_run, dtype=float) != 0
+    run = _flags(part_of_run)
     code = np.where(run, np.where(above, _RUN_ABOVE, _RUN_BELOW), code)
-    two3 = np.asarray(part_of_2_in_3, dtype=float) != 0
+    two3 = _flags(part_of_2_in_3)
     code = np.where(two3, np.where(above, _TWO_IN_THREE_ABOVE, _TWO_IN_THREE_BELOW), code)
     code = np.where(in_trend, np.where(trend_direction == 1, _TREND_UP, _TREND_DOWN), code)
-    outside = np.asarray(outside_limits, dtype=float) != 0
+    outside = _flags(outside_limits)
     code = np.where(outside, np.where(above, _ABOVE_UCL, _BELOW_LCL), code)
     return code.astype(np.int8)
 
@@ -323,9 +337,9 @@ def assurance_types(direction_sign: Any, lpl: Any, upl: Any, target: Any) -> np.
     ``inconsistent``, or ``None`` without a target or for a neutral direction."""
     d = np.asarray(direction_sign)
     increase = d == 1
-    lo = np.asarray(lpl, dtype=float)
-    hi = np.asarray(upl, dtype=float)
-    t = np.asarray(target, dtype=float)
+    lo = _floats(lpl)
+    hi = _floats(upl)
+    t = _floats(target)
     above = t > hi
     below = t < lo
     result = np.where(
@@ -378,7 +392,7 @@ def xmr_limits(
     ``baseline`` (bool per point, default all) marks the points that form the baseline; it must be
     a prefix of each group.  Returns arrays ``mean``, ``amr``, ``lpl``, ``upl``, ``nlpl``, ``nupl``.
     """
-    values = np.asarray(y, dtype=float)
+    values = _floats(y)
     n = len(values)
     seg = _Segments.from_labels(groups, n)
     base = np.ones(n, dtype=bool) if baseline is None else np.asarray(baseline, dtype=bool)
@@ -693,7 +707,7 @@ def spc_series(
     if improvement_direction not in _DIRECTION_SIGN:
         raise ValueError(f"improvement_direction must be one of {IMPROVEMENT_DIRECTIONS}")
     when = _datetimes(dates)
-    y = np.asarray(values, dtype=float)
+    y = _floats(values)
     if len(when) != len(y):
         raise ValueError("dates and values must have the same length")
     # Points without a value are left out here already: a missing value on the day of a real one
