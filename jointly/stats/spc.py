@@ -438,9 +438,8 @@ def _rebase_flags(values: np.ndarray | None, n: int) -> np.ndarray:
     return pd.to_numeric(pd.Series(values)).fillna(0).to_numpy() != 0
 
 
-def _direction_signs(values: Any, n: int) -> np.ndarray:
-    if values is None:
-        return np.ones(n, dtype=np.int8)
+def _direction_signs(values: Any) -> np.ndarray:
+    """+1 / -1 / 0 for each improvement direction name (missing = increase)."""
     names = pd.Series(values, dtype=object)  # pragma: no mutate (pandas' str dtype factorizes alike)
     codes, uniques = pd.factorize(names.fillna("increase"))
     unknown = [u for u in uniques if u not in _DIRECTION_SIGN]
@@ -504,7 +503,7 @@ def spc_points(
     target_raw = optional(target)
     tgt = np.full(n, np.nan) if target_raw is None else np.asarray(pd.to_numeric(target_raw), dtype=float)
     direction_raw = optional(improvement_direction)
-    d = _direction_signs(direction_raw, n)
+    d = np.ones(n, dtype=np.int8) if direction_raw is None else _direction_signs(direction_raw)
     rebase_raw = optional(rebase)
     rebase_flag = _rebase_flags(rebase_raw, n)
 
@@ -599,7 +598,7 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     seg = _Segments.from_labels(pd.factorize(points["series"])[0], len(points))
     last = seg.starts + seg.lengths - 1
     tail = points.iloc[last]
-    d = _direction_signs(tail["improvement_direction"].to_numpy(), len(tail))
+    d = _direction_signs(tail["improvement_direction"].to_numpy())
     any_short = np.bincount(seg.ids, weights=points["short_group_warning"].to_numpy()) > 0
     assurance = tail["assurance_type"].to_numpy()  # object: None or names
     return pd.DataFrame(
