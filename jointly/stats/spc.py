@@ -137,7 +137,7 @@ class _Segments:
         if n == 0:
             empty = np.zeros(0, dtype=np.int64)
             return cls(empty, empty, empty, empty)
-        flags = np.asarray(starts_flag, dtype=bool).copy()
+        flags = np.asarray(starts_flag, dtype=bool).copy()  # pragma: no mutate (callers pass booleans)
         flags[0] = True
         ids = np.cumsum(flags) - 1
         starts = np.flatnonzero(flags)
@@ -152,11 +152,11 @@ class _Segments:
         if isinstance(labels, _Segments):
             return labels
         if labels is None:
-            return cls.from_start_flags(np.zeros(n, dtype=bool))
+            return cls.from_start_flags(np.zeros(n, dtype=bool))  # pragma: no mutate (0/1 as starts)
         lab = np.asarray(labels)
         if len(lab) != n:
             raise ValueError("groups must have one label per point")
-        flags = np.zeros(n, dtype=bool)
+        flags = np.zeros(n, dtype=bool)  # pragma: no mutate (from_start_flags reads 0/1 as booleans)
         if n:
             flags[1:] = lab[1:] != lab[:-1]
         return cls.from_start_flags(flags)
@@ -240,8 +240,8 @@ def seven_point_trend(y: Any, groups: Any | None = None) -> np.ndarray:
     has_prev = seg.same_as_previous()
     if len(values):
         step[1:] = np.sign(values[1:] - values[:-1])
-    step[~has_prev] = 0
-    # steps of a segment start at its second point; run positions of steps within the segment
+    # Steps of a segment start at its second point: its first point (whose "step" comes from the
+    # previous segment) is a step segment of its own, and never ends a trend (has_prev).
     step_seg = _Segments.from_start_flags(seg.pos <= 1)
     run_pos = _run_position(step, step_seg)
     ends_trend = (run_pos >= RUN_LENGTH - 2) & (step != 0) & has_prev
@@ -257,7 +257,7 @@ def two_in_three(close_to_limits: Any, relative_to_mean: Any, groups: Any | None
     seg = _Segments.from_labels(groups, n)
     window_ok = np.zeros(n, dtype=bool)  # window starting at this point
     if n >= 3:
-        n_close = close[:-2].astype(int) + close[1:-1] + close[2:]
+        n_close = close[:-2].astype(int) + close[1:-1] + close[2:]  # pragma: no mutate (floats count too)
         side_sum = rtm[:-2] + rtm[1:-1] + rtm[2:]
         complete = (seg.pos + 2 < seg.lengths[seg.ids])[:-2]
         window_ok[:-2] = complete & (n_close >= 2) & (np.abs(side_sum) == 3)
@@ -395,7 +395,11 @@ def xmr_limits(
     values = _floats(y)
     n = len(values)
     seg = _Segments.from_labels(groups, n)
-    base = np.ones(n, dtype=bool) if baseline is None else np.asarray(baseline, dtype=bool)
+    base = (
+        np.ones(n, dtype=bool)
+        if baseline is None
+        else np.asarray(baseline, dtype=bool)  # pragma: no mutate (a baseline is booleans or 0/1)
+    )
     # every segment has a point, so the sums below have one entry per segment
     with np.errstate(invalid="ignore", divide="ignore"):  # pragma: no mutate (warning switches only)
         count = np.bincount(seg.ids, weights=base)
