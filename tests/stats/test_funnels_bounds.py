@@ -22,6 +22,7 @@ from jointly.stats import funnels as fn
 from jointly.stats.errors import InputProblem
 from jointly.stats.proportions import byars_limits, exact_poisson_limits
 from tests.paths import REFERENCE
+from tests.stats.poisson_limits import byar, exact
 
 DIR = REFERENCE / "phe_indicator_methods" / "funnels"
 Z2 = stats.norm.ppf(0.975)  # 95% funnel (tail 0.025)
@@ -34,19 +35,6 @@ def read(name: str) -> pd.DataFrame:
 
 def frame(**columns) -> pd.DataFrame:
     return pd.DataFrame({k: [str(v) for v in vs] for k, vs in columns.items()})
-
-
-def exact(o: float, conf: float) -> tuple[float, float]:
-    a = 1 - conf
-    lo = stats.chi2.ppf(a / 2, 2 * o) / 2 if o > 0 else 0.0
-    return lo, stats.chi2.ppf(1 - a / 2, 2 * o + 2) / 2
-
-
-def byar(o: float, conf: float) -> tuple[float, float]:
-    z = stats.norm.ppf(1 - (1 - conf) / 2)
-    lo = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
-    hi = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
-    return lo, hi
 
 
 def series_end(lam: float) -> int:
